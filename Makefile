@@ -1,0 +1,143 @@
+# Mitra — developer entry points.  Run `make help` for the list of targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV = .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.stamp
+
+# Extra arguments for every pytest run, e.g. `make test-sqlite PYTEST_ARGS='-k audit'`.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+
+# Tests must pick their settings from pyproject.toml (config.settings.test),
+# not from whatever the calling shell happens to export.
+unexport DJANGO_SETTINGS_MODULE
+
+DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf.oi pembaca
+DEMO_PASSWORD = mitra-demo-2017
+
+.PHONY: help setup demo run lint typecheck system-deps \
+        test test-sqlite test-postgres test-e2e clean
+
+help:
+	@echo "Mitra make targets:"
+	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements.lock + project, compile translations"
+	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
+	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn (PORT=...)"
+	@echo "  make lint           ruff check + ruff format --check"
+	@echo "  make typecheck      mypy"
+	@echo "  make test-sqlite    pytest (unit/request tests) on SQLite, -n $(PYTEST_WORKERS)"
+	@echo "  make test-postgres  the same tests on a throw-away PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "  make test-e2e       Playwright browser tests (e2e/) with system Chromium"
+	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
+	@echo "  make test           all of the above checks in order, stopping at the first failure"
+	@echo "  make clean          remove $(VENV) and var/ (local database, collected static files)"
+	@echo
+	@echo "Variables: PYTHON=$(PYTHON) PORT=$(PORT) PYTEST_WORKERS=$(PYTEST_WORKERS) PYTEST_ARGS=$(PYTEST_ARGS)"
+
+# --- environment -------------------------------------------------------------
+
+# (Re)install only when the lock file or the project metadata change.
+$(STAMP): requirements.lock pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+	    if ! command -v $(PYTHON) >/dev/null 2>&1; then \
+	        echo "error: '$(PYTHON)' not found. Install Python >= 3.11 or run: make setup PYTHON=/path/to/python3.11" >&2; \
+	        exit 1; \
+	    fi; \
+	    if ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	        echo "error: Mitra needs Python >= 3.11, but '$(PYTHON)' is $$($(PYTHON) -V 2>&1)." >&2; \
+	        echo "       Run: make setup PYTHON=/path/to/python3.11" >&2; \
+	        exit 1; \
+	    fi; \
+	    echo "Creating $(VENV) with $$($(PYTHON) -V 2>&1)"; \
+	    $(PYTHON) -m venv $(VENV); \
+	elif ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	    echo "error: $(VENV) uses $$($(BIN)/python -V 2>&1); Mitra needs Python >= 3.11." >&2; \
+	    echo "       Run: make clean && make setup PYTHON=/path/to/python3.11" >&2; \
+	    exit 1; \
+	fi
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+setup: $(STAMP)
+	$(BIN)/mitra compiletranslations
+
+system-deps:
+	bash scripts/ensure-system-deps.sh
+
+# --- local demo ----------------------------------------------------------------
+
+demo: setup
+	mkdir -p var
+	$(BIN)/mitra migrate --noinput
+	$(BIN)/mitra demo
+
+run: export DJANGO_SETTINGS_MODULE = config.settings.local
+run: demo
+	$(BIN)/mitra collectstatic --noinput -v0
+	@echo
+	@echo "================================================================"
+	@echo "  Mitra is running at  http://127.0.0.1:$(PORT)/"
+	@echo
+	@echo "  Demo logins (password for all: $(DEMO_PASSWORD)):"
+	@for u in $(DEMO_USERS); do echo "    $$u"; done
+	@echo
+	@echo "  Stop with Ctrl-C."
+	@echo "================================================================"
+	@echo
+	exec $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+
+# --- checks --------------------------------------------------------------------
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# DATABASE_URL is dropped so this really runs on the default SQLite database.
+test-sqlite: $(STAMP)
+	mkdir -p var
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -q --ignore=e2e $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	mkdir -p var
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q --ignore=e2e $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)
+	mkdir -p var
+	$(BIN)/pytest -q e2e $(PYTEST_ARGS)
+
+# Every step runs in order (system packages first, so setup can compile
+# translations with msgfmt); stops at the first failure; reports timings.
+TEST_STEPS = system-deps setup lint typecheck test-sqlite test-postgres test-e2e
+
+test:
+	@total_start=$$(date +%s); summary=""; \
+	for step in $(TEST_STEPS); do \
+	    echo; echo "==> make $$step"; \
+	    start=$$(date +%s); \
+	    if $(MAKE) --no-print-directory $$step; then \
+	        secs=$$(( $$(date +%s) - start )); \
+	        echo "==> $$step: ok ($${secs}s)"; \
+	        summary="$$summary$$(printf '  %-14s ok     %5ss' "$$step" "$$secs")"$$'\n'; \
+	    else \
+	        rc=$$?; secs=$$(( $$(date +%s) - start )); \
+	        echo "==> $$step: FAILED (exit $$rc, $${secs}s)"; \
+	        printf '\nSummary:\n%s  %-14s FAILED %5ss\n' "$$summary" "$$step" "$$secs"; \
+	        echo "make test: FAILED at $$step after $$(( $$(date +%s) - total_start ))s"; \
+	        exit 1; \
+	    fi; \
+	done; \
+	printf '\nSummary:\n%s' "$$summary"; \
+	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s"
+
+clean:
+	rm -rf $(VENV) var/static var

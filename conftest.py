@@ -1,0 +1,38 @@
+"""Fixtures shared by every test: the demo organisation and its users."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from mitra.core.models import User
+from mitra.demo import organisation as demo_org
+from mitra.demo.loader import load_organisation
+
+DEMO_PASSWORD = demo_org.DEMO_PASSWORD
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    """The 2017 organisation, its 24 staff and the seven demo logins."""
+    load_organisation()
+
+
+@pytest.fixture
+def user_of(demo: None):
+    def get(username: str) -> User:
+        return User.objects.select_related("unit").get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_for(user_of):
+    """A logged-in test client for a demo user."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(user_of(username))
+        return client
+
+    return make

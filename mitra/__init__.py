@@ -1,0 +1,1 @@
+"""Mitra: international cooperation and performance accountability."""

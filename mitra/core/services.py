@@ -1,0 +1,354 @@
+"""Every write to core records, and the shared machinery every app's services use.
+
+The pattern: check the permission, lock the row, refuse a stale version, validate, save, audit — all in one
+transaction, so a refused or invalid change leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import (
+    AuditAction,
+    AuditEntry,
+    OrganisationUnit,
+    Role,
+    SoftDeleteModel,
+    StaffMember,
+    TrackedModel,
+    User,
+)
+
+M = TypeVar("M", bound=TrackedModel)
+
+
+def require(user: User | None, perm: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless `user` holds `perm` (on `obj`). The request layer audits the refusal."""
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@dataclass
+class Change:
+    """One field changed by someone else since the editor loaded the record."""
+
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+
+class StaleEditError(Exception):
+    """Someone saved the record after the editor loaded it; nothing was written."""
+
+    def __init__(self, instance: TrackedModel, expected_version: int, entries: list[AuditEntry]):
+        self.instance = instance
+        self.expected_version = expected_version
+        self.entries = entries
+        labels = {f.name: str(f.verbose_name) for f in instance._meta.fields}
+        self.changes: list[Change] = []
+        for entry in reversed(entries):  # oldest first
+            for field, (before, after) in entry.changes.items():
+                if field in TrackedModel.AUDIT_EXCLUDE:
+                    continue
+                self.changes.append(Change(field, labels.get(field, field), before, after))
+        who = ", ".join(sorted({e.actor_username or "?" for e in entries})) or "?"
+        super().__init__(
+            _(
+                "This record was changed by %(who)s after you opened it (version %(old)s → %(new)s). "
+                "Your changes were not saved; review the differences below and save again to overwrite them."
+            )
+            % {"who": who, "old": expected_version, "new": instance.version}
+        )
+
+
+def field_values(instance: models.Model) -> dict[str, Any]:
+    """Audited content of a record: concrete fields, foreign keys by id, many-to-many by sorted ids."""
+    exclude: set[str] = getattr(instance, "AUDIT_EXCLUDE", set())
+    values: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.primary_key:
+            continue
+        values[field.name] = audit.jsonable(getattr(instance, field.attname))
+    if instance.pk:
+        for m2m in instance._meta.many_to_many:
+            values[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+    return values
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _apply(instance: models.Model, data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Set plain fields now; return many-to-many values to set after the row exists."""
+    m2m_names = {f.name for f in instance._meta.many_to_many}
+    later = []
+    for name, value in data.items():
+        if name in m2m_names:
+            later.append((name, value))
+        else:
+            setattr(instance, name, value)
+    return later
+
+
+@transaction.atomic
+def create_record(
+    *,
+    actor: User | None,
+    instance: M,
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> M:
+    """Validate and insert `instance` (with `data` applied), and audit it. Permission is the caller's check."""
+    m2m = _apply(instance, data or {})
+    now = timezone.now()
+    instance.created_at = instance.updated_at = now
+    instance.created_by = instance.updated_by = actor if actor and actor.is_authenticated else None
+    instance.version = 1
+    instance.full_clean()
+    instance.save(force_insert=True)
+    for name, value in m2m:
+        getattr(instance, name).set(value)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes={k: [None, v] for k, v in field_values(instance).items()},
+        reason=reason,
+        ip_address=ip_address,
+    )
+    return instance
+
+
+@transaction.atomic
+def update_record(
+    *,
+    actor: User | None,
+    instance: M,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+    ip_address: str | None = None,
+    action: str = AuditAction.UPDATE,
+) -> M:
+    """Apply `data` to the current row if nobody saved since `expected_version`; audit the fields that changed.
+
+    A `None` expected version means the caller holds no stale copy (a command or an import reading fresh rows).
+    Returns the row unchanged, with no audit entry, when `data` changes nothing.
+    """
+    model = type(instance)
+    manager = getattr(model, "all_objects", model._default_manager)
+    current: M = manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        # Each version step after the editor's copy is one audited change; show those.
+        later = list(
+            AuditEntry.objects.filter(
+                record_type=model._meta.label_lower,
+                record_id=str(instance.pk),
+                action__in=[AuditAction.UPDATE, AuditAction.STATE_CHANGE, AuditAction.DELETE, AuditAction.RESTORE],
+            ).order_by("-id")[: max(current.version - expected_version, 1)]
+        )
+        raise StaleEditError(current, expected_version, later)
+    before = field_values(current)
+    m2m = _apply(current, data)
+    current.full_clean()
+    after_plain = {k: v for k, v in field_values(current).items() if k not in dict(m2m)}
+    changes = diff(before, after_plain)
+    for name, value in m2m:
+        new_ids = sorted(v.pk if isinstance(v, models.Model) else v for v in value)
+        if before.get(name) != new_ids:
+            changes[name] = [before.get(name), new_ids]
+    if not changes:
+        return current
+    current.updated_at = timezone.now()
+    current.updated_by = actor if actor and actor.is_authenticated else None
+    current.version += 1
+    current.save()
+    for name, value in m2m:
+        getattr(current, name).set(value)
+    audit.record(actor=actor, action=action, instance=current, changes=changes, reason=reason, ip_address=ip_address)
+    return current
+
+
+@transaction.atomic
+def soft_delete_record(
+    *,
+    actor: User | None,
+    instance: SoftDeleteModel,
+    expected_version: int | None,
+    reason: str,
+    ip_address: str | None = None,
+) -> SoftDeleteModel:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for deleting this record.")})
+    model = type(instance)
+    current = model.all_objects.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEditError(current, expected_version, [])
+    current.deleted_at = timezone.now()
+    current.deleted_by = actor if actor and actor.is_authenticated else None
+    current.delete_reason = reason
+    current.version += 1
+    current.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=current,
+        reason=reason,
+        ip_address=ip_address,
+        changes={"deleted_at": [None, current.deleted_at]},
+    )
+    return current
+
+
+# --- organisation units -------------------------------------------------------------------------------------
+
+
+def _unit_path(parent: OrganisationUnit | None, code: str) -> str:
+    return f"{parent.path}/{code}" if parent else code
+
+
+@transaction.atomic
+def unit_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> OrganisationUnit:
+    """Create a unit. `system` is for the demo loader and migrations, which act on nobody's behalf."""
+    if not system:
+        require(actor, "core.manage_units")
+    unit = OrganisationUnit(**data)
+    unit.path = _unit_path(unit.parent, unit.code)
+    return create_record(actor=actor, instance=unit)
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    actor: User | None,
+    unit: OrganisationUnit,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+    system: bool = False,
+) -> OrganisationUnit:
+    if not system:
+        require(actor, "core.manage_units")
+    parent = data.get("parent", unit.parent)
+    code = data.get("code", unit.code)
+    if parent is not None and unit.contains(parent):
+        raise ValidationError({"parent": _("A unit cannot sit under itself or one of its own sub-units.")})
+    old_path = unit.path
+    new_path = _unit_path(parent, code)
+    updated = update_record(
+        actor=actor, instance=unit, data={**data, "path": new_path}, expected_version=expected_version, reason=reason
+    )
+    if new_path != old_path:  # keep the sub-tree's paths in step
+        for child in OrganisationUnit.objects.filter(path__startswith=old_path + "/").order_by("path"):
+            OrganisationUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path) :])
+    return updated
+
+
+# --- users and staff ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """A user's own interface language; anyone may set their own."""
+    return _user_update(actor=user, user=user, data={"language": language})
+
+
+def _user_update(*, actor: User | None, user: User, data: Mapping[str, Any], reason: str = "") -> User:
+    before = field_values(User.objects.get(pk=user.pk))
+    for name, value in data.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    changes = {k: v for k, v in diff(before, field_values(user)).items() if k not in ("password", "last_login")}
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, instance=user, changes=changes, reason=reason)
+    return user
+
+
+def _sync_role_flags(user: User) -> None:
+    # Only administrators reach the Django admin; there they hold every model permission.
+    user.is_staff = user.is_superuser = user.role == Role.ADMINISTRATOR
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    role: str,
+    unit: OrganisationUnit | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    system: bool = False,
+) -> User:
+    if not system:
+        require(actor, "core.manage_users")
+    user = User(username=username, role=role, unit=unit, first_name=first_name, last_name=last_name, email=email)
+    _sync_role_flags(user)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    changes = {k: [None, v] for k, v in field_values(user).items() if k not in ("password", "last_login")}
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User | None, user: User, data: Mapping[str, Any], reason: str = "", system: bool = False
+) -> User:
+    if not system and not (actor is not None and actor.pk == user.pk and set(data) <= {"language"}):
+        require(actor, "core.manage_users")
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    for name, value in data.items():
+        setattr(fresh, name, value)
+    _sync_role_flags(fresh)
+    return _user_update(actor=actor, user=fresh, data={}, reason=reason)
+
+
+def staff_member_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> StaffMember:
+    member = StaffMember(**data)
+    if not system:
+        require(actor, "core.manage_staff", member)
+    return create_record(actor=actor, instance=member)
+
+
+@transaction.atomic
+def staff_member_update(
+    *,
+    actor: User | None,
+    member: StaffMember,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+    system: bool = False,
+) -> StaffMember:
+    if not system:
+        require(actor, "core.manage_staff", member)
+        # Moving a person to another unit needs rights over the destination too.
+        if "unit" in data and data["unit"] != member.unit:
+            require(actor, "core.manage_staff", StaffMember(unit=data["unit"]))
+    return update_record(actor=actor, instance=member, data=data, expected_version=expected_version, reason=reason)
+
+
+def staff_member_delete(*, actor: User, member: StaffMember, expected_version: int | None, reason: str) -> StaffMember:
+    require(actor, "core.manage_staff", member)
+    deleted = soft_delete_record(actor=actor, instance=member, expected_version=expected_version, reason=reason)
+    assert isinstance(deleted, StaffMember)
+    return deleted

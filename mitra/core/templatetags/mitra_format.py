@@ -1,0 +1,39 @@
+"""Template filters over core.formatting: {{ amount|rupiah }}, {{ pct|percent }}, {{ day|tanggal }}."""
+
+from typing import Any
+
+from django import template
+
+from mitra.core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value: Any) -> str:
+    return formatting.rupiah(value)
+
+
+@register.filter
+def percent(value: Any, places: int = 2) -> str:
+    return formatting.percent(value, int(places))
+
+
+@register.filter
+def number(value: Any, places: int = 0) -> str:
+    return formatting.number(value, int(places))
+
+
+@register.filter
+def tanggal(value: Any) -> str:
+    return formatting.date(value)
+
+
+@register.filter
+def waktu(value: Any) -> str:
+    return formatting.datetime(value)
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,216 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from conftest import DEMO_PASSWORD
+from mitra.core.models import AuditAction, AuditEntry, StaffMember
+
+
+def test_healthz_answers_without_login(db):
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_login_and_logout_are_audited(demo):
+    client = Client()
+    response = client.post(reverse("login"), {"username": "staf.bilateral", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username="staf.bilateral").exists()
+    client.post(reverse("logout"))
+    assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor_username="staf.bilateral").exists()
+
+
+def test_failed_logins_are_audited_and_throttled(demo):
+    client = Client()
+    for _attempt in range(5):
+        client.post(reverse("login"), {"username": "pembaca", "password": "wrong-password-123"})
+    failures = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, record_repr="pembaca")
+    assert failures.count() >= 5
+    assert "wrong-password" not in str(list(failures.values()))
+    # Locked now, even with the right password.
+    response = client.post(reverse("login"), {"username": "pembaca", "password": DEMO_PASSWORD})
+    assert response.status_code == 429
+    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username="pembaca").exists()
+
+
+def test_interface_is_indonesian_by_default_whatever_the_browser_says(client_for):
+    client = client_for("staf.bilateral")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "id"
+    assert "Beranda" in response.content.decode()
+
+
+def test_language_choice_is_saved_per_user(client_for, user_of):
+    client = client_for("staf.bilateral")
+    response = client.post(reverse("core:set-language"), {"language": "en", "next": "/organisasi/"})
+    assert response.status_code == 302 and response["Location"] == "/organisasi/"
+    assert user_of("staf.bilateral").language == "en"
+    fresh = client_for("staf.bilateral")  # another browser: the choice follows the user
+    assert "Organisation" in fresh.get("/organisasi/").content.decode()
+
+
+def test_language_switch_refuses_foreign_redirects(client_for):
+    response = client_for("pembaca").post(
+        reverse("core:set-language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_security_headers(client_for):
+    response = client_for("pembaca").get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_password_validators_require_twelve_characters(client_for):
+    client = client_for("pembaca")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": "Short-1a", "new_password2": "Short-1a"},
+    )
+    assert response.status_code == 200
+    assert "12" in response.content.decode()
+
+
+def test_password_reset_sends_a_working_link(demo):
+    client = Client()
+    client.post(reverse("password_reset"), {"email": "pembaca@demo.mitra.invalid"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/akun/sandi/atur/\S+)", str(mail.outbox[0].body))
+    assert link
+    response = client.get(link.group(1), follow=True)
+    assert "new_password1" in response.content.decode()
+
+
+def test_reader_sees_no_edit_buttons_and_gets_403_on_edit_forms(client_for):
+    client = client_for("pembaca")
+    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+    detail = client.get(reverse("core:staff-detail", args=[dewi.pk])).content.decode()
+    assert reverse("core:staff-update", args=[dewi.pk]) not in detail
+    for name in ("core:staff-update", "core:staff-delete"):
+        assert client.get(reverse(name, args=[dewi.pk])).status_code == 403
+    assert client.get(reverse("core:staff-create")).status_code == 403
+    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username="pembaca")
+    assert denied.count() == 3
+
+
+def test_staff_of_other_division_can_read_but_not_edit(client_for):
+    client = client_for("staf.regional")
+    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+    assert client.get(reverse("core:staff-detail", args=[dewi.pk])).status_code == 200
+    assert client.post(reverse("core:staff-update", args=[dewi.pk]), {"full_name": "X"}).status_code == 403
+    assert StaffMember.objects.get(pk=dewi.pk).full_name == "Dewi Lestari"
+
+
+def form_data(member: StaffMember, **changes) -> dict:
+    data = {
+        "full_name": member.full_name,
+        "unit": member.unit_id,
+        "employment": member.employment,
+        "position": member.position,
+        "education": member.education,
+        "grade": member.grade,
+        "birth_year": member.birth_year,
+        "notes": member.notes,
+        "expected_version": member.version,
+    }
+    if member.is_illustrative:
+        data["is_illustrative"] = "on"
+    return {**data, **changes}
+
+
+def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(client_for):
+    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+    url = reverse("core:staff-update", args=[dewi.pk])
+    head = client_for("kabag.bilateral")
+    admin = client_for("admin")
+    # Both open the form at the same version.
+    assert head.get(url).status_code == 200 and admin.get(url).status_code == 200
+    first = admin.post(url, form_data(dewi, education="s2"))
+    assert first.status_code == 302
+    second = head.post(url, form_data(dewi, grade="III/c"))
+    assert second.status_code == 200
+    page = second.content.decode()
+    assert 'data-testid="stale-edit"' in page and "admin" in page
+    assert "Magister (S2)" in page or "s2" in page  # what the other editor saved
+    saved = StaffMember.objects.get(pk=dewi.pk)
+    assert (saved.education, saved.grade, saved.version) == ("s2", "III/a", 2)
+    # The form now carries the current version: saving again is a deliberate overwrite of every field shown.
+    again = head.post(url, form_data(dewi, grade="III/c", expected_version=2))
+    assert again.status_code == 302
+    saved.refresh_from_db()
+    assert (saved.education, saved.grade, saved.version) == ("s1", "III/c", 3)
+
+
+def test_invalid_form_shows_the_error_at_the_field(client_for):
+    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+    response = client_for("kabag.bilateral").post(
+        reverse("core:staff-update", args=[dewi.pk]), form_data(dewi, employment="contract")
+    )
+    assert response.status_code == 200
+    assert "Pegawai kontrak tidak memiliki golongan." in response.content.decode()
+
+
+def test_record_page_shows_its_history(client_for):
+    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+    client_for("kabag.bilateral").post(reverse("core:staff-update", args=[dewi.pk]), form_data(dewi, education="s2"))
+    page = client_for("pembaca").get(reverse("core:staff-detail", args=[dewi.pk])).content.decode()
+    assert "kabag.bilateral" in page and "Riwayat" in page
+
+
+def test_audit_log_is_for_administrators_and_leadership(client_for):
+    assert client_for("kepala.biro").get(reverse("core:audit-log")).status_code == 200
+    assert client_for("admin").get(reverse("core:audit-log") + "?action=login").status_code == 200
+    assert client_for("staf.oi").get(reverse("core:audit-log")).status_code == 403
+
+
+def test_django_admin_is_for_administrators_only(client_for):
+    assert client_for("admin").get("/admin/").status_code == 200
+    for username in ("kepala.biro", "kabag.bilateral", "pembaca"):
+        assert client_for(username).get("/admin/").status_code == 302  # to the admin's own login
+
+
+# Queries per page for a signed-in administrator (session, user, then the page's own); pinned so that a change
+# that adds a query per row, or any new query, is a visible decision.
+PAGE_QUERIES = {"core:home": 8, "core:organisation": 7, "core:staff-list": 10, "core:audit-log": 8, "core:profile": 7}
+
+
+@pytest.mark.parametrize("url_name", list(PAGE_QUERIES))
+def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client_for, url_name, user_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("admin")
+    url = reverse(url_name)
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    from mitra.core import services
+
+    head = user_of("admin")
+    unit = head.unit
+    for i in range(30):
+        services.staff_member_create(
+            actor=head,
+            data={
+                "full_name": f"Extra {i}",
+                "unit": unit,
+                "employment": "contract",
+                "position": "support",
+                "education": "sma",
+                "grade": "",
+                "birth_year": 1990,
+            },
+        )
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(small.captured_queries) == PAGE_QUERIES[url_name], "\n".join(q["sql"] for q in small.captured_queries)
+    assert len(large.captured_queries) == len(small.captured_queries), url_name

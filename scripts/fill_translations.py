@@ -1,0 +1,39 @@
+"""Fill msgstr of locale/id from a Python dict module (msgid → translation), keeping what is there.
+
+Usage: python scripts/fill_translations.py TRANSLATIONS.py   (a file defining T = {...})
+Prints the msgids that still have no Indonesian translation, and exits 1 if there are any.
+"""
+
+import runpy
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+PO = Path(__file__).resolve().parents[1] / "locale" / "id" / "LC_MESSAGES" / "django.po"
+
+
+def main() -> int:
+    table = runpy.run_path(sys.argv[1])["T"] if len(sys.argv) > 1 else {}
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="id")
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.id in table:
+            value = table[message.id]
+            message.string = value if isinstance(value, str) else tuple(value)
+        done = all(message.string) if isinstance(message.string, tuple) else bool(message.string)
+        if not done:
+            missing.append(message.id)
+        message.flags.discard("fuzzy")
+    with PO.open("wb") as f:
+        write_po(f, catalog, width=110)
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
