@@ -11,9 +11,6 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from conftest import DEMO_PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -28,6 +25,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of fixtures are still synchronous.
+    # Set here, not at import: pytest imports this file even when e2e/ is not collected.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package (make system-deps).")
     with sync_playwright() as playwright:
