@@ -7,15 +7,15 @@ from django.test import Client
 
 from mitra.core.models import User
 from mitra.demo import organisation as demo_org
-from mitra.demo.loader import load_organisation
+from mitra.demo.loader import load_all
 
 DEMO_PASSWORD = demo_org.DEMO_PASSWORD
 
 
 @pytest.fixture
 def demo(db: None) -> None:
-    """The 2017 organisation, its 24 staff and the seven demo logins."""
-    load_organisation()
+    """The whole demo dataset (the 2017 organisation, its staff and logins, and every later part)."""
+    load_all()
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def site(live_server, transactional_db) -> str:
-    from mitra.demo.loader import load_organisation
+    from mitra.demo.loader import load_all
 
-    load_organisation()
+    load_all()
     return live_server.url
 
 

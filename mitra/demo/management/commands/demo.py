@@ -24,10 +24,8 @@ class Command(BaseCommand):
                 "Refusing to load demo data under production settings: it creates users with a published "
                 "password. Use --force if this really is a demonstration server."
             )
-        created = loader.load_organisation()
+        created = loader.load_all()
+        summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         self.stdout.write(
-            self.style.SUCCESS(
-                "Demo data ready: {units} units, {users} users, {staff} staff members created "
-                "(existing records left as they were).".format(**created)
-            )
+            self.style.SUCCESS(f"Demo data ready; created: {summary} (existing records left as they were).")
         )
