@@ -105,11 +105,11 @@ typecheck: $(STAMP)
 # DATABASE_URL is dropped so this really runs on the default SQLite database.
 test-sqlite: $(STAMP)
 	mkdir -p var
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -q --ignore=e2e $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -q mitra tests $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	mkdir -p var
-	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q --ignore=e2e $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q mitra tests $(PYTEST_ARGS)
 
 test-e2e: $(STAMP)
 	mkdir -p var

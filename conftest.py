@@ -12,10 +12,20 @@ from mitra.demo.loader import load_all
 DEMO_PASSWORD = demo_org.DEMO_PASSWORD
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load the demo once per test database; each test then runs in a transaction that is rolled back."""
+    with django_db_blocker.unblock():
+        load_all()
+
+
 @pytest.fixture
 def demo(db: None) -> None:
-    """The whole demo dataset (the 2017 organisation, its staff and logins, and every later part)."""
-    load_all()
+    """The whole demo dataset (the 2017 organisation, its staff and logins, and every later part).
+
+    A test that used `transactional_db` empties the database when it ends; load the demo again then."""
+    if not User.objects.filter(username="admin").exists():
+        load_all()
 
 
 @pytest.fixture

@@ -22,6 +22,10 @@ urlpatterns = [
     path("healthz", core_views.HealthzView.as_view(), name="healthz"),
     path("akun/", include(auth_patterns)),
     path("admin/", admin.site.urls),
+    path("kinerja/", include("mitra.performance.urls")),
+    path("dokumen/", include("mitra.documents.urls")),
+    path("mitra/", include("mitra.partners.urls")),
+    path("kerjasama/", include("mitra.cooperation.urls")),
     path("", include("mitra.core.urls")),
 ]
 

@@ -38,6 +38,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def site(live_server, transactional_db) -> str:
+    """The live server with the demo loaded; each browser test empties the database when it ends, and the demo
+    loader puts back the reference data the migrations made (countries, sectors)."""
     from mitra.demo.loader import load_all
 
     load_all()

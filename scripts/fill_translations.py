@@ -1,4 +1,5 @@
-"""Fill msgstr of locale/id from a Python dict module (msgid → translation), keeping what is there.
+"""Fill msgstr of locale/id from a Python dict module (msgid → translation), keeping what is there; a guess
+that msgmerge made from a similar msgid (fuzzy) is dropped unless the table gives the translation.
 
 Usage: python scripts/fill_translations.py TRANSLATIONS.py   (a file defining T = {...})
 Prints the msgids that still have no Indonesian translation, and exits 1 if there are any.
@@ -24,6 +25,10 @@ def main() -> int:
         if message.id in table:
             value = table[message.id]
             message.string = value if isinstance(value, str) else tuple(value)
+        elif message.fuzzy or message.previous_id:
+            # msgmerge's guess from a similar msgid: never keep it silently.
+            message.string = ("",) * len(message.string) if isinstance(message.string, tuple) else ""
+        message.previous_id = []
         done = all(message.string) if isinstance(message.string, tuple) else bool(message.string)
         if not done:
             missing.append(message.id)

@@ -31,11 +31,16 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
     "mitra.core",
+    "mitra.documents",
+    "mitra.partners",
+    "mitra.cooperation",
     "mitra.demo",
+    "mitra.performance",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -164,6 +169,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Attachments (mitra.documents): the largest file accepted; media is served only through documents:download.
+MITRA_MAX_UPLOAD_BYTES = env.int("MITRA_MAX_UPLOAD_MB", default=25) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -17,11 +17,46 @@ class NavItem:
     permission: str
     # Paths under this prefix mark the item as the current page.
     prefix: str = ""
+    # Pages of the area, shown as a drop-down: (label, url name).
+    children: tuple[tuple[Any, str], ...] = ()
 
 
 SECTIONS: list[NavItem] = [
     NavItem(_("Home"), "core:home", "house", "core.view_records"),
+    NavItem(
+        _("Cooperation"),
+        "cooperation:dashboard",
+        "globe2",
+        "core.view_records",
+        "/kerjasama/",
+        (
+            (_("Dashboard"), "cooperation:dashboard"),
+            (_("Cooperations"), "cooperation:cooperation-list"),
+            (_("Agreements"), "cooperation:agreement-list"),
+            (_("Position papers"), "cooperation:positionpaper-list"),
+            (_("Studies and explorations"), "cooperation:study-list"),
+            (_("Meetings"), "cooperation:meeting-list"),
+            (_("Follow-up actions"), "cooperation:followup-list"),
+            (_("Outreach events"), "cooperation:outreachevent-list"),
+            (_("Publications"), "cooperation:publication-list"),
+            (_("Indicators"), "cooperation:indicator-index"),
+        ),
+    ),
+    NavItem(
+        _("Partners"),
+        "partners:institution-list",
+        "people",
+        "core.view_records",
+        "/mitra/",
+        (
+            (_("Partner institutions"), "partners:institution-list"),
+            (_("Forums"), "partners:forum-list"),
+            (_("Countries"), "partners:country-list"),
+            (_("Contact persons"), "partners:contact-list"),
+        ),
+    ),
     NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_records", "/organisasi/"),
+    NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_records", "/kinerja/"),
     NavItem(_("Audit trail"), "core:audit-log", "shield-check", "core.view_audit", "/audit/"),
 ]
 
@@ -33,5 +68,6 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
             continue
         url = reverse(item.url_name)
         active = path.startswith(item.prefix) if item.prefix else path == url
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        children = [{"label": label, "url": reverse(name)} for label, name in item.children]
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "children": children})
     return items

@@ -6,6 +6,7 @@ transaction, so a refused or invalid change leaves nothing behind.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -322,14 +323,59 @@ def user_update(
     return _user_update(actor=actor, user=fresh, data={}, reason=reason)
 
 
-def staff_member_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> StaffMember:
-    member = StaffMember(**data)
+@transaction.atomic
+def create_guarded(
+    *, actor: User | None, perm: str, model: type[M], data: Mapping[str, Any], system: bool = False, reason: str = ""
+) -> M:
+    """Create a `model` row from `data` if `actor` holds `perm` on it (checked on the unsaved row, so a rule can
+    look at its unit); many-to-many values in `data` are set after the insert."""
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    instance = model(**{k: v for k, v in data.items() if k not in m2m_names})
     if not system:
-        require(actor, "core.manage_staff", member)
-    return create_record(actor=actor, instance=member)
+        require(actor, perm, instance)
+    return create_record(
+        actor=actor, instance=instance, data={k: v for k, v in data.items() if k in m2m_names}, reason=reason
+    )
 
 
 @transaction.atomic
+def update_guarded(
+    *,
+    actor: User | None,
+    perm: str,
+    instance: M,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+    reason: str = "",
+    action: str = AuditAction.UPDATE,
+) -> M:
+    """Update `instance` if `actor` holds `perm` on it as it is and as it would become (moving a record to another
+    unit needs rights over both)."""
+    if not system:
+        require(actor, perm, instance)
+        m2m_names = {f.name for f in instance._meta.many_to_many}
+        probe = copy.copy(instance)
+        for name, value in data.items():
+            if name not in m2m_names:
+                setattr(probe, name, value)
+        require(actor, perm, probe)
+    return update_record(
+        actor=actor, instance=instance, data=data, expected_version=expected_version, reason=reason, action=action
+    )
+
+
+def delete_guarded(
+    *, actor: User | None, perm: str, instance: SoftDeleteModel, expected_version: int | None, reason: str
+) -> SoftDeleteModel:
+    require(actor, perm, instance)
+    return soft_delete_record(actor=actor, instance=instance, expected_version=expected_version, reason=reason)
+
+
+def staff_member_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> StaffMember:
+    return create_guarded(actor=actor, perm="core.manage_staff", model=StaffMember, data=data, system=system)
+
+
 def staff_member_update(
     *,
     actor: User | None,
@@ -339,16 +385,20 @@ def staff_member_update(
     reason: str = "",
     system: bool = False,
 ) -> StaffMember:
-    if not system:
-        require(actor, "core.manage_staff", member)
-        # Moving a person to another unit needs rights over the destination too.
-        if "unit" in data and data["unit"] != member.unit:
-            require(actor, "core.manage_staff", StaffMember(unit=data["unit"]))
-    return update_record(actor=actor, instance=member, data=data, expected_version=expected_version, reason=reason)
+    return update_guarded(
+        actor=actor,
+        perm="core.manage_staff",
+        instance=member,
+        data=data,
+        expected_version=expected_version,
+        system=system,
+        reason=reason,
+    )
 
 
 def staff_member_delete(*, actor: User, member: StaffMember, expected_version: int | None, reason: str) -> StaffMember:
-    require(actor, "core.manage_staff", member)
-    deleted = soft_delete_record(actor=actor, instance=member, expected_version=expected_version, reason=reason)
+    deleted = delete_guarded(
+        actor=actor, perm="core.manage_staff", instance=member, expected_version=expected_version, reason=reason
+    )
     assert isinstance(deleted, StaffMember)
     return deleted

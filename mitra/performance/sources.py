@@ -57,3 +57,33 @@ def get(key: str) -> Source:
 
 def choices() -> list[tuple[str, Any]]:
     return sorted(((s.key, s.label) for s in _SOURCES.values()), key=lambda c: c[0])
+
+
+def unregister(key: str) -> None:
+    """Remove a source (tests that register a temporary one clean up with this)."""
+    _SOURCES.pop(key, None)
+
+
+def is_registered(key: str) -> bool:
+    return key in _SOURCES
+
+
+def label_of(key: str) -> Any:
+    source = _SOURCES.get(key)
+    return source.label if source else key
+
+
+def _sakip_score(year: int) -> SourceResult:
+    """The evaluator's SAKIP score of the year, as recorded once in the year's settings."""
+    from .models import PerformanceYear
+
+    setting = PerformanceYear.objects.filter(year=year).first()
+    if setting is None or setting.sakip_score is None:
+        raise LookupError(f"No SAKIP score recorded for {year}")
+    return SourceResult(value=setting.sakip_score)
+
+
+def register_builtin() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    register("performance.sakip_score", _("SAKIP score of the year"), _sakip_score)

@@ -37,3 +37,10 @@ def waktu(value: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def verbose_kind(record: Any) -> str:
+    """The kind of a record in words ("Meeting", "Agreement" …), for lists that mix kinds."""
+    meta = getattr(record, "_meta", None)
+    return str(meta.verbose_name).capitalize() if meta else ""

@@ -1,0 +1,149 @@
+"""List filters of the registry (django-filter); every list offers unit, year and its own facets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.filters import StyledFilterSet
+from mitra.core.models import OrganisationUnit
+from mitra.partners.models import Country, Forum, Institution
+
+from .models import (
+    Agreement,
+    AgreementKind,
+    Cooperation,
+    FollowUp,
+    FollowUpStatus,
+    Meeting,
+    OutreachEvent,
+    PaperStatus,
+    PositionPaper,
+    Publication,
+    Scope,
+    Sector,
+    Stage,
+    Study,
+    StudyKind,
+)
+
+
+def units(request: Any = None) -> QuerySet[OrganisationUnit]:
+    return OrganisationUnit.objects.exclude(kind="institution")
+
+
+class RegistryFilter(StyledFilterSet):
+    responsible_unit = filters.ModelChoiceFilter(label=_("Unit"), queryset=units, method="within_unit")
+    search_fields: tuple[str, ...] = ("title",)
+
+    def within_unit(self, queryset: QuerySet, name: str, value: OrganisationUnit) -> QuerySet:
+        return queryset.filter(Q(responsible_unit=value) | Q(responsible_unit__path__startswith=value.path + "/"))
+
+
+class CooperationFilter(RegistryFilter):
+    search_fields = ("title", "title_en", "partners__acronym", "partners__name", "forum__acronym")
+    scope = filters.ChoiceFilter(label=_("Scope"), choices=Scope.choices)
+    stage = filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    partner = filters.ModelChoiceFilter(label=_("Partner"), field_name="partners", queryset=Institution.objects.all())
+    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+    sector = filters.ModelChoiceFilter(label=_("Sector"), field_name="sectors", queryset=Sector.objects.all())
+    country = filters.ModelChoiceFilter(
+        label=_("Country"), field_name="partners__country", queryset=Country.objects.all()
+    )
+
+    class Meta:
+        model = Cooperation
+        fields: list[str] = []
+
+    @property
+    def qs(self) -> QuerySet:
+        return super().qs.distinct()
+
+
+class AgreementFilter(RegistryFilter):
+    search_fields = ("title", "title_en", "number", "cooperation__title")
+    kind = filters.ChoiceFilter(label=_("Type"), choices=AgreementKind.choices)
+    scope = filters.ChoiceFilter(label=_("Scope"), field_name="cooperation__scope", choices=Scope.choices)
+    year = filters.NumberFilter(label=_("Year signed"), field_name="date_signed__year")
+    partner = filters.ModelChoiceFilter(
+        label=_("Partner"), field_name="cooperation__partners", queryset=Institution.objects.all()
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+
+class PositionPaperFilter(RegistryFilter):
+    year = filters.NumberFilter(label=_("Year"))
+    status = filters.ChoiceFilter(label=_("Status"), choices=PaperStatus.choices)
+    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+
+    class Meta:
+        model = PositionPaper
+        fields: list[str] = []
+
+
+class StudyFilter(RegistryFilter):
+    search_fields = ("title", "topic")
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=StudyKind.choices)
+    year = filters.NumberFilter(label=_("Year"))
+
+    class Meta:
+        model = Study
+        fields: list[str] = []
+
+
+class MeetingFilter(RegistryFilter):
+    search_fields = ("title", "city", "forum__acronym", "forum__name")
+    year = filters.NumberFilter(label=_("Year"), field_name="start_date__year")
+    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+    country = filters.ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
+    abroad = filters.BooleanFilter(label=_("Abroad"), method="filter_abroad")
+    active_participation = filters.BooleanFilter(label=_("Active participation"))
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+    def filter_abroad(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.exclude(country_id="ID") if value else queryset.filter(country_id="ID")
+
+
+class FollowUpFilter(RegistryFilter):
+    search_fields = ("description", "owner_person")
+    status = filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices)
+    overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    year = filters.NumberFilter(label=_("Year due"), field_name="due_date__year")
+
+    class Meta:
+        model = FollowUp
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        open_statuses = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
+        overdue = Q(status__in=open_statuses, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class OutreachEventFilter(RegistryFilter):
+    search_fields = ("title", "topic", "audience")
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=OutreachEvent._meta.get_field("kind").choices)
+    year = filters.NumberFilter(label=_("Year"), field_name="date__year")
+
+    class Meta:
+        model = OutreachEvent
+        fields: list[str] = []
+
+
+class PublicationFilter(RegistryFilter):
+    search_fields = ("series", "edition", "distribution")
+    year = filters.NumberFilter(label=_("Year"), field_name="date__year")
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []

@@ -1,0 +1,280 @@
+"""The figures the registry feeds into performance measurement, each with the records behind it.
+
+Every function takes a year and returns an `Indicator`: the count and the rows that make it up, so a page or a
+report can always show the list behind a figure. They are registered as performance indicator sources in
+`apps.py` under the keys in `SOURCES`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Agreement,
+    Cooperation,
+    EffectivenessRule,
+    FollowUp,
+    FollowUpStatus,
+    Meeting,
+    OutreachEvent,
+    PositionPaper,
+    Publication,
+    Study,
+    StudyKind,
+)
+
+
+@dataclass
+class Row:
+    record: Any
+    marks: dict[str, bool] = field(default_factory=dict)  # e.g. {"position": True, "participation": False}
+
+
+@dataclass
+class Indicator:
+    key: str
+    label: Any
+    year: int
+    rows: list[Row]
+    rule: Any = ""  # a (lazy) text saying how the figure is counted
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+LABELS = {
+    "cooperation.developments": _("Cooperation developments"),
+    "cooperation.position_papers": _("Position papers"),
+    "cooperation.active_meetings": _("Meetings with active participation"),
+    "cooperation.trips": _("Trips to meetings abroad"),
+    "cooperation.studies": _("Studies"),
+    "cooperation.outreach": _("Socialisation, publication and workshop activities"),
+    "cooperation.editions": _("Publication editions"),
+    "cooperation.effective": _("Effective cooperations"),
+}
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _active_meetings(year: int) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(start_date__year=year, active_participation=True)
+
+
+def cooperation_developments(year: int) -> Indicator:
+    """The 2017 key indicator: cooperations for which BPOM produced a position paper in the year OR took an active
+    part in one of their meetings in the year — a union, each counted once, with which of the two it had."""
+    with_position = set(
+        PositionPaper.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
+    )
+    with_participation = set(
+        _active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True)
+    )
+    ids = with_position | with_participation
+    cooperations = Cooperation.objects.filter(pk__in=ids).select_related("forum", "responsible_unit").order_by("pk")
+    rows = [
+        Row(c, {"position": c.pk in with_position, "participation": c.pk in with_participation}) for c in cooperations
+    ]
+    return Indicator(
+        "cooperation.developments",
+        LABELS["cooperation.developments"],
+        year,
+        rows,
+        _(
+            "A cooperation with a position paper in the year, or a meeting in the year in which BPOM "
+            "took an active part (counted once if it has both)."
+        ),
+    )
+
+
+def position_papers(year: int) -> Indicator:
+    papers = PositionPaper.objects.filter(year=year).select_related("cooperation", "forum").order_by("pk")
+    return Indicator(
+        "cooperation.position_papers",
+        LABELS["cooperation.position_papers"],
+        year,
+        [Row(p) for p in papers],
+        _("Position papers dated in the year."),
+    )
+
+
+def active_meetings(year: int) -> Indicator:
+    meetings = _active_meetings(year).select_related("country", "forum", "cooperation").order_by("start_date", "pk")
+    return Indicator(
+        "cooperation.active_meetings",
+        LABELS["cooperation.active_meetings"],
+        year,
+        [Row(m, {"abroad": m.is_abroad}) for m in meetings],
+        _("Meetings starting in the year in which BPOM took an active part, at home or abroad."),
+    )
+
+
+def meeting_trips(year: int) -> Indicator:
+    """Person-trips: one per delegation member of each meeting abroad starting in the year."""
+    meetings = (
+        Meeting.objects.filter(start_date__year=year)
+        .exclude(country_id="ID")
+        .prefetch_related("delegation")
+        .select_related("country")
+        .order_by("start_date", "pk")
+    )
+    rows = [Row(member, {"meeting": True}) for meeting in meetings for member in meeting.delegation.all()]
+    return Indicator(
+        "cooperation.trips",
+        LABELS["cooperation.trips"],
+        year,
+        rows,
+        _("One trip per delegation member of each meeting abroad starting in the year."),
+    )
+
+
+def studies(year: int) -> Indicator:
+    rows = [Row(s) for s in Study.objects.filter(year=year, kind=StudyKind.STUDY).order_by("pk")]
+    return Indicator(
+        "cooperation.studies", LABELS["cooperation.studies"], year, rows, _("Studies (kajian) dated in the year.")
+    )
+
+
+def outreach(year: int) -> Indicator:
+    """Socialisation, publication and workshop activities (Table 3): outreach events and publication editions."""
+    events = [Row(e, {"event": True}) for e in OutreachEvent.objects.filter(date__year=year).order_by("date", "pk")]
+    editions = [Row(p, {"edition": True}) for p in Publication.objects.filter(date__year=year).order_by("date", "pk")]
+    return Indicator(
+        "cooperation.outreach",
+        LABELS["cooperation.outreach"],
+        year,
+        events + editions,
+        _(
+            "Workshops, seminars and socialisation events held in the year, plus publication editions "
+            "issued in the year."
+        ),
+    )
+
+
+def newsletter_editions(year: int) -> Indicator:
+    rows = [Row(p) for p in Publication.objects.filter(date__year=year).order_by("date", "pk")]
+    return Indicator(
+        "cooperation.editions", LABELS["cooperation.editions"], year, rows, _("Editions issued in the year.")
+    )
+
+
+def effectiveness_rule(year: int) -> EffectivenessRule:
+    """The rule in force for the year: the year's own, else the latest earlier one, else the default."""
+    return EffectivenessRule.objects.filter(year__lte=year).order_by("-year").first() or EffectivenessRule(year=year)
+
+
+def describe_rule(rule: EffectivenessRule) -> str:
+    from django.utils.translation import gettext as _g
+
+    parts = []
+    if rule.counts_meetings:
+        parts.append(_g("a meeting with active participation"))
+    if rule.counts_position_papers:
+        parts.append(_g("a position paper"))
+    if rule.counts_follow_ups:
+        parts.append(_g("a completed follow-up action"))
+    if rule.counts_outreach:
+        parts.append(_g("an outreach event"))
+    if rule.counts_studies:
+        parts.append(_g("a study"))
+    activity = _g(" or ").join(parts) or _g("(no activity kinds selected)")
+    text = _g("Effective when it has, in the year, %(activity)s") % {"activity": activity}
+    if rule.requires_agreement_in_force:
+        text += _g(", and an agreement in force at some time in the year")
+    return text + "."
+
+
+def effective_cooperations(year: int) -> Indicator:
+    rule = effectiveness_rule(year)
+    start, end = year_bounds(year)
+    active: set[int] = set()
+    if rule.counts_meetings:
+        active |= set(_active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True))
+    if rule.counts_position_papers:
+        active |= set(
+            PositionPaper.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
+        )
+    if rule.counts_follow_ups:
+        done = FollowUp.objects.filter(status=FollowUpStatus.DONE, completed_on__year=year)
+        active |= set(done.filter(cooperation__isnull=False).values_list("cooperation_id", flat=True))
+        active |= set(done.filter(meeting__cooperation__isnull=False).values_list("meeting__cooperation_id", flat=True))
+    if rule.counts_outreach:
+        active |= set(
+            OutreachEvent.objects.filter(date__year=year, cooperation__isnull=False).values_list(
+                "cooperation_id", flat=True
+            )
+        )
+    if rule.counts_studies:
+        active |= set(
+            Study.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
+        )
+    if rule.requires_agreement_in_force:
+        in_force = {
+            a.cooperation_id
+            for a in Agreement.objects.filter(cooperation_id__in=active)
+            if _in_force_during(a, start, end)
+        }
+        active &= in_force
+    cooperations = Cooperation.objects.filter(pk__in=active).select_related("responsible_unit").order_by("pk")
+    return Indicator(
+        "cooperation.effective",
+        LABELS["cooperation.effective"],
+        year,
+        [Row(c) for c in cooperations],
+        describe_rule(rule),
+    )
+
+
+def _in_force_during(agreement: Agreement, start: dt.date, end: dt.date) -> bool:
+    begin = agreement.entry_into_force or agreement.date_signed
+    finish = agreement.expires_on
+    return bool(begin and begin <= end and (finish is None or finish >= start))
+
+
+INDICATORS = {
+    "cooperation.developments": cooperation_developments,
+    "cooperation.effective": effective_cooperations,
+    "cooperation.position_papers": position_papers,
+    "cooperation.active_meetings": active_meetings,
+    "cooperation.trips": meeting_trips,
+    "cooperation.studies": studies,
+    "cooperation.outreach": outreach,
+    "cooperation.editions": newsletter_editions,
+}
+
+
+def as_source_result(indicator: Indicator) -> Any:
+    """The indicator in the shape the performance app's source registry expects."""
+    from mitra.performance.sources import SourceRecord, SourceResult
+
+    records = []
+    for row in indicator.rows:
+        record = row.record
+        url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+        if not url and hasattr(record, "meeting"):
+            url = record.meeting.get_absolute_url()
+        note = ", ".join(str(k) for k, v in row.marks.items() if v)
+        records.append(
+            SourceRecord(
+                label=str(record), url=url, record_type=record._meta.label_lower, record_id=record.pk, note=note
+            )
+        )
+    return SourceResult(value=Decimal(indicator.count), records=records)
+
+
+def source(key: str) -> Callable[[int], Any]:
+    """The indicator `key` as a performance indicator source (a function of the year)."""
+
+    def compute(year: int) -> Any:
+        return as_source_result(INDICATORS[key](year))
+
+    return compute

@@ -1,0 +1,579 @@
+"""The registry of BPOM's international cooperation: cooperations and their agreements, position papers, studies
+and explorations, meetings with their delegations, follow-up actions, outreach events and publications.
+
+Every record belongs to a responsible unit (`owner_unit`), which decides who may edit it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.models import OrganisationUnit, SoftDeleteModel, StaffMember
+from mitra.partners.models import Country, Forum, Institution
+
+
+class Scope(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral")
+    REGIONAL = "regional", _("Regional")
+    MULTILATERAL = "multilateral", _("Multilateral / international organisation")
+
+
+class Stage(models.TextChoices):
+    EXPLORATION = "exploration", _("Exploration")
+    NEGOTIATION = "negotiation", _("Negotiation / drafting")
+    SIGNED = "signed", _("Signed")
+    IMPLEMENTATION = "implementation", _("In force / implementation")
+    EVALUATION = "evaluation", _("Evaluation")
+    ENDED = "ended", _("Ended")
+    RENEWED = "renewed", _("Renewed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The lifecycle: which stage may follow which. Ending, renewing and cancelling close the cycle; a renewed
+# cooperation goes back into implementation.
+STAGE_TRANSITIONS: dict[str, set[str]] = {
+    Stage.EXPLORATION: {Stage.NEGOTIATION, Stage.CANCELLED, Stage.IMPLEMENTATION},
+    Stage.NEGOTIATION: {Stage.SIGNED, Stage.EXPLORATION, Stage.CANCELLED},
+    Stage.SIGNED: {Stage.IMPLEMENTATION, Stage.CANCELLED},
+    Stage.IMPLEMENTATION: {Stage.EVALUATION, Stage.ENDED, Stage.RENEWED, Stage.CANCELLED},
+    Stage.EVALUATION: {Stage.IMPLEMENTATION, Stage.RENEWED, Stage.ENDED},
+    Stage.RENEWED: {Stage.IMPLEMENTATION, Stage.EVALUATION, Stage.ENDED},
+    Stage.ENDED: {Stage.RENEWED},
+    Stage.CANCELLED: {Stage.EXPLORATION},
+}
+
+
+class Sector(models.Model):
+    """Product sectors a cooperation covers (fixed list, loaded by a migration)."""
+
+    code = models.SlugField(primary_key=True, max_length=30)
+    name_id = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+
+
+class UnitOwned(SoftDeleteModel):
+    """A registry record: a responsible unit, notes, and whether its details are illustrative."""
+
+    responsible_unit = models.ForeignKey(
+        OrganisationUnit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Some details are plausible, not from an official source.")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.responsible_unit
+
+
+class Cooperation(UnitOwned):
+    title = models.CharField(_("title (Indonesian)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    partners = models.ManyToManyField(
+        Institution, verbose_name=_("partner institutions"), blank=True, related_name="cooperations"
+    )
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), null=True, blank=True, on_delete=models.PROTECT, related_name="cooperations"
+    )
+    sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True, related_name="cooperations")
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPLORATION)
+    stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
+    is_binding = models.BooleanField(_("legally binding"), default=False)
+    related = models.ManyToManyField("self", verbose_name=_("related cooperations"), blank=True, symmetrical=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("cooperation")
+        verbose_name_plural = _("cooperations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:cooperation-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.scope != Scope.BILATERAL and not self.forum_id:
+            raise ValidationError({"forum": _("A regional or multilateral cooperation takes place in a forum.")})
+
+
+class StageChange(models.Model):
+    """One dated transition of a cooperation's stage (append-only, written by the stage service)."""
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.cooperation_id}: {self.from_stage} → {self.to_stage} ({self.date})"
+
+
+class AgreementKind(models.TextChoices):
+    MOU = "mou", _("MoU / Nota Kesepahaman")
+    LOA = "loa", _("Letter of Agreement")
+    ARRANGEMENT = "arrangement", _("Arrangement")
+    MSP = "msp", _("Memorandum Saling Pengertian")
+    ROD = "rod", _("Record of Discussion")
+    OTHER = "other", _("Other")
+
+
+class Agreement(UnitOwned):
+    cooperation = models.ForeignKey(
+        Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=AgreementKind.choices)
+    number = models.CharField(_("number"), max_length=120, blank=True, db_index=True)
+    title = models.CharField(_("title (Indonesian)"), max_length=400)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    signatory_bpom = models.CharField(_("signatory for BPOM"), max_length=200, blank=True)
+    signatory_partner = models.CharField(_("signatory for the partner"), max_length=300, blank=True)
+    place_signed = models.CharField(_("place of signing"), max_length=120, blank=True)
+    date_signed = models.DateField(_("date of signing"), null=True, blank=True)
+    entry_into_force = models.DateField(_("entry into force"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True, help_text=_("When the agreement states a duration instead.")
+    )
+    notice_period_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days before the end by which a party must notify termination or renewal."),
+    )
+    automatic_renewal = models.BooleanField(_("renews automatically"), default=False)
+    amends = models.ForeignKey(
+        "self", verbose_name=_("amends"), null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
+    )
+
+    class Meta:
+        ordering = ["-date_signed", "title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:agreement-detail", args=[self.pk])
+
+    @property
+    def expires_on(self) -> dt.date | None:
+        if self.end_date:
+            return self.end_date
+        start = self.entry_into_force or self.date_signed
+        if start and self.duration_months:
+            months = start.month - 1 + self.duration_months
+            year, month = start.year + months // 12, months % 12 + 1
+            return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return None
+
+    @property
+    def notice_date(self) -> dt.date | None:
+        end = self.expires_on
+        return end - dt.timedelta(days=self.notice_period_days) if end and self.notice_period_days else None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        start = self.entry_into_force or self.date_signed
+        end = self.expires_on
+        return bool(start and start <= day and (end is None or day <= end))
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.date_signed and self.end_date and self.end_date < self.date_signed:
+            errors["end_date"] = _("The end date cannot be before the date of signing.")
+        if self.date_signed and self.entry_into_force and self.entry_into_force < self.date_signed:
+            errors["entry_into_force"] = _("Entry into force cannot be before the date of signing.")
+        if self.end_date and self.duration_months:
+            errors["duration_months"] = _("Give either an end date or a duration, not both.")
+        if self.amends_id and self.amends_id == self.pk:
+            errors["amends"] = _("An agreement cannot amend itself.")
+        if self.amends_id and self.amends and self.amends.cooperation_id != self.cooperation_id:
+            errors["amends"] = _("An amendment belongs to the same cooperation as the agreement it amends.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PaperStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final")
+
+
+class PositionPaper(UnitOwned):
+    title = models.CharField(_("title"), max_length=400)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    cooperation = models.ForeignKey(
+        Cooperation,
+        verbose_name=_("cooperation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="position_papers",
+    )
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), null=True, blank=True, on_delete=models.PROTECT, related_name="position_papers"
+    )
+    meeting = models.ForeignKey(
+        "Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="position_papers_for",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PaperStatus.choices, default=PaperStatus.DRAFT)
+    summary = models.TextField(_("summary of the position"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("position paper")
+        verbose_name_plural = _("position papers")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:positionpaper-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if not (self.cooperation_id or self.forum_id or self.meeting_id):
+            raise ValidationError({"cooperation": _("Link the position paper to a cooperation, forum or meeting.")})
+
+
+class StudyKind(models.TextChoices):
+    STUDY = "study", _("Study (kajian)")
+    EXPLORATION = "exploration", _("Exploration report (penjajakan)")
+
+
+class Study(UnitOwned):
+    kind = models.CharField(_("kind"), max_length=20, choices=StudyKind.choices, default=StudyKind.STUDY)
+    title = models.CharField(_("title"), max_length=400)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    cooperation = models.ForeignKey(
+        Cooperation,
+        verbose_name=_("cooperation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="studies",
+    )
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), null=True, blank=True, on_delete=models.PROTECT, related_name="studies"
+    )
+    partner = models.ForeignKey(
+        Institution,
+        verbose_name=_("prospective partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="studies",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("study or exploration")
+        verbose_name_plural = _("studies and explorations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:study-detail", args=[self.pk])
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Virtual")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+HOME_COUNTRY = "ID"
+
+
+class Meeting(UnitOwned):
+    title = models.CharField(_("title"), max_length=400)
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    cooperation = models.ForeignKey(
+        Cooperation,
+        verbose_name=_("cooperation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    start_date = models.DateField(_("start date"), db_index=True)
+    end_date = models.DateField(_("end date"))
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="meetings")
+    mode = models.CharField(_("format"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    active_participation = models.BooleanField(
+        _("BPOM took an active part"),
+        default=False,
+        help_text=_("A statement, intervention, presentation or the chair — counts for the key indicator."),
+    )
+    participation_note = models.CharField(_("how BPOM took part"), max_length=300, blank=True)
+    position_paper = models.ForeignKey(
+        PositionPaper,
+        verbose_name=_("position paper used"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings_used",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:meeting-detail", args=[self.pk])
+
+    @property
+    def is_abroad(self) -> bool:
+        return self.country_id != HOME_COUNTRY
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The meeting cannot end before it starts.")})
+        if not (self.forum_id or self.cooperation_id):
+            raise ValidationError({"forum": _("Link the meeting to a forum or a cooperation.")})
+
+
+class DelegationRole(models.TextChoices):
+    HEAD = "head", _("Head of delegation")
+    ALTERNATE = "alternate", _("Alternate head")
+    MEMBER = "member", _("Member")
+    EXPERT = "expert", _("Technical expert")
+
+
+class DelegationMember(models.Model):
+    """A BPOM official in a meeting's delegation; staff of any unit of BPOM, not only the bureau."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="delegation")
+    name = models.CharField(_("name"), max_length=200)
+    staff_member = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations",
+    )
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True, help_text=_("The person's unit in BPOM."))
+    role = models.CharField(_("role"), max_length=20, choices=DelegationRole.choices, default=DelegationRole.MEMBER)
+
+    class Meta:
+        ordering = ["role", "name"]
+        verbose_name = _("delegation member")
+        verbose_name_plural = _("delegation members")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.meeting.owner_unit
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUp(UnitOwned):
+    description = models.TextField(_("action"))
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    cooperation = models.ForeignKey(
+        Cooperation,
+        verbose_name=_("cooperation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+    )
+    owner_person = models.CharField(_("person responsible"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(_("status"), max_length=15, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:followup-detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (FollowUpStatus.DONE, FollowUpStatus.CANCELLED)
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return not self.is_closed and self.due_date < (today or timezone.localdate())
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if not (self.meeting_id or self.cooperation_id):
+            errors["meeting"] = _("Link the follow-up to a meeting or a cooperation.")
+        if self.meeting_id and self.due_date and self.meeting and self.due_date < self.meeting.start_date:
+            errors["due_date"] = _("A follow-up cannot be due before the meeting it follows (%(date)s).") % {
+                "date": self.meeting.start_date.isoformat()
+            }
+        if self.status == FollowUpStatus.DONE and not self.completed_on:
+            errors["completed_on"] = _("Give the date the action was completed.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class OutreachKind(models.TextChoices):
+    WORKSHOP = "workshop", _("Workshop")
+    SEMINAR = "seminar", _("Seminar")
+    SOCIALISATION = "socialisation", _("Socialisation (sosialisasi)")
+
+
+class OutreachEvent(UnitOwned):
+    kind = models.CharField(_("kind"), max_length=20, choices=OutreachKind.choices)
+    title = models.CharField(_("title"), max_length=400)
+    date = models.DateField(_("date"), db_index=True)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    audience = models.CharField(_("audience"), max_length=300, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+    cooperation = models.ForeignKey(
+        Cooperation,
+        verbose_name=_("cooperation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outreach_events",
+    )
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), null=True, blank=True, on_delete=models.PROTECT, related_name="outreach_events"
+    )
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:outreachevent-detail", args=[self.pk])
+
+
+class Publication(UnitOwned):
+    series = models.CharField(_("publication"), max_length=200, default="Drug and Food Control Newsletter")
+    edition = models.CharField(_("edition"), max_length=60)
+    date = models.DateField(_("date of issue"), db_index=True)
+    copies = models.PositiveIntegerField(_("copies printed"), default=0)
+    distribution = models.TextField(_("distribution list"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "series"]
+        verbose_name = _("publication edition")
+        verbose_name_plural = _("publication editions")
+        constraints = [models.UniqueConstraint(fields=["series", "edition"], name="unique_publication_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.edition}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:publication-detail", args=[self.pk])
+
+
+class EffectivenessRule(models.Model):
+    """How "effective cooperation" is counted in a year (Table 2/5 indicator); editable by administrators.
+
+    A cooperation is effective in the year when (if required) an agreement of it is in force at some time in the
+    year, and it has at least one of the activities ticked here, dated in the year.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    requires_agreement_in_force = models.BooleanField(_("requires an agreement in force"), default=True)
+    counts_meetings = models.BooleanField(_("meetings with active participation count"), default=True)
+    counts_position_papers = models.BooleanField(_("position papers count"), default=True)
+    counts_follow_ups = models.BooleanField(_("completed follow-up actions count"), default=True)
+    counts_outreach = models.BooleanField(_("outreach events count"), default=True)
+    counts_studies = models.BooleanField(_("studies count"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("effective-cooperation rule")
+        verbose_name_plural = _("effective-cooperation rules")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Notification(models.Model):
+    """An in-app reminder for a unit; `key` makes each reminder be sent once, whatever how often the job runs."""
+
+    key = models.CharField(max_length=200, unique=True)
+    unit = models.ForeignKey(OrganisationUnit, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(max_length=300, blank=True)
+    due_date = models.DateField(_("date concerned"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    emailed_to = models.TextField(blank=True)
+    read_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="read_notifications")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.message

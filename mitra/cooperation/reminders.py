@@ -1,0 +1,121 @@
+"""Reminders: agreements reaching their notice date or end date, and follow-up actions reaching their due date.
+
+`send_due_reminders()` is idempotent: each reminder has a key (record, event, date, lead time) stored uniquely, so
+running the job every hour or every day sends each reminder exactly once. Run it daily with `mitra reminders`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mitra.core.models import OrganisationUnit, User
+
+from .models import Agreement, FollowUp, FollowUpStatus, Notification
+
+
+@dataclass
+class Due:
+    key: str
+    unit: OrganisationUnit
+    message: str
+    url: str
+    date: dt.date
+
+
+def lead_days() -> list[int]:
+    """How many days ahead to remind (settings.MITRA_REMINDER_DAYS, default 90 and 30)."""
+    return sorted(set(getattr(settings, "MITRA_REMINDER_DAYS", [90, 30])), reverse=True)
+
+
+def follow_up_lead_days() -> list[int]:
+    return sorted(set(getattr(settings, "MITRA_FOLLOW_UP_REMINDER_DAYS", [7, 0])), reverse=True)
+
+
+def due_reminders(today: dt.date) -> list[Due]:
+    found: list[Due] = []
+    leads = lead_days()
+    horizon = today + dt.timedelta(days=max(leads))
+    agreements = Agreement.objects.select_related("responsible_unit").filter(
+        Q(end_date__gte=today, end_date__lte=horizon + dt.timedelta(days=366))
+        | Q(end_date__isnull=True, duration_months__isnull=False)
+    )
+    for agreement in agreements:
+        for event, date in (("notice", agreement.notice_date), ("end", agreement.expires_on)):
+            if date is None or date < today:
+                continue
+            for days in leads:
+                if date - dt.timedelta(days=days) <= today < date - dt.timedelta(days=days) + dt.timedelta(days=7):
+                    label = _("Notice of termination or renewal due") if event == "notice" else _("Agreement ends")
+                    found.append(
+                        Due(
+                            f"agreement:{agreement.pk}:{event}:{date.isoformat()}:{days}",
+                            agreement.responsible_unit,
+                            f"{label} {date.isoformat()} ({days} {_('days')}): {agreement.title}",
+                            agreement.get_absolute_url(),
+                            date,
+                        )
+                    )
+    for follow_up in FollowUp.objects.select_related("responsible_unit").filter(
+        status__in=[FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS],
+        due_date__gte=today,
+        due_date__lte=today + dt.timedelta(days=max(follow_up_lead_days())),
+    ):
+        for days in follow_up_lead_days():
+            if follow_up.due_date - dt.timedelta(days=days) <= today:
+                found.append(
+                    Due(
+                        f"followup:{follow_up.pk}:{follow_up.due_date.isoformat()}:{days}",
+                        follow_up.responsible_unit,
+                        f"{_('Follow-up due')} {follow_up.due_date.isoformat()}: {follow_up}",
+                        follow_up.get_absolute_url(),
+                        follow_up.due_date,
+                    )
+                )
+                break
+    return found
+
+
+def recipients(unit: OrganisationUnit) -> list[str]:
+    """E-mail addresses of the active users of the unit and of the units above it up to the division."""
+    paths = [unit.path]
+    while "/" in paths[-1] and paths[-1].count("/") > 2:
+        paths.append(paths[-1].rsplit("/", 1)[0])
+    return sorted(
+        User.objects.filter(is_active=True, unit__path__in=paths).exclude(email="").values_list("email", flat=True)
+    )
+
+
+def send_due_reminders(today: dt.date | None = None) -> list[Notification]:
+    """Create each due reminder once and e-mail it to the responsible unit; returns the new ones."""
+    today = today or timezone.localdate()
+    sent: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for due in due_reminders(today):
+            if Notification.objects.filter(key=due.key).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    notification = Notification.objects.create(
+                        key=due.key, unit=due.unit, message=due.message[:500], url=due.url, due_date=due.date
+                    )
+            except IntegrityError:  # another run made it meanwhile
+                continue
+            to = recipients(due.unit)
+            if to:
+                send_mail(
+                    subject=f"Mitra: {due.message[:120]}",
+                    message=f"{due.message}\n\n{due.url}",
+                    from_email=None,
+                    recipient_list=to,
+                )
+                Notification.objects.filter(pk=notification.pk).update(emailed_to=", ".join(to))
+            sent.append(notification)
+    return sent

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("indikator/", views.IndicatorIndexView.as_view(), name="indicator-index"),
+    path("indikator/<str:key>/<int:year>/", views.IndicatorView.as_view(), name="indicator"),
+    path("daftar/<int:pk>/tahap/", views.StageChangeView.as_view(), name="cooperation-stage"),
+    path("pertemuan/<int:pk>/delegasi/", views.DelegationAddView.as_view(), name="delegation-add"),
+    path("delegasi/<int:pk>/hapus/", views.DelegationRemoveView.as_view(), name="delegation-remove"),
+    path("notifikasi/<int:pk>/dibaca/", views.NotificationReadView.as_view(), name="notification-read"),
+]
+for kind in views.KINDS:
+    urlpatterns += kind.urls()

@@ -1,0 +1,362 @@
+"""Generic pages for a kind of record: a filtered, sorted, paginated list with CSV/XLSX export of the same
+filter; create, edit (optimistic locking) and delete (soft, with a reason) through the kind's services; and a
+detail page with the record's history and attached documents.
+
+An app describes each kind once with a `RecordKind` and mounts `kind.urls()`; the views here do the rest, with
+the permissions the kind declares. The generic templates live in templates/crud/.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+
+from . import formatting
+from .forms import DeleteForm
+from .selectors import record_history
+from .services import StaleEditError
+from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Any
+    accessor: str | Callable[[Any], Any]
+    link: bool = False  # link the cell to the record's page
+    sort: str = ""  # ordering field name, when sortable
+
+    def value(self, record: Any) -> Any:
+        if callable(self.accessor):
+            return self.accessor(record)
+        value: Any = record
+        for part in self.accessor.split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        display = getattr(record, f"get_{self.accessor}_display", None)
+        return display() if display and "." not in self.accessor else value
+
+
+def display(value: Any) -> str:
+    """A cell as text, the way the interface shows it (and the CSV export writes it)."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if isinstance(value, Decimal):
+        return formatting.number(value, 2)
+    if isinstance(value, int):
+        return formatting.number(value)
+    if hasattr(value, "all"):  # a related manager
+        return ", ".join(str(v) for v in value.all())
+    return str(value)
+
+
+def excel_value(value: Any) -> Any:
+    """A cell as a typed spreadsheet value (numbers and dates stay numbers and dates)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | int | Decimal | dt.date):
+        return value
+    if hasattr(value, "all"):
+        return ", ".join(str(v) for v in value.all())
+    return str(value)
+
+
+@dataclass
+class RecordKind:
+    """Everything the generic pages need to know about one kind of record."""
+
+    namespace: str  # URL namespace of the app
+    name: str  # URL name stem, e.g. "agreement"
+    url_prefix: str  # e.g. "perjanjian"
+    model: type[models.Model]
+    form_class: type[forms.ModelForm]
+    columns: list[Column]
+    queryset: Callable[[], models.QuerySet]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    filterset_class: Any = None
+    create_perm: str = "cooperation.create_records"
+    edit_perm: str = "cooperation.edit_record"
+    detail_template: str = "crud/detail.html"
+    detail_fields: list[str] = field(default_factory=list)
+    default_ordering: list[str] = field(default_factory=list)
+    detail_context: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
+    initial_from_query: tuple[str, ...] = ()  # form fields that ?name=pk in the URL pre-fills
+    has_documents: bool = True
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def url_name(self, action: str) -> str:
+        return f"{self.namespace}:{self.name}-{action}"
+
+    def urls(self) -> list[Any]:
+        p = self.url_prefix
+        return [
+            path(f"{p}/", RecordListView.as_view(kind=self), name=f"{self.name}-list"),
+            path(f"{p}/ekspor.<str:fmt>", RecordExportView.as_view(kind=self), name=f"{self.name}-export"),
+            path(
+                f"{p}/baru/",
+                RecordCreateView.as_view(kind=self, permission_required=self.create_perm),
+                name=f"{self.name}-create",
+            ),
+            path(f"{p}/<int:pk>/", RecordDetailView.as_view(kind=self), name=f"{self.name}-detail"),
+            path(
+                f"{p}/<int:pk>/ubah/",
+                RecordUpdateView.as_view(kind=self, permission_required=self.edit_perm),
+                name=f"{self.name}-update",
+            ),
+            path(
+                f"{p}/<int:pk>/hapus/",
+                RecordDeleteView.as_view(kind=self, permission_required=self.edit_perm),
+                name=f"{self.name}-delete",
+            ),
+        ]
+
+
+class KindMixin:
+    kind: RecordKind = None  # type: ignore[assignment]  # set by RecordKind.urls() through as_view(kind=…)
+    request: HttpRequest
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        ctx["kind"] = self.kind
+        ctx["list_url"] = reverse(self.kind.url_name("list"))
+        return ctx
+
+
+class FilteredQuerysetMixin(KindMixin):
+    def filtered(self) -> tuple[models.QuerySet, Any]:
+        qs = self.kind.queryset()
+        filterset = None
+        if self.kind.filterset_class is not None:
+            filterset = self.kind.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+        sortable = {c.sort for c in self.kind.columns if c.sort}
+        order = self.request.GET.get("sort", "")
+        if order.lstrip("-") in sortable:
+            qs = qs.order_by(order, "pk")
+        elif self.kind.default_ordering:
+            qs = qs.order_by(*self.kind.default_ordering)
+        return qs, filterset
+
+
+class RecordListView(PermissionMixin, FilteredQuerysetMixin, ListView):
+    permission_required = "core.view_records"
+    template_name = "crud/list.html"
+    paginate_by = 25
+
+    def get_queryset(self) -> models.QuerySet:
+        qs, self.filterset = self.filtered()
+        return qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["filterset"] = self.filterset
+        ctx["rows"] = [
+            (record, [(display(c.value(record)), c.link) for c in self.kind.columns]) for record in ctx["object_list"]
+        ]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["query"] = query.urlencode()
+        without_sort = query.copy()
+        without_sort.pop("sort", None)
+        ctx["query_without_sort"] = without_sort.urlencode()
+        ctx["sort"] = self.request.GET.get("sort", "")
+        ctx["can_create"] = self.request.user.has_perm(self.kind.create_perm)
+        return ctx
+
+
+class RecordExportView(PermissionMixin, FilteredQuerysetMixin, View):
+    """The list as CSV or XLSX, with the list's filters and order, every row (not one page)."""
+
+    permission_required = "core.view_records"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse | StreamingHttpResponse:
+        qs, _filterset = self.filtered()
+        columns = self.kind.columns
+        filename = f"{slugify(self.kind.verbose_name_plural)}-{dt.date.today().isoformat()}"
+        if kwargs["fmt"] == "csv":
+            return self.csv(qs, columns, filename)
+        if kwargs["fmt"] == "xlsx":
+            return self.xlsx(qs, columns, filename)
+        from django.http import Http404
+
+        raise Http404
+
+    def csv(self, qs: models.QuerySet, columns: list[Column], filename: str) -> StreamingHttpResponse:
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def rows() -> Iterator[str]:
+            yield "\ufeff"  # so that Excel opens UTF-8 correctly
+            yield writer.writerow([str(c.label) for c in columns])
+            for record in qs.iterator(chunk_size=1000):
+                yield writer.writerow([display(c.value(record)) for c in columns])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+
+    def xlsx(self, qs: models.QuerySet, columns: list[Column], filename: str) -> HttpResponse:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=self.kind.verbose_name_plural[:31])
+        header = []
+        for column in columns:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(sheet, value=str(column.label))
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for record in qs:
+            sheet.append([excel_value(c.value(record)) for c in columns])
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        workbook.save(response)
+        return response
+
+
+class RecordDetailView(PermissionMixin, KindMixin, DetailView):
+    permission_required = "core.view_records"
+    context_object_name = "record"
+
+    def get_permission_object(self) -> None:
+        return None  # every signed-in user reads every record
+
+    def get_template_names(self) -> list[str]:
+        return [self.kind.detail_template]
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.kind.queryset()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        record = self.object
+        ctx["history"] = record_history(record)[:50]
+        ctx["can_edit"] = self.request.user.has_perm(self.kind.edit_perm, record)
+        names = self.kind.detail_fields or [c.accessor for c in self.kind.columns if isinstance(c.accessor, str)]
+        labels = {f.name: f.verbose_name for f in record._meta.get_fields() if hasattr(f, "verbose_name")}
+        ctx["fields"] = [(labels.get(n.split(".")[0], n), display(Column("", n).value(record))) for n in names]
+        if self.kind.has_documents:
+            from mitra.documents.selectors import documents_for
+
+            ctx["documents"] = documents_for(record)
+        if self.kind.detail_context:
+            ctx.update(self.kind.detail_context(record, self.request))
+        return ctx
+
+
+class RecordFormMixin(ServiceFormMixin, KindMixin):
+    template_name: str | None = "crud/form.html"
+
+    def get_form_class(self) -> type[forms.ModelForm]:
+        return self.kind.form_class
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = acting_user(self.request)
+        return kwargs
+
+    def get_success_url(self) -> str:
+        assert self.object is not None
+        return reverse(self.kind.url_name("detail"), args=[self.object.pk])
+
+
+class RecordCreateView(PermissionMixin, RecordFormMixin, CreateView):
+    def get_permission_object(self) -> None:
+        # Creating is checked without an object here; the service checks the chosen responsible unit.
+        return None
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        for name in self.kind.initial_from_query:
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name]
+        return initial
+
+    def save(self, form: Any) -> models.Model:
+        return self.kind.create(actor=acting_user(self.request), model=self.kind.model, data=form.service_data())
+
+
+class RecordUpdateView(PermissionMixin, RecordFormMixin, UpdateView):
+    context_object_name = "record"
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.kind.queryset()
+
+    def save(self, form: Any) -> models.Model:
+        current = self.kind.model._default_manager.get(pk=self.kwargs["pk"])
+        return self.kind.update(
+            actor=acting_user(self.request),
+            instance=current,
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+
+class RecordDeleteView(PermissionMixin, KindMixin, DetailView, FormView):
+    template_name = "crud/confirm_delete.html"
+    form_class = DeleteForm
+    context_object_name = "record"
+
+    def get_queryset(self) -> models.QuerySet:
+        return self.kind.queryset()
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"expected_version": self.get_object().version}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from django.contrib import messages
+
+        self.object = self.get_object()
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.kind.delete(
+                    actor=acting_user(request),
+                    instance=self.object,
+                    expected_version=form.cleaned_data["expected_version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except StaleEditError as stale:
+                form.add_error(None, str(stale))
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(
+                    request, _("%(record)s was deleted; it stays in the history.") % {"record": self.object}
+                )
+                return redirect(self.kind.url_name("list"))
+        return self.render_to_response(self.get_context_data(form=form))

@@ -1,0 +1,32 @@
+"""Shared list-filter behaviour (django-filter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class StyledFilterSet(filters.FilterSet):
+    """A FilterSet whose form fields carry Bootstrap's small control classes, and a free-text `q` search."""
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    search_fields: tuple[str, ...] = ()
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        for field in form.fields.values():
+            widget = field.widget
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+        return form
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)

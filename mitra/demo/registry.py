@@ -1,0 +1,369 @@
+"""Loads the 2017 registry (registry_2017.py) through the services; idempotent like every demo loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+
+from mitra.cooperation import services as registry
+from mitra.cooperation.models import (
+    Agreement,
+    Cooperation,
+    EffectivenessRule,
+    FollowUp,
+    Meeting,
+    OutreachEvent,
+    PositionPaper,
+    Publication,
+    Sector,
+    Study,
+)
+from mitra.cooperation.reference import load_sectors
+from mitra.core.models import OrganisationUnit, StaffMember
+from mitra.partners import services as partners
+from mitra.partners.models import Contact, Country, Forum, Institution
+from mitra.partners.reference import load_countries
+
+from . import registry_2017 as data
+
+ILLUSTRATIVE = "Illustrative: the 2017 report does not give this detail."
+YEAR = 2017
+M = TypeVar("M", bound=models.Model)
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _upsert(
+    model: type[M],
+    lookup: dict[str, Any],
+    data: dict[str, Any],
+    create: Any,
+    update: Any,
+    counter: dict[str, int],
+    kind: str,
+) -> M:
+    existing = model._default_manager.filter(**lookup).first()
+    if existing is None:
+        counter[kind] = counter.get(kind, 0) + 1
+        return create(actor=None, model=model, data={**lookup, **data}, system=True)
+    return update(actor=None, instance=existing, data=data, expected_version=None, system=True)
+
+
+@transaction.atomic
+def load_registry() -> dict[str, int]:
+    created: dict[str, int] = {
+        "institutions": 0,
+        "forums": 0,
+        "cooperations": 0,
+        "agreements": 0,
+        "position papers": 0,
+        "meetings": 0,
+        "studies": 0,
+        "outreach events": 0,
+        "newsletter editions": 0,
+        "follow-ups": 0,
+    }
+    # Reference data comes with the migrations; load it again if a test emptied the database.
+    load_countries(Country)
+    load_sectors(Sector)
+    units = {u.code: u for u in OrganisationUnit.objects.all()}
+    countries = {c.code: c for c in Country.objects.all()}
+
+    institutions: dict[str, Institution] = {}
+    for key, (name, name_id, acronym, kind, country, illustrative) in data.INSTITUTIONS.items():
+        institutions[key] = _upsert(
+            Institution,
+            {"acronym": acronym},
+            {
+                "name": name,
+                "name_id": name_id,
+                "kind": kind,
+                "country": countries.get(country),
+                "is_illustrative": illustrative,
+                "notes": ILLUSTRATIVE if illustrative else "",
+            },
+            partners.create,
+            partners.update,
+            created,
+            "institutions",
+        )
+
+    forums: dict[str, Forum] = {}
+    for key, (name, acronym, parent, scope, organisation, members) in data.FORUMS.items():
+        forums[key] = _upsert(
+            Forum,
+            {"acronym": acronym},
+            {
+                "name": name,
+                "parent": forums.get(parent),
+                "scope": scope,
+                "organisation": institutions.get(organisation),
+                "member_countries": [countries[c] for c in members],
+            },
+            partners.create,
+            partners.update,
+            created,
+            "forums",
+        )
+
+    sectors = {s.code: s for s in Sector.objects.all()}
+    cooperations: dict[str, Cooperation] = {}
+    for (
+        row,
+        title,
+        title_en,
+        scope,
+        partner_keys,
+        forum,
+        unit,
+        _position,
+        _participation,
+        sector_codes,
+        note,
+    ) in data.TABLE_6:
+        notes = f"LAKIP 2017, Table 6, row {row}." + (f" {note}" if note else "")
+        cooperations[str(row)] = _upsert(
+            Cooperation,
+            {"title": title},
+            {
+                "title_en": title_en,
+                "scope": scope,
+                "forum": forums.get(forum),
+                "responsible_unit": units[unit],
+                "partners": [institutions[k] for k in partner_keys],
+                "sectors": [sectors[s] for s in sector_codes],
+                "notes": notes,
+            },
+            _create_cooperation(row),
+            registry.update,
+            created,
+            "cooperations",
+        )
+    for key, (title, title_en, partner, unit) in data.OTHER_COOPERATIONS.items():
+        cooperations[key] = _upsert(
+            Cooperation,
+            {"title": title},
+            {
+                "title_en": title_en,
+                "scope": "bilateral",
+                "responsible_unit": units[unit],
+                "partners": [institutions[partner]],
+                "notes": "Agreement signed in 2017 (chapter III); not a row of Table 6.",
+            },
+            _create_cooperation(0),
+            registry.update,
+            created,
+            "cooperations",
+        )
+
+    for coop, kind, title, title_en, signatory, place, signed, months, notice, note in data.AGREEMENTS:
+        _upsert(
+            Agreement,
+            {"title": title},
+            {
+                "cooperation": cooperations[coop],
+                "kind": kind,
+                "title_en": title_en,
+                "signatory_bpom": "Kepala Badan POM" if signed else "",
+                "signatory_partner": signatory,
+                "place_signed": place,
+                "date_signed": day(signed) if signed else None,
+                "entry_into_force": day(signed) if signed else None,
+                "duration_months": months,
+                "notice_period_days": notice,
+                "responsible_unit": cooperations[coop].responsible_unit,
+                "is_illustrative": True,
+                "notes": " ".join(filter(None, [note, "Dates, places, signatories and terms are illustrative."])),
+            },
+            registry.create,
+            registry.update,
+            created,
+            "agreements",
+        )
+
+    meetings: dict[int, Meeting] = {}
+    staff = {s.full_name: s for s in StaffMember.objects.all()}
+    for row, *_rest, position, participation, _sectors, _note in data.TABLE_6:
+        cooperation = cooperations[str(row)]
+        if position:
+            _upsert(
+                PositionPaper,
+                {"title": f"Dokumen posisi: {position}", "cooperation": cooperation},
+                {
+                    "year": YEAR,
+                    "forum": cooperation.forum,
+                    "status": "final",
+                    "responsible_unit": cooperation.responsible_unit,
+                    "notes": f"LAKIP 2017, Table 6, row {row}, position document column: “{position}”.",
+                },
+                registry.create,
+                registry.update,
+                created,
+                "position papers",
+            )
+        if participation:
+            title, start, end, city, country, mode, how = data.MEETINGS[row]
+            meeting = _upsert(
+                Meeting,
+                {"title": title, "cooperation": cooperation},
+                {
+                    "forum": cooperation.forum,
+                    "start_date": day(start),
+                    "end_date": day(end),
+                    "city": city,
+                    "country": countries[country],
+                    "mode": mode,
+                    "active_participation": True,
+                    "participation_note": how,
+                    "responsible_unit": cooperation.responsible_unit,
+                    "is_illustrative": True,
+                    "notes": f"LAKIP 2017, Table 6, row {row}, active participation column: “{participation}”. "
+                    f"{ILLUSTRATIVE} (dates, place, delegation)",
+                },
+                registry.create,
+                registry.update,
+                created,
+                "meetings",
+            )
+            meetings[row] = meeting
+            if not meeting.delegation.exists():
+                for index, (name, unit_name, role) in enumerate(data.DELEGATION_POOL[row % 3 : row % 3 + 2]):
+                    registry.add_delegation_member(
+                        actor=None,
+                        meeting=meeting,
+                        system=True,
+                        data={
+                            "name": name,
+                            "unit_name": unit_name,
+                            "staff_member": staff.get(name),
+                            "role": "head" if index == 0 else role,
+                        },
+                    )
+
+    for title, topic, coop, unit in data.STUDIES:
+        _upsert(
+            Study,
+            {"title": title},
+            {
+                "kind": "study",
+                "topic": topic,
+                "year": YEAR,
+                "cooperation": cooperations[coop],
+                "responsible_unit": units[unit],
+                "is_illustrative": True,
+                "notes": "Table 5 counts 7 studies in 2017 without naming them; the title is illustrative.",
+            },
+            registry.create,
+            registry.update,
+            created,
+            "studies",
+        )
+
+    for kind, title, date, audience, unit, participants, coop in data.OUTREACH:
+        _upsert(
+            OutreachEvent,
+            {"title": title},
+            {
+                "kind": kind,
+                "date": day(date),
+                "audience": audience,
+                "participants": participants,
+                "cooperation": cooperations[coop],
+                "responsible_unit": units[unit],
+                "is_illustrative": True,
+                "notes": "Table 5 counts 15 socialisation/publication/workshop activities (12 events and 3 newsletter "
+                "editions here); date, audience and participants are illustrative.",
+            },
+            registry.create,
+            registry.update,
+            created,
+            "outreach events",
+        )
+
+    for edition, date in data.NEWSLETTER:
+        _upsert(
+            Publication,
+            {"series": "Drug and Food Control Newsletter", "edition": edition},
+            {
+                "date": day(date),
+                "copies": data.NEWSLETTER_COPIES,
+                "distribution": data.NEWSLETTER_DISTRIBUTION,
+                "responsible_unit": units["ksln-reg"],
+                "is_illustrative": True,
+                "notes": "3 editions of 1,500 copies in 2017 (chapter III); dates illustrative.",
+            },
+            registry.create,
+            registry.update,
+            created,
+            "newsletter editions",
+        )
+
+    for row, description, unit, due, status, completed in data.FOLLOW_UPS:
+        meeting = meetings[row]
+        _upsert(
+            FollowUp,
+            {"description": description},
+            {
+                "meeting": meeting,
+                "cooperation": meeting.cooperation,
+                "responsible_unit": units[unit],
+                "due_date": day(due),
+                "status": status,
+                "completed_on": day(completed) if completed else None,
+                "notes": ILLUSTRATIVE,
+            },
+            registry.create,
+            registry.update,
+            created,
+            "follow-ups",
+        )
+
+    for name, role, institution, forum, email in data.CONTACTS:
+        _upsert(
+            Contact,
+            {"name": name},
+            {
+                "role": role,
+                "institution": institutions.get(institution),
+                "forum": forums.get(forum),
+                "email": email,
+                "notes": ILLUSTRATIVE,
+            },
+            partners.create,
+            partners.update,
+            created,
+            "contacts",
+        )
+
+    EffectivenessRule.objects.get_or_create(
+        year=YEAR,
+        defaults={
+            "requires_agreement_in_force": False,
+            "counts_meetings": True,
+            "counts_position_papers": True,
+            "counts_follow_ups": False,
+            "counts_outreach": False,
+            "counts_studies": False,
+            "note": "As the 2017 report counted it: Table 5 reports 28 effective cooperations, the same 28 as the "
+            "cooperation developments of Table 6, so in 2017 a cooperation counted as effective when it had a "
+            "position paper or an active participation, whether or not an agreement was in force. "
+            + " ".join(data.DISAGREEMENTS),
+        },
+    )
+    return created
+
+
+def _create_cooperation(row: int) -> Any:
+    """The create function for a cooperation of the demo: its stage in 2017 from the report."""
+
+    def create(*, actor: Any, model: Any, data: dict[str, Any], system: bool) -> Cooperation:
+        stage = "negotiation" if row in (1, 2) else "implementation"
+        return registry.create(
+            actor=actor, model=model, system=system, data={**data, "stage": stage, "stage_since": dt.date(YEAR, 1, 1)}
+        )
+
+    return create

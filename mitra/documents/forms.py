@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocumentCategory
+from .services import ALLOWED_EXTENSIONS, validate_upload
+
+ACCEPT = ",".join(sorted(f".{ext}" for ext in ALLOWED_EXTENSIONS))
+
+
+class DocumentUploadForm(forms.Form):
+    """The file, its category and title. The type and size are checked at the field, before anything is saved."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=DocumentCategory.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+
+    def clean_file(self) -> Any:
+        uploaded = self.cleaned_data["file"]
+        try:
+            self.detected = validate_upload(uploaded)
+        except ValidationError as error:
+            # validate_upload names the field; a clean_<field> method raises the field's own errors.
+            raise ValidationError(error.error_dict["file"]) from None
+        return uploaded
+
+
+class DocumentRemoveForm(forms.Form):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,0 +1,167 @@
+"""Upload, download and removal of attachments. Files are served only here, never from /media/."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from mitra.core.services import StaleEditError
+from mitra.core.web import PermissionMixin, acting_user, add_validation_error
+
+from . import selectors, services
+from .forms import DocumentRemoveForm, DocumentUploadForm
+from .models import Document
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def record_url(record: models.Model | None) -> str:
+    get_url = getattr(record, "get_absolute_url", None)
+    return get_url() if callable(get_url) else reverse("core:home")
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the exact name in RFC 5987 form for non-ASCII names."""
+    letters = (ch for ch in unicodedata.normalize("NFKD", filename) if unicodedata.category(ch) != "Mn")
+    ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in " ._-()") else "_" for ch in letters)
+    ascii_name = ascii_name.strip() or "dokumen"
+    if ascii_name == filename:
+        return f'attachment; filename="{ascii_name}"'
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class DocumentUploadView(PermissionMixin, TemplateView):
+    """POST attaches a file to the record named by record_type + record_id; GET shows the same form alone.
+
+    An invalid file re-renders this page with the message at the file field (the browser cannot keep a chosen
+    file across a redirect, so a redirect would lose the context of the error).
+    """
+
+    permission_required = "core.edit_unit_record"
+    template_name = "documents/upload.html"
+    http_method_names = ["get", "post"]
+
+    def get_record(self) -> models.Model:
+        if not hasattr(self, "_record"):
+            params = self.request.POST if self.request.method == "POST" else self.request.GET
+            self._record = selectors.attachable_record(params.get("record_type", ""), params.get("record_id", ""))
+        return self._record
+
+    def get_permission_object(self) -> models.Model | None:
+        if not self.request.user.is_authenticated:
+            return None  # to the login page, without telling an anonymous visitor whether the record exists
+        return self.get_record()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        record = self.get_record()
+        ctx["record"] = record
+        ctx["record_type"] = selectors.record_type_of(record)
+        ctx["documents"] = selectors.documents_for(record)
+        ctx["can_edit"] = True
+        ctx["next"] = safe_next(self.request, record_url(record))
+        ctx.setdefault("upload_form", DocumentUploadForm())
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        record = self.get_record()
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document = services.attach(
+                    actor=acting_user(request),
+                    record=record,
+                    uploaded_file=form.cleaned_data["file"],
+                    category=form.cleaned_data["category"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("%(name)s was attached.") % {"name": document.original_name})
+                return redirect(safe_next(request, record_url(record)))
+        return self.render_to_response(self.get_context_data(upload_form=form))
+
+
+class DocumentDownloadView(PermissionMixin, View):
+    """The file under its original name, as an attachment (never rendered inline by the browser)."""
+
+    permission_required = "core.view_records"
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, pk: int) -> FileResponse:
+        document = selectors.document(pk)
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise Http404 from None
+        response = FileResponse(handle, content_type=document.content_type_detected)
+        response["Content-Disposition"] = content_disposition(document.original_name)
+        response["Content-Length"] = str(document.size)
+        response["X-Content-Type-Options"] = "nosniff"
+        # Even if a browser were told to show it, nothing in it may run.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class DocumentRemoveView(PermissionMixin, TemplateView):
+    """GET asks for a reason; POST removes the document (soft delete, kept in history)."""
+
+    permission_required = "core.edit_unit_record"
+    template_name = "documents/remove.html"
+    http_method_names = ["get", "post"]
+
+    def get_document(self) -> Document:
+        if not hasattr(self, "_document"):
+            self._document = selectors.document(self.kwargs["pk"])
+        return self._document
+
+    def get_permission_object(self) -> Document | None:
+        if not self.request.user.is_authenticated:
+            return None
+        return self.get_document()  # its owner_unit is its record's
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        document = self.get_document()
+        ctx["document"] = document
+        ctx["next"] = safe_next(self.request, record_url(document.record))
+        ctx.setdefault("form", DocumentRemoveForm(initial={"expected_version": document.version}))
+        return ctx
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        document = self.get_document()
+        form = DocumentRemoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.remove(
+                    actor=acting_user(request),
+                    document=document,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data.get("expected_version"),
+                )
+            except StaleEditError as stale:
+                form.add_error(None, str(stale))
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("%(name)s was removed.") % {"name": document.original_name})
+                return redirect(safe_next(request, record_url(document.record)))
+        return self.render_to_response(self.get_context_data(form=form))

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PerformanceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mitra.performance"
+    label = "performance"
+    verbose_name = _("Performance accountability")
+
+    def ready(self) -> None:
+        from . import sources
+
+        sources.register_builtin()

@@ -1,0 +1,171 @@
+"""The performance formulas of the LAKIP (chapter III), once, as pure functions over Decimal and int.
+
+No ORM, no floats. Percentages are returned as full-precision Decimals (93.8597… not 93.86); pages and reports
+round them for display only (core.formatting). A missing input gives None ("not measurable yet"), never 0.
+
+Conventions chosen where the report is silent, stated here so they are decided once:
+- Zero target, higher is better: any realisation ≥ 0 meets it, so achievement is 100 %.
+- Zero target, lower is better: a realisation of 0 meets it (100 %), anything above misses it entirely (0 %).
+- Lower is better with a realisation of 0 against a positive target: the inverse ratio is undefined; None.
+- Input % with a zero ceiling: None (nothing was budgeted; the ratio means nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+HUNDRED = Decimal(100)
+ONE = Decimal(1)
+
+HIGHER = "higher"
+LOWER = "lower"
+
+Number = Decimal | int
+
+
+def _dec(value: Number) -> Decimal:
+    if isinstance(value, float):  # pragma: no cover - guarded by types; floats would lose rupiah
+        raise TypeError("Floats are not accepted: use Decimal or int.")
+    return Decimal(value)
+
+
+def achievement_pct(realised: Number | None, target: Number | None, direction: str = HIGHER) -> Decimal | None:
+    """% capaian = realised / target × 100; the inverse (target / realised × 100) when lower is better."""
+    if realised is None or target is None:
+        return None
+    r, t = _dec(realised), _dec(target)
+    if r < 0 or t < 0:
+        raise ValueError("Targets and realisations are not negative.")
+    if t == 0:
+        if direction == LOWER:
+            return HUNDRED if r == 0 else Decimal(0)
+        return HUNDRED
+    if direction == LOWER:
+        return None if r == 0 else t / r * HUNDRED
+    return r / t * HUNDRED
+
+
+def input_pct(budget_realised: Number | None, ceiling: Number | None) -> Decimal | None:
+    """% input = budget realised / ceiling × 100."""
+    if budget_realised is None or ceiling is None or _dec(ceiling) == 0:
+        return None
+    return _dec(budget_realised) / _dec(ceiling) * HUNDRED
+
+
+def absorption(pairs: Iterable[tuple[Number, Number | None]]) -> tuple[int, int, Decimal | None]:
+    """Budget absorption over any subtree: (ceiling total, realised total, %). Pairs are (ceiling, realised)."""
+    ceiling_total = 0
+    realised_total = 0
+    for ceiling, realised in pairs:
+        ceiling_total += int(ceiling)
+        realised_total += int(realised or 0)
+    return ceiling_total, realised_total, input_pct(realised_total, ceiling_total)
+
+
+def efficiency_index(output_pct: Decimal | None, input_pct_value: Decimal | None) -> Decimal | None:
+    """IE = % output achieved / % input used."""
+    if output_pct is None or input_pct_value is None or input_pct_value == 0:
+        return None
+    return output_pct / input_pct_value
+
+
+def efficiency_level(index: Decimal | None, standard: Decimal = ONE) -> Decimal | None:
+    """TE = (IE − SE) / SE."""
+    if index is None:
+        return None
+    if standard <= 0:
+        raise ValueError("The efficiency standard is positive.")
+    return (index - standard) / standard
+
+
+def is_efficient(index: Decimal | None, standard: Decimal = ONE) -> bool | None:
+    """Efficient when IE ≥ SE."""
+    return None if index is None else index >= standard
+
+
+@dataclass(frozen=True)
+class Band:
+    """An achievement category: achievements at or above `min_pct` (and below the next band) fall in it."""
+
+    min_pct: Decimal
+    label: str
+
+
+def category(pct: Decimal | None, bands: Sequence[Band]) -> str | None:
+    """The band an achievement falls in: the highest band whose floor it reaches; None below every band."""
+    if pct is None:
+        return None
+    for band in sorted(bands, key=lambda b: b.min_pct, reverse=True):
+        if pct >= band.min_pct:
+            return band.label
+    return None
+
+
+# PermenPAN-RB: AA > 90, A > 80, BB > 70, B > 60, CC > 50, C > 30, D otherwise.
+SAKIP_GRADES: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "AA"),
+    (Decimal(80), "A"),
+    (Decimal(70), "BB"),
+    (Decimal(60), "B"),
+    (Decimal(50), "CC"),
+    (Decimal(30), "C"),
+)
+
+
+def sakip_grade(score: Number | None) -> str | None:
+    if score is None:
+        return None
+    s = _dec(score)
+    if not Decimal(0) <= s <= HUNDRED:
+        raise ValueError("A SAKIP score lies between 0 and 100.")
+    for floor, grade in SAKIP_GRADES:
+        if s > floor:
+            return grade
+    return "D"
+
+
+def change(current: Number | None, previous: Number | None) -> Decimal | None:
+    """Year-on-year difference (current − previous), e.g. in score points or percentage points."""
+    if current is None or previous is None:
+        return None
+    return _dec(current) - _dec(previous)
+
+
+def behind_plan(
+    *,
+    output_realised: Number,
+    output_planned: Number,
+    budget_realised: Number,
+    budget_planned: Number,
+    budget_tolerance_pct: Decimal = Decimal(10),
+) -> tuple[bool, bool]:
+    """(physically behind, financially behind) of cumulative realisation against cumulative plan.
+
+    Physically behind when less output was realised than planned. Financially behind when less than
+    (100 − tolerance) % of the planned budget was spent: late spending is what lowers the year's absorption.
+    """
+    physical = _dec(output_realised) < _dec(output_planned)
+    planned = _dec(budget_planned)
+    financial = planned > 0 and _dec(budget_realised) * HUNDRED < planned * (HUNDRED - budget_tolerance_pct)
+    return physical, bool(financial)
+
+
+def split(total: int, weights: Sequence[int]) -> list[int]:
+    """Split a whole number over weights by largest remainder, so the parts sum exactly to `total`."""
+    if total < 0 or not weights or sum(weights) <= 0:
+        raise ValueError("Split a non-negative total over positive weights.")
+    scale = sum(weights)
+    parts = [total * w // scale for w in weights]
+    remainders = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % scale), i))
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def rounded(value: Decimal | None, places: int = 2) -> Decimal | None:
+    """Half-up rounding for machine-readable output (measurement JSON); display uses core.formatting."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

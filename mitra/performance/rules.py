@@ -1,0 +1,23 @@
+"""Who may do what in the SAKIP cycle.
+
+Plans, targets and the budget structure are kept by administrators (the bureau's planner). Quarterly entries
+belong to the sub-activity's responsible unit: its staff and head enter them and submit the quarter; the head
+of unit verifies; leadership approves, and only leadership reopens an approved quarter.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from mitra.core.rules import can_read, is_administrator, is_head_of_unit, is_leadership, is_unit_member, owns_record
+
+can_enter_realisation = is_administrator | (is_unit_member & owns_record)
+
+rules.add_perm("performance.view", can_read)
+rules.add_perm("performance.manage_plan", is_administrator)
+rules.add_perm("performance.enter_realisation", can_enter_realisation)
+rules.add_perm("performance.submit_quarter", can_enter_realisation)
+rules.add_perm("performance.verify_quarter", is_administrator | (is_head_of_unit & owns_record))
+rules.add_perm("performance.approve_quarter", is_leadership)
+rules.add_perm("performance.reopen_quarter", is_leadership)
+rules.add_perm("performance.return_quarter", is_leadership | (is_head_of_unit & owns_record))

@@ -1,0 +1,589 @@
+"""Reads of the SAKIP cycle, each in a fixed number of queries whatever the amount of data.
+
+Every computed figure comes from metrics.py; this module only gathers the plain values it needs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from mitra.core.models import OrganisationUnit
+
+from . import metrics, sources
+from .models import (
+    AchievementBand,
+    BudgetRevision,
+    Indicator,
+    IndicatorTarget,
+    Output,
+    PerformanceDocument,
+    PerformanceYear,
+    QuarterEntry,
+    QuarterReport,
+    ReportStatus,
+    SourceKind,
+    StrategicPlan,
+    SubActivity,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    month = quarter * 3
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def ceiling_at(original: int, revisions: list[BudgetRevision], on: date) -> int:
+    """The ceiling in force on a date: the latest revision effective by then, else the original ceiling."""
+    ceiling = original
+    for revision in sorted(revisions, key=lambda r: (r.effective_on, r.pk or 0)):
+        if revision.effective_on <= on:
+            ceiling = revision.ceiling
+    return ceiling
+
+
+def ceiling_in_force(sub_activity: SubActivity, on: date) -> int:
+    return ceiling_at(sub_activity.ceiling, list(sub_activity.revisions.all()), on)
+
+
+def years() -> list[int]:
+    """Years that have a budget structure or settings, newest first."""
+    budget_years = set(SubActivity.objects.values_list("year", flat=True).distinct())
+    setting_years = set(PerformanceYear.objects.values_list("year", flat=True))
+    return sorted(budget_years | setting_years, reverse=True)
+
+
+def sub_activities(year: int) -> QuerySet[SubActivity]:
+    """The year's sub-activities with everything the pages show: three queries in all."""
+    return (
+        SubActivity.objects.filter(year=year)
+        .select_related("output__activity__program", "owner_unit", "indicator")
+        .prefetch_related(
+            Prefetch("quarters", queryset=QuarterEntry.objects.order_by("quarter")),
+            Prefetch("revisions", queryset=BudgetRevision.objects.order_by("effective_on", "id")),
+        )
+        .order_by("number")
+    )
+
+
+def sub_activities_all() -> QuerySet[SubActivity]:
+    return SubActivity.objects.select_related("output__activity__program", "owner_unit", "indicator").prefetch_related(
+        Prefetch("quarters", queryset=QuarterEntry.objects.order_by("quarter")),
+        Prefetch("revisions", queryset=BudgetRevision.objects.order_by("effective_on", "id")),
+    )
+
+
+def current_plan(year: int) -> StrategicPlan | None:
+    return StrategicPlan.objects.filter(start_year__lte=year, end_year__gte=year).select_related("owner_unit").first()
+
+
+# --- per year settings -------------------------------------------------------------------------------------
+
+
+@dataclass
+class YearSettings:
+    year: int
+    setting: PerformanceYear | None
+    efficiency_standard: Decimal
+    budget_tolerance_pct: Decimal
+    bands: list[metrics.Band]
+    history: list[PerformanceYear]
+
+
+def year_settings(year: int) -> YearSettings:
+    """The year's settings, its achievement bands (the defaults when it has none) and the SAKIP history; 2 queries."""
+    history = list(PerformanceYear.objects.order_by("year"))
+    setting = next((y for y in history if y.year == year), None)
+    all_bands = list(AchievementBand.objects.filter(year__isnull=True) | AchievementBand.objects.filter(year=setting))
+    own = [b for b in all_bands if setting is not None and b.year_id == setting.pk]
+    chosen = own or [b for b in all_bands if b.year_id is None]
+    return YearSettings(
+        year=year,
+        setting=setting,
+        efficiency_standard=setting.efficiency_standard if setting else metrics.ONE,
+        budget_tolerance_pct=setting.budget_tolerance_pct if setting else Decimal(10),
+        bands=[metrics.Band(b.min_pct, b.label) for b in chosen],
+        history=history,
+    )
+
+
+# --- indicators --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    target: IndicatorTarget | None
+    realised: Decimal | None
+    achievement_pct: Decimal | None
+    category: str | None
+    source: str  # "computed" | "entered"
+    source_available: bool = True
+    source_failed: bool = False
+    records: list[sources.SourceRecord] = field(default_factory=list)
+
+
+def indicator_result(
+    indicator: Indicator, target: IndicatorTarget | None, year: int, bands: list[metrics.Band]
+) -> IndicatorResult:
+    records: list[sources.SourceRecord] = []
+    available = True
+    realised: Decimal | None
+    failed = False
+    if indicator.source_kind == SourceKind.COMPUTED:
+        try:
+            result = sources.get(indicator.source_key).compute(year)
+        except LookupError:  # not registered (yet), or no figure for that year
+            available, realised = False, None
+        except Exception:  # another app's source failed: show the indicator without a figure, never the error
+            logger.exception("Indicator source %s failed for %s", indicator.source_key, year)
+            available, failed, realised = False, True, None
+        else:
+            realised, records = result.value, list(result.records)
+    else:
+        realised = target.realised if target else None
+    pct = metrics.achievement_pct(realised, target.target if target else None, indicator.direction)
+    return IndicatorResult(
+        indicator=indicator,
+        target=target,
+        realised=realised,
+        achievement_pct=pct,
+        category=metrics.category(pct, bands),
+        source=indicator.source_kind,
+        source_available=available,
+        source_failed=failed,
+        records=records,
+    )
+
+
+def indicator_results(year: int, bands: list[metrics.Band]) -> list[IndicatorResult]:
+    """Every indicator with a target in `year`; one query (plus what registered sources read)."""
+    targets = (
+        IndicatorTarget.objects.filter(year=year)
+        .select_related("indicator__activity_target", "indicator__strategic_target")
+        .order_by("indicator__order", "indicator__code")
+    )
+    return [indicator_result(t.indicator, t, year, bands) for t in targets]
+
+
+# --- the year's measurement (appendix 4) -------------------------------------------------------------------
+
+
+@dataclass
+class SubActivityFigures:
+    sub: SubActivity
+    ceiling: int
+    realised: int
+    input_pct: Decimal | None
+    output_target: Decimal
+    output_realised: Decimal
+    output_pct: Decimal | None
+    efficiency_index: Decimal | None
+    efficiency_level: Decimal | None
+    efficient: bool | None
+
+
+@dataclass
+class OutputFigures:
+    output: Output
+    ceiling: int
+    realised: int
+    absorption_pct: Decimal | None
+    subs: list[SubActivityFigures]
+
+
+@dataclass
+class Measurement:
+    year: int
+    settings: YearSettings
+    ceiling: int
+    realised: int
+    absorption_pct: Decimal | None
+    outputs: list[OutputFigures]
+    subs: list[SubActivityFigures]
+    indicators: list[IndicatorResult]
+
+
+def sub_activity_figures(sub: SubActivity, standard: Decimal) -> SubActivityFigures:
+    """Year figures of one sub-activity from its prefetched quarters and revisions (no queries)."""
+    quarters = list(sub.quarters.all())
+    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), date(sub.year, 12, 31))
+    realised = sum(q.budget_realised or 0 for q in quarters)
+    output_realised = sum((q.output_realised or Decimal(0) for q in quarters), Decimal(0))
+    inp = metrics.input_pct(realised, ceiling)
+    out = metrics.achievement_pct(output_realised, sub.output_target)
+    index = metrics.efficiency_index(out, inp)
+    return SubActivityFigures(
+        sub=sub,
+        ceiling=ceiling,
+        realised=realised,
+        input_pct=inp,
+        output_target=sub.output_target,
+        output_realised=output_realised,
+        output_pct=out,
+        efficiency_index=index,
+        efficiency_level=metrics.efficiency_level(index, standard),
+        efficient=metrics.is_efficient(index, standard),
+    )
+
+
+def measurement(year: int) -> Measurement:
+    settings = year_settings(year)
+    subs = [sub_activity_figures(s, settings.efficiency_standard) for s in sub_activities(year)]
+    by_output: dict[int, list[SubActivityFigures]] = defaultdict(list)
+    outputs: dict[int, Output] = {}
+    for figures in subs:
+        by_output[figures.sub.output_id].append(figures)
+        outputs[figures.sub.output_id] = figures.sub.output
+    output_rows = []
+    for output_id, rows in sorted(by_output.items(), key=lambda item: outputs[item[0]].code):
+        c, r, pct = metrics.absorption((f.ceiling, f.realised) for f in rows)
+        output_rows.append(OutputFigures(outputs[output_id], c, r, pct, rows))
+    ceiling, realised, pct = metrics.absorption((f.ceiling, f.realised) for f in subs)
+    return Measurement(
+        year=year,
+        settings=settings,
+        ceiling=ceiling,
+        realised=realised,
+        absorption_pct=pct,
+        outputs=output_rows,
+        subs=subs,
+        indicators=indicator_results(year, settings.bands),
+    )
+
+
+def _num(value: Decimal | None, places: int = 2) -> str | None:
+    rounded = metrics.rounded(value, places)
+    return None if rounded is None else str(rounded)
+
+
+def _volume(value: Decimal | None) -> int | str | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else str(value.normalize())
+
+
+def measurement_json(year: int) -> dict[str, Any]:
+    """The year's performance measurement as plain JSON: money as integers, percentages as 2-place strings."""
+    m = measurement(year)
+    setting = m.settings.setting
+    score = setting.sakip_score if setting else None
+    target = setting.sakip_target_score if setting else None
+    return {
+        "year": year,
+        "budget": {"ceiling": m.ceiling, "realized": m.realised, "absorption_pct": _num(m.absorption_pct)},
+        "efficiency_standard": _num(m.settings.efficiency_standard, 3),
+        "outputs": [
+            {
+                "code": o.output.code,
+                "name": o.output.name,
+                "ceiling": o.ceiling,
+                "realized": o.realised,
+                "absorption_pct": _num(o.absorption_pct),
+            }
+            for o in m.outputs
+        ],
+        "sub_activities": [
+            {
+                "number": f.sub.number,
+                "name": f.sub.name,
+                "output_code": f.sub.output.code,
+                "unit": f.sub.owner_unit.code,
+                "ceiling": f.ceiling,
+                "realized": f.realised,
+                "input_pct": _num(f.input_pct),
+                "output_target": _volume(f.output_target),
+                "output_realized": _volume(f.output_realised),
+                "output_unit": f.sub.output_unit,
+                "output_pct": _num(f.output_pct),
+                "efficiency_index": _num(f.efficiency_index, 3),
+                "efficiency_level": _num(f.efficiency_level, 3),
+                "efficient": f.efficient,
+            }
+            for f in m.subs
+        ],
+        "indicators": [
+            {
+                "code": r.indicator.code,
+                "name": r.indicator.name,
+                "target": _volume(r.target.target) if r.target else None,
+                "realized": _volume(r.realised),
+                "achievement_pct": _num(r.achievement_pct),
+                "category": r.category,
+                "source": r.source,
+                "source_key": r.indicator.source_key or None,
+                "source_available": r.source_available,
+                "records": [rec.record_id for rec in r.records],
+            }
+            for r in m.indicators
+        ],
+        "sakip": {
+            "score": _num(score),
+            "grade": metrics.sakip_grade(score),
+            "target": _num(target),
+            "achievement_pct": _num(metrics.achievement_pct(score, target)),
+            "history": [
+                {
+                    "year": y.year,
+                    "score": _num(y.sakip_score),
+                    "grade": metrics.sakip_grade(y.sakip_score),
+                    "absorption_pct": _num(y.reported_absorption_pct),
+                }
+                for y in m.settings.history
+                if y.year <= year
+            ],
+        },
+    }
+
+
+# --- quarterly monitoring ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubProgress:
+    sub: SubActivity
+    ceiling: int
+    planned_output_q: Decimal
+    output_q: Decimal | None
+    planned_budget_q: int
+    budget_q: int | None
+    planned_output_cum: Decimal
+    output_cum: Decimal
+    planned_budget_cum: int
+    budget_cum: int
+    physical_plan_pct: Decimal | None
+    physical_pct: Decimal | None
+    financial_plan_pct: Decimal | None
+    financial_pct: Decimal | None
+    physically_behind: bool
+    financially_behind: bool
+    obstacles: str
+    follow_up: str
+
+    @property
+    def behind(self) -> bool:
+        return self.physically_behind or self.financially_behind
+
+
+@dataclass
+class UnitProgress:
+    unit: OrganisationUnit
+    report: QuarterReport | None
+    subs: list[SubProgress]
+    ceiling: int
+    planned_budget_q: int
+    budget_q: int
+    planned_budget_cum: int
+    budget_cum: int
+    physical_plan_pct: Decimal | None
+    physical_pct: Decimal | None
+    financial_plan_pct: Decimal | None
+    financial_pct: Decimal | None
+    physically_behind: bool
+    financially_behind: bool
+
+    @property
+    def behind(self) -> bool:
+        return self.physically_behind or self.financially_behind
+
+    @property
+    def behind_subs(self) -> list[SubProgress]:
+        return [s for s in self.subs if s.behind]
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ReportStatus.DRAFT
+
+
+@dataclass
+class Monitoring:
+    year: int
+    quarter: int
+    units: list[UnitProgress]
+    # Bureau-wide cumulative physical and financial realisation at the end of each quarter (for the chart).
+    by_quarter: list[dict[str, Any]]
+
+    @property
+    def behind_units(self) -> list[UnitProgress]:
+        return [u for u in self.units if u.behind]
+
+
+def _capped_progress(realised: Decimal, target: Decimal) -> Decimal | None:
+    """Physical progress towards the year's output target, capped at 100 % so one over-achiever hides nothing."""
+    pct = metrics.achievement_pct(realised, target)
+    return None if pct is None else min(pct, metrics.HUNDRED)
+
+
+def _weighted(items: list[tuple[int, Decimal | None]]) -> Decimal | None:
+    """Ceiling-weighted mean of percentages (realisasi fisik of a group of sub-activities)."""
+    weight = sum(w for w, p in items if p is not None)
+    if not weight:
+        return None
+    return sum((Decimal(w) * p for w, p in items if p is not None), Decimal(0)) / Decimal(weight)
+
+
+def _sub_progress(sub: SubActivity, quarter: int, tolerance: Decimal) -> SubProgress:
+    entries = {q.quarter: q for q in sub.quarters.all()}
+    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), quarter_end(sub.year, quarter))
+    upto = [entries[q] for q in range(1, quarter + 1) if q in entries]
+    this = entries.get(quarter)
+    p_out = sum((e.planned_output for e in upto), Decimal(0))
+    out = sum((e.output_realised or Decimal(0) for e in upto), Decimal(0))
+    p_bud = sum(e.planned_budget for e in upto)
+    bud = sum(e.budget_realised or 0 for e in upto)
+    physical, financial = metrics.behind_plan(
+        output_realised=out,
+        output_planned=p_out,
+        budget_realised=bud,
+        budget_planned=p_bud,
+        budget_tolerance_pct=tolerance,
+    )
+    return SubProgress(
+        sub=sub,
+        ceiling=ceiling,
+        planned_output_q=this.planned_output if this else Decimal(0),
+        output_q=this.output_realised if this else None,
+        planned_budget_q=this.planned_budget if this else 0,
+        budget_q=this.budget_realised if this else None,
+        planned_output_cum=p_out,
+        output_cum=out,
+        planned_budget_cum=p_bud,
+        budget_cum=bud,
+        physical_plan_pct=_capped_progress(p_out, sub.output_target),
+        physical_pct=_capped_progress(out, sub.output_target),
+        financial_plan_pct=metrics.input_pct(p_bud, ceiling),
+        financial_pct=metrics.input_pct(bud, ceiling),
+        physically_behind=physical,
+        financially_behind=financial,
+        obstacles=this.obstacles if this else "",
+        follow_up=this.follow_up if this else "",
+    )
+
+
+def monitoring(year: int, quarter: int) -> Monitoring:
+    """Each unit's plan against realisation in the quarter and cumulatively; 5 queries whatever the data."""
+    settings = year_settings(year)
+    tolerance = settings.budget_tolerance_pct
+    subs = list(sub_activities(year))
+    reports = {r.unit_id: r for r in QuarterReport.objects.filter(year=year, quarter=quarter)}
+    grouped: dict[int, list[SubActivity]] = defaultdict(list)
+    for sub in subs:
+        grouped[sub.owner_unit_id].append(sub)
+    units = []
+    for rows in sorted(grouped.values(), key=lambda r: r[0].owner_unit.path):
+        progress = [_sub_progress(s, quarter, tolerance) for s in rows]
+        ceiling = sum(p.ceiling for p in progress)
+        planned_cum = sum(p.planned_budget_cum for p in progress)
+        budget_cum = sum(p.budget_cum for p in progress)
+        physical_plan = _weighted([(p.ceiling, p.physical_plan_pct) for p in progress])
+        physical = _weighted([(p.ceiling, p.physical_pct) for p in progress])
+        _phys, financial_behind = metrics.behind_plan(
+            output_realised=0,
+            output_planned=0,
+            budget_realised=budget_cum,
+            budget_planned=planned_cum,
+            budget_tolerance_pct=tolerance,
+        )
+        unit = rows[0].owner_unit
+        units.append(
+            UnitProgress(
+                unit=unit,
+                report=reports.get(unit.pk),
+                subs=progress,
+                ceiling=ceiling,
+                planned_budget_q=sum(p.planned_budget_q for p in progress),
+                budget_q=sum(p.budget_q or 0 for p in progress),
+                planned_budget_cum=planned_cum,
+                budget_cum=budget_cum,
+                physical_plan_pct=physical_plan,
+                physical_pct=physical,
+                financial_plan_pct=metrics.input_pct(planned_cum, ceiling),
+                financial_pct=metrics.input_pct(budget_cum, ceiling),
+                physically_behind=any(p.physically_behind for p in progress),
+                financially_behind=financial_behind,
+            )
+        )
+    by_quarter = []
+    for q in (1, 2, 3, 4):
+        progress = [_sub_progress(s, q, tolerance) for s in subs]
+        ceiling = sum(p.ceiling for p in progress)
+        by_quarter.append(
+            {
+                "quarter": q,
+                "physical_plan": _num(_weighted([(p.ceiling, p.physical_plan_pct) for p in progress])),
+                "physical": _num(_weighted([(p.ceiling, p.physical_pct) for p in progress])),
+                "financial_plan": _num(metrics.input_pct(sum(p.planned_budget_cum for p in progress), ceiling)),
+                "financial": _num(metrics.input_pct(sum(p.budget_cum for p in progress), ceiling)),
+            }
+        )
+    return Monitoring(year=year, quarter=quarter, units=units, by_quarter=by_quarter)
+
+
+def monitoring_chart_data(mon: Monitoring) -> dict[str, Any]:
+    return {
+        "units": [u.unit.short_name or u.unit.name for u in mon.units],
+        "physical": [_num(u.physical_pct) for u in mon.units],
+        "physical_plan": [_num(u.physical_plan_pct) for u in mon.units],
+        "financial": [_num(u.financial_pct) for u in mon.units],
+        "financial_plan": [_num(u.financial_plan_pct) for u in mon.units],
+        "by_quarter": mon.by_quarter,
+    }
+
+
+# --- quarterly reports -------------------------------------------------------------------------------------
+
+
+def quarter_reports(year: int) -> QuerySet[QuarterReport]:
+    return QuarterReport.objects.filter(year=year).select_related("unit", "submitted_by", "verified_by", "approved_by")
+
+
+def report_entries(report: QuarterReport) -> list[tuple[SubActivity, QuarterEntry | None]]:
+    """The unit's sub-activities with their entry of the report's quarter; two queries."""
+    subs = (
+        SubActivity.objects.filter(year=report.year, owner_unit=report.unit)
+        .select_related("output")
+        .prefetch_related(Prefetch("quarters", queryset=QuarterEntry.objects.filter(quarter=report.quarter)))
+        .order_by("number")
+    )
+    return [(s, next(iter(s.quarters.all()), None)) for s in subs]
+
+
+def report_units(year: int) -> QuerySet[OrganisationUnit]:
+    """Units responsible for at least one sub-activity in `year`."""
+    return OrganisationUnit.objects.filter(sub_activities__year=year).distinct().order_by("path")
+
+
+def documents(year: int) -> QuerySet[PerformanceDocument]:
+    return (
+        PerformanceDocument.objects.filter(year=year)
+        .select_related("supersedes")
+        .prefetch_related("lines__indicator")
+        .order_by("kind", "-revision")
+    )
+
+
+def plan_detail(plan: StrategicPlan) -> dict[str, Any]:
+    """A plan with goals, strategic targets, IKU with their targets per year, and funding; five queries."""
+    indicators = list(
+        plan.indicators.filter(activity_target__isnull=True).prefetch_related("targets").order_by("order", "code")
+    )
+    return {
+        "goals": list(plan.goals.all()),
+        "targets": list(plan.strategic_targets.all()),
+        "indicators": [(i, {t.year: t for t in i.targets.all()}) for i in indicators],
+        "funding": {f.year: f.amount for f in plan.funding.all()},
+    }
+
+
+def indicator_url(indicator: Indicator, year: int) -> str:
+    return reverse("performance:indicator", args=[year, indicator.pk])

@@ -1,0 +1,531 @@
+"""Every write of the SAKIP cycle: permission, one transaction, full_clean, audit (through core.services).
+
+`system=True` is for the demo loader and migrations, which act on nobody's behalf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mitra.core.formatting import rupiah
+from mitra.core.models import AuditAction, OrganisationUnit, TrackedModel, User
+from mitra.core.services import create_record, require, update_record
+
+from . import selectors
+from .models import (
+    AchievementBand,
+    Activity,
+    ActivityTarget,
+    BudgetRevision,
+    FundingFramework,
+    Goal,
+    Indicator,
+    IndicatorTarget,
+    Output,
+    PerformanceDocument,
+    PerformanceDocumentLine,
+    PerformanceYear,
+    Program,
+    QuarterEntry,
+    QuarterReport,
+    ReportStatus,
+    StrategicPlan,
+    StrategicTarget,
+    SubActivity,
+)
+
+M = TypeVar("M", bound=TrackedModel)
+
+PLAN_PERM = "performance.manage_plan"
+
+
+def _create(*, actor: User | None, instance: M, perm: str, system: bool, reason: str = "") -> M:
+    if not system:
+        require(actor, perm, instance)
+    return create_record(actor=actor, instance=instance, reason=reason)
+
+
+def _normalise(model: type[models.Model], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Decimals at their field's places, so 31 and 31.00 compare equal and an unchanged save audits nothing."""
+    out = dict(data)
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal | int) and not isinstance(value, bool):
+            out[name] = Decimal(value).quantize(Decimal(1).scaleb(-(field.decimal_places or 0)))
+    return out
+
+
+def _update(
+    *,
+    actor: User | None,
+    instance: M,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    perm: str,
+    system: bool,
+    reason: str = "",
+) -> M:
+    if not system:
+        require(actor, perm, instance)
+    return update_record(
+        actor=actor,
+        instance=instance,
+        data=_normalise(type(instance), data),
+        expected_version=expected_version,
+        reason=reason,
+    )
+
+
+# --- the year and its settings -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_save(*, actor: User | None, year: int, data: Mapping[str, Any], system: bool = False) -> PerformanceYear:
+    """Create or update a year's settings and evaluator results."""
+    existing = PerformanceYear.objects.filter(year=year).first()
+    if existing is None:
+        return _create(actor=actor, instance=PerformanceYear(year=year, **data), perm=PLAN_PERM, system=system)
+    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=PLAN_PERM, system=system)
+
+
+@transaction.atomic
+def band_save(
+    *, actor: User | None, year: PerformanceYear | None, min_pct: Any, label: str, system: bool = False
+) -> AchievementBand:
+    existing = AchievementBand.objects.filter(year=year, min_pct=min_pct).first()
+    if existing is None:
+        band = AchievementBand(year=year, min_pct=min_pct, label=label)
+        return _create(actor=actor, instance=band, perm=PLAN_PERM, system=system)
+    return _update(
+        actor=actor, instance=existing, data={"label": label}, expected_version=None, perm=PLAN_PERM, system=system
+    )
+
+
+# --- plan records: one generic create/update, each checked with the plan permission --------------------------
+
+PLAN_MODELS: tuple[type[TrackedModel], ...] = (
+    StrategicPlan,
+    Goal,
+    StrategicTarget,
+    ActivityTarget,
+    FundingFramework,
+    Indicator,
+    IndicatorTarget,
+    Program,
+    Activity,
+    Output,
+)
+
+
+@transaction.atomic
+def plan_record_create(*, actor: User | None, model: type[M], data: Mapping[str, Any], system: bool = False) -> M:
+    assert model in PLAN_MODELS, model
+    return _create(actor=actor, instance=model(**data), perm=PLAN_PERM, system=system)
+
+
+@transaction.atomic
+def plan_record_update(
+    *,
+    actor: User | None,
+    instance: M,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+    system: bool = False,
+) -> M:
+    assert type(instance) in PLAN_MODELS, type(instance)
+    return _update(
+        actor=actor,
+        instance=instance,
+        data=data,
+        expected_version=expected_version,
+        perm=PLAN_PERM,
+        system=system,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def indicator_target_set(
+    *, actor: User | None, indicator: Indicator, year: int, data: Mapping[str, Any], system: bool = False
+) -> IndicatorTarget:
+    """A year's target (and entered realisation) of an indicator; refused for a year outside the plan."""
+    existing = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
+    if existing is None:
+        return plan_record_create(
+            actor=actor, model=IndicatorTarget, data={"indicator": indicator, "year": year, **data}, system=system
+        )
+    return plan_record_update(actor=actor, instance=existing, data=data, expected_version=None, system=system)
+
+
+# --- RKT and PK --------------------------------------------------------------------------------------------
+
+
+LineData = Mapping[str, Any]
+
+
+def _add_lines(actor: User | None, document: PerformanceDocument, lines: Sequence[LineData]) -> None:
+    for line in lines:
+        create_record(actor=actor, instance=PerformanceDocumentLine(document=document, **line))
+
+
+@transaction.atomic
+def document_create(
+    *, actor: User | None, data: Mapping[str, Any], lines: Sequence[LineData], system: bool = False
+) -> PerformanceDocument:
+    document = PerformanceDocument(**data)
+    if not system:
+        require(actor, PLAN_PERM, document)
+    document = create_record(actor=actor, instance=document)
+    _add_lines(actor, document, lines)
+    return document
+
+
+@transaction.atomic
+def document_correct(
+    *,
+    actor: User | None,
+    document: PerformanceDocument,
+    data: Mapping[str, Any],
+    lines: Sequence[LineData] | None,
+    reason: str,
+    system: bool = False,
+) -> PerformanceDocument:
+    """Correct a signed RKT/PK: a new revision carrying the changes and the reason; the original stays as it was."""
+    if not system:
+        require(actor, PLAN_PERM, document)
+    if not reason.strip():
+        raise ValidationError({"correction_reason": _("Give the reason for correcting a signed document.")})
+    current = PerformanceDocument.objects.select_for_update().get(pk=document.pk)
+    if PerformanceDocument.objects.filter(supersedes=current).exists():
+        raise ValidationError(_("This document has already been corrected; correct its latest revision."))
+    fields = [
+        f.name
+        for f in PerformanceDocument._meta.concrete_fields
+        if f.editable and f.name not in ("id", "revision", "supersedes", "correction_reason")
+    ]
+    values = {name: getattr(current, name) for name in fields}
+    values.update(data)
+    correction = PerformanceDocument(
+        **values, revision=current.revision + 1, supersedes=current, correction_reason=reason
+    )
+    correction = create_record(actor=actor, instance=correction, reason=reason)
+    if lines is None:
+        lines = [
+            {
+                "indicator": line.indicator,
+                "target": line.target,
+                "target_label": line.target_label,
+                "budget": line.budget,
+            }
+            for line in current.lines.all()
+        ]
+    _add_lines(actor, correction, lines)
+    return correction
+
+
+# --- budget structure --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sub_activity_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> SubActivity:
+    sub = SubActivity(**data)
+    sub.year = sub.output.activity.program.year
+    return _create(actor=actor, instance=sub, perm=PLAN_PERM, system=system)
+
+
+@transaction.atomic
+def sub_activity_update(
+    *,
+    actor: User | None,
+    sub_activity: SubActivity,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+    system: bool = False,
+) -> SubActivity:
+    if "output" in data and data["output"].activity.program.year != sub_activity.year:
+        raise ValidationError({"output": _("A sub-activity stays in its year; create a new one for another year.")})
+    return _update(
+        actor=actor,
+        instance=sub_activity,
+        data=data,
+        expected_version=expected_version,
+        perm=PLAN_PERM,
+        system=system,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def budget_revision_create(
+    *,
+    actor: User | None,
+    sub_activity: SubActivity,
+    effective_on: date,
+    ceiling: int,
+    reason: str,
+    system: bool = False,
+) -> BudgetRevision:
+    revision = BudgetRevision(sub_activity=sub_activity, effective_on=effective_on, ceiling=ceiling, reason=reason)
+    return _create(actor=actor, instance=revision, perm=PLAN_PERM, system=system, reason=reason)
+
+
+@transaction.atomic
+def quarter_plan_set(
+    *,
+    actor: User | None,
+    sub_activity: SubActivity,
+    quarter: int,
+    planned_output: Any,
+    planned_budget: int,
+    system: bool = False,
+) -> QuarterEntry:
+    """The plan of a sub-activity for one quarter (part of the year's plan, kept by the planner)."""
+    entry = QuarterEntry.objects.filter(sub_activity=sub_activity, quarter=quarter).first()
+    data = {"planned_output": planned_output, "planned_budget": planned_budget}
+    if entry is None:
+        entry = QuarterEntry(sub_activity=sub_activity, quarter=quarter, **data)
+        return _create(actor=actor, instance=entry, perm=PLAN_PERM, system=system)
+    return _update(actor=actor, instance=entry, data=data, expected_version=None, perm=PLAN_PERM, system=system)
+
+
+# --- quarterly realisation and its approval ----------------------------------------------------------------
+
+REALISATION_FIELDS = {
+    "output_realised",
+    "budget_realised",
+    "obstacles",
+    "follow_up",
+    "evidence",
+    "over_ceiling_reason",
+    "is_illustrative",
+}
+
+
+def quarter_report_for(*, year: int, quarter: int, unit: OrganisationUnit) -> QuarterReport:
+    """The unit's report of that quarter; created (as a draft, no audit: it holds nothing yet) on first use."""
+    report, _created = QuarterReport.objects.get_or_create(year=year, quarter=quarter, unit=unit)
+    return report
+
+
+def _check_open(report: QuarterReport) -> None:
+    if report.status == ReportStatus.APPROVED:
+        raise ValidationError(_("This quarter is approved and locked; leadership must reopen it before any change."))
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(
+            _("This quarter has been submitted (%(status)s); it must be returned to draft before any change.")
+            % {"status": report.get_status_display()}
+        )
+
+
+@transaction.atomic
+def realisation_record(
+    *,
+    actor: User | None,
+    year: int,
+    sub_activity: SubActivity,
+    quarter: int,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    system: bool = False,
+) -> QuarterEntry:
+    """Record what a sub-activity realised in a quarter of `year`.
+
+    Refused: a sub-activity of another year, a quarter that is submitted or locked, a negative figure, a year's
+    realised budget above the ceiling in force without a reason. Nothing is written when any check fails.
+    """
+    unknown = set(data) - REALISATION_FIELDS
+    if unknown:
+        raise ValueError(f"Not realisation fields: {sorted(unknown)}")
+    if sub_activity.year != year:
+        raise ValidationError(
+            {
+                "sub_activity": _("Sub-activity %(name)s belongs to %(other)s, not to %(year)s.")
+                % {"name": sub_activity, "other": sub_activity.year, "year": year}
+            }
+        )
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": _("A quarter is 1, 2, 3 or 4.")})
+    entry = QuarterEntry.objects.filter(sub_activity=sub_activity, quarter=quarter).first()
+    if entry is None:
+        entry = QuarterEntry(sub_activity=sub_activity, quarter=quarter)
+    if not system:
+        require(actor, "performance.enter_realisation", entry)
+    report = (
+        QuarterReport.objects.select_for_update()
+        .filter(pk=quarter_report_for(year=year, quarter=quarter, unit=sub_activity.owner_unit).pk)
+        .get()
+    )
+    _check_open(report)
+
+    budget = data.get("budget_realised", entry.budget_realised)
+    if budget is not None and budget >= 0:
+        others = sum(
+            QuarterEntry.objects.filter(sub_activity=sub_activity)
+            .exclude(quarter=quarter)
+            .exclude(budget_realised__isnull=True)
+            .values_list("budget_realised", flat=True)
+        )
+        ceiling = selectors.ceiling_in_force(sub_activity, selectors.quarter_end(year, quarter))
+        reason = str(data.get("over_ceiling_reason", entry.over_ceiling_reason) or "").strip()
+        if others + budget > ceiling and not reason:
+            raise ValidationError(
+                {
+                    "budget_realised": _(
+                        "With this figure the year's realised budget (%(total)s) exceeds the ceiling in force "
+                        "(%(ceiling)s). Give a reason for spending above the ceiling to record it."
+                    )
+                    % {"total": rupiah(others + budget), "ceiling": rupiah(ceiling)}
+                }
+            )
+    if entry.pk is None:
+        return create_record(actor=actor, instance=entry, data=data)
+    return update_record(
+        actor=actor, instance=entry, data=_normalise(QuarterEntry, data), expected_version=expected_version
+    )
+
+
+def _transition(
+    *,
+    actor: User | None,
+    report: QuarterReport,
+    perm: str,
+    allowed_from: Sequence[str],
+    to: str,
+    stamp: str | None,
+    reason: str = "",
+    system: bool = False,
+    expected_version: int | None = None,
+) -> QuarterReport:
+    if not system:
+        require(actor, perm, report)
+    current = QuarterReport.objects.select_for_update().get(pk=report.pk)
+    if current.status not in allowed_from:
+        raise ValidationError(
+            _("This quarter is %(status)s; that step is not possible now.") % {"status": current.get_status_display()}
+        )
+    data: dict[str, Any] = {"status": to}
+    if stamp:
+        data[f"{stamp}_by"] = actor if actor is not None and actor.is_authenticated else None
+        data[f"{stamp}_at"] = timezone.now()
+    return update_record(
+        actor=actor,
+        instance=current,
+        data=data,
+        expected_version=expected_version,
+        reason=reason,
+        action=AuditAction.STATE_CHANGE,
+    )
+
+
+@transaction.atomic
+def quarter_submit(
+    *, actor: User | None, report: QuarterReport, system: bool = False, expected_version: int | None = None
+) -> QuarterReport:
+    """Staff of the unit submit the quarter once every sub-activity has its output and budget realised."""
+    missing = [
+        str(sub)
+        for sub in SubActivity.objects.filter(year=report.year, owner_unit=report.unit)
+        .prefetch_related("quarters")
+        .order_by("number")
+        if not any(
+            q.quarter == report.quarter and q.output_realised is not None and q.budget_realised is not None
+            for q in sub.quarters.all()
+        )
+    ]
+    if missing:
+        raise ValidationError(
+            _("Enter the output and budget realised of every sub-activity before submitting: %(list)s.")
+            % {"list": "; ".join(missing)}
+        )
+    return _transition(
+        actor=actor,
+        report=report,
+        perm="performance.submit_quarter",
+        allowed_from=[ReportStatus.DRAFT],
+        to=ReportStatus.SUBMITTED,
+        stamp="submitted",
+        system=system,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def quarter_verify(
+    *, actor: User | None, report: QuarterReport, system: bool = False, expected_version: int | None = None
+) -> QuarterReport:
+    return _transition(
+        actor=actor,
+        report=report,
+        perm="performance.verify_quarter",
+        allowed_from=[ReportStatus.SUBMITTED],
+        to=ReportStatus.VERIFIED,
+        stamp="verified",
+        system=system,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def quarter_approve(
+    *, actor: User | None, report: QuarterReport, system: bool = False, expected_version: int | None = None
+) -> QuarterReport:
+    return _transition(
+        actor=actor,
+        report=report,
+        perm="performance.approve_quarter",
+        allowed_from=[ReportStatus.VERIFIED],
+        to=ReportStatus.APPROVED,
+        stamp="approved",
+        system=system,
+        expected_version=expected_version,
+    )
+
+
+def _need_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+
+
+@transaction.atomic
+def quarter_return(*, actor: User | None, report: QuarterReport, reason: str, system: bool = False) -> QuarterReport:
+    """Send a submitted or verified quarter back to the unit for correction."""
+    _need_reason(reason)
+    return _transition(
+        actor=actor,
+        report=report,
+        perm="performance.return_quarter",
+        allowed_from=[ReportStatus.SUBMITTED, ReportStatus.VERIFIED],
+        to=ReportStatus.DRAFT,
+        stamp=None,
+        reason=reason,
+        system=system,
+    )
+
+
+@transaction.atomic
+def quarter_reopen(*, actor: User | None, report: QuarterReport, reason: str, system: bool = False) -> QuarterReport:
+    """Unlock an approved quarter: leadership only, with a reason; audited as a state change."""
+    _need_reason(reason)
+    return _transition(
+        actor=actor,
+        report=report,
+        perm="performance.reopen_quarter",
+        allowed_from=[ReportStatus.APPROVED],
+        to=ReportStatus.DRAFT,
+        stamp=None,
+        reason=reason,
+        system=system,
+    )

@@ -1,0 +1,419 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView, View
+
+from mitra.core import selectors as core_selectors
+from mitra.core.models import OrganisationUnit
+from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user
+
+from . import metrics, selectors, services, sources
+from .forms import BudgetRevisionForm, QuarterEntryForm, ReasonForm
+from .models import (
+    BudgetRevision,
+    Indicator,
+    IndicatorTarget,
+    PerformanceYear,
+    Quarter,
+    QuarterEntry,
+    QuarterReport,
+    ReportStatus,
+    StrategicPlan,
+    SubActivity,
+)
+
+VIEW = "performance.view"
+
+
+def _year_or_404(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+class YearMixin:
+    kwargs: dict[str, Any]
+    request: HttpRequest
+
+    @property
+    def year(self) -> int:
+        return _year_or_404(int(self.kwargs["year"]))
+
+    def year_context(self) -> dict[str, Any]:
+        return {"year": self.year, "years": selectors.years()}
+
+
+class HomeView(PermissionMixin, View):
+    """The newest year with data, or an empty page explaining that no plan is recorded."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        years = selectors.years()
+        if years:
+            return redirect("performance:year", year=years[0])
+        from django.shortcuts import render
+
+        return render(request, "performance/empty.html", {})
+
+
+class YearView(PermissionMixin, YearMixin, TemplateView):
+    permission_required = VIEW
+    template_name = "performance/year.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        m = selectors.measurement(self.year)
+        setting = m.settings.setting
+        history = [y for y in m.settings.history if y.year <= self.year]
+        previous = next((y for y in reversed(history) if y.year < self.year), None)
+        score = setting.sakip_score if setting else None
+        ctx.update(
+            m=m,
+            setting=setting,
+            sakip_grade=metrics.sakip_grade(score),
+            sakip_achievement=metrics.achievement_pct(score, setting.sakip_target_score if setting else None),
+            sakip_change=metrics.change(score, previous.sakip_score if previous else None),
+            previous=previous,
+            previous_absorption=previous.reported_absorption_pct if previous else None,
+            history=[(y, metrics.sakip_grade(y.sakip_score)) for y in history],
+            efficient_count=sum(1 for f in m.subs if f.efficient),
+            plan=selectors.current_plan(self.year),
+        )
+        return ctx
+
+
+class MeasurementView(PermissionMixin, YearMixin, TemplateView):
+    """Appendix 4: every sub-activity's budget and output, with input %, output %, IE and TE."""
+
+    permission_required = VIEW
+    template_name = "performance/measurement.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        m = selectors.measurement(self.year)
+        page = Paginator(m.subs, 50).get_page(self.request.GET.get("page"))
+        shown = {f.sub.pk for f in page.object_list}
+        ctx.update(
+            m=m,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            outputs=[(o, [f for f in o.subs if f.sub.pk in shown]) for o in m.outputs],
+        )
+        return ctx
+
+
+class MeasurementJsonView(PermissionMixin, YearMixin, View):
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, year: int) -> HttpResponse:
+        if not selectors.years() or self.year not in selectors.years():
+            raise Http404
+        response = JsonResponse(
+            selectors.measurement_json(self.year), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = f'attachment; filename="pengukuran-kinerja-{self.year}.json"'
+        return response
+
+
+class MonitoringView(PermissionMixin, YearMixin, TemplateView):
+    permission_required = VIEW
+    template_name = "performance/monitoring.html"
+
+    def get_quarter(self) -> int:
+        try:
+            quarter = int(self.request.GET.get("triwulan", "4"))
+        except ValueError:
+            quarter = 4
+        return quarter if quarter in (1, 2, 3, 4) else 4
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        quarter = self.get_quarter()
+        mon = selectors.monitoring(self.year, quarter)
+        page = Paginator(mon.units, 20).get_page(self.request.GET.get("page"))
+        ctx.update(
+            mon=mon,
+            quarter=quarter,
+            quarter_label=Quarter(quarter).label,
+            quarters=Quarter.choices,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            chart_data=selectors.monitoring_chart_data(mon),
+            chart_labels={
+                "physical": _("Physical realisation (%)"),
+                "physical_plan": _("Physical plan (%)"),
+                "financial": _("Financial realisation (%)"),
+                "financial_plan": _("Financial plan (%)"),
+                "quarters": [str(label) for _value, label in Quarter.choices],
+            },
+        )
+        return ctx
+
+
+class QuarterReportListView(PermissionMixin, YearMixin, ListView):
+    permission_required = VIEW
+    template_name = "performance/quarter_reports.html"
+    context_object_name = "reports"
+    paginate_by = 40
+
+    def get_queryset(self) -> Any:
+        return selectors.quarter_reports(self.year)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | self.year_context()
+
+
+class QuarterReportMixin(YearMixin):
+    def get_report(self) -> QuarterReport:
+        if not hasattr(self, "_report"):
+            quarter = int(self.kwargs["quarter"])
+            if quarter not in (1, 2, 3, 4):
+                raise Http404
+            unit = get_object_or_404(OrganisationUnit, code=self.kwargs["unit"])
+            if not SubActivity.objects.filter(year=self.year, owner_unit=unit).exists():
+                raise Http404
+            report = QuarterReport.objects.filter(year=self.year, quarter=quarter, unit=unit).first()
+            self._report = report or QuarterReport(year=self.year, quarter=quarter, unit=unit)
+        return self._report
+
+
+class QuarterReportView(PermissionMixin, QuarterReportMixin, TemplateView):
+    permission_required = VIEW
+    template_name = "performance/quarter_report.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        report = self.get_report()
+        user = acting_user(self.request)
+        rows = selectors.report_entries(report)
+        ctx.update(
+            report=report,
+            rows=rows,
+            can_enter=report.is_open and user.has_perm("performance.enter_realisation", report),
+            can_submit=report.is_open and user.has_perm("performance.submit_quarter", report),
+            can_verify=report.status == ReportStatus.SUBMITTED and user.has_perm("performance.verify_quarter", report),
+            can_approve=report.status == ReportStatus.VERIFIED and user.has_perm("performance.approve_quarter", report),
+            can_return=report.status in (ReportStatus.SUBMITTED, ReportStatus.VERIFIED)
+            and user.has_perm("performance.return_quarter", report),
+            can_reopen=report.is_locked and user.has_perm("performance.reopen_quarter", report),
+            reason_form=ReasonForm(),
+            history=core_selectors.record_history(report)[:20] if report.pk else [],
+        )
+        return ctx
+
+
+STEP_PERMISSIONS = {
+    "ajukan": "performance.submit_quarter",
+    "verifikasi": "performance.verify_quarter",
+    "setujui": "performance.approve_quarter",
+    "kembalikan": "performance.return_quarter",
+    "buka": "performance.reopen_quarter",
+}
+
+
+class QuarterTransitionView(PermissionMixin, QuarterReportMixin, View):
+    """POST only: one step of the approval workflow."""
+
+    permission_required = VIEW
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        step = self.kwargs.get("step", "")
+        if step not in STEP_PERMISSIONS:
+            raise Http404
+        return (STEP_PERMISSIONS[step],)
+
+    def get_permission_object(self) -> QuarterReport:
+        return self.get_report()
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        step = self.kwargs["step"]
+        actor = acting_user(request)
+        report = self.get_report()
+        if report.pk is None:
+            report = services.quarter_report_for(year=report.year, quarter=report.quarter, unit=report.unit)
+        form = ReasonForm(request.POST)
+        try:
+            if step in ("kembalikan", "buka"):
+                reason = form.data.get("reason", "")
+                action = services.quarter_return if step == "kembalikan" else services.quarter_reopen
+                action(actor=actor, report=report, reason=str(reason))
+            else:
+                {
+                    "ajukan": services.quarter_submit,
+                    "verifikasi": services.quarter_verify,
+                    "setujui": services.quarter_approve,
+                }[step](actor=actor, report=report)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("The quarter is now: %(status)s.") % {"status": self._status(report)})
+        return redirect("performance:quarter-report", year=report.year, quarter=report.quarter, unit=report.unit.code)
+
+    def _status(self, report: QuarterReport) -> str:
+        report.refresh_from_db()
+        return str(report.get_status_display())
+
+
+class EntryUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
+    permission_required = "performance.enter_realisation"
+    form_class = QuarterEntryForm
+    template_name = "performance/entry_form.html"
+    context_object_name = "entry"
+
+    def get_queryset(self) -> Any:
+        return QuarterEntry.objects.select_related("sub_activity__owner_unit", "sub_activity__output")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        entry = self.object
+        assert isinstance(entry, QuarterEntry)
+        ctx["report_url"] = self._report_url(entry)
+        ctx["ceiling"] = selectors.ceiling_in_force(
+            entry.sub_activity, selectors.quarter_end(entry.sub_activity.year, entry.quarter)
+        )
+        return ctx
+
+    def _report_url(self, entry: QuarterEntry) -> str:
+        sub = entry.sub_activity
+        return reverse("performance:quarter-report", args=[sub.year, entry.quarter, sub.owner_unit.code])
+
+    def save(self, form: QuarterEntryForm) -> QuarterEntry:
+        entry = QuarterEntry.objects.select_related("sub_activity").get(pk=self.kwargs["pk"])
+        return services.realisation_record(
+            actor=acting_user(self.request),
+            year=entry.sub_activity.year,
+            sub_activity=entry.sub_activity,
+            quarter=entry.quarter,
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def get_success_url(self) -> str:
+        assert isinstance(self.object, QuarterEntry)
+        return self._report_url(self.object)
+
+
+class PlanListView(PermissionMixin, ListView):
+    permission_required = VIEW
+    template_name = "performance/plan_list.html"
+    context_object_name = "plans"
+    paginate_by = 20
+
+    def get_queryset(self) -> Any:
+        return StrategicPlan.objects.select_related("owner_unit")
+
+
+class PlanDetailView(PermissionMixin, DetailView):
+    permission_required = VIEW
+    template_name = "performance/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self) -> Any:
+        return StrategicPlan.objects.select_related("owner_unit")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        plan = self.object
+        ctx.update(selectors.plan_detail(plan))
+        ctx["years"] = list(plan.years)
+        ctx["activity_targets"] = plan.activity_targets.prefetch_related("indicators__targets").order_by(
+            "year", "order"
+        )
+        return ctx
+
+
+class DocumentsView(PermissionMixin, YearMixin, ListView):
+    """The year's RKT and PK, with every correction and the original it replaced."""
+
+    permission_required = VIEW
+    template_name = "performance/documents.html"
+    context_object_name = "documents"
+    paginate_by = 20
+
+    def get_queryset(self) -> Any:
+        return selectors.documents(self.year)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | self.year_context()
+
+
+class IndicatorView(PermissionMixin, YearMixin, DetailView):
+    """An indicator in a year: target, realisation, and for a computed one the records behind the figure."""
+
+    permission_required = VIEW
+    template_name = "performance/indicator.html"
+    context_object_name = "indicator"
+
+    def get_queryset(self) -> Any:
+        return Indicator.objects.select_related("plan", "activity_target", "strategic_target")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        indicator = self.object
+        target = IndicatorTarget.objects.filter(indicator=indicator, year=self.year).first()
+        settings = selectors.year_settings(self.year)
+        result = selectors.indicator_result(indicator, target, self.year, settings.bands)
+        page = Paginator(result.records, 50).get_page(self.request.GET.get("page"))
+        ctx.update(
+            result=result,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            source_label=sources.label_of(indicator.source_key) if indicator.source_key else "",
+            sub_activities=indicator.sub_activities.filter(year=self.year).select_related("owner_unit"),
+        )
+        return ctx
+
+
+class SubActivityView(PermissionMixin, DetailView):
+    permission_required = VIEW
+    template_name = "performance/sub_activity.html"
+    context_object_name = "sub"
+
+    def get_queryset(self) -> Any:
+        return selectors.sub_activities_all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        sub = self.object
+        setting = PerformanceYear.objects.filter(year=sub.year).first()
+        ctx["figures"] = selectors.sub_activity_figures(sub, setting.efficiency_standard if setting else metrics.ONE)
+        ctx["quarters"] = list(sub.quarters.all())
+        ctx["revisions"] = list(sub.revisions.all())
+        ctx["history"] = core_selectors.record_history(sub)[:20]
+        ctx["can_revise"] = acting_user(self.request).has_perm("performance.manage_plan", sub)
+        return ctx
+
+
+class BudgetRevisionCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    permission_required = "performance.manage_plan"
+    form_class = BudgetRevisionForm
+    template_name = "performance/revision_form.html"
+
+    def get_sub(self) -> SubActivity:
+        return get_object_or_404(SubActivity, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"sub": self.get_sub()}
+
+    def save(self, form: BudgetRevisionForm) -> BudgetRevision:
+        data = form.cleaned_data
+        return services.budget_revision_create(
+            actor=acting_user(self.request),
+            sub_activity=self.get_sub(),
+            effective_on=data["effective_on"],
+            ceiling=data["ceiling"],
+            reason=data["reason"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("performance:sub-activity", args=[self.kwargs["pk"]])
