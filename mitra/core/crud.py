@@ -65,7 +65,7 @@ def display(value: Any) -> str:
     if isinstance(value, int):
         return formatting.number(value)
     if hasattr(value, "all"):  # a related manager
-        return ", ".join(str(v) for v in value.all())
+        return ", ".join(str(v) for v in value.all()) or "–"
     return str(value)
 
 

@@ -44,3 +44,12 @@ def verbose_kind(record: Any) -> str:
     """The kind of a record in words ("Meeting", "Agreement" …), for lists that mix kinds."""
     meta = getattr(record, "_meta", None)
     return str(meta.verbose_name).capitalize() if meta else ""
+
+
+@register.filter
+def quantity(value: Any) -> str:
+    """A count or measure: whole numbers without decimals (28), others with two (95,03)."""
+    if value is None:
+        return formatting.number(None)
+    places = 0 if value == int(value) else 2
+    return formatting.number(value, places)
