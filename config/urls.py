@@ -26,6 +26,7 @@ urlpatterns = [
     path("dokumen/", include("mitra.documents.urls")),
     path("mitra/", include("mitra.partners.urls")),
     path("kerjasama/", include("mitra.cooperation.urls")),
+    path("laporan/", include("mitra.reports.urls")),
     path("", include("mitra.core.urls")),
 ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import log_in
-from e2e.documents import minimal_pdf
+from mitra.demo.pdf import minimal_pdf
 
 
 def choose(page: Page, label: str, option: str) -> None:

@@ -31,6 +31,9 @@ have_harfbuzz_subset() {
 
 have_msgfmt() { command -v msgfmt >/dev/null 2>&1; }
 
+# WeasyPrint (PDF reports) loads Pango through ctypes.
+have_pango() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true; } | grep -q "libpangoft2-1.0"; }
+
 have_fonts() {
     command -v dpkg >/dev/null 2>&1 \
         && dpkg -s fonts-dejavu-core 2>/dev/null | grep -q '^Status: install ok installed'
@@ -41,6 +44,7 @@ have_chromium || missing+=(chromium)
 have_postgres || missing+=(postgresql)
 have_harfbuzz_subset || missing+=(libharfbuzz-subset0)
 have_msgfmt || missing+=(gettext)
+have_pango || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 
 can_apt=0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1 && [ -f /etc/debian_version ]; then
@@ -70,6 +74,7 @@ if [ "$can_apt" -eq 1 ]; then
     have_postgres || still+=(postgresql)
     have_harfbuzz_subset || still+=(libharfbuzz-subset0)
     have_msgfmt || still+=(gettext)
+    have_pango || still+=(libpango-1.0-0 libpangoft2-1.0-0)
     if [ "${#still[@]}" -gt 0 ]; then
         echo "ensure-system-deps: still missing after apt-get install: ${still[*]}" >&2
         exit 1

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "mitra.cooperation",
     "mitra.demo",
     "mitra.performance",
+    "mitra.reports",
 ]
 
 AUTHENTICATION_BACKENDS = [

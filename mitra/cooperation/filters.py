@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.filters import StyledFilterSet
 from mitra.core.models import OrganisationUnit
-from mitra.partners.models import Country, Forum, Institution
+from mitra.partners.models import Country, Forum
 
 from .models import (
     Agreement,
@@ -39,6 +39,14 @@ def units(request: Any = None) -> QuerySet[OrganisationUnit]:
 class RegistryFilter(StyledFilterSet):
     responsible_unit = filters.ModelChoiceFilter(label=_("Unit"), queryset=units, method="within_unit")
     search_fields: tuple[str, ...] = ("title",)
+    # How the filtered model reaches a cooperation's partners (partners are typed, not picked from thousands).
+    partner_path = "partners"
+
+    def filter_partner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(**{f"{self.partner_path}__acronym__iexact": value})
+            | Q(**{f"{self.partner_path}__name__icontains": value})
+        ).distinct()
 
     def within_unit(self, queryset: QuerySet, name: str, value: OrganisationUnit) -> QuerySet:
         return queryset.filter(Q(responsible_unit=value) | Q(responsible_unit__path__startswith=value.path + "/"))
@@ -48,7 +56,7 @@ class CooperationFilter(RegistryFilter):
     search_fields = ("title", "title_en", "partners__acronym", "partners__name", "forum__acronym")
     scope = filters.ChoiceFilter(label=_("Scope"), choices=Scope.choices)
     stage = filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    partner = filters.ModelChoiceFilter(label=_("Partner"), field_name="partners", queryset=Institution.objects.all())
+    partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
     forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
     sector = filters.ModelChoiceFilter(label=_("Sector"), field_name="sectors", queryset=Sector.objects.all())
     country = filters.ModelChoiceFilter(
@@ -66,12 +74,11 @@ class CooperationFilter(RegistryFilter):
 
 class AgreementFilter(RegistryFilter):
     search_fields = ("title", "title_en", "number", "cooperation__title")
+    partner_path = "cooperation__partners"
     kind = filters.ChoiceFilter(label=_("Type"), choices=AgreementKind.choices)
     scope = filters.ChoiceFilter(label=_("Scope"), field_name="cooperation__scope", choices=Scope.choices)
     year = filters.NumberFilter(label=_("Year signed"), field_name="date_signed__year")
-    partner = filters.ModelChoiceFilter(
-        label=_("Partner"), field_name="cooperation__partners", queryset=Institution.objects.all()
-    )
+    partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
 
     class Meta:
         model = Agreement

@@ -17,8 +17,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    HOME_COUNTRY,
     Agreement,
     Cooperation,
+    DelegationMember,
     EffectivenessRule,
     FollowUp,
     FollowUpStatus,
@@ -80,7 +82,8 @@ def cooperation_developments(year: int) -> Indicator:
         _active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True)
     )
     ids = with_position | with_participation
-    cooperations = Cooperation.objects.filter(pk__in=ids).select_related("forum", "responsible_unit").order_by("pk")
+    # Only what a list of the figure shows (title, link): these lists run to thousands at scale.
+    cooperations = Cooperation.objects.filter(pk__in=ids).only("pk", "title").order_by("pk")
     rows = [
         Row(c, {"position": c.pk in with_position, "participation": c.pk in with_participation}) for c in cooperations
     ]
@@ -97,7 +100,7 @@ def cooperation_developments(year: int) -> Indicator:
 
 
 def position_papers(year: int) -> Indicator:
-    papers = PositionPaper.objects.filter(year=year).select_related("cooperation", "forum").order_by("pk")
+    papers = PositionPaper.objects.filter(year=year).only("pk", "title", "year").order_by("pk")
     return Indicator(
         "cooperation.position_papers",
         LABELS["cooperation.position_papers"],
@@ -108,7 +111,7 @@ def position_papers(year: int) -> Indicator:
 
 
 def active_meetings(year: int) -> Indicator:
-    meetings = _active_meetings(year).select_related("country", "forum", "cooperation").order_by("start_date", "pk")
+    meetings = _active_meetings(year).only("pk", "title", "start_date", "country_id").order_by("start_date", "pk")
     return Indicator(
         "cooperation.active_meetings",
         LABELS["cooperation.active_meetings"],
@@ -120,14 +123,14 @@ def active_meetings(year: int) -> Indicator:
 
 def meeting_trips(year: int) -> Indicator:
     """Person-trips: one per delegation member of each meeting abroad starting in the year."""
-    meetings = (
-        Meeting.objects.filter(start_date__year=year)
-        .exclude(country_id="ID")
-        .prefetch_related("delegation")
-        .select_related("country")
-        .order_by("start_date", "pk")
+    members = (
+        DelegationMember.objects.filter(meeting__start_date__year=year, meeting__deleted_at__isnull=True)
+        .exclude(meeting__country_id=HOME_COUNTRY)
+        .select_related("meeting")
+        .only("pk", "name", "role", "meeting__id", "meeting__title", "meeting__start_date")
+        .order_by("meeting__start_date", "meeting_id", "pk")
     )
-    rows = [Row(member, {"meeting": True}) for meeting in meetings for member in meeting.delegation.all()]
+    rows = [Row(member, {"meeting": True}) for member in members]
     return Indicator(
         "cooperation.trips",
         LABELS["cooperation.trips"],
@@ -224,7 +227,7 @@ def effective_cooperations(year: int) -> Indicator:
             if _in_force_during(a, start, end)
         }
         active &= in_force
-    cooperations = Cooperation.objects.filter(pk__in=active).select_related("responsible_unit").order_by("pk")
+    cooperations = Cooperation.objects.filter(pk__in=active).only("pk", "title").order_by("pk")
     return Indicator(
         "cooperation.effective",
         LABELS["cooperation.effective"],

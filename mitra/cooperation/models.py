@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -143,6 +143,17 @@ class StageChange(models.Model):
         return f"{self.cooperation_id}: {self.from_stage} → {self.to_stage} ({self.date})"
 
 
+def agreement_expiry(end_date: dt.date | None, start: dt.date | None, duration_months: int | None) -> dt.date | None:
+    """The stated end date, or the start (entry into force, else signing) plus the duration in months."""
+    if end_date:
+        return end_date
+    if start and duration_months:
+        months = start.month - 1 + duration_months
+        year, month = start.year + months // 12, months % 12 + 1
+        return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+    return None
+
+
 class AgreementKind(models.TextChoices):
     MOU = "mou", _("MoU / Nota Kesepahaman")
     LOA = "loa", _("Letter of Agreement")
@@ -179,6 +190,10 @@ class Agreement(UnitOwned):
     amends = models.ForeignKey(
         "self", verbose_name=_("amends"), null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
+    # Derived from the end date or the duration on every save, and stored so that "ending soon" is a query.
+    expires_on = models.DateField(_("ends on"), null=True, blank=True, editable=False, db_index=True)
+
+    AUDIT_EXCLUDE: ClassVar[set[str]] = UnitOwned.AUDIT_EXCLUDE | {"expires_on"}
 
     class Meta:
         ordering = ["-date_signed", "title"]
@@ -191,16 +206,12 @@ class Agreement(UnitOwned):
     def get_absolute_url(self) -> str:
         return reverse("cooperation:agreement-detail", args=[self.pk])
 
-    @property
-    def expires_on(self) -> dt.date | None:
-        if self.end_date:
-            return self.end_date
-        start = self.entry_into_force or self.date_signed
-        if start and self.duration_months:
-            months = start.month - 1 + self.duration_months
-            year, month = start.year + months // 12, months % 12 + 1
-            return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-        return None
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.expires_on = self.compute_expiry()
+        super().save(*args, **kwargs)
+
+    def compute_expiry(self) -> dt.date | None:
+        return agreement_expiry(self.end_date, self.entry_into_force or self.date_signed, self.duration_months)
 
     @property
     def notice_date(self) -> dt.date | None:
@@ -446,6 +457,8 @@ class FollowUp(UnitOwned):
 
     class Meta:
         ordering = ["due_date", "id"]
+        # "Open and overdue" is counted on every dashboard: an index that answers it without the table.
+        indexes = [models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due")]
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
 

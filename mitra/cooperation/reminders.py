@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -43,9 +43,10 @@ def due_reminders(today: dt.date) -> list[Due]:
     found: list[Due] = []
     leads = lead_days()
     horizon = today + dt.timedelta(days=max(leads))
+    # A notice date lies before its end by the notice period: look as far ahead as the longest one.
+    longest_notice = Agreement.objects.aggregate(n=Max("notice_period_days"))["n"] or 0
     agreements = Agreement.objects.select_related("responsible_unit").filter(
-        Q(end_date__gte=today, end_date__lte=horizon + dt.timedelta(days=366))
-        | Q(end_date__isnull=True, duration_months__isnull=False)
+        expires_on__gte=today, expires_on__lte=horizon + dt.timedelta(days=longest_notice)
     )
     for agreement in agreements:
         for event, date in (("notice", agreement.notice_date), ("end", agreement.expires_on)):

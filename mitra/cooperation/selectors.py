@@ -26,6 +26,7 @@ from .models import (
     PositionPaper,
     Publication,
     Stage,
+    StageChange,
     Study,
 )
 
@@ -69,15 +70,14 @@ def overdue_follow_ups(today: dt.date | None = None) -> QuerySet[FollowUp]:
     return follow_ups().filter(status__in=OPEN_FOLLOW_UP, due_date__lt=today or timezone.localdate())
 
 
-def agreements_expiring(within_days: int = 90, today: dt.date | None = None) -> list[Agreement]:
+def agreements_expiring(within_days: int = 90, today: dt.date | None = None) -> QuerySet[Agreement]:
     """Agreements whose end (stated or from their duration) falls in the next `within_days` days."""
     today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=within_days)
-    candidates = agreements().filter(
-        Q(end_date__gte=today, end_date__lte=horizon) | Q(end_date__isnull=True, duration_months__isnull=False)
+    return (
+        agreements()
+        .filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=within_days))
+        .order_by("expires_on", "pk")
     )
-    found = [a for a in candidates if a.expires_on and today <= a.expires_on <= horizon]
-    return sorted(found, key=lambda a: a.expires_on or today)
 
 
 def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -86,6 +86,17 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(day.year, first_month, 1), dt.date(
         day.year, last_month, calendar.monthrange(day.year, last_month)[1]
     )
+
+
+def oldest_overdue(today: dt.date, limit: int) -> list[FollowUp]:
+    """The `limit` longest-overdue follow-ups. One query per open status, each walking the (status, due date)
+    index in order, instead of sorting every overdue row: the dashboard stays fast at any size."""
+    found = [
+        follow_up
+        for status in OPEN_FOLLOW_UP
+        for follow_up in follow_ups().filter(status=status, due_date__lt=today).order_by("due_date", "pk")[:limit]
+    ]
+    return sorted(found, key=lambda f: (f.due_date, f.pk))[:limit]
 
 
 @dataclass
@@ -124,8 +135,8 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
         today=today,
         stages=[(s.value, str(s.label), by_stage.get(s.value, 0)) for s in Stage],
         agreements_by_kind=[(str(k.label), by_kind[k.value]) for k in AgreementKind if by_kind[k.value]],
-        expiring=agreements_expiring(90, today),
-        overdue=list(overdue.order_by("due_date")[:10]),
+        expiring=list(agreements_expiring(90, today)[:15]),
+        overdue=oldest_overdue(today, 10),
         overdue_count=overdue.count(),
         meetings_this_quarter=list(
             meetings().filter(start_date__gte=start, start_date__lte=end).order_by("start_date")[:15]
@@ -144,59 +155,91 @@ class TimelineItem:
     detail: str = ""
 
 
-def timeline(cooperation_ids: set[int], extra: list[TimelineItem] | None = None) -> list[TimelineItem]:
-    """Everything that happened in the given cooperations, newest first (a fixed number of queries)."""
+# A profile shows the latest events and the first records of each list; the lists link to the full, filtered ones.
+TIMELINE_LIMIT = 100
+LIST_LIMIT = 50
+
+
+def timeline(
+    cooperations: QuerySet[Cooperation], extra: list[TimelineItem] | None = None, limit: int = TIMELINE_LIMIT
+) -> list[TimelineItem]:
+    """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded."""
+    ids = cooperations.values("pk")
     items: list[TimelineItem] = list(extra or [])
-    for c in Cooperation.objects.filter(pk__in=cooperation_ids).prefetch_related("stage_changes"):
-        for change in c.stage_changes.all():
-            items.append(TimelineItem(change.date.year, change.date, "stage", c, change.get_to_stage_display()))
-    for a in Agreement.objects.filter(cooperation_id__in=cooperation_ids):
-        if a.date_signed:
-            items.append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
-    for p in PositionPaper.objects.filter(cooperation_id__in=cooperation_ids):
-        items.append(TimelineItem(p.year, None, "position", p, p.get_status_display()))
-    for s in Study.objects.filter(cooperation_id__in=cooperation_ids):
-        items.append(TimelineItem(s.year, None, "study", s, s.get_kind_display()))
-    for m in Meeting.objects.filter(cooperation_id__in=cooperation_ids).select_related("country"):
-        items.append(TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}"))
-    for f in FollowUp.objects.filter(
-        Q(cooperation_id__in=cooperation_ids) | Q(meeting__cooperation_id__in=cooperation_ids)
+    for change in (
+        StageChange.objects.filter(cooperation__in=ids).select_related("cooperation").order_by("-date", "-pk")[:limit]
     ):
+        items.append(
+            TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
+        )
+    for a in Agreement.objects.filter(cooperation__in=ids, date_signed__isnull=False).order_by("-date_signed")[:limit]:
+        signed = a.date_signed
+        assert signed is not None  # filtered above
+        items.append(TimelineItem(signed.year, signed, "agreement", a, a.get_kind_display()))
+    for p in PositionPaper.objects.filter(cooperation__in=ids).order_by("-year", "-pk")[:limit]:
+        items.append(TimelineItem(p.year, None, "position", p, p.get_status_display()))
+    for s in Study.objects.filter(cooperation__in=ids).order_by("-year", "-pk")[:limit]:
+        items.append(TimelineItem(s.year, None, "study", s, s.get_kind_display()))
+    for m in Meeting.objects.filter(cooperation__in=ids).select_related("country").order_by("-start_date")[:limit]:
+        items.append(TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}"))
+    for f in FollowUp.objects.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids)).order_by("-due_date")[
+        :limit
+    ]:
         items.append(TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display()))
-    for e in OutreachEvent.objects.filter(cooperation_id__in=cooperation_ids):
+    for e in OutreachEvent.objects.filter(cooperation__in=ids).order_by("-date")[:limit]:
         items.append(TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display()))
-    return sorted(items, key=lambda i: (i.year, i.date or dt.date(i.year, 1, 1)), reverse=True)
+    items.sort(key=lambda i: (i.year, i.date or dt.date(i.year, 1, 1)), reverse=True)
+    return items[:limit]
 
 
 @dataclass
 class Profile:
     cooperations: list[Cooperation]
+    cooperation_count: int
     agreements: list[Agreement]
+    agreement_count: int
     open_follow_ups: list[FollowUp]
+    open_follow_up_count: int
     expiring: list[Agreement]
     timeline: list[TimelineItem]
+    list_query: str  # the filter that shows the full lists of this profile
 
 
-def _profile(cooperation_qs: QuerySet[Cooperation], extra: list[TimelineItem] | None = None) -> Profile:
-    cooperation_list = list(cooperations().filter(pk__in=cooperation_qs.values("pk")).order_by("title"))
-    ids = {c.pk for c in cooperation_list}
-    agreement_list = list(agreements().filter(cooperation_id__in=ids).order_by("-date_signed"))
+def _profile(
+    cooperation_qs: QuerySet[Cooperation], list_query: str, extra: list[TimelineItem] | None = None
+) -> Profile:
+    ids = cooperation_qs.values("pk")
+    matching = cooperations().filter(pk__in=ids)
+    agreement_qs = agreements().filter(cooperation__in=ids)
     today = timezone.localdate()
-    expiring = [a for a in agreement_list if a.expires_on and today <= a.expires_on <= today + dt.timedelta(days=180)]
-    open_follow_ups = list(
-        follow_ups()
-        .filter(Q(cooperation_id__in=ids) | Q(meeting__cooperation_id__in=ids), status__in=OPEN_FOLLOW_UP)
-        .order_by("due_date")
+    open_follow_ups = follow_ups().filter(
+        Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids), status__in=OPEN_FOLLOW_UP
     )
-    return Profile(cooperation_list, agreement_list, open_follow_ups, expiring, timeline(ids, extra))
+    return Profile(
+        cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
+        cooperation_count=matching.count(),
+        agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
+        agreement_count=agreement_qs.count(),
+        open_follow_ups=list(open_follow_ups.order_by("due_date", "pk")[:20]),
+        open_follow_up_count=open_follow_ups.count(),
+        expiring=list(
+            agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
+                "expires_on"
+            )[:20]
+        ),
+        timeline=timeline(cooperation_qs, extra),
+        list_query=list_query,
+    )
 
 
 def institution_profile(institution: Institution) -> Profile:
     extra = [
         TimelineItem(s.year, None, "study", s, s.get_kind_display())
-        for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
+        for s in Study.objects.filter(partner=institution, cooperation__isnull=True).order_by("-year")[:20]
     ]
-    return _profile(Cooperation.objects.filter(partners=institution), extra)
+    return _profile(
+        Cooperation.objects.filter(partners=institution), f"partner={institution.acronym or institution.name}", extra
+    )
 
 
 def forum_descendants(forum: Forum) -> set[int]:
@@ -217,21 +260,27 @@ def forum_profile(forum: Forum) -> Profile:
     forum_ids = forum_descendants(forum)
     extra = [
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
-        for m in Meeting.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True).select_related("country")
+        for m in Meeting.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True)
+        .select_related("country")
+        .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
         TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in PositionPaper.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True)
+        for p in PositionPaper.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True).order_by("-year")[
+            :TIMELINE_LIMIT
+        ]
     ]
-    return _profile(Cooperation.objects.filter(forum_id__in=forum_ids), extra)
+    return _profile(Cooperation.objects.filter(forum_id__in=forum_ids), f"forum={forum.pk}", extra)
 
 
 def country_profile(country: Country) -> Profile:
     extra = [
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, m.city)
-        for m in Meeting.objects.filter(country=country, cooperation__isnull=True).select_related("country")
+        for m in Meeting.objects.filter(country=country, cooperation__isnull=True)
+        .select_related("country")
+        .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
-    return _profile(Cooperation.objects.filter(partners__country=country).distinct(), extra)
+    return _profile(Cooperation.objects.filter(partners__country=country), f"country={country.code}", extra)
 
 
 def notifications_for(user: Any, limit: int = 20) -> QuerySet[Notification]:

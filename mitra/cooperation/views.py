@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -433,7 +434,12 @@ class IndicatorView(PermissionMixin, TemplateView):
         year = self.kwargs["year"]
         if not 1990 <= year <= 2100:
             raise Http404
-        ctx["indicator"] = compute(year)
+        indicator = compute(year)
+        ctx["indicator"] = indicator
+        page = Paginator(indicator.rows, 100).get_page(self.request.GET.get("page"))
+        ctx.update(
+            page_obj=page, is_paginated=page.has_other_pages(), rows=page.object_list, first_number=page.start_index()
+        )
         ctx["all_indicators"] = [(key, indicators.LABELS[key]) for key in indicators.INDICATORS]
         ctx["years"] = range(timezone.localdate().year, 2014, -1)
         return ctx

@@ -57,6 +57,7 @@ SECTIONS: list[NavItem] = [
     ),
     NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_records", "/organisasi/"),
     NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_records", "/kinerja/"),
+    NavItem(_("Reports"), "reports:index", "file-earmark-text", "reports.view", "/laporan/"),
     NavItem(_("Audit trail"), "core:audit-log", "shield-check", "core.view_audit", "/audit/"),
 ]
 

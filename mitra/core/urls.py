@@ -16,4 +16,5 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("profil/", views.ProfileView.as_view(), name="profile"),
     path("bahasa/", views.SetLanguageView.as_view(), name="set-language"),
+    path("ping/", views.PingView.as_view(), name="ping"),
 ]

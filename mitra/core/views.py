@@ -60,6 +60,15 @@ class SetLanguageView(View):
         return response
 
 
+class PingView(PermissionMixin, View):
+    """The cheapest signed-in page: the floor that benchmarks compare every page with (same middleware, login)."""
+
+    permission_required = "core.view_records"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponse("pong", content_type="text/plain")
+
+
 class MitraLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 

@@ -101,5 +101,6 @@ def load_all() -> dict[str, int]:
 # Each loader returns {kind: number created}. Apps add theirs here as they land.
 from mitra.demo.performance import load_performance  # noqa: E402
 from mitra.demo.registry import load_registry  # noqa: E402
+from mitra.reports.demo import load_narratives  # noqa: E402
 
-LOADERS = [load_organisation, load_registry, load_performance]
+LOADERS = [load_organisation, load_registry, load_performance, load_narratives]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Contact, Country, Forum, Institution
 
@@ -17,9 +18,17 @@ def contacts() -> QuerySet[Contact]:
     return Contact.objects.select_related("institution", "forum")
 
 
+def _count_per_country(model: type[Model]) -> Subquery:
+    rows = model._default_manager.filter(country=OuterRef("pk")).order_by().values("country")
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def countries_with_activity() -> QuerySet[Country]:
-    """Countries with their numbers of partner institutions and meetings held there."""
+    """Countries with their numbers of partner institutions and meetings held there (one subquery each, so the
+    two counts never multiply each other)."""
+    from mitra.cooperation.models import Meeting
+
     return Country.objects.annotate(
-        n_institutions=Count("institutions", filter=Q(institutions__deleted_at__isnull=True), distinct=True),
-        n_meetings=Count("meetings", filter=Q(meetings__deleted_at__isnull=True), distinct=True),
+        n_institutions=Coalesce(_count_per_country(Institution), 0),
+        n_meetings=Coalesce(_count_per_country(Meeting), 0),
     )

@@ -68,9 +68,9 @@ def test_exports_follow_the_filter_and_keep_types(client_for):
 
 # Queries per page for a signed-in administrator, pinned (see mitra/core/tests/test_views.py).
 PAGE_QUERIES = {
-    "cooperation:dashboard": 14,
-    "cooperation:cooperation-list": 15,
-    "cooperation:agreement-list": 10,
+    "cooperation:dashboard": 15,
+    "cooperation:cooperation-list": 14,
+    "cooperation:agreement-list": 9,
     "cooperation:meeting-list": 11,
     "cooperation:followup-list": 9,
     "partners:institution-list": 9,
@@ -124,4 +124,56 @@ def test_list_query_counts_are_pinned_and_do_not_grow(client_for, user_of, url_n
     assert len(small.captured_queries) == PAGE_QUERIES[url_name], "\n".join(
         q["sql"][:150] for q in small.captured_queries
     )
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# Profiles show bounded lists and the latest events, so their query count is fixed too.
+PROFILE_QUERIES = {"institution": 27, "forum": 30, "country": 26}
+
+
+@pytest.mark.parametrize("kind", list(PROFILE_QUERIES))
+def test_profile_query_counts_are_pinned_and_do_not_grow(client_for, user_of, kind):
+    client = client_for("admin")
+    mfds = Institution.objects.get(acronym="MFDS")
+    asean = Forum.objects.get(acronym="ASEAN")
+    url = {
+        "institution": reverse("partners:institution-detail", args=[mfds.pk]),
+        "forum": reverse("partners:forum-detail", args=[asean.pk]),
+        "country": reverse("partners:country-detail", args=["KR"]),
+    }[kind]
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    admin = user_of("admin")
+    unit = OrganisationUnit.objects.get(code="ksln-reg")
+    forum = Forum.objects.get(acronym="PPWG")
+    for i in range(120):  # more than a profile lists
+        coop = services.create(
+            actor=admin,
+            model=Cooperation,
+            data={
+                "title": f"Kerjasama uji {i}",
+                "scope": "regional",
+                "forum": forum,
+                "responsible_unit": unit,
+                "partners": [mfds],
+            },
+        )
+        services.create(
+            actor=admin,
+            model=Meeting,
+            data={
+                "title": f"Pertemuan uji {i}",
+                "forum": forum,
+                "cooperation": coop,
+                "start_date": "2017-02-01",
+                "end_date": "2017-02-02",
+                "country_id": "KR",
+                "responsible_unit": unit,
+            },
+        )
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url)
+    assert page.status_code == 200 and "Kerjasama uji 119" in page.content.decode()
+    assert len(small.captured_queries) == PROFILE_QUERIES[kind], len(small.captured_queries)
     assert len(large.captured_queries) == len(small.captured_queries)

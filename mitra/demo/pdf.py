@@ -1,4 +1,4 @@
-"""Real documents for browser tests, made without extra libraries."""
+"""A real PDF made without extra libraries (browser tests, synthetic scale data)."""
 
 from __future__ import annotations
 

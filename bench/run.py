@@ -1,0 +1,280 @@
+"""Mitra's benchmarks: page latency through a real server at scale N=1 and N=100, query counts, and the other
+timings that the other bench scripts record. Run with `make bench` (or `python bench/run.py [--scales 1 100]`).
+
+For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 with `mitra demo --scale N`,
+starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each page `--repeat`
+times one after the other after a warm-up, recording the median and p95 wall time. Beside them stands the floor:
+/ping/, which passes the same middleware and login and does nothing. Query counts come from Django's test client
+in this process against the same database. The server's peak memory (VmHWM of its worker) is read from /proc.
+
+Results go to bench/results/pages.json; bench/report.py turns every results file into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+BIN = ROOT / ".venv" / "bin"
+USER, PASSWORD = "kepala.biro", "mitra-demo-2017"
+
+# (name, path) — every main page; {forum}, {institution} … are filled from the database.
+PAGES = [
+    ("floor (/ping/)", "/ping/"),
+    ("home", "/"),
+    ("registry dashboard", "/kerjasama/"),
+    ("cooperations list", "/kerjasama/daftar/"),
+    ("agreements list", "/kerjasama/perjanjian/"),
+    ("position papers list", "/kerjasama/posisi/"),
+    ("studies list", "/kerjasama/kajian/"),
+    ("meetings list", "/kerjasama/pertemuan/"),
+    ("meetings list, filtered by year", "/kerjasama/pertemuan/?year=2017"),
+    ("follow-ups list", "/kerjasama/tindak-lanjut/"),
+    ("outreach list", "/kerjasama/sosialisasi/"),
+    ("publications list", "/kerjasama/publikasi/"),
+    ("institutions list", "/mitra/instansi/"),
+    ("forums list", "/mitra/forum/"),
+    ("countries list", "/mitra/negara/"),
+    ("cooperation detail", "/kerjasama/daftar/{cooperation}/"),
+    ("meeting detail", "/kerjasama/pertemuan/{meeting}/"),
+    ("institution profile", "/mitra/instansi/{institution}/"),
+    ("forum profile (ASEAN)", "/mitra/forum/{forum}/"),
+    ("country profile (Indonesia)", "/mitra/negara/ID/"),
+    ("key indicator 2017", "/kerjasama/indikator/cooperation.developments/2017/"),
+    ("performance year", "/kinerja/2017/"),
+    ("monitoring view", "/kinerja/2017/monitoring/?triwulan=4"),
+    ("performance measurement", "/kinerja/2017/pengukuran/"),
+    ("search", "/cari/?q=kerjasama+obat"),
+    ("organisation", "/organisasi/"),
+    ("audit trail", "/audit/"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def environment(database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=f"sqlite:///{database}",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def build(scale: int, rebuild: bool) -> tuple[Path, float]:
+    VAR.mkdir(parents=True, exist_ok=True)
+    database = VAR / f"scale-{scale}.sqlite3"
+    if database.exists() and not rebuild:
+        return database, 0.0
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    env = environment(database)
+    started = time.monotonic()
+    subprocess.run([BIN / "mitra", "migrate", "-v0"], env=env, check=True)
+    subprocess.run([BIN / "mitra", "demo", "--scale", str(scale)], env=env, check=True, stdout=subprocess.DEVNULL)
+    return database, time.monotonic() - started
+
+
+def fill(path: str, database: Path) -> str | None:
+    """Put ids of the busiest records into a path; None when the page does not exist in this build."""
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+
+        def one(sql: str) -> str | None:
+            row = db.execute(sql).fetchone()
+            return str(row[0]) if row else None
+
+        values = {
+            "cooperation": one(
+                "SELECT cooperation_id FROM cooperation_meeting GROUP BY cooperation_id ORDER BY COUNT(*) DESC LIMIT 1"
+            ),
+            "meeting": one(
+                "SELECT meeting_id FROM cooperation_followup GROUP BY meeting_id ORDER BY COUNT(*) DESC LIMIT 1"
+            ),
+            "institution": one(
+                "SELECT institution_id FROM cooperation_cooperation_partners GROUP BY institution_id "
+                "ORDER BY COUNT(*) DESC LIMIT 1"
+            ),
+            "forum": one("SELECT id FROM partners_forum WHERE acronym = 'ASEAN'"),
+        }
+    try:
+        return path.format(**values)
+    except KeyError:
+        return None
+
+
+class Client:
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> tuple[int, float, int]:
+        started = time.perf_counter()
+        try:
+            with self.opener.open(self.base + path, timeout=120) as response:
+                body = response.read()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            body, status = error.read(), error.code
+        return status, time.perf_counter() - started, len(body)
+
+    def login(self) -> None:
+        self.get("/akun/masuk/")
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        data = urllib.parse.urlencode({"username": USER, "password": PASSWORD, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(
+            self.base + "/akun/masuk/", data=data, headers={"Referer": self.base + "/akun/masuk/"}
+        )
+        with self.opener.open(request, timeout=60) as response:
+            if "/akun/masuk/" in response.url:
+                raise RuntimeError("benchmark login failed")
+
+
+def query_counts(database: Path, paths: dict[str, str]) -> dict[str, int]:
+    """Queries per page, counted by Django's test client in a child process against the same database."""
+    script = (
+        "import json, sys, django\n"
+        "django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "from mitra.core.models import User\n"
+        f"c = Client(); c.force_login(User.objects.get(username={USER!r}))\n"
+        "out = {}\n"
+        "for name, path in json.load(sys.stdin).items():\n"
+        "    c.get(path)\n"
+        "    with CaptureQueriesContext(connection) as q:\n"
+        "        c.get(path)\n"
+        "    out[name] = len(q.captured_queries)\n"
+        "print(json.dumps(out))\n"
+    )
+    env = environment(database)
+    env["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    result = subprocess.run(
+        [BIN / "python", "-c", script],
+        input=json.dumps(paths),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def peak_memory_kib(pid: int) -> int:
+    """The largest VmHWM among the server's processes (master and workers)."""
+    peak = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{pid}$", status, re.M) or proc.name == str(pid):
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            peak = max(peak, int(match.group(1)) if match else 0)
+    return peak
+
+
+def measure(scale: int, repeat: int, rebuild: bool) -> dict:
+    database, build_seconds = build(scale, rebuild)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            BIN / "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "300",
+        ],
+        env=environment(database),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = Client(f"http://127.0.0.1:{port}")
+        for _ in range(100):
+            try:
+                client.get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        client.login()
+        pages: dict[str, dict] = {}
+        paths = {}
+        for name, template in PAGES:
+            path = fill(template, database)
+            if path is None:
+                continue
+            status, _, _ = client.get(path)
+            if status != 200:
+                pages[name] = {"path": path, "status": status}
+                continue
+            paths[name] = path
+            for _ in range(2):
+                client.get(path)
+            timings = sorted(client.get(path)[1] for _ in range(repeat))
+            pages[name] = {
+                "path": path,
+                "median_ms": round(statistics.median(timings) * 1000, 1),
+                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)] * 1000, 1),
+                "samples": len(timings),
+            }
+        memory = peak_memory_kib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for name, count in query_counts(database, paths).items():
+        pages[name]["queries"] = count
+    return {
+        "scale": scale,
+        "build_seconds": round(build_seconds, 1),
+        "database_mib": round(database.stat().st_size / 2**20, 1),
+        "server_peak_memory_mib": round(memory / 1024, 1),
+        "pages": pages,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--rebuild", action="store_true", help="Regenerate the databases even if they exist.")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results = [measure(scale, args.repeat, args.rebuild) for scale in args.scales]
+    (RESULTS / "pages.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

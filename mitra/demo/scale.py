@@ -1,0 +1,447 @@
+"""Deterministic synthetic data for measuring Mitra at size: `mitra demo --scale N`.
+
+N = 1 is about one year of all of BPOM's international work (the 2017 demo is the bureau's own share of it);
+N = 100 is about ten years of it, the size of the aims in bench/: thousands of partners and agreements, a hundred
+thousand meetings, 150,000 follow-ups, 20,000 documents with extracted text in Indonesian and English.
+
+Rows are bulk-inserted (no per-row services, no audit entries: they are measurement data, not history) and
+marked: `is_illustrative` and notes starting with SYNTHETIC. The same N and seed give the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+
+from mitra.cooperation.models import (
+    Agreement,
+    Cooperation,
+    DelegationMember,
+    FollowUp,
+    Meeting,
+    OutreachEvent,
+    PositionPaper,
+    Publication,
+    Sector,
+    Study,
+)
+from mitra.core.models import OrganisationUnit
+from mitra.partners.models import Contact, Country, Forum, Institution
+
+MARK = "SYNTHETIC"
+FIRST_YEAR, LAST_YEAR = 2008, 2017
+BATCH = 2000
+
+# Rows per unit of N.
+PER_N = {
+    "institutions": 30,
+    "forums": 5,
+    "contacts": 30,
+    "cooperations": 30,
+    "agreements": 20,
+    "position_papers": 40,
+    "studies": 10,
+    "meetings": 1000,
+    "follow_ups": 1500,
+    "outreach": 20,
+    "publications": 3,
+    "documents": 200,
+}
+
+ID_WORDS = (
+    "kerjasama pengawasan obat makanan perjanjian dijanjikan harmonisasi standar keamanan mutu regulasi "
+    "pertemuan delegasi posisi kajian penjajakan tindak lanjut sosialisasi registrasi inspeksi farmakope "
+    "bekerjasama pangan olahan kosmetik suplemen kesehatan obat tradisional narkotika psikotropika laboratorium "
+    "pengujian sertifikasi penandatanganan kesepakatan implementasi evaluasi peningkatan kapasitas pelatihan"
+).split()
+EN_WORDS = (
+    "cooperation regulatory reliance harmonisation standards safety quality inspection pharmacovigilance "
+    "falsified medical products capacity building memorandum understanding agreement working group meeting "
+    "position paper guideline mutual recognition good manufacturing practice labelling halal traceability "
+    "risk assessment surveillance notification technical barriers trade"
+).split()
+ACRONYMS = ["PPWG", "MFDS", "TBT", "SPS", "ACCSQ", "WHO", "APEC", "RCEP", "Codex", "PIC/S", "MRA", "GMP"]
+CITIES = [
+    ("Jakarta", "ID"),
+    ("Bandung", "ID"),
+    ("Bali", "ID"),
+    ("Geneva", "CH"),
+    ("Manila", "PH"),
+    ("Kuala Lumpur", "MY"),
+    ("Bangkok", "TH"),
+    ("Seoul", "KR"),
+    ("Tokyo", "JP"),
+    ("Singapore", "SG"),
+    ("Hanoi", "VN"),
+    ("Canberra", "AU"),
+    ("Rome", "IT"),
+    ("Washington", "US"),
+    ("Beijing", "CN"),
+]
+
+
+@dataclass
+class Context:
+    n: int
+    rng: random.Random
+    units: list[OrganisationUnit]
+    countries: list[Country]
+    sectors: list[Sector]
+
+    def count(self, kind: str) -> int:
+        return PER_N[kind] * self.n
+
+    def day(self) -> dt.date:
+        start = dt.date(FIRST_YEAR, 1, 1).toordinal()
+        return dt.date.fromordinal(self.rng.randint(start, dt.date(LAST_YEAR, 12, 31).toordinal()))
+
+    def sentence(self, words: int = 12) -> str:
+        pool = ID_WORDS if self.rng.random() < 0.6 else EN_WORDS
+        text = " ".join(self.rng.choice(pool) for _ in range(words))
+        if self.rng.random() < 0.3:
+            text += f" {self.rng.choice(ACRONYMS)}"
+        return text[0].upper() + text[1:] + "."
+
+    def paragraph(self, sentences: int) -> str:
+        return " ".join(self.sentence(self.rng.randint(8, 20)) for _ in range(sentences))
+
+
+def _bulk(model: type[models.Model], rows: list[Any]) -> list[Any]:
+    return model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
+
+
+def _note(ctx: Context) -> str:
+    return f"{MARK} (scale {ctx.n}): generated for measurement, not real data."
+
+
+def generate(n: int, seed: int = 2017, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Add the synthetic data for scale `n` on top of the demo; refuses if synthetic data is already there."""
+    if Cooperation.all_objects.filter(notes__startswith=MARK).exists():
+        raise RuntimeError("Synthetic data is already loaded; start from a fresh database (make demo) to change N.")
+    say = progress or (lambda message: None)
+    ctx = Context(
+        n,
+        random.Random(seed),
+        list(OrganisationUnit.objects.exclude(kind="institution")),
+        list(Country.objects.all()),
+        list(Sector.objects.all()),
+    )
+    created: dict[str, int] = {}
+    started = time.monotonic()
+    with transaction.atomic():
+        for name, step in STEPS:
+            created[name] = step(ctx)
+            say(f"{name}: {created[name]} ({time.monotonic() - started:.1f}s)")
+    return created
+
+
+def _institutions(ctx: Context) -> int:
+    kinds = ["regulator", "ministry", "development_agency", "pharmacopoeia", "university"]
+    rows = [
+        Institution(
+            name=f"Synthetic Agency {i:05d} of {country.name_en}",
+            acronym=f"SYN{i:05d}",
+            kind=ctx.rng.choice(kinds),
+            country=country,
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("institutions"))
+        for country in [ctx.rng.choice(ctx.countries)]
+    ]
+    return len(_bulk(Institution, rows))
+
+
+def _forums(ctx: Context) -> int:
+    parents = list(Forum.objects.filter(notes="").order_by("pk")) or list(Forum.objects.order_by("pk"))
+    rows = [
+        Forum(
+            name=f"Synthetic working group {i:04d}",
+            acronym=f"SWG{i:04d}",
+            parent=ctx.rng.choice(parents),
+            scope=ctx.rng.choice(["regional", "multilateral"]),
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("forums"))
+    ]
+    return len(_bulk(Forum, rows))
+
+
+def _synthetic(model: type[models.Model]) -> list[Any]:
+    manager = getattr(model, "all_objects", model._default_manager)
+    return list(manager.filter(notes__startswith=MARK).order_by("pk"))
+
+
+def _contacts(ctx: Context) -> int:
+    institutions = _synthetic(Institution)
+    rows = [
+        Contact(
+            institution=ctx.rng.choice(institutions),
+            name=f"Contact {i:05d}",
+            role="Officer",
+            email=f"contact{i}@synthetic.invalid",
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("contacts"))
+    ]
+    return len(_bulk(Contact, rows))
+
+
+def _cooperations(ctx: Context) -> int:
+    institutions, forums = _synthetic(Institution), list(Forum.objects.order_by("pk"))
+    rows = []
+    for i in range(ctx.count("cooperations")):
+        scope = ctx.rng.choice(["bilateral", "bilateral", "regional", "multilateral"])
+        rows.append(
+            Cooperation(
+                title=f"Kerjasama sintetis {i:05d}: {ctx.sentence(5)[:-1]}",
+                title_en=f"Synthetic cooperation {i:05d}",
+                scope=scope,
+                forum=None if scope == "bilateral" else ctx.rng.choice(forums),
+                responsible_unit=ctx.rng.choice(ctx.units),
+                stage=ctx.rng.choice(["exploration", "negotiation", "signed", "implementation", "evaluation", "ended"]),
+                stage_since=ctx.day(),
+                is_illustrative=True,
+                notes=_note(ctx),
+            )
+        )
+    created = _bulk(Cooperation, rows)
+    through = Cooperation.partners.through
+    links = [
+        through(cooperation_id=c.pk, institution_id=ctx.rng.choice(institutions).pk)
+        for c in _synthetic(Cooperation)
+        if c.scope == "bilateral"
+    ]
+    _bulk(through, links)
+    sector_links = [
+        Cooperation.sectors.through(cooperation_id=c.pk, sector_id=ctx.rng.choice(ctx.sectors).pk)
+        for c in _synthetic(Cooperation)
+    ]
+    _bulk(Cooperation.sectors.through, sector_links)
+    return len(created)
+
+
+def _agreements(ctx: Context) -> int:
+    cooperations = _synthetic(Cooperation)
+    rows = []
+    for i in range(ctx.count("agreements")):
+        cooperation = ctx.rng.choice(cooperations)
+        signed = ctx.day()
+        rows.append(
+            Agreement(
+                cooperation=cooperation,
+                kind=ctx.rng.choice(["mou", "loa", "arrangement", "rod"]),
+                number=f"HK.07.SYN.{i:06d}",
+                title=f"Perjanjian sintetis {i:05d}",
+                title_en=f"Synthetic agreement {i}",
+                date_signed=signed,
+                entry_into_force=signed,
+                duration_months=ctx.rng.choice([24, 36, 60]),
+                notice_period_days=ctx.rng.choice([None, 90, 180]),
+                responsible_unit=cooperation.responsible_unit,
+                is_illustrative=True,
+                notes=_note(ctx),
+            )
+        )
+    for agreement in rows:  # bulk_create skips save(), which stores the derived end
+        agreement.expires_on = agreement.compute_expiry()
+    return len(_bulk(Agreement, rows))
+
+
+def _position_papers(ctx: Context) -> int:
+    cooperations = _synthetic(Cooperation)
+    rows = []
+    for i in range(ctx.count("position_papers")):
+        cooperation = ctx.rng.choice(cooperations)
+        rows.append(
+            PositionPaper(
+                title=f"Dokumen posisi sintetis {i:05d}",
+                year=ctx.rng.randint(FIRST_YEAR, LAST_YEAR),
+                cooperation=cooperation,
+                forum=cooperation.forum,
+                status=ctx.rng.choice(["draft", "final"]),
+                summary=ctx.paragraph(2),
+                responsible_unit=cooperation.responsible_unit,
+                is_illustrative=True,
+                notes=_note(ctx),
+            )
+        )
+    return len(_bulk(PositionPaper, rows))
+
+
+def _studies(ctx: Context) -> int:
+    cooperations = _synthetic(Cooperation)
+    rows = [
+        Study(
+            kind=ctx.rng.choice(["study", "exploration"]),
+            title=f"Kajian sintetis {i:05d}",
+            topic=ctx.sentence(4),
+            year=ctx.rng.randint(FIRST_YEAR, LAST_YEAR),
+            cooperation=ctx.rng.choice(cooperations),
+            responsible_unit=ctx.rng.choice(ctx.units),
+            summary=ctx.paragraph(2),
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("studies"))
+    ]
+    return len(_bulk(Study, rows))
+
+
+def _meetings(ctx: Context) -> int:
+    cooperations = _synthetic(Cooperation)
+    countries = {c.code: c for c in ctx.countries}
+    rows = []
+    for i in range(ctx.count("meetings")):
+        cooperation = ctx.rng.choice(cooperations)
+        start = ctx.day()
+        city, country = ctx.rng.choice(CITIES)
+        rows.append(
+            Meeting(
+                title=f"Pertemuan sintetis {i:06d} {ctx.rng.choice(ACRONYMS)}",
+                forum=cooperation.forum,
+                cooperation=cooperation,
+                start_date=start,
+                end_date=start + dt.timedelta(days=ctx.rng.randint(0, 4)),
+                city=city,
+                country=countries[country],
+                active_participation=ctx.rng.random() < 0.7,
+                outcome=ctx.sentence(15),
+                responsible_unit=cooperation.responsible_unit,
+                is_illustrative=True,
+                notes=_note(ctx),
+            )
+        )
+    created = _bulk(Meeting, rows)
+    delegation = [
+        DelegationMember(
+            meeting_id=m.pk, name=f"Delegate {m.pk}-{k}", unit_name="Badan POM", role="head" if k == 0 else "member"
+        )
+        for m in Meeting.objects.filter(notes__startswith=MARK).only("pk")
+        for k in range(2)
+    ]
+    _bulk(DelegationMember, delegation)
+    return len(created)
+
+
+def _follow_ups(ctx: Context) -> int:
+    meetings = list(
+        Meeting.objects.filter(notes__startswith=MARK).only("pk", "start_date", "cooperation_id", "responsible_unit_id")
+    )
+    rows = []
+    for _i in range(ctx.count("follow_ups")):
+        meeting = ctx.rng.choice(meetings)
+        status = ctx.rng.choice(["open", "in_progress", "done", "done", "cancelled"])
+        due = meeting.start_date + dt.timedelta(days=ctx.rng.randint(7, 180))
+        rows.append(
+            FollowUp(
+                description=ctx.sentence(10),
+                meeting_id=meeting.pk,
+                cooperation_id=meeting.cooperation_id,
+                responsible_unit_id=meeting.responsible_unit_id,
+                due_date=due,
+                status=status,
+                completed_on=due if status == "done" else None,
+                notes=_note(ctx),
+            )
+        )
+    return len(_bulk(FollowUp, rows))
+
+
+def _outreach(ctx: Context) -> int:
+    rows = [
+        OutreachEvent(
+            kind=ctx.rng.choice(["workshop", "seminar", "socialisation"]),
+            title=f"Sosialisasi sintetis {i:05d}",
+            date=ctx.day(),
+            topic=ctx.sentence(5),
+            audience="Unit teknis",
+            participants=ctx.rng.randint(20, 120),
+            responsible_unit=ctx.rng.choice(ctx.units),
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("outreach"))
+    ]
+    return len(_bulk(OutreachEvent, rows))
+
+
+def _publications(ctx: Context) -> int:
+    rows = [
+        Publication(
+            series="Synthetic Newsletter",
+            edition=f"S{i:05d}",
+            date=ctx.day(),
+            copies=1500,
+            responsible_unit=ctx.rng.choice(ctx.units),
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        for i in range(ctx.count("publications"))
+    ]
+    return len(_bulk(Publication, rows))
+
+
+def _documents(ctx: Context) -> int:
+    from mitra.documents.models import Document
+
+    from .pdf import minimal_pdf
+
+    content = minimal_pdf("Synthetic document for measurement")
+    name = default_storage.save("documents/synthetic/synthetic.pdf", ContentFile(content))
+    digest = hashlib.sha256(content).hexdigest()
+    targets = [
+        (ContentType.objects.get_for_model(m), [r.pk for r in _synthetic(m)]) for m in (Agreement, PositionPaper, Study)
+    ]
+    targets.append(
+        (
+            ContentType.objects.get_for_model(Meeting),
+            list(Meeting.objects.filter(notes__startswith=MARK).values_list("pk", flat=True)[:50000]),
+        )
+    )
+    rows = []
+    for i in range(ctx.count("documents")):
+        content_type, ids = ctx.rng.choice(targets)
+        rows.append(
+            Document(
+                content_type=content_type,
+                object_id=ctx.rng.choice(ids),
+                category="other",
+                title=f"Dokumen sintetis {i:06d}",
+                file=name,
+                original_name=f"synthetic-{i:06d}.pdf",
+                content_type_detected="application/pdf",
+                size=len(content),
+                sha256=digest,
+                extracted_text=ctx.paragraph(ctx.rng.randint(20, 60)),
+                extraction_status="done",
+            )
+        )
+    return len(_bulk(Document, rows))
+
+
+STEPS: list[tuple[str, Callable[[Context], int]]] = [
+    ("institutions", _institutions),
+    ("forums", _forums),
+    ("contacts", _contacts),
+    ("cooperations", _cooperations),
+    ("agreements", _agreements),
+    ("position papers", _position_papers),
+    ("studies", _studies),
+    ("meetings", _meetings),
+    ("follow-ups", _follow_ups),
+    ("outreach events", _outreach),
+    ("publications", _publications),
+    ("documents", _documents),
+]

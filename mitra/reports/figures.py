@@ -1,0 +1,212 @@
+"""The figures of a year, by name: the one place a report (tables and narratives alike) takes its numbers from.
+
+Every value comes from a selector or a metric function (performance.selectors.measurement, core's staff
+profile, the registry's indicator sources); nothing is re-derived here. Each figure links to the page that shows
+the records or the computation behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mitra.cooperation import indicators as coop_indicators
+from mitra.core import selectors as core_selectors
+from mitra.performance import metrics
+from mitra.performance import selectors as perf
+from mitra.performance.models import DocumentKind, PerformanceDocument
+
+from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Fig
+
+
+@dataclass
+class YearData:
+    """Everything a year's reports draw on, read once."""
+
+    year: int
+    measurement: perf.Measurement
+    staff: core_selectors.StaffProfile
+    plan: Any
+    plan_detail: dict[str, Any] | None
+    pk: PerformanceDocument | None
+    rkt: PerformanceDocument | None
+    quarters: list[dict[str, Any]]  # bureau-wide cumulative physical/financial realisation per quarter
+    developments: Any  # the registry's list behind the key indicator (Table 6)
+    figures: dict[str, Fig]
+
+
+def _slug(code: str) -> str:
+    return code.replace("-", "_")
+
+
+def year_data(year: int) -> YearData:
+    m = perf.measurement(year)
+    staff = core_selectors.staff_profile(on=date(year, 12, 31))
+    plan = perf.current_plan(year)
+    detail = perf.plan_detail(plan) if plan else None
+    docs: dict[str, PerformanceDocument] = {}
+    for d in perf.documents(year):  # newest revision of each kind wins (ordered by -revision)
+        docs.setdefault(d.kind, d)
+    quarters = perf.monitoring(year, 4).by_quarter
+    developments = coop_indicators.cooperation_developments(year)
+    figures = build_figures(m, staff, plan, detail, docs.get(DocumentKind.PK), quarters)
+    figures.update(development_figures(developments, year))
+    return YearData(
+        year=year,
+        measurement=m,
+        staff=staff,
+        plan=plan,
+        plan_detail=detail,
+        pk=docs.get(DocumentKind.PK),
+        rkt=docs.get(DocumentKind.RKT),
+        quarters=quarters,
+        developments=developments,
+        figures=figures,
+    )
+
+
+def build_figures(
+    m: perf.Measurement,
+    staff: core_selectors.StaffProfile,
+    plan: Any,
+    detail: dict[str, Any] | None,
+    pk: PerformanceDocument | None,
+    quarters: list[dict[str, Any]],
+) -> dict[str, Fig]:
+    year = m.year
+    figs: dict[str, Fig] = {}
+    measurement_url = reverse("performance:measurement", args=[year])
+    year_url = reverse("performance:year", args=[year])
+
+    def add(name: str, value: Any, kind: str = NUMBER, url: str = "", label: str = "") -> None:
+        figs[name] = Fig(name, value, kind, url, label)
+
+    add("year", str(year), TEXT, year_url, _("Report year"))
+    add("previous_year", str(year - 1), TEXT, reverse("performance:year", args=[year - 1]), _("Previous year"))
+    add("budget.ceiling", m.ceiling, MONEY, measurement_url, _("Budget ceiling of the year"))
+    add("budget.realized", m.realised, MONEY, measurement_url, _("Budget realised in the year"))
+    add("budget.absorption_pct", m.absorption_pct, PCT, measurement_url, _("Budget absorption"))
+    add("budget.unspent", m.ceiling - m.realised, MONEY, measurement_url, _("Budget not spent"))
+    history = {y.year: y for y in m.settings.history}
+    prev = history.get(year - 1)
+    prev_abs = prev.reported_absorption_pct if prev else None
+    add("budget.previous_absorption_pct", prev_abs, PCT, year_url, _("Budget absorption of the previous year"))
+    add(
+        "budget.absorption_change",
+        metrics.change(m.absorption_pct, prev_abs),
+        NUMBER if prev_abs is None else RATIO,
+        year_url,
+        _("Change in absorption from the previous year (percentage points)"),
+    )
+    for o in m.outputs:
+        code = o.output.code
+        add(f"output.{code}.name", o.output.name, TEXT, measurement_url, _("Output name"))
+        add(f"output.{code}.ceiling", o.ceiling, MONEY, measurement_url, _("Output ceiling"))
+        add(f"output.{code}.realized", o.realised, MONEY, measurement_url, _("Output budget realised"))
+        add(f"output.{code}.absorption_pct", o.absorption_pct, PCT, measurement_url, _("Output absorption"))
+    add("outputs.count", len(m.outputs), NUMBER, measurement_url, _("Number of outputs"))
+    add("sub_activities.count", len(m.subs), NUMBER, measurement_url, _("Number of sub-activities"))
+    efficient = [f for f in m.subs if f.efficient]
+    add("sub_activities.efficient", len(efficient), NUMBER, measurement_url, _("Efficient sub-activities"))
+    add(
+        "sub_activities.not_efficient",
+        sum(f.efficient is False for f in m.subs),
+        NUMBER,
+        measurement_url,
+        _("Sub-activities that are not efficient"),
+    )
+    full = [f for f in m.subs if f.output_pct is not None and f.output_pct >= metrics.HUNDRED]
+    add("sub_activities.output_met", len(full), NUMBER, measurement_url, _("Sub-activities that met their output"))
+    levels = [f for f in m.subs if f.efficiency_level is not None]
+    best = max(levels, key=lambda f: f.efficiency_level or 0, default=None)
+    add(
+        "efficiency.max_level",
+        best.efficiency_level if best else None,
+        RATIO,
+        measurement_url,
+        _("Highest efficiency level (TE)"),
+    )
+    add("efficiency.max_level_sub", best.sub.name if best else None, TEXT, measurement_url, _("Its sub-activity"))
+    add("efficiency.standard", m.settings.efficiency_standard, RATIO, year_url, _("Efficiency standard (SE)"))
+    for f in m.subs:
+        n = f.sub.number
+        url = reverse("performance:sub-activity", args=[f.sub.pk])
+        add(f"sub.{n}.name", f.sub.name, TEXT, url, _("Sub-activity name"))
+        add(f"sub.{n}.ceiling", f.ceiling, MONEY, url, _("Ceiling"))
+        add(f"sub.{n}.realized", f.realised, MONEY, url, _("Budget realised"))
+        add(f"sub.{n}.input_pct", f.input_pct, PCT, url, _("Input %"))
+        add(f"sub.{n}.output_target", f.output_target, NUMBER, url, _("Output target"))
+        add(f"sub.{n}.output_realized", f.output_realised, NUMBER, url, _("Output realised"))
+        add(f"sub.{n}.output_pct", f.output_pct, PCT, url, _("Output %"))
+        add(f"sub.{n}.efficiency_index", f.efficiency_index, RATIO, url, _("Efficiency index (IE)"))
+        add(f"sub.{n}.efficiency_level", f.efficiency_level, RATIO, url, _("Efficiency level (TE)"))
+    for r in m.indicators:
+        code = _slug(r.indicator.code)
+        url = perf.indicator_url(r.indicator, year)
+        add(f"indicator.{code}.target", r.target.target if r.target else None, NUMBER, url, r.indicator.name)
+        add(f"indicator.{code}.realized", r.realised, NUMBER, url, r.indicator.name)
+        add(f"indicator.{code}.achievement_pct", r.achievement_pct, PCT, url, r.indicator.name)
+        add(f"indicator.{code}.category", r.category, TEXT, url, r.indicator.name)
+    setting = m.settings.setting
+    score = setting.sakip_score if setting else None
+    target = setting.sakip_target_score if setting else None
+    add("sakip.score", score, NUMBER, year_url, _("SAKIP score"))
+    add("sakip.grade", metrics.sakip_grade(score), TEXT, year_url, _("SAKIP grade"))
+    add("sakip.target", target, NUMBER, year_url, _("SAKIP target score"))
+    add("sakip.target_grade", metrics.sakip_grade(target), TEXT, year_url, _("SAKIP target grade"))
+    add("sakip.achievement_pct", metrics.achievement_pct(score, target), PCT, year_url, _("SAKIP achievement"))
+    prev_score = prev.sakip_score if prev else None
+    add("sakip.previous_score", prev_score, NUMBER, year_url, _("SAKIP score of the previous year"))
+    add("sakip.change", metrics.change(score, prev_score), NUMBER, year_url, _("SAKIP change from the previous year"))
+    for y in m.settings.history:
+        if y.year <= year:
+            add(f"sakip.score_{y.year}", y.sakip_score, NUMBER, year_url, _("SAKIP score of %(y)s") % {"y": y.year})
+    staff_url = reverse("core:staff-list")
+    add("staff.total", staff.total, NUMBER, staff_url, _("Staff"))
+    add("staff.civil_servants", staff.civil_servants, NUMBER, staff_url, _("Civil servants"))
+    add("staff.contract", staff.contract, NUMBER, staff_url, _("Contract staff"))
+    for key, breakdown in staff.breakdowns.items():
+        for value, _label, count in breakdown.rows:
+            add(
+                f"staff.{key}.{_slug(value or 'none').replace('+', 'plus').replace('<', 'under')}",
+                count,
+                NUMBER,
+                staff_url,
+            )
+    if plan is not None:
+        plan_url = reverse("performance:plan", args=[plan.pk])
+        add("renstra.period", f"{plan.start_year}–{plan.end_year}", TEXT, plan_url, _("Renstra period"))
+        add("renstra.decree", plan.decree, TEXT, plan_url, _("Renstra decree"))
+        if detail:
+            for y, amount in detail["funding"].items():
+                add(f"renstra.funding_{y}", amount, MONEY, plan_url, _("Funding framework"))
+    if pk is not None:
+        add("pk.budget", pk.budget, MONEY, reverse("performance:documents", args=[year]), _("PK budget"))
+    for q in quarters:
+        n = q["quarter"]
+        for key in ("physical", "financial", "physical_plan", "financial_plan"):
+            pct = Decimal(q[key]) if q[key] is not None else None
+            add(f"q{n}.{key}_pct", pct, PCT, reverse("performance:monitoring", args=[year]) + f"?triwulan={n}")
+    return figs
+
+
+def development_figures(developments: Any, year: int) -> dict[str, Fig]:
+    """Table 6's counts: the union, and how many had a position paper, active participation, or both."""
+    url = reverse("cooperation:indicator", args=["cooperation.developments", year])
+    rows = developments.rows
+    pos = sum(bool(r.marks.get("position")) for r in rows)
+    part = sum(bool(r.marks.get("participation")) for r in rows)
+    both = sum(bool(r.marks.get("position") and r.marks.get("participation")) for r in rows)
+    return {
+        "developments.count": Fig("developments.count", len(rows), NUMBER, url, _("Cooperation developments")),
+        "developments.with_position": Fig("developments.with_position", pos, NUMBER, url, _("With a position paper")),
+        "developments.with_participation": Fig(
+            "developments.with_participation", part, NUMBER, url, _("With active participation")
+        ),
+        "developments.both": Fig("developments.both", both, NUMBER, url, _("With both")),
+    }

@@ -1,0 +1,95 @@
+"""XLSX: each of the report's tables on a sheet of its own, numbers as numbers with number formats."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..model import MONEY, NUMBER, PCT, RATIO, Cell, Fig, Report, Table
+
+FORMATS = {MONEY: '"Rp" #,##0', PCT: "0.00%", RATIO: "0.000", NUMBER: "#,##0.##"}
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def _sheet_name(key: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "-", key)[:31] or "sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        name = f"{base[:28]}-{i}"
+        i += 1
+    used.add(name.lower())
+    return name
+
+
+def _value(cell: Cell) -> tuple[object, str | None]:
+    if isinstance(cell.value, Fig):
+        fig = cell.value
+        if fig.kind in FORMATS and fig.value is not None:
+            number = fig.number
+            fmt = "#,##0" if fig.kind == NUMBER and isinstance(number, int) else FORMATS[fig.kind]
+            return number, fmt
+        return (None if fig.value is None else str(fig.value)), None
+    if cell.kind in FORMATS and cell.value not in (None, ""):
+        return Fig("", cell.value, cell.kind).number, FORMATS[cell.kind] if cell.kind != NUMBER else "#,##0"
+    return (cell.value if cell.value not in ("",) else None), None
+
+
+def _write_table(ws, table: Table) -> None:  # type: ignore[no-untyped-def]
+    ws.append([table.caption])
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.append([])
+    ws.append(table.header)
+    for c in ws[3]:
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table.rows:
+        values = [_value(c) for c in row]
+        ws.append([v for v, _fmt in values])
+        for cell, (_v, fmt), source in zip(ws[ws.max_row], values, row, strict=False):
+            if fmt:
+                cell.number_format = fmt
+            if source.bold:
+                cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=isinstance(cell.value, str), vertical="top")
+    total = sum(table.widths) or 1
+    for i, w in enumerate(table.widths or [1] * len(table.header), 1):
+        ws.column_dimensions[get_column_letter(i)].width = max(8, min(70, round(w / total * 120)))
+    ws.freeze_panes = "A4"
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+
+
+def render_xlsx(report: Report) -> bytes:
+    wb = Workbook()
+    used: set[str] = set()
+    first = True
+    for table in report.tables():
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = _sheet_name(table.key, used)
+        _write_table(ws, table)
+    ws = wb.create_sheet(_sheet_name(_("figures"), used))
+    ws.append([_("Figure name"), _("Meaning"), _("Value"), _("As shown")])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+    for name, fig in sorted(report.figures.items()):
+        value, fmt = _value(Cell(fig))
+        ws.append([name, fig.label, value, fig.text(report.language)])
+        if fmt:
+            ws.cell(ws.max_row, 3).number_format = fmt
+    for col, width in zip("ABCD", (34, 50, 18, 24), strict=True):
+        ws.column_dimensions[col].width = width
+    wb.properties.title = report.title
+    wb.properties.creator = "Mitra"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

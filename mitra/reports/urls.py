@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("<int:year>/", views.YearView.as_view(), name="year"),
+    path("<int:year>/lakip/", views.PreviewView.as_view(), name="preview"),
+    path("<int:year>/lakip.<str:fmt>", views.LakipDownloadView.as_view(), name="lakip"),
+    path("<int:year>/narasi/salin/", views.NarrativeCopyView.as_view(), name="narrative-copy"),
+    path("<int:year>/narasi/<slug:key>/", views.NarrativeEditView.as_view(), name="narrative"),
+    path(
+        "<int:year>/monitoring/<int:quarter>/<slug:unit>.<str:fmt>",
+        views.MonitoringDownloadView.as_view(),
+        name="monitoring",
+    ),
+]
