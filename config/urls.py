@@ -27,6 +27,11 @@ urlpatterns = [
     path("mitra/", include("mitra.partners.urls")),
     path("kerjasama/", include("mitra.cooperation.urls")),
     path("laporan/", include("mitra.reports.urls")),
+    path("api/", include("config.api")),
+    path("akun/api/", include("mitra.api.urls")),
+    path("pertukaran/", include("mitra.exchange.urls")),
+    path("perjalanan/", include("mitra.travel.urls")),
+    path("cari/", include("mitra.search.urls")),
     path("", include("mitra.core.urls")),
 ]
 

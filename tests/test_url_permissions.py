@@ -9,6 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 
 from mitra.core.web import PUBLIC_VIEWS, PermissionMixin
 
@@ -37,6 +39,8 @@ def walk(resolver: URLResolver, prefix: str = "") -> Iterator[tuple[str, URLPatt
 
 def concrete(pattern: str) -> str:
     """A real path for a pattern: every converter filled with a plausible value."""
+    # Regex patterns (REST framework's routers) nest "^…$" inside the path and name groups "(?P<pk>…)".
+    pattern = re.sub(r"\(\?P<\w+>[^)]*\)", "1", pattern).replace("^", "").replace("$", "")
     path = re.sub(r"<int:\w+>", "1", pattern)
     path = re.sub(r"<(?:slug|str|path|uuid)?:?\w+>", "ksln", path)
     path = path.lstrip("^").rstrip("$").replace("\\Z", "")
@@ -48,9 +52,15 @@ ALL_PATTERNS = [(p, e) for p, e in walk(get_resolver()) if not p.startswith("adm
 
 @pytest.mark.parametrize("pattern,entry", ALL_PATTERNS, ids=[p for p, _ in ALL_PATTERNS])
 def test_every_view_declares_its_permission_or_is_public(pattern, entry):
-    view_class = getattr(entry.callback, "view_class", None)
+    view_class = getattr(entry.callback, "view_class", None) or getattr(entry.callback, "cls", None)
     assert view_class is not None, f"{pattern}: use a class-based view with a declared permission"
     name = view_class.__name__
+    if issubclass(view_class, APIView):
+        # REST framework views declare permission classes, one of which requires authentication.
+        classes = view_class.permission_classes
+        assert classes, f"{pattern}: {name} declares no permission_classes"
+        assert any(issubclass(c, IsAuthenticated) for c in classes), f"{pattern}: {name} must require authentication"
+        return
     if name in PUBLIC_VIEWS or name in LOGIN_REQUIRED_DJANGO_VIEWS:
         return
     assert issubclass(view_class, PermissionMixin), f"{pattern}: {name} must use PermissionMixin"
@@ -68,6 +78,9 @@ def test_anonymous_visitors_get_no_data(demo, pattern, entry):
         response = getattr(Client(), method)(path)
         if pattern in PUBLIC_PATHS:
             assert response.status_code < 500, path
+            continue
+        if path.startswith("/api/"):
+            assert response.status_code in (401, 403), f"{method} {path}: {response.status_code}"
             continue
         assert response.status_code in (302, 401, 403, 404, 405), f"{method} {path}: {response.status_code}"
         if response.status_code == 302:

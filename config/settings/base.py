@@ -42,6 +42,13 @@ INSTALLED_APPS = [
     "mitra.demo",
     "mitra.performance",
     "mitra.reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mitra.api",
+    "mitra.exchange",
+    "mitra.travel",
+    "mitra.search",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -172,6 +179,17 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Attachments (mitra.documents): the largest file accepted; media is served only through documents:download.
 MITRA_MAX_UPLOAD_BYTES = env.int("MITRA_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+
+# Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
+# the documents (owns the steps and their attachments), how many
+# working days before departure a request must arrive, how many working days before departure the documents
+# must be complete (1 = by the last working day before), reminder lead times, and extra closed days (cuti bersama).
+MITRA_TRAVEL_BUREAU = env("MITRA_TRAVEL_BUREAU", default="ksln")
+MITRA_TRAVEL_SERVICE_UNIT = env("MITRA_TRAVEL_SERVICE_UNIT", default="ksln-oi-tu")
+MITRA_TRAVEL_LEAD_WORKING_DAYS = env.int("MITRA_TRAVEL_LEAD_WORKING_DAYS", default=10)
+MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS = env.int("MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS", default=1)
+MITRA_TRAVEL_REMINDER_WORKING_DAYS = env.list("MITRA_TRAVEL_REMINDER_WORKING_DAYS", cast=int, default=[3, 1])
+MITRA_TRAVEL_EXTRA_CLOSED_DAYS = env.list("MITRA_TRAVEL_EXTRA_CLOSED_DAYS", default=[])
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -184,6 +202,44 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# REST API (mitra.api): Bearer tokens or the browser session; every view declares its permission classes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mitra.api.authentication.BearerTokenAuthentication",
+        "mitra.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["mitra.api.permissions.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": ["mitra.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "mitra.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mitra.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per signed-in user) and period; see mitra.api.throttling.
+MITRA_API_THROTTLE_RATE = env("MITRA_API_THROTTLE_RATE", default="1200/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mitra API",
+    "DESCRIPTION": "Cooperation registry and performance accountability of Biro KSLN, Badan POM. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["mitra.api.permissions.SignedIn"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "mitra.cooperation.models.Stage"},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mitra.api.schema.add_common_responses",
+    ],
+}
 
 LOGGING = {
     "version": 1,

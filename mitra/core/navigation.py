@@ -55,9 +55,25 @@ SECTIONS: list[NavItem] = [
             (_("Contact persons"), "partners:contact-list"),
         ),
     ),
+    NavItem(
+        _("Travel"),
+        "travel:queue",
+        "airplane",
+        "travel.view",
+        "/perjalanan/",
+        ((_("Travel requests"), "travel:queue"), (_("Travel calendar"), "travel:calendar")),
+    ),
     NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_records", "/organisasi/"),
     NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_records", "/kinerja/"),
     NavItem(_("Reports"), "reports:index", "file-earmark-text", "reports.view", "/laporan/"),
+    NavItem(
+        _("Data exchange"),
+        "exchange:import",
+        "arrow-left-right",
+        "core.view_records",
+        "/pertukaran/",
+        ((_("Import from Excel"), "exchange:import"), (_("API documentation"), "api-v1:docs")),
+    ),
     NavItem(_("Audit trail"), "core:audit-log", "shield-check", "core.view_audit", "/audit/"),
 ]
 

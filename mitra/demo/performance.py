@@ -423,10 +423,10 @@ INDICATORS: list[tuple[str, str, str, int | None, int | None, bool, str, Decimal
         3,
         None,
         False,
-        "",
+        "travel.on_time_pct",
         Decimal(95),
         "95 %",
-        Decimal("95.03"),
+        None,
     ),
     (
         "hcm-kinerja",

@@ -1,0 +1,110 @@
+"""Search latency (p50/p95 of `mitra.search.selectors.search`, with facets, as the results page calls it).
+
+    python bench/search_bench.py [--scale N] [--repeat 30]
+    bash scripts/with-postgres.sh .venv/bin/python bench/search_bench.py        # the same on PostgreSQL
+
+Builds a fresh database (SQLite: var/bench/search-N.sqlite3; PostgreSQL: the database DATABASE_URL names, which
+must be empty), migrates, loads the demo (and `--scale N` synthetic data, then `mitra search rebuild`, since the
+generator bulk-inserts without signals), attaches no extra files, then runs each query `--repeat` times after a
+warm-up. Results are merged into bench/results/search.json under "<vendor> N=<scale>"; run bench/report.py to
+refresh bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+QUERIES = [
+    "kerjasama",
+    "perjanjian",
+    "MFDS",
+    "PPWG",
+    "halal labelling ACCSQ",
+    "MoU Jepang",
+    "codex 2017",
+    "obat tradisional suplemen kesehatan",
+    'zzz "*NEAR(-)^:',
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=0, help="synthetic scale N on top of the demo (0: demo only)")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        db = ROOT / "var" / "bench" / f"search-{args.scale}.sqlite3"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mitra.core.models import User
+    from mitra.demo.loader import load_all
+    from mitra.search import services
+    from mitra.search.models import SearchEntry
+    from mitra.search.selectors import search
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    load_all()
+    rebuild_s = None
+    if args.scale:
+        from mitra.demo.scale import generate
+
+        generate(args.scale)
+        t = time.monotonic()
+        services.rebuild()
+        rebuild_s = round(time.monotonic() - t, 2)
+    built_s = round(time.monotonic() - started, 1)
+    user = User.objects.select_related("unit").get(username="kepala.biro")
+    per_query = {}
+    every = []
+    for query in QUERIES:
+        search(query, user=user)  # warm-up
+        times = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            result = search(query, user=user)
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        every += times
+        per_query[query] = {
+            "hits": result.total,
+            "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+        }
+    every.sort()
+    key = f"{connection.vendor} N={args.scale or 'demo'}"
+    summary = {
+        "entries": SearchEntry.objects.count(),
+        "built_s": built_s,
+        "rebuild_s": rebuild_s,
+        "repeat": args.repeat,
+        "p50_ms": round(statistics.median(every), 2),
+        "p95_ms": round(every[int(0.95 * (len(every) - 1))], 2),
+        "queries": per_query,
+    }
+    out = ROOT / "bench" / "results" / "search.json"
+    data = json.loads(out.read_text()) if out.exists() else {}
+    data[key] = summary
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({key: {k: v for k, v in summary.items() if k != "queries"}}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,241 @@
+"""/api/v1/cooperations, agreements, position-papers, studies, meetings, follow-ups, outreach, publications —
+the registry, through mitra.cooperation's selectors and services (the same ones the interface uses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from mitra.cooperation import filters as f
+from mitra.cooperation import selectors, services
+from mitra.cooperation.models import (
+    Agreement,
+    Cooperation,
+    FollowUp,
+    Meeting,
+    OutreachEvent,
+    PositionPaper,
+    Publication,
+    Stage,
+    Study,
+)
+
+from ..filters import bounded
+from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
+from ..viewsets import IF_MATCH, RecordViewSet, actor, expected_version
+
+COMMON = ["responsible_unit", "notes"]
+
+
+class CooperationSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Cooperation
+        fields = [
+            *RECORD_READ_ONLY,
+            "title",
+            "title_en",
+            "scope",
+            "partners",
+            "forum",
+            "responsible_unit",
+            "sectors",
+            "is_binding",
+            "related",
+            "stage",
+            "stage_since",
+            "notes",
+            "is_illustrative",
+        ]
+
+
+class StageChangeSerializer(StrictSerializerMixin, serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=Stage.choices)
+    date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RegistryViewSet(RecordViewSet):
+    create_perm = "cooperation.create_records"
+    edit_perm = services.EDIT
+    create_fn = staticmethod(services.create)
+    update_fn = staticmethod(services.update)
+    delete_fn = staticmethod(services.delete)
+    lookup_value_regex = r"\d+"
+
+
+class CooperationViewSet(RegistryViewSet):
+    """Cooperations. The stage changes only through `change-stage` (which records the date), as in the interface."""
+
+    queryset_fn = staticmethod(selectors.cooperations)
+    serializer_class = CooperationSerializer
+    filterset_class = bounded(f.CooperationFilter)
+    ordering_fields = ["title", "scope", "stage", "stage_since", "updated_at"]
+    ordering = ["title", "pk"]
+
+    @extend_schema(request=StageChangeSerializer, responses=CooperationSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], url_path="change-stage")
+    def change_stage(self, request: Request, pk: Any = None) -> Response:
+        cooperation = self.get_object()
+        version = expected_version(request)
+        serializer = StageChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        updated = services.change_stage(
+            actor=actor(request), cooperation=cooperation, expected_version=version, **serializer.validated_data
+        )
+        return self._saved(updated)
+
+    def get_serializer_class(self) -> Any:
+        return StageChangeSerializer if self.action == "change_stage" else CooperationSerializer
+
+    def get_object(self) -> Any:
+        if self.action == "change_stage":
+            obj = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+            self.check_object_permissions(self.request, obj)
+            return obj
+        return super().get_object()
+
+
+def _serializer(model_: type, names: list[str]) -> type[RecordSerializer]:
+    meta = type("Meta", (RecordSerializer.Meta,), {"model": model_, "fields": [*RECORD_READ_ONLY, *names]})
+    return type(f"{model_.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
+
+
+AgreementSerializer = _serializer(
+    Agreement,
+    [
+        "cooperation",
+        "kind",
+        "number",
+        "title",
+        "title_en",
+        "signatory_bpom",
+        "signatory_partner",
+        "place_signed",
+        "date_signed",
+        "entry_into_force",
+        "end_date",
+        "duration_months",
+        "notice_period_days",
+        "automatic_renewal",
+        "amends",
+        "expires_on",
+        *COMMON,
+        "is_illustrative",
+    ],
+)
+PositionPaperSerializer = _serializer(
+    PositionPaper,
+    ["title", "year", "cooperation", "forum", "meeting", "status", "summary", *COMMON, "is_illustrative"],
+)
+StudySerializer = _serializer(
+    Study, ["kind", "title", "topic", "year", "cooperation", "forum", "partner", "summary", *COMMON, "is_illustrative"]
+)
+MeetingSerializer = _serializer(
+    Meeting,
+    [
+        "title",
+        "forum",
+        "cooperation",
+        "start_date",
+        "end_date",
+        "city",
+        "country",
+        "mode",
+        "active_participation",
+        "participation_note",
+        "position_paper",
+        "outcome",
+        *COMMON,
+        "is_illustrative",
+    ],
+)
+FollowUpSerializer = _serializer(
+    FollowUp,
+    [
+        "description",
+        "meeting",
+        "cooperation",
+        "owner_person",
+        "due_date",
+        "status",
+        "completed_on",
+        "evidence",
+        *COMMON,
+    ],
+)
+OutreachEventSerializer = _serializer(
+    OutreachEvent,
+    ["kind", "title", "date", "topic", "audience", "participants", "cooperation", "forum", *COMMON, "is_illustrative"],
+)
+PublicationSerializer = _serializer(
+    Publication, ["series", "edition", "date", "copies", "distribution", *COMMON, "is_illustrative"]
+)
+AgreementSerializer.Meta.read_only_fields = (*RECORD_READ_ONLY, "expires_on")
+
+
+class AgreementViewSet(RegistryViewSet):
+    """Agreements (MoU, LoA, arrangement, RoD); `expires_on` is computed from the end date or the duration."""
+
+    queryset_fn = staticmethod(selectors.agreements)
+    serializer_class = AgreementSerializer
+    filterset_class = bounded(f.AgreementFilter)
+    ordering_fields = ["date_signed", "expires_on", "title", "kind", "updated_at"]
+    ordering = ["-date_signed", "pk"]
+
+
+class PositionPaperViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(selectors.position_papers)
+    serializer_class = PositionPaperSerializer
+    filterset_class = bounded(f.PositionPaperFilter)
+    ordering_fields = ["year", "title", "status", "updated_at"]
+    ordering = ["-year", "pk"]
+
+
+class StudyViewSet(RegistryViewSet):
+    """Studies and explorations."""
+
+    queryset_fn = staticmethod(selectors.studies)
+    serializer_class = StudySerializer
+    filterset_class = bounded(f.StudyFilter)
+    ordering_fields = ["year", "title", "kind", "updated_at"]
+    ordering = ["-year", "pk"]
+
+
+class MeetingViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(selectors.meetings)
+    serializer_class = MeetingSerializer
+    filterset_class = bounded(f.MeetingFilter)
+    ordering_fields = ["start_date", "end_date", "title", "updated_at"]
+    ordering = ["-start_date", "pk"]
+
+
+class FollowUpViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(selectors.follow_ups)
+    serializer_class = FollowUpSerializer
+    filterset_class = bounded(f.FollowUpFilter)
+    ordering_fields = ["due_date", "status", "updated_at"]
+    ordering = ["due_date", "pk"]
+
+
+class OutreachEventViewSet(RegistryViewSet):
+    """Workshops, seminars and socialisation events."""
+
+    queryset_fn = staticmethod(selectors.outreach_events)
+    serializer_class = OutreachEventSerializer
+    filterset_class = bounded(f.OutreachEventFilter)
+    ordering_fields = ["date", "title", "kind", "updated_at"]
+    ordering = ["-date", "pk"]
+
+
+class PublicationViewSet(RegistryViewSet):
+    queryset_fn = staticmethod(selectors.publications)
+    serializer_class = PublicationSerializer
+    filterset_class = bounded(f.PublicationFilter)
+    ordering_fields = ["date", "edition", "updated_at"]
+    ordering = ["-date", "pk"]

@@ -1,0 +1,90 @@
+"""/api/v1/countries, /partners (institutions), /forums — through mitra.partners' selectors and services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from mitra.partners import selectors, services
+from mitra.partners.filters import ForumFilter, InstitutionFilter
+from mitra.partners.models import Country, Forum, Institution
+
+from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
+from ..viewsets import ReadOnlyViewSet, RecordViewSet
+
+
+class CountrySerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "numeric", "name_id", "name_en"]
+
+
+class CountryViewSet(ReadOnlyViewSet):
+    """Countries (ISO 3166), reference data: read only."""
+
+    queryset_fn = staticmethod(lambda: Country.objects.all())
+    serializer_class = CountrySerializer
+    lookup_field = "code"
+    ordering_fields = ["code", "name_id", "name_en"]
+    ordering = ["code"]
+    filterset_fields = ["code"]
+
+
+class InstitutionSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Institution
+        fields = [
+            *RECORD_READ_ONLY,
+            "name",
+            "name_id",
+            "acronym",
+            "kind",
+            "country",
+            "website",
+            "notes",
+            "is_illustrative",
+        ]
+
+
+class PartnerViewSet(RecordViewSet):
+    """Partner institutions."""
+
+    queryset_fn = staticmethod(selectors.institutions)
+    serializer_class = InstitutionSerializer
+    filterset_class = InstitutionFilter
+    ordering_fields = ["name", "acronym", "country", "updated_at"]
+    ordering = ["name", "pk"]
+    create_perm = edit_perm = services.PERM
+    create_fn = staticmethod(services.create)
+    update_fn = staticmethod(services.update)
+    delete_fn = staticmethod(services.delete)
+
+
+class ForumSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Forum
+        fields = [
+            *RECORD_READ_ONLY,
+            "name",
+            "acronym",
+            "parent",
+            "scope",
+            "organisation",
+            "member_countries",
+            "website",
+            "notes",
+            "is_illustrative",
+        ]
+
+
+class ForumViewSet(RecordViewSet):
+    """Forums (ASEAN → ACCSQ → PPWG …)."""
+
+    queryset_fn = staticmethod(lambda: selectors.forums().prefetch_related("member_countries"))
+    serializer_class = ForumSerializer
+    filterset_class = ForumFilter
+    ordering_fields = ["name", "acronym", "scope", "updated_at"]
+    ordering = ["name", "pk"]
+    create_perm = edit_perm = services.PERM
+    create_fn = staticmethod(services.create)
+    update_fn = staticmethod(services.update)
+    delete_fn = staticmethod(services.delete)

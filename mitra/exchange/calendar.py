@@ -1,0 +1,127 @@
+"""A user's iCalendar feed: meetings, agreement deadlines (notice date, end) and open follow-ups of the user's unit
+and the units beneath it, and meetings the user is in the delegation of. Travel joins when the travel app lands
+(add its events in `events()`).
+
+The feed is read at a secret URL (/pertukaran/kalender/<token>.ics): calendar programs cannot send a login, so
+the token is the credential — 256 random bits, stored only as a SHA-256, revocable from the profile page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from mitra.core import audit
+from mitra.core.models import AuditAction, User
+
+from .models import CalendarFeed
+
+WINDOW_PAST_DAYS = 365
+
+
+def digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
+    """A new secret URL token for `actor`; any earlier feed of theirs is revoked (one live URL per user)."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    feed_revoke_all(actor=actor)
+    raw = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=actor, digest=digest(raw))
+    audit.record(actor=actor, action=AuditAction.CREATE, instance=feed, changes={"calendar_feed": [None, feed.pk]})
+    return feed, raw
+
+
+@transaction.atomic
+def feed_revoke_all(*, actor: User) -> int:
+    now = timezone.now()
+    live = list(CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True))
+    for feed in live:
+        feed.revoked_at = now
+        feed.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, instance=feed, changes={"revoked_at": [None, now]})
+    return len(live)
+
+
+def _scope(user: User, field: str = "responsible_unit") -> Q:
+    if user.unit is None:
+        return Q(pk__in=[])
+    return Q(**{field: user.unit}) | Q(**{f"{field}__path__startswith": user.unit.path + "/"})
+
+
+def _all_day(uid: str, summary: str, start: dt.date, end: dt.date | None = None, **extra: Any) -> Event:
+    event = Event()
+    event.add("uid", f"{uid}@mitra")
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", (end or start) + dt.timedelta(days=1))
+    event.add("dtstamp", timezone.now())
+    for key, value in extra.items():
+        if value:
+            event.add(key, value)
+    return event
+
+
+def events(user: User, today: dt.date | None = None) -> list[Event]:
+    from mitra.cooperation import selectors
+    from mitra.cooperation.models import FollowUpStatus
+
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=WINDOW_PAST_DAYS)
+    found: list[Event] = []
+    meetings = (
+        selectors.meetings().filter(end_date__gte=since).filter(_scope(user) | Q(delegation__staff_member__user=user))
+    )
+    for meeting in meetings.distinct().order_by("start_date", "pk"):
+        place = ", ".join(p for p in (meeting.city, meeting.country.name_en if meeting.country_id else "") if p)
+        found.append(
+            _all_day(f"meeting-{meeting.pk}", meeting.title, meeting.start_date, meeting.end_date, location=place)
+        )
+    for agreement in selectors.agreements().filter(_scope(user), expires_on__gte=since).order_by("expires_on", "pk"):
+        notice = agreement.notice_date
+        if notice and notice >= since:
+            found.append(
+                _all_day(f"agreement-notice-{agreement.pk}", _("Notice date: %(t)s") % {"t": agreement.title}, notice)
+            )
+        assert agreement.expires_on is not None
+        found.append(
+            _all_day(
+                f"agreement-end-{agreement.pk}",
+                _("Agreement ends: %(t)s") % {"t": agreement.title},
+                agreement.expires_on,
+            )
+        )
+    open_statuses = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
+    for follow_up in selectors.follow_ups().filter(_scope(user), status__in=open_statuses).order_by("due_date", "pk"):
+        found.append(
+            _all_day(
+                f"follow-up-{follow_up.pk}",
+                _("Follow-up due: %(t)s") % {"t": follow_up.description[:120]},
+                follow_up.due_date,
+            )
+        )
+    return found
+
+
+def render(user: User) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mitra//Biro KSLN Badan POM//ID")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Mitra · {user.get_full_name() or user.get_username()}")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    for event in events(user):
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,173 @@
+"""Reading the bureau's workbooks strictly: every doubtful cell is an error at its row and column, never a guess.
+
+Refused: a file that is not .xlsx, merged cells, formulas (paste values instead), dates typed as text other than
+YYYY-MM-DD, numbers with decimals where whole rupiah are expected, negative figures. Accepted: numbers typed as
+numbers, and as text with Indonesian ("5.239.601.000") or English ("5,239,601,000") thousands separators and an
+optional "Rp" — the separators of money are unambiguous because rupiah are whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+MAX_ROWS = 20_000
+
+
+@dataclass
+class CellError:
+    row: int  # 1-based, as Excel shows it; 0 for the file as a whole
+    column: str  # header of the column, or ""
+    message: str
+
+
+class CellValueError(ValueError):
+    pass
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    label: str
+    outcome: str = ""  # what the row does (or would do)
+    errors: list[CellError] = field(default_factory=list)
+
+
+class WorkbookError(Exception):
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+def open_workbook(content: bytes) -> Workbook:
+    try:
+        return load_workbook(io.BytesIO(content), data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise WorkbookError([CellError(0, "", _("This is not an Excel workbook (.xlsx)."))]) from error
+
+
+def check_sheet(sheet: Worksheet) -> list[CellError]:
+    errors = []
+    for merged in sheet.merged_cells.ranges:
+        errors.append(
+            CellError(
+                merged.min_row,
+                get_column_letter(merged.min_col),
+                _("Merged cells (%(range)s) are not accepted; unmerge them and fill each cell.")
+                % {"range": str(merged)},
+            )
+        )
+    if sheet.max_row > MAX_ROWS:
+        errors.append(CellError(0, "", _("The sheet has more than %(n)s rows.") % {"n": MAX_ROWS}))
+    return errors
+
+
+def is_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if is_formula(value):
+        raise CellValueError(_("Formulas are not accepted; paste the values instead."))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+_MONEY = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:([.,])\d{3})?(?:\2\d{3})*|\d+)(?:,-|,00|\.00)?$", re.IGNORECASE)
+
+
+def money(value: Any, required: bool = True) -> int | None:
+    """Whole rupiah, from a number cell or text such as "Rp 5.239.601.000"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise CellValueError(_("Enter an amount in rupiah."))
+        return None
+    if is_formula(value):
+        raise CellValueError(_("Formulas are not accepted; paste the values instead."))
+    if isinstance(value, bool):
+        raise CellValueError(_("Enter an amount in rupiah, not yes/no."))
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CellValueError(_("Rupiah are whole numbers: %(value)s has decimals.") % {"value": value})
+        amount = int(value)
+    else:
+        raw = str(value).strip().replace("\u00a0", " ")
+        match = _MONEY.match(raw.replace(" ", "") if raw.lower().startswith("rp") else raw)
+        if not match:
+            raise CellValueError(
+                _("“%(value)s” is not an amount in rupiah (e.g. 5239601000 or Rp 5.239.601.000).") % {"value": raw}
+            )
+        amount = int(re.sub(r"[.,]", "", match.group(1)))
+    if amount < 0:
+        raise CellValueError(_("The amount cannot be negative."))
+    return amount
+
+
+_VOLUME = re.compile(r"^(\d+(?:,\d+)?)(?:\s+\S.*)?$")
+
+
+def volume(value: Any) -> Decimal:
+    """A quantity, from a number cell or text such as "3 laporan" or "2,5" (Indonesian decimal comma)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CellValueError(_("Enter a quantity."))
+    if is_formula(value):
+        raise CellValueError(_("Formulas are not accepted; paste the values instead."))
+    if isinstance(value, bool):
+        raise CellValueError(_("Enter a quantity, not yes/no."))
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        raw = str(value).strip()
+        match = _VOLUME.match(raw)
+        if not match:
+            raise CellValueError(_("“%(value)s” is not a quantity (e.g. 3 or “3 laporan”).") % {"value": raw})
+        try:
+            number = Decimal(match.group(1).replace(",", "."))
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
+            raise CellValueError(str(error)) from error
+    if number < 0:
+        raise CellValueError(_("The quantity cannot be negative."))
+    return number
+
+
+def date(value: Any, required: bool = True) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise CellValueError(_("Enter a date."))
+        return None
+    if is_formula(value):
+        raise CellValueError(_("Formulas are not accepted; paste the values instead."))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError as error:
+            raise CellValueError(_("“%(value)s” is not a valid date.") % {"value": raw}) from error
+    raise CellValueError(
+        _("“%(value)s” is a date typed as text; format the cell as a date, or write it as YYYY-MM-DD.") % {"value": raw}
+    )
+
+
+def is_empty_row(values: tuple[Any, ...]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)

@@ -1,0 +1,130 @@
+"""Excel imports: the appendix-4 table reproduces the year's measurement; bad workbooks are refused by row and
+column with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from mitra.cooperation.models import Meeting
+from mitra.core.models import AuditEntry
+from mitra.exchange import imports, workbooks
+from mitra.partners.models import Institution
+from mitra.performance import selectors
+from mitra.performance.models import QuarterEntry, QuarterReport
+
+pytestmark = pytest.mark.django_db
+
+
+def forget_realisation(year: int) -> None:
+    """A database with the year's plan but none of its realisation."""
+    QuarterEntry.objects.filter(sub_activity__year=year).update(output_realised=None, budget_realised=None)
+    QuarterReport.objects.filter(year=year).delete()
+
+
+def save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_appendix4_import_reproduces_the_measurement(demo, user_of):
+    expected = selectors.measurement_json(2017)
+    content = workbooks.appendix4(2017)
+    forget_realisation(2017)
+    assert selectors.measurement_json(2017)["budget"]["realized"] == 0
+    preview = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=False)
+    assert preview.ok, preview.all_errors
+    assert len(preview.rows) == 22 and not preview.committed
+    assert selectors.measurement_json(2017)["budget"]["realized"] == 0  # the preview wrote nothing
+    result = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=True)
+    assert result.ok and result.committed
+    assert selectors.measurement_json(2017) == expected
+
+
+def edited_appendix4(edit) -> bytes:  # type: ignore[no-untyped-def]
+    workbook = load_workbook(io.BytesIO(workbooks.appendix4(2017)))
+    edit(workbook.active)
+    return save(workbook)
+
+
+def dana_row(sheet, number: int) -> int:  # type: ignore[no-untyped-def]
+    for row in range(1, sheet.max_row + 1):
+        if sheet.cell(row, 1).value == f"{number}.":
+            return row + 1
+    raise AssertionError(number)
+
+
+def test_appendix4_accepts_indonesian_thousands_separators(demo, user_of):
+    expected = selectors.measurement_json(2017)
+
+    def as_text(sheet):  # type: ignore[no-untyped-def]
+        row = dana_row(sheet, 4)
+        sheet.cell(row, 4).value = "Rp 2.075.336.000"
+        sheet.cell(row, 5).value = "1.982.117.163"
+
+    content = edited_appendix4(as_text)
+    forget_realisation(2017)
+    result = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=True)
+    assert result.ok, result.all_errors
+    assert selectors.measurement_json(2017) == expected
+
+
+@pytest.mark.parametrize(
+    "edit,column,fragment",
+    [
+        (lambda s: s.cell(dana_row(s, 3), 5, "=D9*0.9"), "Realisasi", "Formulas"),
+        (lambda s: s.cell(dana_row(s, 3), 5, "69,397.65"), "Realisasi", "not an amount"),
+        (lambda s: s.cell(dana_row(s, 3), 5, -5), "Realisasi", "negative"),
+        (lambda s: s.cell(dana_row(s, 3), 4, 1), "Target", "differs from the plan"),
+        (lambda s: s.merge_cells("B7:C7"), "B", "Merged"),
+    ],
+)
+def test_appendix4_errors_by_row_and_column_and_nothing_written(demo, user_of, edit, column, fragment):
+    content = edited_appendix4(edit)
+    forget_realisation(2017)
+    audit_count = AuditEntry.objects.count()
+    result = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=True)
+    assert not result.ok and not result.committed
+    assert any(e.column == column and fragment in e.message and e.row > 0 for e in result.all_errors), result.all_errors
+    assert selectors.measurement_json(2017)["budget"]["realized"] == 0
+    assert AuditEntry.objects.count() == audit_count
+
+
+def test_a_different_layout_or_file_is_refused(demo, user_of):
+    workbook = Workbook()
+    workbook.active.append(["Nama", "Alamat"])
+    result = imports.run("appendix4", save(workbook), actor=user_of("admin"), options={"year": 2017}, commit=True)
+    assert not result.ok and "appendix-4 layout" in result.errors[0].message
+    result = imports.run("partners", save(workbook), actor=user_of("admin"), commit=True)
+    assert not result.ok and "expected layout" in result.errors[0].message
+    result = imports.run("partners", b"PK not really", actor=user_of("admin"), commit=True)
+    assert "not an Excel workbook" in result.errors[0].message
+
+
+def test_partner_import_all_or_nothing(demo, user_of):
+    workbook = load_workbook(io.BytesIO(workbooks.list_template("partners")))
+    sheet = workbook.active
+    sheet.append([])  # empty rows are skipped
+    sheet.append(["Food and Drug Authority", "", "FDA-X", "regulator", "ZZ", "", ""])  # unknown country
+    count = Institution.objects.count()
+    result = imports.run("partners", save(workbook), actor=user_of("staf.bilateral"), commit=True)
+    assert not result.committed and Institution.objects.count() == count
+    assert [(e.row, e.column) for e in result.all_errors] == [(4, "Negara (ISO)")]
+    assert result.rows[0].outcome.startswith("new")  # the good row shows what it would do
+    sheet.delete_rows(4)
+    result = imports.run("partners", save(workbook), actor=user_of("staf.bilateral"), commit=True)
+    assert result.committed and Institution.objects.count() == count + 1
+
+
+def test_meeting_import_refuses_dates_as_text(demo, user_of):
+    workbook = load_workbook(io.BytesIO(workbooks.list_template("meetings")))
+    sheet = workbook.active
+    sheet.append(["Pertemuan X", "", "", "14/03/2017", dt.date(2017, 3, 16), "Bangkok", "TH", "", "ya", "ksln-reg", ""])
+    count = Meeting.objects.count()
+    result = imports.run("meetings", save(workbook), actor=user_of("staf.regional"), commit=True)
+    assert [(e.row, e.column) for e in result.all_errors] == [(3, "Mulai")]
+    assert "date typed as text" in result.all_errors[0].message and Meeting.objects.count() == count

@@ -1,0 +1,262 @@
+"""Reading the index: `search()` is the one entry point, for the results page and for the API.
+
+Every signed-in user reads every kind today; a kind that limits its readers declares `visible_to` in the registry,
+and its entries (and the files attached to its records) are narrowed to the records that user may see.
+Soft-deleted records have no entries (services.index_instance removes them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from . import backends, snippets
+from .models import SearchEntry, SearchFacet
+from .registry import DOCUMENT_KIND, all_kinds, for_key, kind_label
+from .text import ParsedQuery, parse_query
+
+FACETS = ("kind", "year", "scope", "unit", "partner", "country")
+MAX_LIMIT = 100
+# Facet values listed per facet (the most frequent).
+FACET_VALUES = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ""
+    year: int | None = None
+    scope: str = ""
+    unit: int | None = None
+    partner: int | None = None
+    country: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Filters:
+        """From cleaned values (forms.SearchForm / an API serializer); unknown keys are ignored."""
+        return cls(
+            kind=data.get("kind") or "",
+            year=data.get("year") or None,
+            scope=data.get("scope") or "",
+            unit=data.get("unit") or None,
+            partner=data.get("partner") or None,
+            country=(data.get("country") or "").upper(),
+        )
+
+    def active(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+
+
+@dataclass
+class Hit:
+    entry_id: int
+    kind: str
+    kind_label: Any
+    title: SafeString
+    url: str
+    snippet: SafeString
+    date: dt.date | None
+    rank: float
+    # For an attached file: the record it belongs to.
+    parent_kind_label: Any = None
+    parent_title: str = ""
+    file_name: str = ""
+    document_id: int | None = None
+
+
+@dataclass
+class FacetValue:
+    value: Any
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResult:
+    query: ParsedQuery
+    filters: Filters
+    total: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    limit: int = 20
+    offset: int = 0
+
+    @property
+    def is_empty_query(self) -> bool:
+        return self.query.is_empty
+
+    def __iter__(self) -> Iterator[Hit]:
+        """The hits of this page (so a caller may treat the result as the list of hits)."""
+        return iter(self.hits)
+
+
+def _visibility(user: Any) -> Q:
+    """Entries of kinds with restricted readers, narrowed to the records `user` may see (files included)."""
+    condition = Q()
+    for spec in all_kinds():
+        if spec.visible_to is None:
+            continue
+        visible = spec.visible_to(user)
+        if visible is None:
+            continue
+        keys = visible.order_by().annotate(_key=Cast("pk", CharField())).values("_key")
+        condition &= ~Q(kind=spec.key) | Q(record_id__in=keys)
+        condition &= ~Q(kind=DOCUMENT_KIND, parent_type=spec.key) | Q(parent_id__in=keys)
+    return condition
+
+
+def _filtered(filters: Filters, user: Any) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.filter(_visibility(user))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.scope:
+        qs = qs.filter(scope=filters.scope)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.partner:
+        qs = qs.filter(pk__in=SearchFacet.objects.filter(facet="partner", value=str(filters.partner)).values("entry"))
+    if filters.country:
+        qs = qs.filter(pk__in=SearchFacet.objects.filter(facet="country", value=filters.country).values("entry"))
+    return qs
+
+
+def search(
+    query: str | None,
+    *,
+    filters: Filters | Mapping[str, Any] | None = None,
+    user: Any,
+    limit: int = 20,
+    offset: int = 0,
+    facets: bool = True,
+) -> SearchResult:
+    """Records and attached files matching every term of `query`, best first, with facet counts.
+
+    `query` is free text (anything a person types; nothing in it is syntax); an empty or punctuation-only query
+    returns an empty result with `is_empty_query` set. `user` must be signed in (the caller checks
+    `core.view_records`)."""
+    if not isinstance(filters, Filters):
+        filters = Filters.from_mapping(filters or {})
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    parsed = parse_query(query)
+    result = SearchResult(query=parsed, filters=filters, limit=limit, offset=offset)
+    if parsed.is_empty or (filters.kind and for_key(filters.kind) is None and filters.kind != DOCUMENT_KIND):
+        return result
+    match_sql, match_params = backends.get_backend().match_sql(parsed)
+    filtered = _filtered(filters, user)
+    ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
+    # MATERIALIZED: SQLite would otherwise flatten the match into the outer query and rank every row again.
+    base = f"FROM m WHERE m.entry_id IN ({ids_sql})"
+    cte = f"WITH m AS MATERIALIZED ({match_sql}) "
+    params = [*match_params, *ids_params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{cte}SELECT m.entry_id, m.rank, COUNT(*) OVER () {base} ORDER BY m.rank, m.entry_id LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if rows:
+            result.total = rows[0][2]
+        elif offset:
+            cursor.execute(f"{cte}SELECT COUNT(*) {base}", params)
+            result.total = cursor.fetchone()[0]
+    result.hits = _hydrate(rows, parsed)
+    if facets:
+        # The SQL is the backend's own text; user input travels only in the parameters.
+        matched_sql = f"SELECT entry_id FROM ({match_sql}) m"  # noqa: S608
+        matched = filtered.filter(pk__in=RawSQL(matched_sql, match_params))  # noqa: S611
+        result.facets = _facets(matched, filters)
+    return result
+
+
+def _hydrate(rows: list[tuple[Any, ...]], parsed: ParsedQuery) -> list[Hit]:
+    if not rows:
+        return []
+    entries = SearchEntry.objects.in_bulk([row[0] for row in rows])
+    english = (get_language() or "id").startswith("en")
+    hits = []
+    for entry_id, rank, _total in rows:
+        entry = entries.get(entry_id)
+        if entry is None:
+            continue
+        is_file = entry.kind == DOCUMENT_KIND
+        title = entry.title
+        if english and entry.title_en and not is_file:
+            title = entry.title_en
+        hits.append(
+            Hit(
+                entry_id=entry.pk,
+                kind=entry.kind,
+                kind_label=kind_label(entry.kind),
+                title=snippets.highlight(title, parsed),
+                url=entry.url,
+                snippet=snippets.snippet(entry.body, parsed),
+                date=entry.date,
+                rank=float(rank or 0),
+                parent_kind_label=kind_label(entry.parent_type) if is_file else None,
+                parent_title=entry.parent_title,
+                file_name=entry.title_en if is_file else "",
+                document_id=int(entry.record_id) if is_file else None,
+            )
+        )
+    return hits
+
+
+def _facets(matched: QuerySet[SearchEntry], filters: Filters) -> dict[str, list[FacetValue]]:
+    from mitra.core.models import OrganisationUnit
+    from mitra.partners.models import Country, Institution
+
+    def counted(values: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        return sorted(((v, n) for v, n in values if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
+
+    def column(name: str) -> list[tuple[Any, int]]:
+        rows = matched.order_by().values_list(name).annotate(n=Count("pk"))
+        return counted([(v, n) for v, n in rows])
+
+    def multi(facet: str) -> list[tuple[Any, int]]:
+        rows = (
+            SearchFacet.objects.filter(facet=facet, entry__in=matched.values("pk"))
+            .order_by()
+            .values_list("value")
+            .annotate(n=Count("entry", distinct=True))
+        )
+        return counted([(v, n) for v, n in rows])[:FACET_VALUES]
+
+    from mitra.cooperation.models import Scope
+
+    kinds = column("kind")
+    years = sorted(column("year"), key=lambda vn: -int(vn[0]))
+    scopes = column("scope")
+    units = column("unit_id")[:FACET_VALUES]
+    partners = multi("partner")
+    countries = multi("country")
+    unit_names = {u.pk: u.short_name or u.name for u in OrganisationUnit.objects.filter(pk__in=[v for v, _n in units])}
+    partner_names = {
+        str(i.pk): i.acronym or i.name
+        for i in Institution.all_objects.filter(pk__in=[int(v) for v, _n in partners if str(v).isdigit()])
+    }
+    country_names = {c.pk: c.name for c in Country.objects.filter(pk__in=[v for v, _n in countries])}
+    scope_labels = dict(Scope.choices)
+
+    def values(rows: list[tuple[Any, int]], label: Any, selected: Any) -> list[FacetValue]:
+        return [FacetValue(v, str(label(v)), n, str(v) == str(selected)) for v, n in rows]
+
+    return {
+        "kind": values(kinds, kind_label, filters.kind),
+        "year": values(years, str, filters.year),
+        "scope": values(scopes, lambda v: scope_labels.get(v, v), filters.scope),
+        "unit": values(units, lambda v: unit_names.get(v, v), filters.unit),
+        "partner": values(partners, lambda v: partner_names.get(v, v), filters.partner),
+        "country": values(countries, lambda v: country_names.get(v, v), filters.country),
+    }

@@ -1,0 +1,365 @@
+"""Every write to the search index. The index is derived data: no permission check and no audit entry here —
+the record's own service checked and audited the change that triggered it, in the same transaction.
+
+`index_instance` follows one saved record (and the files attached to it); `index_document` one attached file;
+`rebuild` throws the index away and builds it again from the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+
+from . import backends
+from .models import SearchEntry, SearchFacet
+from .registry import DOCUMENT_KIND, Searchable, all_kinds, for_key, for_model
+from .text import analyse
+
+logger = logging.getLogger(__name__)
+
+# The beginning of a file's text that is indexed: enough for any report, bounded so a save stays quick.
+MAX_DOCUMENT_CHARS = 100_000
+BATCH = 500
+
+
+@dataclass
+class Described:
+    """What the index keeps of one record."""
+
+    title: str
+    title_en: str
+    url: str
+    date: dt.date | None
+    year: int | None
+    scope: str
+    unit_id: int | None
+    partners: list[int]
+    countries: list[str]
+    body_parts: list[str] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def describe(spec: Searchable, obj: Any) -> Described:
+    date = spec.date(obj)
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    year = spec.year(obj) or (date.year if isinstance(date, dt.date) else None)
+    parts = [_text(getattr(obj, name, "")) for name in spec.fields]
+    parts += [_text(p) for p in spec.text(obj) if p]
+    return Described(
+        title=_text(spec.title(obj))[:500],
+        title_en=_text(spec.title_en(obj))[:500],
+        url=_text(spec.url(obj))[:300],
+        date=date if isinstance(date, dt.date) else None,
+        year=int(year) if year else None,
+        scope=_text(spec.scope(obj))[:20],
+        unit_id=spec.unit(obj),
+        partners=sorted({int(p) for p in spec.partners(obj) if p}),
+        countries=sorted({str(c) for c in spec.countries(obj) if c}),
+        body_parts=[p for p in parts if p],
+    )
+
+
+def _is_deleted(obj: Any) -> bool:
+    return getattr(obj, "deleted_at", None) is not None
+
+
+def _entry_fields(d: Described) -> dict[str, Any]:
+    return {
+        "url": d.url,
+        "date": d.date,
+        "year": d.year,
+        "scope": d.scope,
+        "unit_id": d.unit_id,
+    }
+
+
+def _record_entry(spec: Searchable, obj: Any, d: Described) -> SearchEntry:
+    title_en = d.title_en if d.title_en != d.title else ""
+    return SearchEntry(
+        kind=spec.key,
+        record_type=spec.key,
+        record_id=str(obj.pk),
+        title=d.title,
+        title_en=title_en,
+        body="\n".join(d.body_parts),
+        stemmed_title=analyse([d.title, title_en]),
+        stemmed_body=analyse(d.body_parts),
+        **_entry_fields(d),
+    )
+
+
+def _document_entry(document: Any, parent_spec: Searchable, parent: Any, d: Described) -> SearchEntry:
+    text = (document.extracted_text or "")[:MAX_DOCUMENT_CHARS]
+    return SearchEntry(
+        kind=DOCUMENT_KIND,
+        record_type=DOCUMENT_KIND,
+        record_id=str(document.pk),
+        parent_type=parent_spec.key,
+        parent_id=str(parent.pk),
+        parent_title=d.title,
+        title=(document.title or document.original_name)[:500],
+        title_en=document.original_name[:500] if document.original_name != document.title else "",
+        body=text,
+        stemmed_title=analyse([document.title, document.original_name]),
+        stemmed_body=analyse([text]),
+        **_entry_fields(d),
+    )
+
+
+def _facets(entry: SearchEntry, d: Described) -> list[SearchFacet]:
+    return [SearchFacet(entry=entry, facet=SearchFacet.PARTNER, value=str(p)) for p in d.partners] + [
+        SearchFacet(entry=entry, facet=SearchFacet.COUNTRY, value=c) for c in d.countries
+    ]
+
+
+def _fingerprint(values: dict[str, Any], d: Described) -> str:
+    payload = repr(sorted((k, str(v)) for k, v in values.items())) + repr((d.partners, d.countries))
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _save_entry(entry: SearchEntry, d: Described) -> None:
+    """Insert or replace the entry of the same record, with its facets; nothing when nothing changed."""
+    values = {f.attname: getattr(entry, f.attname) for f in SearchEntry._meta.concrete_fields if not f.primary_key}
+    for name in ("indexed_at", "fingerprint"):
+        values.pop(name, None)
+    values["fingerprint"] = _fingerprint(values, d)
+    current = (
+        SearchEntry.objects.filter(record_type=entry.record_type, record_id=entry.record_id)
+        .values_list("fingerprint", flat=True)
+        .first()
+    )
+    if current == values["fingerprint"]:
+        return
+    saved, _created = SearchEntry.objects.update_or_create(
+        record_type=entry.record_type, record_id=entry.record_id, defaults=values
+    )
+    SearchFacet.objects.filter(entry=saved).delete()
+    SearchFacet.objects.bulk_create(_facets(saved, d))
+
+
+def _delete_entries(**lookup: Any) -> None:
+    ids = list(SearchEntry.objects.filter(**lookup).values_list("pk", flat=True))
+    if ids:
+        SearchFacet.objects.filter(entry_id__in=ids).delete()
+        SearchEntry.objects.filter(pk__in=ids).delete()
+
+
+def _documents_of(obj: Any) -> models.QuerySet[Any]:
+    from mitra.documents.models import Document
+
+    return Document.objects.filter(content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk)
+
+
+def _guarded(func: Any) -> Any:
+    """Index inside a savepoint: a failure to index is logged and never fails the user's save (the next save or
+    `mitra search rebuild` repairs the entry)."""
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            with transaction.atomic():
+                func(*args, **kwargs)
+        except Exception:
+            logger.exception("search: indexing failed in %s", func.__name__)
+
+    run.__name__ = func.__name__
+    run.__doc__ = func.__doc__
+    return run
+
+
+@_guarded
+def index_instance(obj: Any) -> None:
+    """Bring the entry of `obj` (a registered model's row) and of its attached files up to date."""
+    spec = for_model(type(obj))
+    if spec is None or obj.pk is None:
+        return
+    if _is_deleted(obj):
+        _delete_entries(record_type=spec.key, record_id=str(obj.pk))
+        _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
+        return
+    d = describe(spec, obj)
+    _save_entry(_record_entry(spec, obj, d), d)
+    if not spec.documents:
+        return
+    documents = list(_documents_of(obj).defer("extracted_text"))
+    if not documents:
+        return
+    indexed = set(
+        SearchEntry.objects.filter(parent_type=spec.key, parent_id=str(obj.pk)).values_list("record_id", flat=True)
+    )
+    for document in documents:
+        if str(document.pk) in indexed:
+            # The file's text has not changed: refresh only what it inherits from the record.
+            entry = SearchEntry.objects.get(record_type=DOCUMENT_KIND, record_id=str(document.pk))
+            SearchEntry.objects.filter(pk=entry.pk).update(parent_title=d.title, **_entry_fields(d))
+            SearchFacet.objects.filter(entry=entry).delete()
+            SearchFacet.objects.bulk_create(_facets(entry, d))
+        else:
+            _index_document(type(document).objects.get(pk=document.pk), parent=obj)
+
+
+@_guarded
+def remove_instance(model: type[models.Model], pk: Any) -> None:
+    spec = for_model(model)
+    if spec is not None:
+        _delete_entries(record_type=spec.key, record_id=str(pk))
+        _delete_entries(parent_type=spec.key, parent_id=str(pk))
+
+
+def _index_document(document: Any, parent: Any = None) -> None:
+    if _is_deleted(document):
+        _delete_entries(record_type=DOCUMENT_KIND, record_id=str(document.pk))
+        return
+    if parent is None:
+        model = document.content_type.model_class()
+        spec = for_model(model) if model else None
+        manager = getattr(model, "all_objects", None) or (model._default_manager if model else None)
+        parent = manager.filter(pk=document.object_id).first() if manager is not None and spec else None
+    spec = for_model(type(parent)) if parent is not None else None
+    if spec is None or not spec.documents or _is_deleted(parent):
+        _delete_entries(record_type=DOCUMENT_KIND, record_id=str(document.pk))
+        return
+    d = describe(spec, parent)
+    _save_entry(_document_entry(document, spec, parent, d), d)
+
+
+@_guarded
+def index_document(document: Any) -> None:
+    """Bring the entry of one attached file up to date (removed when the file or its record is deleted)."""
+    _index_document(document)
+
+
+@_guarded
+def remove_document(pk: Any) -> None:
+    _delete_entries(record_type=DOCUMENT_KIND, record_id=str(pk))
+
+
+# --- rebuild ------------------------------------------------------------------------------------------------
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _write(pairs: list[tuple[SearchEntry, Described]]) -> None:
+    for entry, d in pairs:
+        values = {
+            f.attname: getattr(entry, f.attname)
+            for f in SearchEntry._meta.concrete_fields
+            if not f.primary_key and f.attname not in ("indexed_at", "fingerprint")
+        }
+        entry.fingerprint = _fingerprint(values, d)
+    entries = SearchEntry.objects.bulk_create([e for e, _d in pairs])
+    SearchFacet.objects.bulk_create([f for e, (_e, d) in zip(entries, pairs, strict=True) for f in _facets(e, d)])
+
+
+@transaction.atomic
+def rebuild(progress: Any = None) -> dict[str, int]:
+    """Empty the index and index every live record and attached file again. Returns counts by kind."""
+    from mitra.documents.models import Document
+
+    SearchFacet.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608 - a constant table name
+    counts: dict[str, int] = {}
+    parents: dict[tuple[str, str], tuple[Searchable, Any, Described]] = {}
+    for spec in all_kinds():
+        n = 0
+        rows = spec.rows().iterator(chunk_size=BATCH)
+        for batch in _batched(rows, BATCH):
+            pairs = []
+            for obj in batch:
+                if _is_deleted(obj):
+                    continue
+                d = describe(spec, obj)
+                pairs.append((_record_entry(spec, obj, d), d))
+                if spec.documents:
+                    # Only what a file's entry inherits, not the record itself.
+                    parents[(spec.key, str(obj.pk))] = (spec, _Ref(obj.pk), d)
+            _write(pairs)
+            n += len(pairs)
+        counts[spec.key] = n
+        if progress:
+            progress(f"{spec.key}: {n}")
+    types = {ContentType.objects.get_for_model(s.model).pk: s.key for s in all_kinds() if s.documents}
+    n = 0
+    documents = Document.objects.filter(content_type_id__in=types).order_by("pk").iterator(chunk_size=BATCH)
+    for batch in _batched(documents, BATCH):
+        pairs = []
+        for document in batch:
+            parent = parents.get((types[document.content_type_id], str(document.object_id)))
+            if parent is not None:
+                spec, ref, d = parent
+                pairs.append((_document_entry(document, spec, ref, d), d))
+        _write(pairs)
+        n += len(pairs)
+    counts[DOCUMENT_KIND] = n
+    if progress:
+        progress(f"{DOCUMENT_KIND}: {n}")
+    backends.get_backend().after_rebuild()
+    return counts
+
+
+def index_missing(using: str = "default") -> dict[str, int]:
+    """Index the live records and files that have no entry (see signals.on_migrate). Returns counts by kind."""
+    from django.db import connections
+
+    from mitra.documents.models import Document
+
+    if SearchEntry._meta.db_table not in connections[using].introspection.table_names():
+        return {}
+    counts: dict[str, int] = {}
+    with transaction.atomic(using=using):
+        for spec in all_kinds():
+            indexed = set(SearchEntry.objects.filter(kind=spec.key).values_list("record_id", flat=True))
+            live = {str(pk) for pk in spec.model._default_manager.values_list("pk", flat=True)}
+            missing = live - indexed
+            if not missing:
+                continue
+            n = 0
+            for keys in _batched(sorted(missing), BATCH):
+                pairs = []
+                for obj in spec.rows().filter(pk__in=keys):
+                    if not _is_deleted(obj):
+                        d = describe(spec, obj)
+                        pairs.append((_record_entry(spec, obj, d), d))
+                _write(pairs)
+                n += len(pairs)
+            counts[spec.key] = n
+        types = [ContentType.objects.get_for_model(s.model).pk for s in all_kinds() if s.documents]
+        indexed_docs = set(SearchEntry.objects.filter(kind=DOCUMENT_KIND).values_list("record_id", flat=True))
+        n = 0
+        for document in Document.objects.filter(content_type_id__in=types).exclude(
+            pk__in=[int(pk) for pk in indexed_docs]
+        ):
+            _index_document(document)
+            n += 1
+        if n:
+            counts[DOCUMENT_KIND] = n
+    return counts
+
+
+@dataclass
+class _Ref:
+    pk: Any
+
+
+def kind_exists(key: str) -> bool:
+    return key == DOCUMENT_KIND or for_key(key) is not None

@@ -1,0 +1,66 @@
+"""Keep the index in step with the records: saves, soft deletes (a save with deleted_at), hard deletes,
+many-to-many changes and attached files, inside the transaction that changed them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from . import services
+from .registry import Searchable, for_model
+
+
+def _is_document(model: Any) -> bool:
+    from mitra.documents.models import Document
+
+    return model is Document
+
+
+def _spec(model: Any) -> Searchable | None:
+    # Only the real model class: migrations send signals with historical models of the same name.
+    spec = for_model(model) if hasattr(model, "_meta") else None
+    return spec if spec is not None and spec.model is model else None
+
+
+def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if _is_document(sender):
+        services.index_document(instance)
+    elif _spec(sender) is not None:
+        services.index_instance(instance)
+
+
+def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if _is_document(sender):
+        services.remove_document(instance.pk)
+    elif _spec(sender) is not None:
+        services.remove_instance(sender, instance.pk)
+
+
+def on_m2m(sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        if _spec(type(instance)) is not None:
+            services.index_instance(instance)
+    elif pk_set and _spec(model) is not None:
+        for obj in model._default_manager.filter(pk__in=pk_set):
+            services.index_instance(obj)
+
+
+def on_migrate(sender: Any, **kwargs: Any) -> None:
+    """After `migrate` (and a test database flush): index records that have no entry yet — reference data the
+    migrations loaded in bulk, or every record when search is added to an existing database."""
+    services.index_missing(using=kwargs.get("using", "default"))
+
+
+def connect() -> None:
+    post_save.connect(on_save, dispatch_uid="search.on_save")
+    post_delete.connect(on_delete, dispatch_uid="search.on_delete")
+    m2m_changed.connect(on_m2m, dispatch_uid="search.on_m2m")
+
+
+def connect_migrate(app_config: Any) -> None:
+    post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="search.on_migrate")

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TravelConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "mitra.travel"
+    label = "travel"
+    verbose_name = _("Official foreign travel")
+
+    def ready(self) -> None:
+        from mitra.performance import sources
+
+        from . import rules  # noqa: F401  (registers the permissions)
+        from .indicators import on_time_source
+
+        sources.register("travel.on_time_pct", _("Travel documents completed on time (%)"), on_time_source)

@@ -1,0 +1,114 @@
+"""Forms of travel requests, travellers and document steps. Validation that spans records lives in the services;
+their messages land on these forms' fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mitra.cooperation.models import Meeting
+from mitra.core.models import OrganisationUnit, StaffMember, User
+from mitra.core.web import VersionedForm
+from mitra.partners.models import Country
+from mitra.performance.models import SubActivity
+
+from .models import StepKind, Traveller, TravelRequest, TravelStep
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def requesting_units(user: User) -> Any:
+    units = OrganisationUnit.objects.exclude(kind="institution")
+    if user.is_administrator or user.unit is None:
+        return units
+    return units.filter(path__startswith=user.unit.path)
+
+
+class TravelRequestForm(VersionedForm):
+    class Meta:
+        model = TravelRequest
+        fields = [
+            "requesting_unit",
+            "meeting",
+            "purpose",
+            "destination_city",
+            "destination_country",
+            "departure_date",
+            "return_date",
+            "needs_visa",
+            "funding_source",
+            "sub_activity",
+            "partner",
+            "estimated_cost",
+            "realised_cost",
+            "notes",
+        ]
+        widgets = {"departure_date": DATE, "return_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        units = self.fields["requesting_unit"]
+        assert isinstance(units, forms.ModelChoiceField)
+        units.queryset = requesting_units(user)
+        if self.instance.pk:  # the bureau edits other units' requests: keep their unit choosable
+            units.queryset = units.queryset | OrganisationUnit.objects.filter(pk=self.instance.requesting_unit_id)
+        if not self.instance.pk and user.unit is not None:
+            self.initial.setdefault("requesting_unit", user.unit.pk)
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ModelChoiceField)
+        meeting.queryset = Meeting.objects.select_related("country").order_by("-start_date")
+        sub = self.fields["sub_activity"]
+        assert isinstance(sub, forms.ModelChoiceField)
+        sub.queryset = SubActivity.objects.order_by("-year", "number")
+        sub.label_from_instance = lambda s: f"{s.year} · {s}"  # type: ignore[method-assign,assignment]
+        country = self.fields["destination_country"]
+        assert isinstance(country, forms.ModelChoiceField)
+        country.queryset = Country.objects.exclude(code="ID")
+        if not self.instance.pk:
+            self.fields.pop("realised_cost")
+
+
+class TravellerForm(forms.ModelForm):
+    staff_member = forms.ModelChoiceField(
+        label=_("Traveller"),
+        queryset=StaffMember.objects.select_related("unit").order_by("full_name"),
+        error_messages={"invalid_choice": _("Choose a person recorded in the system.")},
+    )
+
+    class Meta:
+        model = Traveller
+        fields = ["staff_member", "passport_number", "passport_expires_on"]
+        widgets = {"passport_expires_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        staff = self.fields["staff_member"]
+        assert isinstance(staff, forms.ModelChoiceField)
+        staff.label_from_instance = lambda m: f"{m.full_name} ({m.unit.short_name or m.unit.name})"  # type: ignore[method-assign,assignment]
+
+    def _post_clean(self) -> None:  # the service validates against the request; skip the model's own pass here
+        pass
+
+
+class StepForm(VersionedForm):
+    class Meta:
+        model = TravelStep
+        fields = ["requested_on", "completed_on", "reference", "notes"]
+        widgets = {"requested_on": DATE, "completed_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+
+
+class StepAddForm(forms.Form):
+    kind = forms.ModelChoiceField(label=_("Step"), queryset=StepKind.objects.filter(is_active=True))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MonthForm(forms.Form):
+    bulan = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)

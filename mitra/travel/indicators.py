@@ -1,0 +1,28 @@
+"""The travel app's figure for the performance app: the on-time percentage of a year, with the list behind it."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from mitra.performance.sources import SourceRecord, SourceResult
+
+from .selectors import on_time
+
+
+def on_time_source(year: int) -> SourceResult:
+    result = on_time(year)
+    if result.pct is None:
+        raise LookupError(f"No travel request of {year} can be measured yet")
+    return SourceResult(
+        value=result.pct,
+        records=[
+            SourceRecord(
+                label=str(row.request),
+                url=row.request.get_absolute_url(),
+                record_type="travel.travelrequest",
+                record_id=row.request.pk,
+                note=_("on time") if row.on_time else _("late"),
+            )
+            for row in result.rows
+        ],
+    )

@@ -1,0 +1,270 @@
+"""Official foreign travel (perjalanan dinas luar negeri): requests, their travellers and their document steps.
+
+The bureau processes the travel documents of all of Badan POM. A request belongs to the unit that asks for the
+trip (`requesting_unit`, its owner); its document steps are worked by the bureau (`service_unit`), which therefore
+owns the steps and their attached documents. The kinds of step are data an administrator keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.models import OrganisationUnit, SoftDeleteModel, StaffMember, TrackedModel
+
+PASSPORT_MONTHS_AFTER_RETURN = 6
+NOT_NEGATIVE = MinValueValidator(0, message=_("Enter an amount of zero or more."))
+
+
+class StepTiming(models.TextChoices):
+    BEFORE_DEPARTURE = "before", _("Before departure")
+    AFTER_RETURN = "after", _("After return")
+
+
+class StepKind(TrackedModel):
+    """A kind of document step (surat tugas, SetNeg approval, political clearance, passport, visa, report)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    timing = models.CharField(_("when"), max_length=10, choices=StepTiming.choices, default=StepTiming.BEFORE_DEPARTURE)
+    sla_working_days = models.PositiveSmallIntegerField(
+        _("service level (working days)"),
+        help_text=_(
+            "Working days the step may take from its request; for a step after return, counted from the return."
+        ),
+    )
+    applies_by_default = models.BooleanField(_("applies to every trip"), default=True)
+    only_with_visa = models.BooleanField(
+        _("only when a visa is needed"), default=False, help_text=_("Left out for visa-free destinations.")
+    )
+    checks_passport = models.BooleanField(
+        _("checks passports"),
+        default=False,
+        help_text=_("Completing the step needs every traveller's passport valid six months after the return."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("document step kind")
+        verbose_name_plural = _("document step kinds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingSource(models.TextChoices):
+    BUREAU = "bureau", _("Bureau budget (sub-activity)")
+    REQUESTING_UNIT = "unit", _("Requesting unit's budget")
+    PARTNER = "partner", _("Partner")
+
+
+class TravelStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Documents in process")
+    DOCUMENTS_READY = "ready", _("Documents complete")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY)
+COUNTED_STATUSES = (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY, TravelStatus.COMPLETED)
+
+
+class TravelRequest(SoftDeleteModel):
+    requesting_unit = models.ForeignKey(
+        OrganisationUnit, verbose_name=_("requesting unit"), on_delete=models.PROTECT, related_name="travel_requests"
+    )
+    service_unit = models.ForeignKey(
+        OrganisationUnit,
+        verbose_name=_("processed by"),
+        on_delete=models.PROTECT,
+        related_name="travel_requests_served",
+        editable=False,
+    )
+    meeting = models.ForeignKey(
+        "cooperation.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="travel_requests",
+        help_text=_("The registry's meeting the trip is for, if any."),
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=400, blank=True, help_text=_("Another activity, when the trip is not for a meeting.")
+    )
+    destination_city = models.CharField(_("destination city"), max_length=120)
+    destination_country = models.ForeignKey(
+        "partners.Country", verbose_name=_("destination country"), on_delete=models.PROTECT, related_name="+"
+    )
+    departure_date = models.DateField(_("departure"), db_index=True)
+    return_date = models.DateField(_("return"))
+    needs_visa = models.BooleanField(_("visa needed"), default=True)
+    funding_source = models.CharField(_("funding"), max_length=10, choices=FundingSource.choices)
+    sub_activity = models.ForeignKey(
+        "performance.SubActivity",
+        verbose_name=_("sub-activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="travel_requests",
+    )
+    partner = models.ForeignKey(
+        "partners.Institution",
+        verbose_name=_("paying partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    estimated_cost = models.BigIntegerField(_("estimated cost (Rp)"), default=0, validators=[NOT_NEGATIVE])
+    realised_cost = models.BigIntegerField(_("realised cost (Rp)"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    status = models.CharField(
+        _("status"), max_length=10, choices=TravelStatus.choices, default=TravelStatus.DRAFT, editable=False
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True, editable=False)
+    # The day the last pre-departure step was completed; kept by the services from the steps.
+    documents_completed_on = models.DateField(_("documents complete on"), null=True, blank=True, editable=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-departure_date", "pk"]
+        verbose_name = _("travel request")
+        verbose_name_plural = _("travel requests")
+
+    def __str__(self) -> str:
+        return f"{self.purpose_text} — {self.destination_city} ({self.departure_date:%Y-%m-%d})"
+
+    @property
+    def purpose_text(self) -> str:
+        return str(self.meeting) if self.meeting_id and self.meeting else self.purpose
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.requesting_unit
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == TravelStatus.DRAFT
+
+    def get_absolute_url(self) -> str:
+        return reverse("travel:request-detail", args=[self.pk])
+
+    def passport_needed_until(self) -> dt.date | None:
+        return self.return_date + relativedelta(months=PASSPORT_MONTHS_AFTER_RETURN) if self.return_date else None
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.departure_date and self.return_date and self.return_date < self.departure_date:
+            errors["return_date"] = _("The return cannot come before the departure.")
+        if not self.meeting_id and not (self.purpose or "").strip():
+            errors["purpose"] = _("Choose the meeting or describe the activity the trip is for.")
+        if self.funding_source == FundingSource.BUREAU:
+            if self.sub_activity is None:
+                errors["sub_activity"] = _("Choose the sub-activity of the bureau's budget that pays.")
+            elif self.departure_date and self.sub_activity.year != self.departure_date.year:
+                errors["sub_activity"] = _("The sub-activity is of %(other)s; the trip departs in %(year)s.") % {
+                    "other": self.sub_activity.year,
+                    "year": self.departure_date.year,
+                }
+        elif self.sub_activity_id:
+            errors["sub_activity"] = _("Only a trip paid by the bureau's budget names a sub-activity.")
+        if self.funding_source == FundingSource.PARTNER and not self.partner_id:
+            errors["partner"] = _("Choose the partner that pays.")
+        if self.funding_source != FundingSource.PARTNER and self.partner_id:
+            errors["partner"] = _("Only a trip paid by a partner names the partner.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def check_passport(request: TravelRequest, expires_on: dt.date | None) -> None:
+    needed = request.passport_needed_until()
+    if expires_on is not None and needed is not None and expires_on < needed:
+        raise ValidationError(
+            {
+                "passport_expires_on": _(
+                    "The passport expires on %(date)s, within six months of the return; it must be valid until "
+                    "at least %(needed)s."
+                )
+                % {"date": expires_on.isoformat(), "needed": needed.isoformat()}
+            }
+        )
+
+
+class Traveller(TrackedModel):
+    request = models.ForeignKey(
+        TravelRequest, verbose_name=_("travel request"), on_delete=models.CASCADE, related_name="travellers"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="travels"
+    )
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_expires_on = models.DateField(
+        _("passport valid until"), null=True, blank=True, help_text=_("Empty while a new passport is applied for.")
+    )
+
+    class Meta:
+        ordering = ["request", "staff_member__full_name"]
+        verbose_name = _("traveller")
+        verbose_name_plural = _("travellers")
+        constraints = [models.UniqueConstraint(fields=["request", "staff_member"], name="traveller_once")]
+
+    def __str__(self) -> str:
+        return str(self.staff_member)
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.request.requesting_unit
+
+    def clean(self) -> None:
+        if self.request_id:
+            check_passport(self.request, self.passport_expires_on)
+
+
+class TravelStep(TrackedModel):
+    """One document step of a request; the bureau works it, so the bureau owns it and its attachments."""
+
+    request = models.ForeignKey(
+        TravelRequest, verbose_name=_("travel request"), on_delete=models.CASCADE, related_name="steps"
+    )
+    kind = models.ForeignKey(StepKind, verbose_name=_("step"), on_delete=models.PROTECT, related_name="steps")
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    reference = models.CharField(_("reference number"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["request", "kind__order", "kind__code"]
+        verbose_name = _("document step")
+        verbose_name_plural = _("document steps")
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="step_once_per_request")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.request.destination_city} {self.request.departure_date:%Y-%m-%d}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.request.service_unit
+
+    def get_absolute_url(self) -> str:
+        return reverse("travel:step", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.completed_on and not self.requested_on:
+            raise ValidationError({"requested_on": _("Give the date the step was requested before completing it.")})
+        if self.completed_on and self.requested_on and self.completed_on < self.requested_on:
+            raise ValidationError({"completed_on": _("A step cannot be completed before it was requested.")})

@@ -1,0 +1,96 @@
+"""Travel reminders: open document steps coming due, documents deadlines near, and back-to-office reports to chase
+after the return. Idempotent like the registry's reminders: each has a unique key, stored once as a
+cooperation Notification, and e-mailed once to the unit concerned. Run daily with `mitra travel_reminders`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mitra.cooperation.models import Notification
+from mitra.cooperation.reminders import Due, recipients
+
+from . import workdays
+from .models import OPEN_STATUSES, StepTiming, TravelStep
+from .selectors import step_due
+
+
+def lead_working_days() -> list[int]:
+    return sorted(set(getattr(settings, "MITRA_TRAVEL_REMINDER_WORKING_DAYS", [3, 1])), reverse=True)
+
+
+def due_reminders(today: dt.date) -> list[Due]:
+    found: list[Due] = []
+    leads = lead_working_days()
+    steps = TravelStep.objects.filter(
+        completed_on__isnull=True, request__status__in=OPEN_STATUSES, request__deleted_at__isnull=True
+    ).select_related("kind", "request__requesting_unit", "request__service_unit")
+    for step in steps:
+        due = step_due(step)
+        if due is None:
+            continue
+        request = step.request
+        if step.kind.timing == StepTiming.AFTER_RETURN:
+            if request.return_date >= today:
+                continue
+            # Chase the back-to-office report: once due, and again every five working days it stays missing.
+            if due <= today:
+                late_by = workdays.working_days_between(due, today)
+                nth = late_by // 5
+                found.append(
+                    Due(
+                        f"travel:{step.pk}:report:{due.isoformat()}:chase{nth}",
+                        request.requesting_unit,
+                        f"{_('Back-to-office report overdue')} {due.isoformat()}: {request}",
+                        request.get_absolute_url(),
+                        due,
+                    )
+                )
+            continue
+        left = workdays.working_days_between(today, due)
+        for days in leads:
+            if 0 <= left <= days:
+                found.append(
+                    Due(
+                        f"travel:{step.pk}:{due.isoformat()}:{days}",
+                        request.service_unit,
+                        f"{step.kind} {_('due')} {due.isoformat()}: {request}",
+                        step.get_absolute_url(),
+                        due,
+                    )
+                )
+                break
+    return found
+
+
+def send_due_reminders(today: dt.date | None = None) -> list[Notification]:
+    today = today or timezone.localdate()
+    sent: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for due in due_reminders(today):
+            if Notification.objects.filter(key=due.key).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    notification = Notification.objects.create(
+                        key=due.key, unit=due.unit, message=due.message[:500], url=due.url, due_date=due.date
+                    )
+            except IntegrityError:
+                continue
+            to = recipients(due.unit)
+            if to:
+                send_mail(
+                    subject=f"Mitra: {due.message[:120]}",
+                    message=f"{due.message}\n\n{due.url}",
+                    from_email=None,
+                    recipient_list=to,
+                )
+                Notification.objects.filter(pk=notification.pk).update(emailed_to=", ".join(to))
+            sent.append(notification)
+    return sent

@@ -1,0 +1,336 @@
+"""Reads of travel requests: who sees what, service levels and deadlines, the queue, the on-time percentage
+of a year with the list behind it, trips per sub-activity and quarter, and the month calendar.
+
+Deadlines are Indonesian working days (workdays.py). A request's documents are due by the documents deadline:
+`MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS` working days before departure (1: the last working day before it). The
+request itself should arrive `MITRA_TRAVEL_LEAD_WORKING_DAYS` working days before departure. A request is on
+time when every pre-departure step was completed on or before the documents deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mitra.core.models import User
+from mitra.performance.models import SubActivity
+
+from . import workdays
+from .models import (
+    COUNTED_STATUSES,
+    OPEN_STATUSES,
+    FundingSource,
+    StepKind,
+    StepTiming,
+    Traveller,
+    TravelRequest,
+    TravelStatus,
+    TravelStep,
+)
+
+HUNDRED = Decimal(100)
+
+
+def lead_working_days() -> int:
+    return int(getattr(settings, "MITRA_TRAVEL_LEAD_WORKING_DAYS", 10))
+
+
+def documents_due_working_days() -> int:
+    return int(getattr(settings, "MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS", 1))
+
+
+def documents_deadline(departure: dt.date) -> dt.date:
+    """The last day the documents may be completed for the request to count as on time."""
+    return workdays.working_days_before(departure, documents_due_working_days())
+
+
+def arrival_deadline(departure: dt.date) -> dt.date:
+    """The last day a request should reach the bureau."""
+    return workdays.working_days_before(departure, lead_working_days())
+
+
+def step_due(step: TravelStep) -> dt.date | None:
+    """When a step is due: its service level from its request (capped by the documents deadline), or for a step
+    after return, its service level from the return."""
+    request, kind = step.request, step.kind
+    if kind.timing == StepTiming.AFTER_RETURN:
+        return workdays.add_working_days(request.return_date, kind.sla_working_days)
+    deadline = documents_deadline(request.departure_date)
+    start = step.requested_on or request.submitted_on
+    if start is None:
+        return deadline
+    return min(workdays.add_working_days(start, kind.sla_working_days), deadline)
+
+
+def is_on_time(request: TravelRequest) -> bool | None:
+    """True/False once it can be told; None while documents are open and the deadline has not passed."""
+    deadline = documents_deadline(request.departure_date)
+    if request.documents_completed_on is not None:
+        return request.documents_completed_on <= deadline
+    return False if deadline < timezone.localdate() else None
+
+
+# --- who sees what -------------------------------------------------------------------------------------------
+
+
+def visible_requests(user: User) -> QuerySet[TravelRequest]:
+    """Every request for the bureau, administrators and leadership; the requesting unit's own for the others."""
+    qs = TravelRequest.objects.select_related(
+        "requesting_unit", "destination_country", "meeting", "sub_activity", "partner"
+    )
+    if user.has_perm("travel.view_all"):
+        return qs
+    if not user.unit_id:
+        return qs.none()
+    unit = user.unit
+    assert unit is not None
+    return qs.filter(Q(requesting_unit=unit) | Q(requesting_unit__path__startswith=unit.path + "/"))
+
+
+def with_travellers(qs: QuerySet[TravelRequest]) -> QuerySet[TravelRequest]:
+    return qs.prefetch_related(Prefetch("travellers", queryset=Traveller.objects.select_related("staff_member__unit")))
+
+
+def request_detail(pk: int) -> TravelRequest:
+    return (
+        with_travellers(TravelRequest.objects.all())
+        .select_related("requesting_unit", "service_unit", "destination_country", "meeting", "sub_activity", "partner")
+        .prefetch_related(Prefetch("steps", queryset=TravelStep.objects.select_related("kind")))
+        .get(pk=pk)
+    )
+
+
+def step_detail(pk: int) -> TravelStep:
+    return TravelStep.objects.select_related(
+        "kind", "request__requesting_unit", "request__service_unit", "request__destination_country"
+    ).get(pk=pk)
+
+
+def addable_kinds(request: TravelRequest) -> list[StepKind]:
+    present = {s.kind_id for s in request.steps.all()}
+    return [k for k in StepKind.objects.filter(is_active=True) if k.pk not in present]
+
+
+# --- the queue -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DueStep:
+    step: TravelStep
+    due: dt.date
+    late: bool
+
+
+@dataclass
+class Queue:
+    late: list[DueStep]
+    upcoming: list[DueStep]
+    counts: dict[str, int]
+
+
+def queue(user: User, today: dt.date | None = None, limit: int = 10) -> Queue:
+    """Open steps of the requests the user sees, late ones and the next due; three queries."""
+    today = today or timezone.localdate()
+    visible = visible_requests(user)
+    steps = (
+        TravelStep.objects.filter(
+            request__in=visible.filter(status__in=OPEN_STATUSES).values("pk"), completed_on__isnull=True
+        )
+        .select_related("kind", "request__requesting_unit", "request__destination_country", "request__meeting")
+        .order_by("request__departure_date", "kind__order")
+    )
+    due = [DueStep(s, d, d < today) for s in steps if (d := step_due(s)) is not None]
+    # An after-return step only becomes due work once the traveller is back.
+    due = [d for d in due if d.step.kind.timing == StepTiming.BEFORE_DEPARTURE or d.step.request.return_date <= today]
+    due.sort(key=lambda d: (d.due, d.step.request.departure_date))
+    counts = {status: 0 for status in TravelStatus.values}
+    for row in visible.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return Queue(
+        late=[d for d in due if d.late][:limit],
+        upcoming=[d for d in due if not d.late][:limit],
+        counts=counts,
+    )
+
+
+# --- the on-time indicator ------------------------------------------------------------------------------------
+
+
+@dataclass
+class OnTimeRow:
+    request: TravelRequest
+    deadline: dt.date
+    completed_on: dt.date | None
+    on_time: bool
+    arrived_late: bool
+
+
+@dataclass
+class OnTime:
+    year: int
+    rows: list[OnTimeRow] = field(default_factory=list)
+
+    @property
+    def measured(self) -> int:
+        return len(self.rows)
+
+    @property
+    def on_time_count(self) -> int:
+        return sum(r.on_time for r in self.rows)
+
+    @property
+    def pct(self) -> Decimal | None:
+        return Decimal(self.on_time_count) * HUNDRED / Decimal(self.measured) if self.rows else None
+
+
+def on_time(year: int, today: dt.date | None = None) -> OnTime:
+    """Requests departing in `year` whose outcome is known (documents complete, or their deadline passed)."""
+    today = today or timezone.localdate()
+    qs = (
+        TravelRequest.objects.filter(departure_date__year=year, status__in=COUNTED_STATUSES)
+        .select_related("requesting_unit", "destination_country", "meeting")
+        .order_by("departure_date", "pk")
+    )
+    result = OnTime(year)
+    for request in qs:
+        deadline = documents_deadline(request.departure_date)
+        done = request.documents_completed_on
+        if done is None and deadline >= today:
+            continue  # still open, not yet late: not measured
+        result.rows.append(
+            OnTimeRow(
+                request=request,
+                deadline=deadline,
+                completed_on=done,
+                on_time=done is not None and done <= deadline,
+                arrived_late=request.submitted_on is not None
+                and request.submitted_on > arrival_deadline(request.departure_date),
+            )
+        )
+    return result
+
+
+# --- trips per sub-activity and quarter ----------------------------------------------------------------------
+
+
+def quarter_of(day: dt.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def _quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, quarter * 3 - 2, 1)
+    last_month = quarter * 3
+    return first, dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def trips_of(sub_activity: SubActivity, quarter: int) -> QuerySet[TravelRequest]:
+    """Completed trips paid by the bureau from `sub_activity` that departed in the quarter: these count."""
+    start, end = _quarter_range(sub_activity.year, quarter)
+    return TravelRequest.objects.filter(
+        funding_source=FundingSource.BUREAU,
+        sub_activity=sub_activity,
+        status=TravelStatus.COMPLETED,
+        departure_date__range=(start, end),
+    ).order_by("departure_date", "pk")
+
+
+@dataclass
+class QuarterTrips:
+    quarter: int
+    trips: int = 0
+    cost: int = 0
+    recorded_output: Decimal | None = None
+    recorded_budget: int | None = None
+
+
+@dataclass
+class SubActivityTrips:
+    sub: SubActivity
+    quarters: list[QuarterTrips]
+
+    @property
+    def trips(self) -> int:
+        return sum(q.trips for q in self.quarters)
+
+    @property
+    def cost(self) -> int:
+        return sum(q.cost for q in self.quarters)
+
+
+def trips_by_sub_activity(year: int) -> list[SubActivityTrips]:
+    """Completed bureau-paid trips and their realised cost per sub-activity and quarter of departure, beside what
+    the quarterly realisation records; every sub-activity with trips or with "trip" as its unit of output."""
+    counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for sub_id, departure, cost in TravelRequest.objects.filter(
+        funding_source=FundingSource.BUREAU, status=TravelStatus.COMPLETED, sub_activity__year=year
+    ).values_list("sub_activity_id", "departure_date", "realised_cost"):
+        row = counts[(sub_id, quarter_of(departure))]
+        row[0] += 1
+        row[1] += cost or 0
+    with_trips = {sub_id for sub_id, _q in counts}
+    subs = (
+        SubActivity.objects.filter(year=year)
+        .filter(Q(output_unit="trip") | Q(pk__in=with_trips))
+        .prefetch_related("quarters")
+        .order_by("number")
+    )
+    result = []
+    for sub in subs:
+        entries = {e.quarter: e for e in sub.quarters.all()}
+        quarters = []
+        for q in (1, 2, 3, 4):
+            trips, cost = counts.get((sub.pk, q), [0, 0])
+            entry = entries.get(q)
+            quarters.append(
+                QuarterTrips(
+                    q,
+                    trips,
+                    cost,
+                    entry.output_realised if entry else None,
+                    entry.budget_realised if entry else None,
+                )
+            )
+        result.append(SubActivityTrips(sub, quarters))
+    return result
+
+
+# --- the calendar --------------------------------------------------------------------------------------------
+
+
+def travelling_between(user: User, start: dt.date, end: dt.date) -> list[TravelRequest]:
+    """Requests (not cancelled, not drafts) the user sees that are away some day in [start, end]."""
+    qs = visible_requests(user).filter(departure_date__lte=end, return_date__gte=start, status__in=COUNTED_STATUSES)
+    return list(with_travellers(qs).order_by("departure_date", "pk"))
+
+
+@dataclass
+class CalendarDay:
+    day: dt.date | None
+    trips: list[TravelRequest]
+    working: bool = True
+
+
+def month_grid(user: User, year: int, month: int) -> tuple[list[list[CalendarDay]], list[TravelRequest]]:
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    trips = travelling_between(user, first, last)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        weeks.append(
+            [
+                CalendarDay(
+                    d if d.month == month else None,
+                    [t for t in trips if t.departure_date <= d <= t.return_date] if d.month == month else [],
+                    workdays.is_working_day(d),
+                )
+                for d in week
+            ]
+        )
+    return weeks, trips

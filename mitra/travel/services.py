@@ -1,0 +1,346 @@
+"""Every write to travel requests: draft, travellers, submission, document steps, completion, cancellation, and
+feeding the quarterly realisation of the performance app from the trips.
+
+Each function checks the permission, runs in one transaction, validates, and audits (through core.services).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mitra.core import audit
+from mitra.core.models import AuditAction, OrganisationUnit, StaffMember, User
+from mitra.core.services import create_record, require, update_record
+from mitra.performance.models import SubActivity
+
+from .models import (
+    FundingSource,
+    StepKind,
+    StepTiming,
+    Traveller,
+    TravelRequest,
+    TravelStatus,
+    TravelStep,
+    check_passport,
+)
+from .rules import service_unit_code
+
+REQUEST_FIELDS = {
+    "requesting_unit",
+    "meeting",
+    "purpose",
+    "destination_city",
+    "destination_country",
+    "departure_date",
+    "return_date",
+    "needs_visa",
+    "funding_source",
+    "sub_activity",
+    "partner",
+    "estimated_cost",
+    "realised_cost",
+    "is_illustrative",
+    "notes",
+}
+# What may still change once the bureau works the request (the trip itself is fixed; cancel and ask again).
+PROCESSING_FIELDS = {"realised_cost", "notes", "needs_visa", "estimated_cost"}
+
+
+def _service_unit() -> OrganisationUnit:
+    unit = OrganisationUnit.objects.filter(code=service_unit_code()).first()
+    if unit is None:
+        raise ValidationError(_("The unit that processes travel documents is not set up."))
+    return unit
+
+
+def _check_fields(data: Mapping[str, Any]) -> None:
+    unknown = set(data) - REQUEST_FIELDS
+    if unknown:
+        raise ValueError(f"Not travel request fields: {sorted(unknown)}")
+
+
+def _check_passports(request: TravelRequest) -> None:
+    """All travellers' passports against the request's (possibly new) return date."""
+    for traveller in request.travellers.select_related("staff_member"):
+        try:
+            check_passport(request, traveller.passport_expires_on)
+        except ValidationError:
+            raise ValidationError(
+                {
+                    "return_date": _("The passport of %(name)s expires within six months of this return.")
+                    % {"name": traveller.staff_member}
+                }
+            ) from None
+
+
+@transaction.atomic
+def request_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> TravelRequest:
+    _check_fields(data)
+    request = TravelRequest(**data, service_unit=_service_unit(), status=TravelStatus.DRAFT)
+    if not system:
+        require(actor, "travel.create", request)
+    return create_record(actor=actor, instance=request)
+
+
+@transaction.atomic
+def request_update(
+    *,
+    actor: User | None,
+    request: TravelRequest,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+) -> TravelRequest:
+    _check_fields(data)
+    if not system:
+        require(actor, "travel.edit_request", request)
+    if not request.is_draft:
+        changed = {k for k, v in data.items() if getattr(request, k) != v}
+        fixed = changed - PROCESSING_FIELDS
+        if fixed:
+            field = sorted(fixed)[0]
+            raise ValidationError(
+                {field: _("The request is no longer a draft; this can no longer change. Cancel it and ask again.")}
+            )
+        if not system:
+            require(actor, "travel.process", request)
+    updated = update_record(actor=actor, instance=request, data=data, expected_version=expected_version)
+    _check_passports(updated)
+    return updated
+
+
+@transaction.atomic
+def traveller_add(
+    *,
+    actor: User | None,
+    request: TravelRequest,
+    staff_member: StaffMember | None,
+    passport_number: str = "",
+    passport_expires_on: dt.date | None = None,
+    system: bool = False,
+) -> Traveller:
+    if not system:
+        require(actor, "travel.edit_request", request)
+    if staff_member is None or not StaffMember.objects.filter(pk=staff_member.pk).exists():
+        raise ValidationError({"staff_member": _("Choose a person recorded in the system.")})
+    if request.travellers.filter(staff_member=staff_member).exists():
+        raise ValidationError({"staff_member": _("%(name)s already travels on this request.") % {"name": staff_member}})
+    traveller = Traveller(
+        request=request,
+        staff_member=staff_member,
+        passport_number=passport_number,
+        passport_expires_on=passport_expires_on,
+    )
+    return create_record(actor=actor, instance=traveller)
+
+
+@transaction.atomic
+def traveller_update(
+    *, actor: User | None, traveller: Traveller, data: Mapping[str, Any], system: bool = False
+) -> Traveller:
+    """Passport details may change while the bureau works the request (a new service passport arrives)."""
+    if not system:
+        perm = "travel.edit_request" if traveller.request.is_draft else "travel.process"
+        require(actor, perm, traveller.request)
+    allowed = {"passport_number", "passport_expires_on"}
+    return update_record(
+        actor=actor, instance=traveller, data={k: v for k, v in data.items() if k in allowed}, expected_version=None
+    )
+
+
+@transaction.atomic
+def traveller_remove(*, actor: User | None, traveller: Traveller, system: bool = False) -> None:
+    if not system:
+        require(actor, "travel.edit_request", traveller.request)
+    if not traveller.request.is_draft:
+        raise ValidationError(_("Travellers can only be removed from a draft."))
+    audit.record(
+        actor=actor, action=AuditAction.DELETE, instance=traveller, changes={"request": [traveller.request_id, None]}
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=traveller.request,
+        changes={"travellers": [str(traveller.staff_member), None]},
+    )
+    traveller.delete()
+
+
+def applicable_kinds(request: TravelRequest) -> list[StepKind]:
+    kinds = StepKind.objects.filter(is_active=True, applies_by_default=True)
+    return [k for k in kinds if request.needs_visa or not k.only_with_visa]
+
+
+def _transition(
+    actor: User | None, request: TravelRequest, status: str, reason: str = "", **fields: Any
+) -> TravelRequest:
+    return update_record(
+        actor=actor,
+        instance=request,
+        data={"status": status, **fields},
+        expected_version=None,
+        reason=reason,
+        action=AuditAction.STATE_CHANGE,
+    )
+
+
+@transaction.atomic
+def request_submit(
+    *, actor: User | None, request: TravelRequest, on: dt.date | None = None, system: bool = False
+) -> TravelRequest:
+    """Hand a draft to the bureau: it needs travellers; the steps that apply are created to be worked."""
+    if not system:
+        require(actor, "travel.edit_request", request)
+    request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_draft:
+        raise ValidationError(_("Only a draft can be submitted."))
+    if not request.travellers.exists():
+        raise ValidationError({"staff_member": _("Add at least one traveller before submitting.")})
+    day = on or timezone.localdate()
+    for kind in applicable_kinds(request):
+        create_record(actor=actor, instance=TravelStep(request=request, kind=kind))
+    return _transition(actor, request, TravelStatus.SUBMITTED, submitted_on=day)
+
+
+def _refresh_documents(actor: User | None, request: TravelRequest) -> TravelRequest:
+    """Documents are complete when every pre-departure step is completed; keep status and date in step."""
+    steps = list(request.steps.select_related("kind").filter(kind__timing=StepTiming.BEFORE_DEPARTURE))
+    done = bool(steps) and all(s.completed_on for s in steps)
+    completed_on = max(s.completed_on for s in steps if s.completed_on) if done else None  # type: ignore[type-var]
+    if request.status in (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY):
+        status = TravelStatus.DOCUMENTS_READY if done else TravelStatus.SUBMITTED
+        if status != request.status or completed_on != request.documents_completed_on:
+            return _transition(actor, request, status, documents_completed_on=completed_on)
+    return request
+
+
+@transaction.atomic
+def step_update(
+    *,
+    actor: User | None,
+    step: TravelStep,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+) -> TravelStep:
+    allowed = {"requested_on", "completed_on", "reference", "notes"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"Not step fields: {sorted(unknown)}")
+    request = TravelRequest.objects.select_for_update().get(pk=step.request_id)
+    if not system:
+        require(actor, "travel.process", step)
+    if request.status not in (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY):
+        raise ValidationError(_("Steps are worked only while the request is in process."))
+    completed = data.get("completed_on", step.completed_on)
+    if completed and completed > timezone.localdate():
+        raise ValidationError({"completed_on": _("A step cannot be completed in the future.")})
+    if completed and step.kind.checks_passport:
+        for traveller in request.travellers.select_related("staff_member"):
+            if traveller.passport_expires_on is None:
+                raise ValidationError(
+                    {
+                        "completed_on": _("Record the passport validity of %(name)s before completing this step.")
+                        % {"name": traveller.staff_member}
+                    }
+                )
+    if completed and step.kind.timing == StepTiming.AFTER_RETURN and completed < request.return_date:
+        raise ValidationError({"completed_on": _("The back-to-office report comes after the return.")})
+    updated = update_record(actor=actor, instance=step, data=data, expected_version=expected_version)
+    _refresh_documents(actor, request)
+    return updated
+
+
+@transaction.atomic
+def step_add(*, actor: User | None, request: TravelRequest, kind: StepKind, system: bool = False) -> TravelStep:
+    """A step the trip needs beyond the default ones (e.g. a visa after all)."""
+    if not system:
+        require(actor, "travel.process", request)
+    request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY):
+        raise ValidationError(_("Steps are worked only while the request is in process."))
+    if request.steps.filter(kind=kind).exists():
+        raise ValidationError({"kind": _("The request has this step already.")})
+    step = create_record(actor=actor, instance=TravelStep(request=request, kind=kind))
+    _refresh_documents(actor, request)
+    return step
+
+
+@transaction.atomic
+def step_remove(*, actor: User | None, step: TravelStep, reason: str, system: bool = False) -> None:
+    """A step the trip does not need (e.g. no visa for a visa-free destination); refused once worked."""
+    if not system:
+        require(actor, "travel.process", step)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for removing this step.")})
+    if step.requested_on or step.completed_on:
+        raise ValidationError(_("This step has been worked on and cannot be removed."))
+    from mitra.documents.selectors import documents_for
+
+    if documents_for(step).exists():
+        raise ValidationError(_("This step has documents attached and cannot be removed."))
+    request = TravelRequest.objects.select_for_update().get(pk=step.request_id)
+    audit.record(actor=actor, action=AuditAction.DELETE, instance=step, reason=reason)
+    step.delete()
+    _refresh_documents(actor, request)
+
+
+@transaction.atomic
+def request_complete(
+    *, actor: User | None, request: TravelRequest, on: dt.date | None = None, system: bool = False
+) -> TravelRequest:
+    """Close a trip after the return: every step done (the back-to-office report included), the cost realised."""
+    if not system:
+        require(actor, "travel.process", request)
+    request = TravelRequest.objects.select_for_update().get(pk=request.pk)
+    day = on or timezone.localdate()
+    if request.status != TravelStatus.DOCUMENTS_READY:
+        raise ValidationError(_("Only a request whose documents are complete can be completed."))
+    if day < request.return_date:
+        raise ValidationError(_("The trip can be completed after the return."))
+    open_steps = [str(s.kind) for s in request.steps.select_related("kind") if not s.completed_on]
+    if open_steps:
+        raise ValidationError(_("Steps still open: %(steps)s.") % {"steps": ", ".join(open_steps)})
+    if request.funding_source == FundingSource.BUREAU and request.realised_cost is None:
+        raise ValidationError({"realised_cost": _("Record the realised cost of a trip the bureau pays.")})
+    return _transition(actor, request, TravelStatus.COMPLETED, completed_on=day)
+
+
+@transaction.atomic
+def request_cancel(*, actor: User | None, request: TravelRequest, reason: str, system: bool = False) -> TravelRequest:
+    if not system:
+        require(actor, "travel.edit_request", request)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for cancelling the trip.")})
+    if request.status in (TravelStatus.COMPLETED, TravelStatus.CANCELLED):
+        raise ValidationError(_("A completed or cancelled request cannot be cancelled."))
+    return _transition(actor, request, TravelStatus.CANCELLED, reason=reason)
+
+
+@transaction.atomic
+def realisation_feed(
+    *, actor: User | None, sub_activity: SubActivity, quarter: int, base_url: str = "", system: bool = False
+) -> Any:
+    """Put the quarter's completed trips (count) and their realised cost into the sub-activity's quarterly
+    realisation, through the performance app's own service (its permission, locking and ceiling checks)."""
+    from mitra.performance import services as performance_services
+
+    from .selectors import trips_of
+
+    trips = list(trips_of(sub_activity, quarter))
+    data = {
+        "output_realised": Decimal(len(trips)),
+        "budget_realised": sum(t.realised_cost or 0 for t in trips),
+        "evidence": "\n".join(base_url + t.get_absolute_url() for t in trips),
+    }
+    return performance_services.realisation_record(
+        actor=actor, year=sub_activity.year, sub_activity=sub_activity, quarter=quarter, data=data, system=system
+    )

@@ -1,0 +1,110 @@
+"""Request tests of the travel pages: who sees what, bad input at the field, pinned query counts, iCalendar."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mitra.core.models import StaffMember
+from mitra.travel.models import TravelRequest
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page with the 161 illustrative requests loaded; they must not grow with the data.
+PAGE_QUERIES = {
+    "queue": 13,
+    "detail": 14,
+    "step": 13,
+    "on_time": 9,
+    "trips": 11,
+    "calendar": 10,
+}
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), response
+
+
+def test_pages_answer_in_a_fixed_number_of_queries(client_for):
+    client = client_for("staf.oi")
+    request = TravelRequest.objects.filter(is_illustrative=True).order_by("departure_date")[0]
+    step = request.steps.all()[0]
+    urls = {
+        "queue": reverse("travel:queue"),
+        "detail": reverse("travel:request-detail", args=[request.pk]),
+        "step": reverse("travel:step", args=[step.pk]),
+        "on_time": reverse("travel:on-time", args=[2017]),
+        "trips": reverse("travel:trips", args=[2017]),
+        "calendar": reverse("travel:calendar") + "?bulan=2017-06",
+    }
+    for name, url in urls.items():
+        queries, _response = _count(client, url)
+        assert queries == PAGE_QUERIES[name], f"{name}: {queries} queries"
+
+
+def test_on_time_page_shows_the_figure_and_its_list(client_for):
+    response = client_for("kepala.biro").get(reverse("travel:on-time", args=[2017]))
+    html = response.content.decode()
+    assert 'data-testid="on-time-pct"' in html and "95,03" in html
+    assert html.count('data-testid="on-time-row"') == 161
+
+
+def test_return_before_departure_is_shown_at_the_field(client_for):
+    response = client_for("staf.bilateral").post(
+        reverse("travel:request-create"),
+        {
+            "requesting_unit": StaffMember.objects.get(full_name="Dewi Lestari").unit_id,
+            "purpose": "Uji",
+            "destination_city": "Jenewa",
+            "destination_country": "CH",
+            "departure_date": "2018-05-10",
+            "return_date": "2018-05-08",
+            "funding_source": "unit",
+            "estimated_cost": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "return_date" in response.context["form"].errors
+    assert not TravelRequest.objects.filter(purpose="Uji").exists()
+
+
+def test_unknown_traveller_is_refused_at_the_field(client_for, user_of):
+    client = client_for("staf.bilateral")
+    client.post(
+        reverse("travel:request-create"),
+        {
+            "requesting_unit": user_of("staf.bilateral").unit_id,
+            "purpose": "Uji pelaku",
+            "destination_city": "Jenewa",
+            "destination_country": "CH",
+            "departure_date": "2018-05-10",
+            "return_date": "2018-05-12",
+            "funding_source": "unit",
+            "estimated_cost": "1000",
+        },
+    )
+    request = TravelRequest.objects.get(purpose="Uji pelaku")
+    response = client.post(reverse("travel:traveller-add", args=[request.pk]), {"staff_member": "999999"})
+    assert response.status_code == 400
+    assert "staff_member" in response.context["traveller_form"].errors
+
+
+def test_icalendar_export(client_for):
+    response = client_for("staf.regional").get(reverse("travel:calendar-ics") + "?bulan=2017-06")
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in body and "DTSTART;VALUE=DATE:2017" in body
+
+
+def test_reader_sees_but_cannot_submit_or_process(client_for):
+    request = TravelRequest.objects.filter(is_illustrative=True)[0]
+    client = client_for("pembaca")
+    assert client.get(reverse("travel:request-detail", args=[request.pk])).status_code == 200
+    step = request.steps.all()[0]
+    assert client.post(reverse("travel:step", args=[step.pk]), {"notes": "x"}).status_code == 403
+    assert dt.date.today()  # the page itself needs no today-dependent data

@@ -1,0 +1,368 @@
+"""Pages of official foreign travel: the queue, a request with its travellers and steps, a step with its documents,
+the on-time indicator, trips per sub-activity, and the month calendar with its iCalendar export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, ListView, TemplateView, UpdateView
+
+from mitra.core.selectors import record_history
+from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
+from mitra.documents.selectors import documents_for
+from mitra.performance.models import SubActivity
+
+from . import ical, selectors, services
+from .forms import ReasonForm, StepAddForm, StepForm, TravellerForm, TravelRequestForm
+from .models import Traveller, TravelRequest, TravelStatus, TravelStep
+
+
+def _visible_request(request: HttpRequest, pk: int) -> TravelRequest:
+    try:
+        record = selectors.request_detail(pk)
+    except TravelRequest.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("travel.view_request", record):
+        raise PermissionDenied
+    return record
+
+
+class QueueView(PermissionMixin, ListView):
+    """The requests a user sees, by status, with the late steps and those due next."""
+
+    permission_required = "travel.view"
+    template_name = "travel/queue.html"
+    paginate_by = 25
+    context_object_name = "requests"
+
+    def get_queryset(self) -> QuerySet[TravelRequest]:
+        qs = selectors.with_travellers(selectors.visible_requests(acting_user(self.request)))
+        status = self.request.GET.get("status", "")
+        if status in TravelStatus.values:
+            qs = qs.filter(status=status)
+        return qs.order_by("-departure_date", "pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        user = acting_user(self.request)
+        ctx["queue"] = selectors.queue(user)
+        ctx["statuses"] = TravelStatus.choices
+        ctx["status"] = self.request.GET.get("status", "")
+        ctx["query"] = f"status={ctx['status']}" if ctx["status"] else ""
+        ctx["can_create"] = user.has_perm("travel.create")
+        ctx["year"] = timezone.localdate().year
+        return ctx
+
+
+class RequestCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    permission_required = "travel.create"
+    template_name = "travel/request_form.html"
+    form_class = TravelRequestForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = acting_user(self.request)
+        meeting = self.request.GET.get("meeting")
+        if meeting and meeting.isdigit():
+            kwargs.setdefault("initial", {})["meeting"] = int(meeting)
+        return kwargs
+
+    def save(self, form: Any) -> TravelRequest:
+        return services.request_create(actor=acting_user(self.request), data=form.service_data())
+
+    def get_success_url(self) -> str:
+        assert self.object is not None
+        return reverse("travel:request-detail", args=[self.object.pk])
+
+
+class RequestUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
+    permission_required = "travel.edit_request"
+    template_name = "travel/request_form.html"
+    form_class = TravelRequestForm
+    context_object_name = "record"
+
+    def get_queryset(self) -> QuerySet[TravelRequest]:
+        return TravelRequest.objects.all()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = acting_user(self.request)
+        return kwargs
+
+    def save(self, form: Any) -> TravelRequest:
+        return services.request_update(
+            actor=acting_user(self.request),
+            request=TravelRequest.objects.get(pk=self.kwargs["pk"]),
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("travel:request-detail", args=[self.kwargs["pk"]])
+
+
+class RequestDetailView(PermissionMixin, TemplateView):
+    permission_required = "travel.view"
+    template_name = "travel/request_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        record = _visible_request(self.request, self.kwargs["pk"])
+        user = acting_user(self.request)
+        today = timezone.localdate()
+        ctx.update(
+            record=record,
+            steps=[(s, selectors.step_due(s)) for s in record.steps.all()],
+            deadline=selectors.documents_deadline(record.departure_date),
+            arrival_deadline=selectors.arrival_deadline(record.departure_date),
+            on_time=selectors.is_on_time(record) if not record.is_draft else None,
+            can_edit=user.has_perm("travel.edit_request", record),
+            can_process=user.has_perm("travel.process", record),
+            traveller_form=kwargs.get("traveller_form") or TravellerForm(),
+            reason_form=ReasonForm(),
+            add_form=StepAddForm(),
+            history=record_history(record)[:30],
+            today=today,
+            passport_needed=record.passport_needed_until(),
+        )
+        return ctx
+
+
+class TravellerAddView(PermissionMixin, View):
+    permission_required = "travel.view"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = _visible_request(request, pk)
+        form = TravellerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.traveller_add(
+                    actor=acting_user(request),
+                    request=record,
+                    staff_member=form.cleaned_data["staff_member"],
+                    passport_number=form.cleaned_data["passport_number"],
+                    passport_expires_on=form.cleaned_data["passport_expires_on"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("travel:request-detail", pk=pk)
+        view = RequestDetailView()
+        view.setup(request, pk=pk)
+        return view.render_to_response(view.get_context_data(traveller_form=form), status=400)
+
+
+class TravellerRemoveView(PermissionMixin, View):
+    permission_required = "travel.view"
+
+    def post(self, request: HttpRequest, pk: int, traveller: int) -> HttpResponse:
+        record = _visible_request(request, pk)
+        row = get_object_or_404(Traveller, pk=traveller, request=record)
+        try:
+            services.traveller_remove(actor=acting_user(request), traveller=row)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("travel:request-detail", pk=pk)
+
+
+class RequestActionView(PermissionMixin, View):
+    """Submit, complete or cancel (with a reason)."""
+
+    permission_required = "travel.view"
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        record = _visible_request(request, pk)
+        actor = acting_user(request)
+        try:
+            if action == "ajukan":
+                services.request_submit(actor=actor, request=record)
+            elif action == "selesai":
+                services.request_complete(actor=actor, request=record)
+            elif action == "batal":
+                services.request_cancel(actor=actor, request=record, reason=request.POST.get("reason", ""))
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("travel:request-detail", pk=pk)
+
+
+class StepView(PermissionMixin, ServiceFormMixin, UpdateView):
+    """One document step: its dates and reference, and its attached documents."""
+
+    permission_required = "travel.view"
+    template_name = "travel/step.html"
+    form_class = StepForm
+    context_object_name = "step"
+
+    def get_permission_object(self) -> None:
+        return None  # the step's own visibility is checked in get_object
+
+    def get_object(self, queryset: Any = None) -> TravelStep:
+        try:
+            step = selectors.step_detail(self.kwargs["pk"])
+        except TravelStep.DoesNotExist:
+            raise Http404 from None
+        if not self.request.user.has_perm("travel.view_request", step.request):
+            raise PermissionDenied
+        return step
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("travel.process", self.get_object()):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def save(self, form: Any) -> TravelStep:
+        return services.step_update(
+            actor=acting_user(self.request),
+            step=TravelStep.objects.select_related("kind").get(pk=self.kwargs["pk"]),
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("travel:step", args=[self.kwargs["pk"]])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        step = self.object
+        assert isinstance(step, TravelStep)
+        user = acting_user(self.request)
+        ctx.update(
+            record=step.request,
+            due=selectors.step_due(step),
+            documents=documents_for(step),
+            can_process=user.has_perm("travel.process", step),
+            can_attach=user.has_perm("core.edit_unit_record", step),
+            history=record_history(step)[:30],
+        )
+        return ctx
+
+
+class StepAddView(PermissionMixin, View):
+    permission_required = "travel.process"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = _visible_request(request, pk)
+        form = StepAddForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Choose a step."))
+            services.step_add(actor=acting_user(request), request=record, kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("travel:request-detail", pk=pk)
+
+
+class StepRemoveView(PermissionMixin, View):
+    permission_required = "travel.process"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        step = get_object_or_404(TravelStep.objects.select_related("request", "kind"), pk=pk)
+        try:
+            services.step_remove(actor=acting_user(request), step=step, reason=request.POST.get("reason", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("travel:request-detail", pk=step.request_id)
+
+
+class OnTimeView(PermissionMixin, TemplateView):
+    permission_required = "travel.view_all"
+    template_name = "travel/on_time.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["result"] = selectors.on_time(self.kwargs["year"])
+        ctx["year"] = self.kwargs["year"]
+        return ctx
+
+
+class TripsView(PermissionMixin, TemplateView):
+    permission_required = "travel.view_all"
+    template_name = "travel/trips.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["year"] = self.kwargs["year"]
+        ctx["rows"] = selectors.trips_by_sub_activity(self.kwargs["year"])
+        return ctx
+
+
+class TripsFeedView(PermissionMixin, View):
+    """Record a quarter's computed trips and cost as the sub-activity's realisation (the performance service
+    checks the permission on the unit's entry and refuses a submitted or locked quarter)."""
+
+    permission_required = "travel.view_all"
+
+    def post(self, request: HttpRequest, sub: int, quarter: int) -> HttpResponse:
+        sub_activity = get_object_or_404(SubActivity, pk=sub)
+        try:
+            services.realisation_feed(
+                actor=acting_user(request),
+                sub_activity=sub_activity,
+                quarter=quarter,
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("travel:trips", year=sub_activity.year)
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    value = request.GET.get("bulan", "")
+    try:
+        day = dt.date.fromisoformat(value + "-01") if value else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day.year, day.month
+
+
+class CalendarView(PermissionMixin, TemplateView):
+    permission_required = "travel.view"
+    template_name = "travel/calendar.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        year, month = _month(self.request)
+        weeks, trips = selectors.month_grid(acting_user(self.request), year, month)
+        first = dt.date(year, month, 1)
+        previous = first - dt.timedelta(days=1)
+        following = first + dt.timedelta(days=32)
+        ctx.update(
+            weeks=weeks,
+            trips=trips,
+            month=first,
+            month_param=f"{year:04d}-{month:02d}",
+            previous=f"{previous.year:04d}-{previous.month:02d}",
+            next=f"{following.year:04d}-{following.month:02d}",
+        )
+        return ctx
+
+
+class CalendarExportView(PermissionMixin, View):
+    permission_required = "travel.view"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, month = _month(request)
+        first = dt.date(year, month, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        trips = selectors.travelling_between(acting_user(request), first, last)
+        body = ical.calendar(trips, base_url=request.build_absolute_uri("/").rstrip("/"))
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="perjalanan-{year:04d}-{month:02d}.ics"'
+        return response
