@@ -11,6 +11,16 @@ from rest_framework import serializers
 RECORD_READ_ONLY: tuple[str, ...] = ("id", "version", "created_at", "updated_at")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class StrictSerializerMixin:
     fields: Any
 
@@ -20,6 +30,10 @@ class StrictSerializerMixin:
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        # No database stores a NUL character in text (PostgreSQL refuses it even in a lookup): refuse it here.
+        with_nul = sorted(name for name, value in data.items() if _has_nul(value))
+        if with_nul:
+            raise serializers.ValidationError({name: [_("Null characters are not allowed.")] for name in with_nul})
         return super().to_internal_value(data)  # type: ignore[misc]
 
 

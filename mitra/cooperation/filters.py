@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.filters import StyledFilterSet
+from mitra.core.filters import StyledFilterSet, YearFilter
 from mitra.core.models import OrganisationUnit
 from mitra.partners.models import Country, Forum
 
@@ -77,7 +77,7 @@ class AgreementFilter(RegistryFilter):
     partner_path = "cooperation__partners"
     kind = filters.ChoiceFilter(label=_("Type"), choices=AgreementKind.choices)
     scope = filters.ChoiceFilter(label=_("Scope"), field_name="cooperation__scope", choices=Scope.choices)
-    year = filters.NumberFilter(label=_("Year signed"), field_name="date_signed__year")
+    year = YearFilter(label=_("Year signed"), field_name="date_signed__year")
     partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
 
     class Meta:
@@ -86,7 +86,7 @@ class AgreementFilter(RegistryFilter):
 
 
 class PositionPaperFilter(RegistryFilter):
-    year = filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     status = filters.ChoiceFilter(label=_("Status"), choices=PaperStatus.choices)
     forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
 
@@ -98,7 +98,7 @@ class PositionPaperFilter(RegistryFilter):
 class StudyFilter(RegistryFilter):
     search_fields = ("title", "topic")
     kind = filters.ChoiceFilter(label=_("Kind"), choices=StudyKind.choices)
-    year = filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
 
     class Meta:
         model = Study
@@ -107,7 +107,7 @@ class StudyFilter(RegistryFilter):
 
 class MeetingFilter(RegistryFilter):
     search_fields = ("title", "city", "forum__acronym", "forum__name")
-    year = filters.NumberFilter(label=_("Year"), field_name="start_date__year")
+    year = YearFilter(label=_("Year"), field_name="start_date__year")
     forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
     country = filters.ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
     abroad = filters.BooleanFilter(label=_("Abroad"), method="filter_abroad")
@@ -125,7 +125,7 @@ class FollowUpFilter(RegistryFilter):
     search_fields = ("description", "owner_person")
     status = filters.ChoiceFilter(label=_("Status"), choices=FollowUpStatus.choices)
     overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
-    year = filters.NumberFilter(label=_("Year due"), field_name="due_date__year")
+    year = YearFilter(label=_("Year due"), field_name="due_date__year")
 
     class Meta:
         model = FollowUp
@@ -140,7 +140,7 @@ class FollowUpFilter(RegistryFilter):
 class OutreachEventFilter(RegistryFilter):
     search_fields = ("title", "topic", "audience")
     kind = filters.ChoiceFilter(label=_("Kind"), choices=OutreachEvent._meta.get_field("kind").choices)
-    year = filters.NumberFilter(label=_("Year"), field_name="date__year")
+    year = YearFilter(label=_("Year"), field_name="date__year")
 
     class Meta:
         model = OutreachEvent
@@ -149,7 +149,7 @@ class OutreachEventFilter(RegistryFilter):
 
 class PublicationFilter(RegistryFilter):
     search_fields = ("series", "edition", "distribution")
-    year = filters.NumberFilter(label=_("Year"), field_name="date__year")
+    year = YearFilter(label=_("Year"), field_name="date__year")
 
     class Meta:
         model = Publication

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.models import OrganisationUnit, User
+from mitra.core.models import User
+from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm
 from mitra.partners.models import Country
 
@@ -28,19 +29,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-def editable_units(user: User) -> Any:
-    units = OrganisationUnit.objects.exclude(kind="institution")
-    if user.is_administrator or user.unit is None:
-        return units
-    return units.filter(path__startswith=user.unit.path)
-
-
 class RegistryForm(VersionedForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         unit_field = self.fields.get("responsible_unit")
         if isinstance(unit_field, forms.ModelChoiceField):
-            unit_field.queryset = editable_units(user)
+            unit_field.queryset = assignable_units(user)
             if not self.instance.pk and user.unit is not None and "responsible_unit" not in self.initial:
                 self.initial["responsible_unit"] = user.unit.pk
         country = self.fields.get("country")

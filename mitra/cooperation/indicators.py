@@ -25,6 +25,7 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     Meeting,
+    MeetingMode,
     OutreachEvent,
     PositionPaper,
     Publication,
@@ -122,10 +123,11 @@ def active_meetings(year: int) -> Indicator:
 
 
 def meeting_trips(year: int) -> Indicator:
-    """Person-trips: one per delegation member of each meeting abroad starting in the year."""
+    """Person-trips: one per delegation member of each meeting abroad starting in the year (not virtual ones)."""
     members = (
         DelegationMember.objects.filter(meeting__start_date__year=year, meeting__deleted_at__isnull=True)
         .exclude(meeting__country_id=HOME_COUNTRY)
+        .exclude(meeting__mode=MeetingMode.VIRTUAL)
         .select_related("meeting")
         .only("pk", "name", "role", "meeting__id", "meeting__title", "meeting__start_date")
         .order_by("meeting__start_date", "meeting_id", "pk")
@@ -136,7 +138,7 @@ def meeting_trips(year: int) -> Indicator:
         LABELS["cooperation.trips"],
         year,
         rows,
-        _("One trip per delegation member of each meeting abroad starting in the year."),
+        _("One trip per delegation member of each meeting abroad starting in the year, unless it met virtually."),
     )
 
 

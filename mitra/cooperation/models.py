@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -104,7 +106,11 @@ class Cooperation(UnitOwned):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPLORATION)
     stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
     is_binding = models.BooleanField(_("legally binding"), default=False)
-    related = models.ManyToManyField("self", verbose_name=_("related cooperations"), blank=True, symmetrical=True)
+    # One-way on purpose: linking A to B is an edit of A only, so it needs no permission on B and B's history
+    # stays B's own; B's page lists A under "referred to by".
+    related = models.ManyToManyField(
+        "self", verbose_name=_("related cooperations"), blank=True, symmetrical=False, related_name="referred_by"
+    )
 
     class Meta:
         ordering = ["title"]
@@ -178,7 +184,11 @@ class Agreement(UnitOwned):
     entry_into_force = models.DateField(_("entry into force"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     duration_months = models.PositiveSmallIntegerField(
-        _("duration (months)"), null=True, blank=True, help_text=_("When the agreement states a duration instead.")
+        _("duration (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1200)],
+        help_text=_("When the agreement states a duration instead."),
     )
     notice_period_days = models.PositiveSmallIntegerField(
         _("notice period (days)"),
@@ -214,6 +224,7 @@ class Agreement(UnitOwned):
         return agreement_expiry(self.end_date, self.entry_into_force or self.date_signed, self.duration_months)
 
     @property
+    @admin.display(description=_("notice date"))
     def notice_date(self) -> dt.date | None:
         end = self.expires_on
         return end - dt.timedelta(days=self.notice_period_days) if end and self.notice_period_days else None

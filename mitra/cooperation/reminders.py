@@ -69,7 +69,9 @@ def due_reminders(today: dt.date) -> list[Due]:
         due_date__gte=today,
         due_date__lte=today + dt.timedelta(days=max(follow_up_lead_days())),
     ):
-        for days in follow_up_lead_days():
+        # The nearest lead first: on the due date the "due today" reminder is new even though the week-ahead
+        # one was sent; in between, the week-ahead one matches again and is not repeated (its key exists).
+        for days in sorted(follow_up_lead_days()):
             if follow_up.due_date - dt.timedelta(days=days) <= today:
                 found.append(
                     Due(

@@ -105,6 +105,7 @@ class Dashboard:
     stages: list[tuple[str, str, int]]  # (stage, label, cooperations)
     agreements_by_kind: list[tuple[str, int]]
     expiring: list[Agreement]
+    expiring_count: int
     overdue: list[FollowUp]
     overdue_count: int
     meetings_this_quarter: list[Meeting]
@@ -121,6 +122,7 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
 
     start, end = quarter_bounds(today)
     overdue = overdue_follow_ups(today)
+    expiring = agreements_expiring(90, today)
     country_counts = dict(
         Country.objects.filter(
             institutions__cooperations__stage__in=ACTIVE_STAGES,
@@ -135,7 +137,8 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
         today=today,
         stages=[(s.value, str(s.label), by_stage.get(s.value, 0)) for s in Stage],
         agreements_by_kind=[(str(k.label), by_kind[k.value]) for k in AgreementKind if by_kind[k.value]],
-        expiring=list(agreements_expiring(90, today)[:15]),
+        expiring=list(expiring[:15]),
+        expiring_count=expiring.count(),
         overdue=oldest_overdue(today, 10),
         overdue_count=overdue.count(),
         meetings_this_quarter=list(

@@ -9,14 +9,24 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.core import audit
 from mitra.core.models import AuditAction, User
-from mitra.core.services import create_guarded, delete_guarded, require, update_guarded
+from mitra.core.services import create_guarded, delete_guarded, require, soft_delete_record, update_guarded
 
-from .models import STAGE_TRANSITIONS, Cooperation, DelegationMember, Meeting, Stage, StageChange, UnitOwned
+from .models import (
+    STAGE_TRANSITIONS,
+    Cooperation,
+    DelegationMember,
+    FollowUp,
+    Meeting,
+    Stage,
+    StageChange,
+    UnitOwned,
+)
 
 EDIT = "cooperation.edit_record"
 R = TypeVar("R", bound=UnitOwned)
@@ -58,8 +68,21 @@ def update(
     )
 
 
+@transaction.atomic
 def delete(*, actor: User | None, instance: UnitOwned, expected_version: int | None, reason: str) -> Any:
-    return delete_guarded(actor=actor, perm=EDIT, instance=instance, expected_version=expected_version, reason=reason)
+    deleted = delete_guarded(
+        actor=actor, perm=EDIT, instance=instance, expected_version=expected_version, reason=reason
+    )
+    if isinstance(instance, Meeting):
+        # A follow-up of a meeting that is gone would still count and remind; it goes with the meeting.
+        for follow_up in FollowUp.objects.filter(meeting=instance):
+            soft_delete_record(
+                actor=actor,
+                instance=follow_up,
+                expected_version=None,
+                reason=_("The meeting it follows was deleted: %(reason)s") % {"reason": reason},
+            )
+    return deleted
 
 
 @transaction.atomic
@@ -129,15 +152,24 @@ def add_delegation_member(
         member.name = member.staff_member.full_name
     member.full_clean()
     member.save()
+    _bump_version(meeting)
     audit.record(
         actor=actor, action=AuditAction.UPDATE, instance=meeting, changes={"delegation": [None, f"+ {member}"]}
     )
     return member
 
 
+def _bump_version(meeting: Meeting) -> None:
+    """A delegation change is a change of the meeting: one audited version step, so that an edit form opened
+    before it is stale and shows it."""
+    Meeting.all_objects.filter(pk=meeting.pk).update(version=F("version") + 1)
+    meeting.version += 1
+
+
 @transaction.atomic
 def remove_delegation_member(*, actor: User | None, member: DelegationMember) -> None:
     require(actor, EDIT, member.meeting)
+    _bump_version(member.meeting)
     audit.record(
         actor=actor, action=AuditAction.UPDATE, instance=member.meeting, changes={"delegation": [f"- {member}", None]}
     )

@@ -64,6 +64,7 @@ def _cooperation_context(record: Cooperation, request: HttpRequest) -> dict[str,
         "meetings": record.meetings.select_related("country").all(),
         "follow_ups": record.follow_ups.all(),
         "stage_changes": record.stage_changes.select_related("changed_by").all(),
+        "referred_by": record.referred_by.all(),
         "next_stages": [Stage(s).label for s in sorted(STAGE_TRANSITIONS.get(record.stage, set()))],
     }
 
@@ -450,9 +451,12 @@ class IndicatorIndexView(PermissionMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         year = request.GET.get("year", "")
-        year_number = int(year) if year.isdigit() else timezone.localdate().year
+        year_number = int(year) if year.isascii() and year.isdigit() and 1990 <= int(year) <= 2100 else None
+        key = request.GET.get("key", "")
         return redirect(
-            "cooperation:indicator", key=request.GET.get("key", "cooperation.developments"), year=year_number
+            "cooperation:indicator",
+            key=key if key in indicators.INDICATORS else "cooperation.developments",
+            year=year_number or timezone.localdate().year,
         )
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -30,6 +30,7 @@ from . import formatting
 from .forms import DeleteForm
 from .selectors import record_history
 from .services import StaleEditError
+from .spreadsheets import csv_text, xlsx_row
 from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
 
@@ -67,6 +68,22 @@ def display(value: Any) -> str:
     if hasattr(value, "all"):  # a related manager
         return ", ".join(str(v) for v in value.all()) or "–"
     return str(value)
+
+
+def field_label(record: models.Model, accessor: str) -> str:
+    """The label of a detail row: the field's verbose name, or a property's `admin.display` description."""
+    name = accessor.split(".")[0]
+    try:
+        return str(getattr(record._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        prop = getattr(type(record), name, None)
+        return str(getattr(getattr(prop, "fget", None), "short_description", name))
+
+
+def csv_cell(value: Any) -> str:
+    """A cell of the CSV export: as displayed, with typed text never read as a formula (numbers stay numbers)."""
+    text = display(value)
+    return text if isinstance(value, bool | int | Decimal | dt.date) else csv_text(text)
 
 
 def excel_value(value: Any) -> Any:
@@ -159,7 +176,7 @@ class FilteredQuerysetMixin(KindMixin):
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         sortable = {c.sort for c in self.kind.columns if c.sort}
         order = self.request.GET.get("sort", "")
-        if order.lstrip("-") in sortable:
+        if order.removeprefix("-") in sortable:
             qs = qs.order_by(order, "pk")
         elif self.kind.default_ordering:
             qs = qs.order_by(*self.kind.default_ordering)
@@ -220,7 +237,7 @@ class RecordExportView(PermissionMixin, FilteredQuerysetMixin, View):
             yield "\ufeff"  # so that Excel opens UTF-8 correctly
             yield writer.writerow([str(c.label) for c in columns])
             for record in qs.iterator(chunk_size=1000):
-                yield writer.writerow([display(c.value(record)) for c in columns])
+                yield writer.writerow([csv_cell(c.value(record)) for c in columns])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -241,7 +258,7 @@ class RecordExportView(PermissionMixin, FilteredQuerysetMixin, View):
             header.append(cell)
         sheet.append(header)
         for record in qs:
-            sheet.append([excel_value(c.value(record)) for c in columns])
+            sheet.append(xlsx_row(sheet, [excel_value(c.value(record)) for c in columns]))
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         workbook.save(response)
@@ -267,8 +284,7 @@ class RecordDetailView(PermissionMixin, KindMixin, DetailView):
         ctx["history"] = record_history(record)[:50]
         ctx["can_edit"] = self.request.user.has_perm(self.kind.edit_perm, record)
         names = self.kind.detail_fields or [c.accessor for c in self.kind.columns if isinstance(c.accessor, str)]
-        labels = {f.name: f.verbose_name for f in record._meta.get_fields() if hasattr(f, "verbose_name")}
-        ctx["fields"] = [(labels.get(n.split(".")[0], n), display(Column("", n).value(record))) for n in names]
+        ctx["fields"] = [(field_label(record, n), display(Column("", n).value(record))) for n in names]
         if self.kind.has_documents:
             from mitra.documents.selectors import documents_for
 
@@ -351,7 +367,20 @@ class RecordDeleteView(PermissionMixin, KindMixin, DetailView, FormView):
                     reason=form.cleaned_data["reason"],
                 )
             except StaleEditError as stale:
-                form.add_error(None, str(stale))
+                # Show who changed what, and carry the current version so that confirming again deletes it.
+                data = request.POST.copy()
+                data["expected_version"] = str(stale.instance.version)
+                self.object = stale.instance
+                form = self.get_form_class()(data)
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _(
+                        "This record was changed by %(who)s after you opened it. Review it and confirm again to "
+                        "delete it."
+                    )
+                    % {"who": ", ".join(sorted({e.actor_username or "?" for e in stale.entries})) or "?"},
+                )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:

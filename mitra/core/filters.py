@@ -30,3 +30,14 @@ class StyledFilterSet(filters.FilterSet):
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
         return queryset.filter(condition)
+
+
+class YearFilter(filters.NumberFilter):
+    """A year: a whole number within the range a date can hold, so that nonsense is a form error, not a crash."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)

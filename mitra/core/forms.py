@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrganisationUnit, StaffMember, User
+from .models import StaffMember, User
+from .selectors import assignable_units
 from .web import VersionedForm
 
 
@@ -27,9 +28,7 @@ class StaffMemberForm(VersionedForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        units = OrganisationUnit.objects.all()
-        if not user.is_administrator and user.unit is not None:
-            units = units.filter(path__startswith=user.unit.path)
+        units = assignable_units(user, include_institution=True)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units

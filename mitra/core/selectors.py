@@ -47,6 +47,17 @@ def units_within(unit: OrganisationUnit) -> models.QuerySet[OrganisationUnit]:
     return OrganisationUnit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
 
 
+def assignable_units(user: User, *, include_institution: bool = False) -> models.QuerySet[OrganisationUnit]:
+    """The units a user may make responsible for a record: an administrator any unit, everyone else their own unit
+    and the units below it; a non-administrator without a unit none."""
+    units = (
+        OrganisationUnit.objects.all()
+        if user.is_administrator
+        else (units_within(user.unit) if user.unit is not None else OrganisationUnit.objects.none())
+    )
+    return units if include_institution else units.exclude(kind="institution")
+
+
 def staff_members(*, unit: OrganisationUnit | None = None) -> models.QuerySet[StaffMember]:
     qs = StaffMember.objects.select_related("unit", "user")
     if unit is not None:

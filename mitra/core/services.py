@@ -132,6 +132,17 @@ def create_record(
 
 
 @transaction.atomic
+def _changes_since(current: TrackedModel, expected_version: int) -> list[AuditEntry]:
+    """The audited changes after the editor's copy: each version step is one of them."""
+    return list(
+        AuditEntry.objects.filter(
+            record_type=current._meta.label_lower,
+            record_id=str(current.pk),
+            action__in=[AuditAction.UPDATE, AuditAction.STATE_CHANGE, AuditAction.DELETE, AuditAction.RESTORE],
+        ).order_by("-id")[: max(current.version - expected_version, 1)]
+    )
+
+
 def update_record(
     *,
     actor: User | None,
@@ -151,15 +162,7 @@ def update_record(
     manager = getattr(model, "all_objects", model._default_manager)
     current: M = manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and current.version != expected_version:
-        # Each version step after the editor's copy is one audited change; show those.
-        later = list(
-            AuditEntry.objects.filter(
-                record_type=model._meta.label_lower,
-                record_id=str(instance.pk),
-                action__in=[AuditAction.UPDATE, AuditAction.STATE_CHANGE, AuditAction.DELETE, AuditAction.RESTORE],
-            ).order_by("-id")[: max(current.version - expected_version, 1)]
-        )
-        raise StaleEditError(current, expected_version, later)
+        raise StaleEditError(current, expected_version, _changes_since(current, expected_version))
     before = field_values(current)
     m2m = _apply(current, data)
     current.full_clean()
@@ -195,7 +198,7 @@ def soft_delete_record(
     model = type(instance)
     current = model.all_objects.select_for_update().get(pk=instance.pk)
     if expected_version is not None and current.version != expected_version:
-        raise StaleEditError(current, expected_version, [])
+        raise StaleEditError(current, expected_version, _changes_since(current, expected_version))
     current.deleted_at = timezone.now()
     current.deleted_by = actor if actor and actor.is_authenticated else None
     current.delete_reason = reason

@@ -43,6 +43,12 @@ class PermissionMixin(PermissionRequiredMixin):
 
     permission_required: str | tuple[str, ...]
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Before the object is looked up: an anonymous visitor must not learn which records exist (404 vs 302).
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
 
 class VersionedForm(forms.ModelForm):
     """A model form that carries the version it was loaded at, for optimistic locking."""

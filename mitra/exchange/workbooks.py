@@ -9,6 +9,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from mitra.core.spreadsheets import xlsx_row
+
 from .imports import APPENDIX4_HEADERS, LIST_KINDS
 
 OUTPUT_UNIT_WORDS = {
@@ -86,7 +88,17 @@ def appendix4(year: int, with_realisation: bool = True) -> bytes:
         label: str, ceiling: int, realised: int | None, pct: str | None, first: str = "", name: str = ""
     ) -> None:
         sheet.append(
-            [first, name, label, ceiling, realised if with_realisation else None, _pct(pct) if with_realisation else ""]
+            xlsx_row(
+                sheet,
+                [
+                    first,
+                    name,
+                    label,
+                    ceiling,
+                    realised if with_realisation else None,
+                    _pct(pct) if with_realisation else "",
+                ],
+            )
         )
         for col in (4, 5):
             sheet.cell(row=sheet.max_row, column=col).number_format = "#,##0"

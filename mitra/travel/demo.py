@@ -17,6 +17,7 @@ from django.db import transaction
 
 from mitra.cooperation.models import Meeting
 from mitra.core.models import OrganisationUnit, StaffMember
+from mitra.core.selectors import units_within
 from mitra.partners.models import Country, Institution
 from mitra.performance.models import SubActivity
 
@@ -71,7 +72,7 @@ def load_travel() -> dict[str, int]:
     rng = random.Random(2017)  # noqa: S311  (repeatable demo data, not secrets)
     units = {u.code: u for u in OrganisationUnit.objects.filter(code__in=list(DIVISIONS))}
     staff = {
-        code: list(StaffMember.objects.filter(unit__path__startswith=u.path).order_by("full_name"))
+        code: list(StaffMember.objects.filter(unit__in=units_within(u)).order_by("full_name"))
         for code, u in units.items()
     }
     subs = {s.number: s for s in SubActivity.objects.filter(year=2017, number__in=[4, 9, 14])}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.cooperation.models import Meeting
 from mitra.core.models import OrganisationUnit, StaffMember, User
+from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm
 from mitra.partners.models import Country
 from mitra.performance.models import SubActivity
@@ -17,13 +18,6 @@ from mitra.performance.models import SubActivity
 from .models import StepKind, Traveller, TravelRequest, TravelStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def requesting_units(user: User) -> Any:
-    units = OrganisationUnit.objects.exclude(kind="institution")
-    if user.is_administrator or user.unit is None:
-        return units
-    return units.filter(path__startswith=user.unit.path)
 
 
 class TravelRequestForm(VersionedForm):
@@ -51,7 +45,7 @@ class TravelRequestForm(VersionedForm):
         super().__init__(*args, **kwargs)
         units = self.fields["requesting_unit"]
         assert isinstance(units, forms.ModelChoiceField)
-        units.queryset = requesting_units(user)
+        units.queryset = assignable_units(user)
         if self.instance.pk:  # the bureau edits other units' requests: keep their unit choosable
             units.queryset = units.queryset | OrganisationUnit.objects.filter(pk=self.instance.requesting_unit_id)
         if not self.instance.pk and user.unit is not None:

@@ -142,6 +142,18 @@ def test_unknown_fields_are_named(api, user_of):
     assert response.status_code == 400 and "colour" in response.json()
 
 
+def test_nul_characters_are_refused_by_field_on_every_database(api, user_of):
+    payload = {
+        "title": "Kerjasama",
+        "scope": "bilateral",
+        "stage": "exploration",
+        "responsible_unit": user_of("staf.bilateral").unit_id,
+        "sectors": ["\x00drug"],
+    }
+    response = api("staf.bilateral").post("/api/v1/cooperations/", payload, content_type="application/json")
+    assert response.status_code == 400 and list(response.json()) == ["sectors"]
+
+
 def test_huge_payload_is_refused(api, user_of, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     payload = publication_payload(user_of) | {"distribution": "x" * 5000}

@@ -68,7 +68,7 @@ def test_exports_follow_the_filter_and_keep_types(client_for):
 
 # Queries per page for a signed-in administrator, pinned (see mitra/core/tests/test_views.py).
 PAGE_QUERIES = {
-    "cooperation:dashboard": 15,
+    "cooperation:dashboard": 16,  # + the count of agreements ending within 90 days
     "cooperation:cooperation-list": 14,
     "cooperation:agreement-list": 9,
     "cooperation:meeting-list": 11,

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from mitra.cooperation.models import Meeting
@@ -17,6 +18,13 @@ from mitra.performance import selectors
 from mitra.performance.models import QuarterEntry, QuarterReport
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are matched in English; the interface shows them in the user's language."""
+    with translation.override("en"):
+        yield
 
 
 def forget_realisation(year: int) -> None:

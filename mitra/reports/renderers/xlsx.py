@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from mitra.core.spreadsheets import xlsx_row
+
 from ..model import MONEY, NUMBER, PCT, RATIO, Cell, Fig, Report, Table
 
 FORMATS = {MONEY: '"Rp" #,##0', PCT: "0.00%", RATIO: "0.000", NUMBER: "#,##0.##"}
@@ -43,14 +45,14 @@ def _write_table(ws, table: Table) -> None:  # type: ignore[no-untyped-def]
     ws.append([table.caption])
     ws["A1"].font = Font(bold=True, size=12)
     ws.append([])
-    ws.append(table.header)
+    ws.append(xlsx_row(ws, table.header))
     for c in ws[3]:
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
         values = [_value(c) for c in row]
-        ws.append([v for v, _fmt in values])
+        ws.append(xlsx_row(ws, [v for v, _fmt in values]))
         for cell, (_v, fmt), source in zip(ws[ws.max_row], values, row, strict=False):
             if fmt:
                 cell.number_format = fmt
