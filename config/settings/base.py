@@ -180,6 +180,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Attachments (mitra.documents): the largest file accepted; media is served only through documents:download.
 MITRA_MAX_UPLOAD_BYTES = env.int("MITRA_MAX_UPLOAD_MB", default=25) * 1024 * 1024
 
+# Registry reminders (mitra.cooperation.reminders): days before an agreement's notice or end date, and before a
+# follow-up's due date (0 = on the day), that a reminder goes out.
+MITRA_REMINDER_DAYS = env.list("MITRA_REMINDER_DAYS", cast=int, default=[90, 30])
+MITRA_FOLLOW_UP_REMINDER_DAYS = env.list("MITRA_FOLLOW_UP_REMINDER_DAYS", cast=int, default=[7, 0])
+
 # Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
 # the documents (owns the steps and their attachments), how many
 # working days before departure a request must arrive, how many working days before departure the documents

@@ -7,3 +7,6 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = _("Data exchange")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401

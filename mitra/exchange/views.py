@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,12 +62,19 @@ class ImportView(PermissionMixin, View):
     permission_required = "core.view_records"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "exchange/import.html", {"form": UploadForm(), "kinds": imports.TITLES})
+        return self.page(request, UploadForm())
+
+    def page(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
+        can_import = request.user.has_perm("exchange.import")
+        context = {"form": form, "kinds": imports.TITLES, "can_import": can_import}
+        return render(request, "exchange/import.html", context, status=status)
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("exchange.import"):
+            raise PermissionDenied
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, "exchange/import.html", {"form": form, "kinds": imports.TITLES}, status=400)
+            return self.page(request, form, status=400)
         data = form.cleaned_data
         upload = ImportUpload.objects.create(
             user=acting_user(request),
@@ -84,6 +92,8 @@ class ImportPreviewView(PermissionMixin, View):
     permission_required = "core.view_records"
 
     def upload(self, request: HttpRequest, pk: int) -> ImportUpload:
+        if not request.user.has_perm("exchange.import"):
+            raise PermissionDenied
         return get_object_or_404(ImportUpload, pk=pk, user=acting_user(request), committed_at__isnull=True)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -46,6 +46,15 @@ def test_upload_preview_commit(client_for):
     assert client.post(f"/pertukaran/impor/{pk}/").status_code == 404  # committed once only
 
 
+def test_readers_see_the_templates_but_cannot_import(client_for):
+    reader = client_for("pembaca")
+    page = reader.get("/pertukaran/impor/").content.decode()
+    assert "/pertukaran/templat/partners.xlsx" in page and 'enctype="multipart/form-data"' not in page
+    upload = SimpleUploadedFile("mitra.xlsx", workbooks.list_template("partners"))
+    assert reader.post("/pertukaran/impor/", {"kind": "partners", "file": upload}).status_code == 403
+    assert not ImportUpload.objects.exists()
+
+
 def test_calendar_feed_secret_url_and_revocation(client_for, user_of):
     client = client_for("staf.bilateral")
     page = client.post("/pertukaran/kalender/baru/")
