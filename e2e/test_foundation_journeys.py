@@ -38,8 +38,9 @@ def test_staff_logs_in_in_indonesian_switches_to_english_and_logs_out(page: Page
 
 
 ALLOWED_POST_FORMS = ("/bahasa/", "/akun/keluar/")
-# A reader still changes their own password; that is not an edit of any record.
-OWN_ACCOUNT_PAGES = ("/akun/sandi/ubah/",)
+# A reader still changes their own password, and makes or revokes their own API tokens and calendar address on
+# their profile page; none of that is an edit of any record.
+OWN_ACCOUNT_PAGES = ("/akun/sandi/ubah/", "/profil/")
 
 
 def test_reader_cannot_reach_any_edit_form(page: Page, site: str):
