@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from mitra.performance import metrics
+from mitra.core import formatting
 
 from . import narrative
 from .figures import YearData
@@ -99,7 +99,7 @@ def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding
                         "warning",
                         f"{f.sub.number}. {f.sub.name}",
                         _("The %(what)s achievement %(pct)s is outside the usual bands.")
-                        % {"what": what, "pct": f"{metrics.rounded(pct)} %"},
+                        % {"what": what, "pct": formatting.percent(pct)},
                     )
                 )
         quarters = {
@@ -121,7 +121,7 @@ def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding
                     "warning",
                     r.indicator.name,
                     _("The achievement %(pct)s is outside the usual bands.")
-                    % {"pct": f"{metrics.rounded(r.achievement_pct)} %"},
+                    % {"pct": formatting.percent(r.achievement_pct)},
                 )
             )
         if r.source == "computed" and not r.source_available:
