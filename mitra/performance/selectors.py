@@ -270,7 +270,10 @@ def _num(value: Decimal | None, places: int = 2) -> str | None:
 def _volume(value: Decimal | None) -> int | str | None:
     if value is None:
         return None
-    return int(value) if value == value.to_integral_value() else str(value.normalize())
+    if value == value.to_integral_value():
+        return int(value)
+    rounded = metrics.rounded(value, 3)
+    return None if rounded is None else str(rounded.normalize())
 
 
 def measurement_json(year: int) -> dict[str, Any]:

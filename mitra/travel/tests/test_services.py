@@ -184,3 +184,11 @@ def test_trip_counts_per_sub_activity_and_quarter_feed_the_realisation(user_of):
     # Q1 is approved and locked: refused, nothing changed.
     with pytest.raises(ValidationError):
         services.realisation_feed(actor=owner, sub_activity=sub, quarter=1)
+
+
+def test_the_on_time_indicator_is_measured_to_two_places(demo):
+    from mitra.performance.selectors import measurement_json
+
+    [row] = [i for i in measurement_json(2017)["indicators"] if i["code"] == "perjalanan"]
+    assert (row["realized"], row["achievement_pct"], row["source"]) == ("95.03", "100.03", "computed")
+    assert len(row["records"]) == 161
