@@ -262,7 +262,7 @@ def test_results_page_shows_hits_facets_and_the_box(client_for, corpus):
 
 
 # session, user, hits, entries, six facets, three facet labels, the user menu's unit, session save (3).
-SEARCH_PAGE_QUERIES = 17
+SEARCH_PAGE_QUERIES = 13  # the six facets in two queries
 
 
 def test_query_count_is_pinned_and_does_not_grow(client_for, user_of):
