@@ -1,10 +1,15 @@
-"""A person opens the year's reports, previews the LAKIP, follows a figure to its computation, downloads it."""
+"""A person opens the year's reports, previews the LAKIP, follows a figure to its computation, downloads it; a
+report that takes longer than a page load is made in the background with its progress shown."""
 
 from __future__ import annotations
+
+import re
+import shutil
 
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import log_in
+from mitra.reports import generate
 
 
 def test_reader_previews_and_downloads_the_lakip(page: Page, site: str) -> None:
@@ -28,3 +33,26 @@ def test_admin_sees_an_unknown_figure_refused(page: Page, site: str) -> None:
     page.locator("textarea").fill("Serapan {{ budget.absorbtion }}.")
     page.locator("form[novalidate] button.btn-primary").click()
     expect(page.locator("form[novalidate]")).to_contain_text("budget.absorbtion")
+
+
+def test_reader_downloads_the_pdf_through_the_progress_page(page: Page, site: str) -> None:
+    # Nothing cached from an earlier test: the PDF has to be made, which takes longer than a page load.
+    shutil.rmtree(generate.cache_dir(), ignore_errors=True)
+    log_in(page, site, "pembaca")
+    page.goto(site + "/laporan/2017/")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_test_id("lakip-pdf").click()
+        page.wait_for_url(re.compile(r".*/laporan/tugas/\d+/$"))
+        expect(page.get_by_test_id("job-progress")).to_be_visible()
+        expect(page.get_by_test_id("job-stage")).not_to_be_empty()
+        expect(page.get_by_test_id("job-done")).to_be_visible(timeout=120_000)
+    assert download.value.suggested_filename == "LAKIP-2017-Biro-KSLN.pdf"
+    path = download.value.path()
+    with open(path, "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    expect(page.get_by_test_id("job-progress")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_test_id("job-download")).to_have_attribute("href", re.compile(r"/laporan/tugas/\d+/unduh/$"))
+    # Made once: the button's link now answers with the cached file itself (shown inline, as a PDF link does).
+    again = page.request.get(site + "/laporan/2017/lakip.pdf", max_redirects=0)
+    assert again.status == 200 and again.headers["x-report-cached"] == "1"
+    assert again.body().startswith(b"%PDF-")

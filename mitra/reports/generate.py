@@ -2,12 +2,18 @@
 
 Every write in Mitra goes through a service and leaves an audit entry, so the newest audit entry of a record
 type a report reads is a cheap, exact version of its data: a cached file is served until one of them changes.
+
+`generate`, `build` and `render` take an optional `progress(stage, percent)` callback: the background report
+jobs (jobs.py) store what it reports so the job page can show it; `mitra lakip` and the tests pass none.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +32,21 @@ FORMATS = {
 }
 SOURCE_APPS = ("performance.", "cooperation.", "core.staffmember", "core.organisationunit", "reports.", "partners.")
 
+# The stages a generation reports, in order, with the percentage reached when each starts. A job's stage field
+# takes these values (models.ReportJob.Stage, which labels them in the user's language).
+READING, BUILDING, CHARTS, RENDERING, DONE = "reading", "building", "charts", "rendering", "done"
+STAGE_PERCENT = {READING: 5, BUILDING: 20, CHARTS: 35, RENDERING: 55, DONE: 100}
+# The image format each file format draws its charts in (XLSX has none).
+CHART_FORMAT = {"pdf": "svg", "html": "svg", "docx": "png"}
+
+Progress = Callable[[str, int], None]
+
+
+def step(progress: Progress | None, stage: str, percent: int | None = None) -> None:
+    """Tell `progress` (if any) that `stage` begins; `percent` defaults to the stage's start."""
+    if progress is not None:
+        progress(stage, STAGE_PERCENT[stage] if percent is None else percent)
+
 
 def data_version() -> int:
     """The id of the newest audit entry of any record a report reads (0 before any)."""
@@ -37,7 +58,32 @@ def data_version() -> int:
     return AuditEntry.objects.filter(q).aggregate(m=Max("id"))["m"] or 0
 
 
-def render(report: Report, fmt: str) -> bytes:
+def draw_charts(report: Report, fmt: str, progress: Progress | None = None) -> None:
+    """Draw every chart of the report once, up front, in the image format `fmt` needs; the renderer reuses them.
+
+    Drawing is the one step between building and rendering that takes noticeable time, so it gets its stage."""
+    image = CHART_FORMAT.get(fmt)
+    if image is None:
+        return
+    charts = report.charts()
+    span = STAGE_PERCENT[RENDERING] - STAGE_PERCENT[CHARTS]
+    for i, chart in enumerate(charts):
+        step(progress, CHARTS, STAGE_PERCENT[CHARTS] + span * i // len(charts))
+        chart.draw = _drawn(chart.draw, image, chart.draw(image))
+
+
+def _drawn(draw: Callable[[str], bytes], image: str, content: bytes) -> Callable[[str], bytes]:
+    def again(fmt: str) -> bytes:
+        return content if fmt == image else draw(fmt)
+
+    return again
+
+
+def render(report: Report, fmt: str, progress: Progress | None = None) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}")
+    draw_charts(report, fmt, progress)
+    step(progress, RENDERING)
     if fmt == "pdf":
         from .renderers.pdf import render_pdf
 
@@ -58,14 +104,21 @@ def render(report: Report, fmt: str) -> bytes:
     raise ValueError(f"Unknown format {fmt!r}")
 
 
-def build(kind: str, year: int, language: str, quarter: int | None = None, unit: str | None = None) -> Report:
+def build(
+    kind: str,
+    year: int,
+    language: str,
+    quarter: int | None = None,
+    unit: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
     if kind == "lakip":
         from .lakip import build_lakip
 
-        return build_lakip(year, language)
+        return build_lakip(year, language, progress=progress)
     from .monitoring import build_monitoring
 
-    return build_monitoring(year, quarter or 4, unit, language)
+    return build_monitoring(year, quarter or 4, unit, language, progress=progress)
 
 
 @dataclass
@@ -75,6 +128,7 @@ class Generated:
     content_type: str
     seconds: float
     cached: bool
+    path: Path | None = None  # the cached file (None when made with use_cache=False)
 
 
 def filename(kind: str, year: int, fmt: str, quarter: int | None = None, unit: str | None = None) -> str:
@@ -87,6 +141,41 @@ def cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "reports-cache"
 
 
+def cache_path(
+    kind: str,
+    year: int,
+    fmt: str,
+    language: str = "id",
+    quarter: int | None = None,
+    unit: str | None = None,
+    version: int | None = None,
+) -> Path:
+    """Where the file of these parameters at data `version` (default: the current one) is cached."""
+    version = data_version() if version is None else version
+    key = hashlib.sha256(f"{kind}|{year}|{quarter}|{unit}|{language}|{fmt}|{version}".encode()).hexdigest()
+    return cache_dir() / f"{key[:32]}.{fmt}"
+
+
+def cached(
+    kind: str,
+    year: int,
+    fmt: str,
+    language: str = "id",
+    quarter: int | None = None,
+    unit: str | None = None,
+    version: int | None = None,
+) -> Generated | None:
+    """The cached file for the current data (or `version`), or None when it has to be generated."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}")
+    path = cache_path(kind, year, fmt, language, quarter, unit, version)
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return Generated(content, filename(kind, year, fmt, quarter, unit), FORMATS[fmt][0], 0.0, True, path)
+
+
 def generate(
     kind: str,
     year: int,
@@ -95,20 +184,23 @@ def generate(
     quarter: int | None = None,
     unit: str | None = None,
     use_cache: bool = True,
+    progress: Progress | None = None,
 ) -> Generated:
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}")
     name = filename(kind, year, fmt, quarter, unit)
-    key = hashlib.sha256(f"{kind}|{year}|{quarter}|{unit}|{language}|{fmt}|{data_version()}".encode()).hexdigest()
-    path = cache_dir() / f"{key[:32]}.{fmt}"
+    path = cache_path(kind, year, fmt, language, quarter, unit)
     if use_cache and path.exists():
-        return Generated(path.read_bytes(), name, FORMATS[fmt][0], 0.0, True)
+        step(progress, DONE)
+        return Generated(path.read_bytes(), name, FORMATS[fmt][0], 0.0, True, path)
     start = time.perf_counter()
-    content = render(build(kind, year, language, quarter, unit), fmt)
+    content = render(build(kind, year, language, quarter, unit, progress), fmt, progress)
     seconds = time.perf_counter() - start
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # A name of its own per writer: two jobs making the same file must not write into one temporary file.
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_bytes(content)
         tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
-    return Generated(content, name, FORMATS[fmt][0], seconds, False)
+    step(progress, DONE)
+    return Generated(content, name, FORMATS[fmt][0], seconds, False, path if use_cache else None)

@@ -18,6 +18,7 @@ from mitra.performance.models import ActivityTarget, OutputUnit
 
 from . import charts, narrative
 from .figures import YearData, _slug, year_data
+from .generate import BUILDING, READING, Progress, step
 from .model import MONEY, NUMBER, PCT, RATIO, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
 from .models import Narrative, NarrativeKey
 
@@ -631,9 +632,14 @@ def _grade(score: Decimal | None) -> str | None:
     return metrics.sakip_grade(score)
 
 
-def build_lakip(year: int, language: str = "id", data: YearData | None = None) -> Report:
+def build_lakip(
+    year: int, language: str = "id", data: YearData | None = None, progress: Progress | None = None
+) -> Report:
     with translation.override(language):
-        data = data or year_data(year)
+        if data is None:
+            step(progress, READING)
+            data = year_data(year)
+        step(progress, BUILDING)
         return LakipBuilder(data, narratives(year), language).build()
 
 

@@ -11,6 +11,7 @@ from mitra.core import formatting
 from mitra.performance import selectors as perf
 
 from . import charts
+from .generate import BUILDING, READING, Progress, step
 from .model import MONEY, NUMBER, PCT, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
 
 
@@ -18,9 +19,13 @@ def _pct(name: str, value, url: str) -> Cell:  # type: ignore[no-untyped-def]
     return Cell(Fig(name, value, PCT, url))
 
 
-def build_monitoring(year: int, quarter: int, unit_code: str | None, language: str = "id") -> Report:
+def build_monitoring(
+    year: int, quarter: int, unit_code: str | None, language: str = "id", progress: Progress | None = None
+) -> Report:
     with translation.override(language):
+        step(progress, READING)
         mon = perf.monitoring(year, quarter)
+        step(progress, BUILDING)
         units = [u for u in mon.units if unit_code in (None, "", u.unit.code)]
         if unit_code and not units:
             raise LookupError(f"No sub-activities of unit {unit_code!r} in {year}")

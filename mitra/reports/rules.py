@@ -1,10 +1,22 @@
-"""Everyone signed in reads and downloads reports; administrators and heads of unit write the narratives."""
+"""Everyone signed in reads and downloads reports; administrators and heads of unit write the narratives.
+
+A report job (a file being made in the background) is seen only by the person who asked for it and by
+administrators."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import rules
 
 from mitra.core.rules import can_read, is_administrator, is_head_of_unit
 
+
+@rules.predicate
+def asked_for_job(user: Any, job: Any) -> bool:
+    return job is not None and bool(getattr(user, "pk", None)) and job.requested_by_id == user.pk
+
+
 rules.add_perm("reports.view", can_read)
 rules.add_perm("reports.edit_narrative", is_administrator | is_head_of_unit)
+rules.add_perm("reports.view_job", can_read & (is_administrator | asked_for_job))

@@ -16,4 +16,7 @@ urlpatterns = [
         views.MonitoringDownloadView.as_view(),
         name="monitoring",
     ),
+    path("tugas/<int:pk>/", views.JobView.as_view(), name="job"),
+    path("tugas/<int:pk>/status/", views.JobStatusView.as_view(), name="job-status"),
+    path("tugas/<int:pk>/unduh/", views.JobDownloadView.as_view(), name="job-download"),
 ]

@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -14,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from mitra.core.models import OrganisationUnit
 from mitra.core.web import PermissionMixin, acting_user
 from mitra.performance import selectors as perf
 
-from . import consistency, generate, services
+from . import consistency, generate, jobs, services
 from .figures import year_data
 from .lakip import LakipBuilder, narratives
-from .models import Narrative, NarrativeKey
+from .models import Narrative, NarrativeKey, ReportJob
 from .renderers.html import render_fragment
 
 VIEW = "reports.view"
@@ -95,13 +98,18 @@ class PreviewView(PermissionMixin, TemplateView):
         return ctx
 
 
+# How long a download request waits for a new job before it shows the job's progress page instead: a report
+# that is quick to make (most XLSX and HTML files, small monitoring reports) is then served by the same request.
+INLINE_WAIT_SECONDS = 1.0
+
+
 class LakipDownloadView(PermissionMixin, View):
     permission_required = VIEW
 
     def get(self, request: HttpRequest, year: int, fmt: str) -> HttpResponse:
         if fmt not in generate.FORMATS:
             raise Http404
-        return _download(generate.generate("lakip", _year({"year": year}), fmt, _language(request)))
+        return _serve_or_start(request, "lakip", _year({"year": year}), fmt)
 
 
 class MonitoringDownloadView(PermissionMixin, View):
@@ -110,13 +118,40 @@ class MonitoringDownloadView(PermissionMixin, View):
     def get(self, request: HttpRequest, year: int, quarter: int, unit: str, fmt: str) -> HttpResponse:
         if fmt not in generate.FORMATS or quarter not in (1, 2, 3, 4):
             raise Http404
-        try:
-            result = generate.generate(
-                "monitoring", _year({"year": year}), fmt, _language(request), quarter, None if unit == "biro" else unit
-            )
-        except LookupError:
-            raise Http404 from None
-        return _download(result)
+        year = _year({"year": year})
+        code = None if unit == "biro" else unit
+        if code is not None and not perf.report_units(year).filter(code=code).exists():
+            raise Http404
+        return _serve_or_start(request, "monitoring", year, fmt, quarter, code)
+
+
+def _serve_or_start(
+    request: HttpRequest, kind: str, year: int, fmt: str, quarter: int | None = None, unit: str | None = None
+) -> HttpResponse:
+    """The cached file at once; else a background job (a new one, or the person's unfinished one for the same
+    report and data), served at once if it finishes within INLINE_WAIT_SECONDS, else its progress page."""
+    language = _language(request)
+    version = generate.data_version()
+    hit = generate.cached(kind, year, fmt, language, quarter, unit, version)
+    if hit is not None:
+        return _download(hit)
+    job, created = jobs.find_or_create(
+        actor=acting_user(request),
+        kind=kind,
+        year=year,
+        fmt=fmt,
+        language=language,
+        quarter=quarter,
+        unit=unit,
+        version=version,
+    )
+    if created:
+        job = jobs.launch(job, wait=INLINE_WAIT_SECONDS)
+    path = jobs.result_file(job)
+    if path is not None:
+        name = generate.filename(kind, year, fmt, quarter, unit)
+        return _download(generate.Generated(path.read_bytes(), name, generate.FORMATS[fmt][0], 0.0, False, path))
+    return redirect(job.get_absolute_url())
 
 
 def _download(result: generate.Generated) -> HttpResponse:
@@ -128,6 +163,96 @@ def _download(result: generate.Generated) -> HttpResponse:
         # The standalone file carries its own print stylesheet; it is a download, not a page of the site.
         response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+class JobMixin(PermissionMixin):
+    """A report job: seen by the person who asked for it and by administrators (404 if there is no such job)."""
+
+    permission_required = "reports.view_job"
+    kwargs: dict[str, Any]
+
+    def get_permission_object(self) -> ReportJob:
+        if not hasattr(self, "job"):
+            self.job = jobs.expire_if_stale(get_object_or_404(ReportJob, pk=self.kwargs["pk"]))
+        return self.job
+
+
+def _stage_label(job: ReportJob) -> str:
+    if job.status == ReportJob.Status.FAILED:
+        return str(job.get_status_display())
+    if job.stage == ReportJob.Stage.RENDERING:
+        return _("Writing the %(format)s file") % {"format": job.fmt.upper()}
+    return str(job.get_stage_display())
+
+
+def _job_state(job: ReportJob) -> dict[str, Any]:
+    """What the job page shows, in the user's language (the JSON of the status endpoint)."""
+    return {
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "stage": job.stage,
+        "stage_label": _stage_label(job),
+        "percent": max(0, min(100, job.percent)),
+        "finished": job.finished,
+        # A stored message Mitra wrote is in the catalogue; an exception's text passes through unchanged.
+        "error": _(job.error) if job.status == ReportJob.Status.FAILED and job.error else "",
+        "download_url": reverse("reports:job-download", args=[job.pk]) if job.status == ReportJob.Status.DONE else "",
+        "retry_url": job.source_url(),
+    }
+
+
+def _job_title(job: ReportJob) -> str:
+    if job.kind == ReportJob.Kind.LAKIP:
+        return _("LAKIP %(year)s") % {"year": job.year}
+    unit = _("Whole bureau")
+    if job.unit:
+        found = OrganisationUnit.objects.filter(code=job.unit).first()
+        unit = (found.short_name or found.name) if found else job.unit
+    return _("Monitoring report %(year)s, quarter %(quarter)s, %(unit)s") % {
+        "year": job.year,
+        "quarter": job.quarter,
+        "unit": unit,
+    }
+
+
+class JobView(JobMixin, TemplateView):
+    """The progress of a report being made; refreshes itself (job.js, or a meta refresh without JavaScript)."""
+
+    template_name = "reports/job.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        job = self.get_permission_object()
+        ctx.update(
+            job=job,
+            state=_job_state(job),
+            title=_job_title(job),
+            filename=generate.filename(job.kind, job.year, job.fmt, job.quarter, job.unit or None),
+            language_name=dict(settings.LANGUAGES).get(job.language, job.language),  # each in its own language
+            refresh_seconds=3,
+        )
+        return ctx
+
+
+class JobStatusView(JobMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return JsonResponse(_job_state(self.get_permission_object()))
+
+
+class JobDownloadView(JobMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        job = self.get_permission_object()
+        if job.status != ReportJob.Status.DONE:
+            return redirect(job.get_absolute_url())
+        path = jobs.result_file(job)
+        if path is None:
+            messages.error(request, _(jobs.MISSING_FILE_MESSAGE))
+            return redirect(job.source_url())
+        name = generate.filename(job.kind, job.year, job.fmt, job.quarter, job.unit or None)
+        # Always an attachment: the job page starts this download itself and must stay where it is.
+        return FileResponse(
+            path.open("rb"), as_attachment=True, filename=name, content_type=generate.FORMATS[job.fmt][0]
+        )
 
 
 class NarrativeForm(forms.Form):

@@ -1,0 +1,253 @@
+"""Report files made in the background: the download button, the job page and its status, who may see a job,
+failures, stale jobs, and the thread itself."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from mitra.reports import generate, jobs, views
+from mitra.reports.models import ReportJob
+
+# No module-wide django_db mark: the thread tests below use `transactional_db` after a fixture of their own.
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """An empty reports cache for every test."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def _job_of(response) -> ReportJob:  # type: ignore[no-untyped-def]
+    assert response.status_code == 302, response.status_code
+    match = re.fullmatch(r"/laporan/tugas/(\d+)/", response["Location"])
+    assert match, response["Location"]
+    return ReportJob.objects.get(pk=int(match[1]))
+
+
+def _body(response) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_report_not_in_the_cache_becomes_a_job_that_runs_to_done(client_for, user_of):
+    reader = client_for("pembaca")
+    # In a test's transaction the thread is not started (it starts when the job's row is committed).
+    job = _job_of(reader.get("/laporan/2017/lakip.pdf"))
+    assert job.requested_by == user_of("pembaca")
+    assert (job.kind, job.year, job.fmt, job.language, job.status) == ("lakip", 2017, "pdf", "id", "queued")
+    assert job.data_version == generate.data_version()
+
+    page = reader.get(job.get_absolute_url())
+    assert page.status_code == 200
+    assert b'data-testid="job-progress"' in page.content and b"job-pct-0" in page.content
+    assert b'http-equiv="refresh"' in page.content and b"reports/job.js" in page.content
+    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    assert status["status"] == "queued" and not status["finished"] and status["download_url"] == ""
+    # Clicking again while it is unfinished follows the same job.
+    assert _job_of(reader.get("/laporan/2017/lakip.pdf")) == job
+    # Someone else asking for the same report gets a job of their own.
+    assert _job_of(client_for("staf.bilateral").get("/laporan/2017/lakip.pdf")) != job
+
+    jobs.run(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.stage, job.percent, job.error) == ("done", "done", 100, "")
+    assert job.started_at and job.finished_at and job.started_at <= job.finished_at
+    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    assert status["finished"] and status["download_url"] == f"/laporan/tugas/{job.pk}/unduh/"
+    page = reader.get(job.get_absolute_url())
+    assert b'http-equiv="refresh"' not in page.content
+    assert f'href="/laporan/tugas/{job.pk}/unduh/"'.encode() in page.content
+
+    download = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.pdf"'
+    pdf = _body(download)
+    assert pdf.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) > 10
+
+    # The file is now in the cache: the button downloads it at once, without a new job.
+    count = ReportJob.objects.count()
+    again = reader.get("/laporan/2017/lakip.pdf")
+    assert again.status_code == 200 and again["X-Report-Cached"] == "1" and again.content == pdf
+    assert ReportJob.objects.count() == count
+
+
+def test_a_cached_report_downloads_directly_without_a_job(client_for):
+    generate.generate("lakip", 2017, "xlsx")
+    response = client_for("pembaca").get("/laporan/2017/lakip.xlsx")
+    assert response.status_code == 200 and response["X-Report-Cached"] == "1"
+    assert response["Content-Disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.xlsx"'
+    assert load_workbook(io.BytesIO(response.content)).sheetnames
+    assert not ReportJob.objects.exists()
+
+
+def test_the_cache_is_per_language_and_the_job_keeps_the_language(client_for):
+    generate.generate("lakip", 2017, "xlsx", "id")
+    job = _job_of(client_for("pembaca").get("/laporan/2017/lakip.xlsx?bahasa=en"))
+    assert job.language == "en" and job.source_url() == "/laporan/2017/lakip.xlsx?bahasa=en"
+
+
+def test_monitoring_reports_go_through_jobs_too(client_for):
+    reader = client_for("pembaca")
+    job = _job_of(reader.get("/laporan/2017/monitoring/4/ksln-bm.docx"))
+    assert (job.kind, job.quarter, job.unit, job.fmt) == ("monitoring", 4, "ksln-bm", "docx")
+    assert reader.get("/laporan/2017/monitoring/4/no-such-unit.docx").status_code == 404
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done"
+    download = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    assert download["Content-Disposition"] == 'attachment; filename="Monitoring-2017-TW4-ksln-bm.docx"'
+    assert _body(download).startswith(b"PK")
+    bureau = _job_of(reader.get("/laporan/2017/monitoring/2/biro.xlsx"))
+    assert bureau.unit == "" and bureau.source_url() == "/laporan/2017/monitoring/2/biro.xlsx?bahasa=id"
+
+
+def test_only_the_person_who_asked_and_administrators_see_a_job(client_for, client):
+    job = _job_of(client_for("pembaca").get("/laporan/2017/lakip.xlsx"))
+    jobs.run(job.pk)
+    urls = [f"/laporan/tugas/{job.pk}/", f"/laporan/tugas/{job.pk}/status/", f"/laporan/tugas/{job.pk}/unduh/"]
+    for username in ("staf.bilateral", "kepala.biro"):
+        other = client_for(username)
+        for url in urls:
+            assert other.get(url).status_code == 403, (username, url)
+    admin = client_for("admin")
+    for url in urls:
+        assert admin.get(url).status_code == 200, url
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/akun/masuk/")
+    assert client_for("pembaca").get(f"/laporan/tugas/{job.pk + 1000}/").status_code == 404
+
+
+def test_a_failing_generation_marks_the_job_failed_with_its_message(client_for, monkeypatch):
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.setattr(generate, "render", broken)
+    reader = client_for("pembaca")
+    job = _job_of(reader.get("/laporan/2017/lakip.docx"))
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None
+    assert job.error == "RuntimeError: the renderer broke"
+    assert job.stage == "building" and job.percent == generate.STAGE_PERCENT["building"]  # how far it came
+    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    assert status["finished"] and status["status"] == "failed" and "the renderer broke" in status["error"]
+    assert status["download_url"] == "" and status["retry_url"] == "/laporan/2017/lakip.docx?bahasa=id"
+    page = reader.get(job.get_absolute_url())
+    failed = page.content.split(b'data-testid="job-failed"')[1].split(b"</div>")[0]
+    assert b"hidden" not in failed.split(b">")[0]
+    assert b"the renderer broke" in failed and b'href="/laporan/2017/lakip.docx?bahasa=id"' in failed
+    # The download of a failed job leads back to its page; trying again makes a new job.
+    assert reader.get(f"/laporan/tugas/{job.pk}/unduh/")["Location"] == job.get_absolute_url()
+    assert _job_of(reader.get("/laporan/2017/lakip.docx?bahasa=id")) != job
+
+
+def test_a_stale_job_is_shown_failed_and_not_reused(client_for, user_of):
+    pembaca = user_of("pembaca")
+    pembaca.language = "en"
+    pembaca.save(update_fields=["language"])
+    reader = client_for("pembaca")
+    job = _job_of(reader.get("/laporan/2017/lakip.html"))
+    recent = timezone.now() - timedelta(minutes=5)
+    ReportJob.objects.filter(pk=job.pk).update(status="running", stage="rendering", started_at=recent)
+    assert reader.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "running"
+    assert _job_of(reader.get("/laporan/2017/lakip.html")) == job  # still believed to be running
+
+    ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(minutes=11))
+    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    assert status["status"] == "failed" and status["finished"]
+    assert status["error"] == jobs.STALE_MESSAGE  # shown in the reader's language, English here
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == jobs.STALE_MESSAGE and job.finished_at
+    assert b"Try again" in reader.get(job.get_absolute_url()).content
+    # A queued job whose thread never started is stale the same way.
+    fresh = _job_of(reader.get("/laporan/2017/lakip.html"))
+    assert fresh != job and fresh.status == "queued"
+    ReportJob.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    assert _job_of(reader.get("/laporan/2017/lakip.html")) not in (job, fresh)
+    fresh.refresh_from_db()
+    assert fresh.status == "failed"
+    # The thread of an expired job does not run it any more.
+    jobs.run(fresh.pk)
+    fresh.refresh_from_db()
+    assert fresh.status == "failed"
+
+
+def test_a_job_whose_file_is_gone_starts_again(client_for, media):
+    reader = client_for("pembaca")
+    job = _job_of(reader.get("/laporan/2017/lakip.xlsx"))
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    (media / job.result_path).unlink()
+    response = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    assert response.status_code == 302 and response["Location"] == job.source_url()
+
+
+def test_generation_reports_its_stages_in_order(demo):
+    seen: list[tuple[str, int]] = []
+    result = generate.generate(
+        "lakip", 2017, "pdf", use_cache=False, progress=lambda stage, percent: seen.append((stage, percent))
+    )
+    assert result.content.startswith(b"%PDF")
+    stages = [stage for stage, _percent in seen]
+    assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == [
+        "reading",
+        "building",
+        "charts",
+        "rendering",
+        "done",
+    ]
+    percents = [percent for _stage, percent in seen]
+    assert percents == sorted(percents) and percents[-1] == 100
+    assert set(stages) <= set(ReportJob.Stage.values)
+    # XLSX has no charts; the monitoring report has the same stages.
+    seen.clear()
+    generate.generate("monitoring", 2017, "xlsx", quarter=4, use_cache=False, progress=lambda s, p: seen.append((s, p)))
+    assert [s for s, _p in seen] == ["reading", "building", "rendering", "done"]
+
+
+def test_the_command_stays_synchronous(demo, tmp_path):
+    out = tmp_path / "lakip.xlsx"
+    call_command("lakip", "--year", "2017", "--format", "xlsx", "-o", str(out), stderr=io.StringIO())
+    assert out.stat().st_size > 1000 and not ReportJob.objects.exists()
+
+
+@pytest.fixture
+def demo_back_afterwards(django_db_blocker):  # type: ignore[no-untyped-def]
+    """Set up before `transactional_db`, so torn down after its flush: put the demo back for the next tests."""
+    yield
+    from mitra.demo.loader import load_all
+
+    with django_db_blocker.unblock():
+        load_all()
+
+
+def test_the_job_runs_in_a_thread_of_its_own(demo_back_afterwards, transactional_db, user_of, client_for, monkeypatch):
+    """One test (each transactional test costs a reload of the demo): the thread, then a quick report served by
+    the request that asked for it."""
+    reader = client_for("pembaca")
+    job, created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="xlsx", language="id")
+    assert created
+    job = jobs.launch(job, wait=120)  # committed (no transaction here): the thread starts at once
+    assert job.status == "done", job.error
+    assert not [t for t in threading.enumerate() if t.name == f"report-job-{job.pk}"]
+    path = jobs.result_file(job)
+    assert path is not None and load_workbook(path).sheetnames
+    assert reader.get("/laporan/2017/lakip.xlsx")["X-Report-Cached"] == "1"
+
+    monkeypatch.setattr(views, "INLINE_WAIT_SECONDS", 120.0)
+    response = reader.get("/laporan/2017/monitoring/4/biro.xlsx")
+    assert response.status_code == 200 and response["X-Report-Cached"] == "0"
+    assert load_workbook(io.BytesIO(response.content)).sheetnames
+    assert ReportJob.objects.filter(kind="monitoring").get().status == "done"
