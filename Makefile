@@ -21,7 +21,7 @@ DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf
 DEMO_PASSWORD = mitra-demo-2017
 
 .PHONY: help setup demo run lint typecheck system-deps \
-        test test-sqlite test-postgres test-e2e clean
+        test test-sqlite test-postgres test-e2e bench clean
 
 help:
 	@echo "Mitra make targets:"
@@ -35,6 +35,8 @@ help:
 	@echo "  make test-e2e       Playwright browser tests (e2e/) with system Chromium"
 	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
 	@echo "  make test           all of the above checks in order, stopping at the first failure"
+	@echo "  make bench          benchmarks (pages at N=1 and N=100, search on SQLite and PostgreSQL, reports,"
+	@echo "                      imports; about an hour on 2 cores), then bench/RESULTS.md from bench/results/"
 	@echo "  make clean          remove $(VENV) and var/ (local database, collected static files)"
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON) PORT=$(PORT) PYTEST_WORKERS=$(PYTEST_WORKERS) PYTEST_ARGS=$(PYTEST_ARGS)"
@@ -138,6 +140,22 @@ test:
 	done; \
 	printf '\nSummary:\n%s' "$$summary"; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s"
+
+# --- benchmarks ----------------------------------------------------------------
+
+# Builds its databases under var/bench/ (N=100 takes several minutes); run on a quiet machine.
+# DATABASE_URL is dropped for the SQLite runs, as in test-sqlite.
+bench: setup
+	mkdir -p var/bench
+	env -u DATABASE_URL $(BIN)/python bench/run.py --scales 1 100 --rebuild
+	env -u DATABASE_URL $(BIN)/python bench/search_bench.py
+	env -u DATABASE_URL $(BIN)/python bench/search_bench.py --scale 100
+	bash scripts/with-postgres.sh $(BIN)/python bench/search_bench.py
+	bash scripts/with-postgres.sh $(BIN)/python bench/search_bench.py --scale 100
+	env -u DATABASE_URL $(BIN)/python bench/report_bench.py --scale 0 --rebuild
+	env -u DATABASE_URL $(BIN)/python bench/report_bench.py --scale 100
+	env -u DATABASE_URL $(BIN)/python bench/import_bench.py --scales 0 100
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) var/static var

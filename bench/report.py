@@ -37,12 +37,21 @@ def machine() -> str:
 
 
 def commit() -> str:
+    """The commit measured, and whether the working tree had changes (outside bench/) on top of it."""
     try:
-        return subprocess.run(
+        head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(  # outside bench/, which the benchmarks themselves write
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} with uncommitted changes" if changed else head
 
 
 def pages_section(runs: list[dict]) -> list[str]:
@@ -50,9 +59,17 @@ def pages_section(runs: list[dict]) -> list[str]:
     by_scale = {run["scale"]: run for run in runs}
     scales = sorted(by_scale)
     for run in runs:
+        built = f"built in {run['build_seconds']} s (0 = reused)"
+        if "generate_seconds" in run:
+            built += f": synthetic data {run['generate_seconds']} s"
+        if "search_rebuild_seconds" in run:
+            built += f", search index rebuild {run['search_rebuild_seconds']} s ({run['search_entries']} entries)"
+        if "build_peak_memory_mib" in run:
+            built += f"; build peak memory {run['build_peak_memory_mib']} MiB"
+        measured = f" (commit {run['commit']})" if "commit" in run else ""
         lines.append(
-            f"- scale {run['scale']}: database {run['database_mib']} MiB, built in "
-            f"{run['build_seconds']} s (0 = reused), server peak memory {run['server_peak_memory_mib']} MiB"
+            f"- scale {run['scale']}{measured}: database {run['database_mib']} MiB, {built}; server peak memory "
+            f"{run['server_peak_memory_mib']} MiB"
         )
     lines.append("")
     header = "| page | " + " | ".join(f"N={s} median ms | N={s} p95 ms | N={s} queries" for s in scales)
@@ -85,6 +102,82 @@ def pages_section(runs: list[dict]) -> list[str]:
     return lines
 
 
+def search_section(data: dict) -> list[str]:
+    lines = [
+        "## Search (`mitra.search.selectors.search` with facets, in process)",
+        "",
+        "| backend, size | entries | build s | index rebuild s | p50 ms | p95 ms | aim p95 < 50 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, run in sorted(data.items()):
+        verdict = "met" if run["p95_ms"] < 50 else "MISSED"
+        if "commit" in run:
+            key += f" (commit {run['commit']})"
+        rebuild = run["rebuild_s"] if run["rebuild_s"] is not None else "–"
+        lines.append(
+            f"| {key} | {run['entries']} | {run['built_s']} | {rebuild} | {run['p50_ms']} | {run['p95_ms']} "
+            f"| {verdict} |"
+        )
+    lines += ["", "Per query (p50 / p95 ms, hits):", ""]
+    keys = sorted(data)
+    queries = list(next(iter(data.values()))["queries"]) if data else []
+    lines += ["| query | " + " | ".join(keys) + " |", "|" + " --- |" * (1 + len(keys))]
+    for query in queries:
+        cells = []
+        for key in keys:
+            q = data[key]["queries"].get(query)
+            cells.append(f"{q['p50_ms']} / {q['p95_ms']} ({q['hits']})" if q else "–")
+        lines.append(f"| `{query}` | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def reports_section(data: dict) -> list[str]:
+    if "results" in data:  # one run in the old layout
+        data = {"N=0": data}
+    keys = sorted(data, key=lambda k: (len(k), k))
+    lines = ["## Reports (median seconds of `mitra.reports.generate.generate`, without the cache)", ""]
+    for key in keys:
+        scale = data[key].get("scale", {})
+        measured = f" (commit {data[key]['commit']})" if "commit" in data[key] else ""
+        lines.append(f"- {key}{measured}: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in scale.items()))
+    lines += ["", "| report.format | " + " | ".join(keys) + " | aim (LAKIP < 5 s) |", "|" + " --- |" * (2 + len(keys))]
+    names = list(data[keys[0]]["results"])
+    for name in names:
+        cells, worst = [], 0.0
+        for key in keys:
+            r = data[key]["results"].get(name, {})
+            value = r.get("median_s", r.get("seconds"))
+            worst = max(worst, value or 0.0)
+            cells.append("–" if value is None else f"{value}")
+        verdict = ""
+        if name.startswith("lakip.") and "median_s" in data[keys[0]]["results"].get(name, {}):
+            verdict = "met" if worst < 5 else "MISSED"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {verdict} |")
+    return [*lines, ""]
+
+
+def imports_section(data: dict) -> list[str]:
+    keys = sorted(data, key=lambda k: (len(k), k))
+    lines = [
+        "## Excel imports (rows per second through the services: validation, audit, search index)",
+        "",
+        "| import | " + " | ".join(f"{k} rows/s" for k in keys) + " |",
+        "|" + " --- |" * (1 + len(keys)),
+    ]
+    for name in [n for n in data[keys[0]] if n != "commit"]:
+        cells = [
+            f"{data[k][name]['rows_per_second']} ({data[k][name]['rows']} rows, {data[k][name]['seconds']} s)"
+            if name in data[k]
+            else "–"
+            for k in keys
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    commits = sorted({str(data[k]["commit"]) for k in keys if "commit" in data[k]})
+    if commits:
+        lines += ["", "Measured at commit " + ", ".join(commits) + "."]
+    return [*lines, ""]
+
+
 def generic_section(name: str, data: object) -> list[str]:
     lines = [f"## {name}", "", "```json", json.dumps(data, indent=2, ensure_ascii=False)[:6000], "```", ""]
     return lines
@@ -95,7 +188,7 @@ def main() -> None:
         "# Benchmark results",
         "",
         f"- machine: {machine()}",
-        f"- commit: {commit()}",
+        f"- commit when this file was written: {commit()} (each section names the commit it measured, when recorded)",
         f"- date: {dt.date.today().isoformat()}",
         "- command: `make bench` (bench/run.py and the other bench/*.py scripts, then bench/report.py)",
         "",
@@ -103,10 +196,17 @@ def main() -> None:
     reading = ROOT / "bench" / "READING.md"
     if reading.exists():
         lines += [reading.read_text().strip(), ""]
-    for path in sorted(RESULTS.glob("*.json")):
+    order = {"pages": 0, "search": 1, "reports": 2, "imports": 3}
+    for path in sorted(RESULTS.glob("*.json"), key=lambda p: (order.get(p.stem, 9), p.stem)):
         data = json.loads(path.read_text())
         if path.stem == "pages":
             lines += pages_section(data)
+        elif path.stem == "search":
+            lines += search_section(data)
+        elif path.stem == "reports":
+            lines += reports_section(data)
+        elif path.stem == "imports":
+            lines += imports_section(data)
         else:
             lines += generic_section(path.stem, data)
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n")

@@ -1,11 +1,14 @@
 """Mitra's benchmarks: page latency through a real server at scale N=1 and N=100, query counts, and the other
 timings that the other bench scripts record. Run with `make bench` (or `python bench/run.py [--scales 1 100]`).
 
-For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 with `mitra demo --scale N`,
-starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each page `--repeat`
-times one after the other after a warm-up, recording the median and p95 wall time. Beside them stands the floor:
-/ping/, which passes the same middleware and login and does nothing. Query counts come from Django's test client
-in this process against the same database. The server's peak memory (VmHWM of its worker) is read from /proc.
+For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 with `mitra demo --scale N`
+(which also rebuilds the search index; the build's time, the search rebuild's share and the build's peak memory
+are recorded), starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each
+page `--repeat` times one after the other after a warm-up, recording the median and p95 wall time (a page whose
+warm-up takes over a second gets `--slow-repeat` samples, so a slow page cannot hold the run for an hour). Beside
+them stands the floor: /ping/, which passes the same middleware and login and does nothing. Query counts come from
+Django's test client in a child process against the same database. The server's peak memory (VmHWM of its
+master and worker) is read from /proc.
 
 Results go to bench/results/pages.json; bench/report.py turns every results file into bench/RESULTS.md.
 """
@@ -17,6 +20,7 @@ import http.cookiejar
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -27,6 +31,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from report import commit  # noqa: E402  (bench/report.py: the commit measured, and whether the tree had changes)
+
 VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 BIN = ROOT / ".venv" / "bin"
@@ -48,6 +55,7 @@ PAGES = [
     ("publications list", "/kerjasama/publikasi/"),
     ("institutions list", "/mitra/instansi/"),
     ("forums list", "/mitra/forum/"),
+    ("contacts list", "/mitra/kontak/"),
     ("countries list", "/mitra/negara/"),
     ("cooperation detail", "/kerjasama/daftar/{cooperation}/"),
     ("meeting detail", "/kerjasama/pertemuan/{meeting}/"),
@@ -58,8 +66,15 @@ PAGES = [
     ("performance year", "/kinerja/2017/"),
     ("monitoring view", "/kinerja/2017/monitoring/?triwulan=4"),
     ("performance measurement", "/kinerja/2017/pengukuran/"),
-    ("search", "/cari/?q=kerjasama+obat"),
+    ("search", "/cari/?q=kerjasama"),
+    ("search, two words", "/cari/?q=kerjasama+obat"),
+    ("travel queue", "/perjalanan/"),
+    ("travel request detail", "/perjalanan/{travel}/"),
+    ("travel calendar (June 2017)", "/perjalanan/kalender/?bulan=2017-06"),
+    ("travel on time 2017", "/perjalanan/tepat-waktu/2017/"),
+    ("travel trips per sub-activity 2017", "/perjalanan/sub-kegiatan/2017/"),
     ("organisation", "/organisasi/"),
+    ("staff list", "/organisasi/pegawai/"),
     ("audit trail", "/audit/"),
 ]
 
@@ -81,18 +96,38 @@ def environment(database: Path) -> dict[str, str]:
     return env
 
 
-def build(scale: int, rebuild: bool) -> tuple[Path, float]:
+def database_path(scale: int) -> Path:
+    """var/bench/scale-N.sqlite3; N = 0 is the demo alone (var/bench/demo.sqlite3)."""
+    return VAR / ("demo.sqlite3" if scale == 0 else f"scale-{scale}.sqlite3")
+
+
+def build(scale: int, rebuild: bool) -> tuple[Path, dict[str, float]]:
+    """The database of `scale` (built unless it exists and `rebuild` is off) and how its build went."""
     VAR.mkdir(parents=True, exist_ok=True)
-    database = VAR / f"scale-{scale}.sqlite3"
+    database = database_path(scale)
     if database.exists() and not rebuild:
-        return database, 0.0
+        return database, {}
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     env = environment(database)
     started = time.monotonic()
     subprocess.run([BIN / "mitra", "migrate", "-v0"], env=env, check=True)
-    subprocess.run([BIN / "mitra", "demo", "--scale", str(scale)], env=env, check=True, stdout=subprocess.DEVNULL)
-    return database, time.monotonic() - started
+    command = [BIN / "mitra", "demo"] + (["--scale", str(scale)] if scale else [])
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    output, _ = child.communicate()
+    # communicate() reaped the child, so its peak memory comes from RUSAGE_CHILDREN (the largest of any child so
+    # far: the biggest build of this run).
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if child.returncode:
+        sys.stdout.write(output)
+        raise subprocess.CalledProcessError(child.returncode, command)
+    info = {"build_seconds": round(time.monotonic() - started, 1), "build_peak_memory_mib": round(peak_kib / 1024, 1)}
+    if match := re.search(r"Synthetic data at scale \d+ in ([\d.]+) s", output):
+        info["generate_seconds"] = float(match.group(1))
+    if match := re.search(r"Search index rebuilt: (\d+) entries in ([\d.]+) s", output):
+        info["search_entries"] = int(match.group(1))
+        info["search_rebuild_seconds"] = float(match.group(2))
+    return database, info
 
 
 def fill(path: str, database: Path) -> str | None:
@@ -117,6 +152,10 @@ def fill(path: str, database: Path) -> str | None:
                 "ORDER BY COUNT(*) DESC LIMIT 1"
             ),
             "forum": one("SELECT id FROM partners_forum WHERE acronym = 'ASEAN'"),
+            "travel": one(
+                "SELECT request_id FROM travel_travelstep GROUP BY request_id ORDER BY COUNT(*) DESC, request_id "
+                "LIMIT 1"
+            ),
         }
     try:
         return path.format(**values)
@@ -200,8 +239,8 @@ def peak_memory_kib(pid: int) -> int:
     return peak
 
 
-def measure(scale: int, repeat: int, rebuild: bool) -> dict:
-    database, build_seconds = build(scale, rebuild)
+def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool) -> dict:
+    database, built = build(scale, rebuild)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -239,9 +278,9 @@ def measure(scale: int, repeat: int, rebuild: bool) -> dict:
                 pages[name] = {"path": path, "status": status}
                 continue
             paths[name] = path
-            for _ in range(2):
-                client.get(path)
-            timings = sorted(client.get(path)[1] for _ in range(repeat))
+            warm = max(client.get(path)[1] for _ in range(2))
+            samples = repeat if warm < 1.0 else slow_repeat
+            timings = sorted(client.get(path)[1] for _ in range(samples))
             pages[name] = {
                 "path": path,
                 "median_ms": round(statistics.median(timings) * 1000, 1),
@@ -256,7 +295,9 @@ def measure(scale: int, repeat: int, rebuild: bool) -> dict:
         pages[name]["queries"] = count
     return {
         "scale": scale,
-        "build_seconds": round(build_seconds, 1),
+        "commit": commit(),
+        "build_seconds": built.get("build_seconds", 0.0),
+        **{k: v for k, v in built.items() if k != "build_seconds"},
         "database_mib": round(database.stat().st_size / 2**20, 1),
         "server_peak_memory_mib": round(memory / 1024, 1),
         "pages": pages,
@@ -267,10 +308,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--slow-repeat", type=int, default=5, help="Samples of a page slower than a second.")
     parser.add_argument("--rebuild", action="store_true", help="Regenerate the databases even if they exist.")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [measure(scale, args.repeat, args.rebuild) for scale in args.scales]
+    results = [measure(scale, args.repeat, args.slow_repeat, args.rebuild) for scale in args.scales]
     (RESULTS / "pages.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0

@@ -90,7 +90,11 @@ def main() -> None:
         }
     every.sort()
     key = f"{connection.vendor} N={args.scale or 'demo'}"
+    sys.path.insert(0, str(ROOT / "bench"))
+    from report import commit
+
     summary = {
+        "commit": commit(),
         "entries": SearchEntry.objects.count(),
         "built_s": built_s,
         "rebuild_s": rebuild_s,

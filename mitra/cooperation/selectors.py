@@ -163,6 +163,15 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
+def _follow_up_ids(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
+    """The ids of the follow-ups of these cooperations: their own and their meetings' (deleted ones too; the caller's
+    manager decides). A UNION of two index lookups: the equivalent OR across the join to meetings made SQLite read
+    every follow-up (~250 ms each time at 150,000 of them)."""
+    meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
+    own = FollowUp.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
+    return own.union(FollowUp.all_objects.filter(meeting__in=meetings).order_by().values("pk"))
+
+
 def timeline(
     cooperations: QuerySet[Cooperation], extra: list[TimelineItem] | None = None, limit: int = TIMELINE_LIMIT
 ) -> list[TimelineItem]:
@@ -185,9 +194,7 @@ def timeline(
         items.append(TimelineItem(s.year, None, "study", s, s.get_kind_display()))
     for m in Meeting.objects.filter(cooperation__in=ids).select_related("country").order_by("-start_date")[:limit]:
         items.append(TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}"))
-    for f in FollowUp.objects.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids)).order_by("-due_date")[
-        :limit
-    ]:
+    for f in FollowUp.objects.filter(pk__in=_follow_up_ids(ids)).order_by("-due_date")[:limit]:
         items.append(TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display()))
     for e in OutreachEvent.objects.filter(cooperation__in=ids).order_by("-date")[:limit]:
         items.append(TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display()))
@@ -215,9 +222,7 @@ def _profile(
     matching = cooperations().filter(pk__in=ids)
     agreement_qs = agreements().filter(cooperation__in=ids)
     today = timezone.localdate()
-    open_follow_ups = follow_ups().filter(
-        Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids), status__in=OPEN_FOLLOW_UP
-    )
+    open_follow_ups = follow_ups().filter(pk__in=_follow_up_ids(ids), status__in=OPEN_FOLLOW_UP)
     return Profile(
         cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
         cooperation_count=matching.count(),

@@ -2,7 +2,15 @@
 
 N = 1 is about one year of all of BPOM's international work (the 2017 demo is the bureau's own share of it);
 N = 100 is about ten years of it, the size of the aims in bench/: thousands of partners and agreements, a hundred
-thousand meetings, 150,000 follow-ups, 20,000 documents with extracted text in Indonesian and English.
+thousand meetings, 150,000 follow-ups, 20,000 documents with extracted text in Indonesian and English, and 16,000
+official travel requests (as many per unit of N as the 2017 demo has) with 1–3 travellers each (300 synthetic staff
+beside the demo's 24) and their document steps.
+
+Travel requests are mostly closed history: about 93 % completed (95 % of them with their documents complete by the
+deadline, as the 2017 report's 95,03 %), 4 % cancelled, 1 % drafts never submitted, and 1.5 % left open — still
+"in process" or "documents complete" years later, as happens when nobody closes a trip — so the travel queue has
+late steps to show at every N (about ten open steps at N=1, 500 at N=100).
+The synthetic staff sit in the bureau's units, so the staff profile (LAKIP chapter I) counts them too.
 
 Rows are bulk-inserted (no per-row services, no audit entries: they are measurement data, not history) and
 marked: `is_illustrative` and notes starting with SYNTHETIC. The same N and seed give the same data.
@@ -35,7 +43,7 @@ from mitra.cooperation.models import (
     Sector,
     Study,
 )
-from mitra.core.models import OrganisationUnit
+from mitra.core.models import Education, Employment, Grade, OrganisationUnit, Position, StaffMember
 from mitra.partners.models import Contact, Country, Forum, Institution
 
 MARK = "SYNTHETIC"
@@ -56,6 +64,8 @@ PER_N = {
     "outreach": 20,
     "publications": 3,
     "documents": 200,
+    "staff": 3,
+    "travel_requests": 160,
 }
 
 ID_WORDS = (
@@ -431,6 +441,206 @@ def _documents(ctx: Context) -> int:
     return len(_bulk(Document, rows))
 
 
+# Given names and family names of the synthetic staff (plausible Indonesian names; no real person is meant).
+GIVEN = "Adi Ayu Bambang Citra Dewi Eko Fajar Gita Hadi Indah Joko Kartika Lestari Made Nur Putri Rizky Sari Wulan"
+FAMILY = "Santoso Wibowo Saputra Hidayat Kusuma Pratama Nugroho Siregar Lubis Hutapea Wijaya Rahman Setiawan Purnama"
+ASEAN = {"ID", "TH", "SG", "PH", "MY", "VN", "BN", "KH", "LA", "MM"}
+
+
+def _staff(ctx: Context) -> int:
+    """People who travel. The demo has the bureau's 24; trips for all of Badan POM need more travellers."""
+    given, family = GIVEN.split(), FAMILY.split()
+    grades = [g for g in Grade.values if g]
+    rows = []
+    for i in range(ctx.count("staff")):
+        civil = ctx.rng.random() < 0.75
+        rows.append(
+            StaffMember(
+                full_name=f"{ctx.rng.choice(given)} {ctx.rng.choice(family)} (sintetis {i:04d})",
+                unit=ctx.rng.choice(ctx.units),
+                employment=Employment.CIVIL_SERVANT if civil else Employment.CONTRACT,
+                education=ctx.rng.choice([Education.BACHELOR, Education.BACHELOR, Education.MASTER, Education.DIPLOMA]),
+                birth_year=ctx.rng.randint(1960, 1995),
+                grade=ctx.rng.choice(grades) if civil else "",
+                position=ctx.rng.choice([Position.STAFF, Position.STAFF, Position.FUNCTIONAL]),
+                is_illustrative=True,
+                notes=_note(ctx),
+            )
+        )
+    return len(_bulk(StaffMember, rows))
+
+
+@dataclass
+class _Trip:
+    """One synthetic request before it is written: the request, its travellers and its steps."""
+
+    request: Any
+    staff_ids: list[int]
+    steps: list[tuple[Any, dt.date | None, dt.date | None]]  # (kind, requested_on, completed_on)
+
+
+def _travel_requests(ctx: Context) -> int:
+    """Requests with their travellers and document steps, dated as the services would date them."""
+    from mitra.performance.models import SubActivity
+    from mitra.travel.models import FundingSource, StepKind, Traveller, TravelRequest, TravelStatus, TravelStep
+    from mitra.travel.reference import ensure_step_kinds
+    from mitra.travel.rules import service_unit_code
+
+    ensure_step_kinds()
+    service_unit = OrganisationUnit.objects.filter(code=service_unit_code()).first()
+    if service_unit is None:
+        return 0  # the demo organisation is not loaded: nobody processes travel documents
+    kinds = list(StepKind.objects.filter(is_active=True, applies_by_default=True))
+    staff: dict[int, list[int]] = {}
+    for pk, unit_id in StaffMember.objects.order_by("pk").values_list("pk", "unit_id"):
+        staff.setdefault(unit_id, []).append(pk)
+    everyone = [pk for pks in staff.values() for pk in pks]
+    if not everyone:
+        return 0
+    units = [u for u in ctx.units if u.pk in staff] or ctx.units
+    meetings = list(
+        Meeting.objects.filter(notes__startswith=MARK)
+        .exclude(country_id="ID")
+        .order_by("pk")
+        .values_list("pk", "start_date", "end_date", "city", "country_id", "responsible_unit_id")
+    )
+    subs: dict[int, list[Any]] = {}
+    for row in SubActivity.objects.filter(output_unit="trip").order_by("year", "number"):
+        subs.setdefault(row.year, []).append(row)
+    partners = [i.pk for i in _synthetic(Institution)]
+    abroad = [(city, code) for city, code in CITIES if code != "ID"]
+    rng = ctx.rng
+    trips: list[_Trip] = []
+    for i in range(ctx.count("travel_requests")):
+        if meetings and rng.random() < 0.4:
+            meeting_id, start, end, city, country, unit_id = rng.choice(meetings)
+            departure, back = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+            purpose = ""
+            unit_id = unit_id if unit_id in staff else rng.choice(units).pk
+        else:
+            meeting_id = None
+            city, country = rng.choice(abroad)
+            departure = ctx.day()
+            back = departure + dt.timedelta(days=rng.randint(2, 6))
+            purpose = f"Perjalanan dinas sintetis {i:05d}: {ctx.sentence(6)[:-1]}"
+            unit_id = rng.choice(units).pk
+        roll = rng.random()
+        sub = None
+        if roll < 0.08 and partners:
+            funding = FundingSource.PARTNER
+        elif roll < 0.5 and departure.year in subs:
+            funding, sub = FundingSource.BUREAU, rng.choice(subs[departure.year])
+        else:
+            funding = FundingSource.REQUESTING_UNIT
+        pool = staff.get(unit_id) or everyone
+        people = rng.sample(pool, k=min(len(pool), rng.choice([1, 1, 2, 2, 3])))
+        estimated = rng.randint(5, 40) * 1_000_000
+        request = TravelRequest(
+            requesting_unit_id=unit_id,
+            service_unit=service_unit,
+            meeting_id=meeting_id,
+            purpose=purpose,
+            destination_city=city or "–",
+            destination_country_id=country,
+            departure_date=departure,
+            return_date=back,
+            needs_visa=country not in ASEAN,
+            funding_source=funding,
+            sub_activity=sub,
+            partner_id=rng.choice(partners) if funding == FundingSource.PARTNER else None,
+            estimated_cost=estimated,
+            status=TravelStatus.DRAFT,
+            is_illustrative=True,
+            notes=_note(ctx),
+        )
+        trips.append(_Trip(request, people, []))
+        fate = rng.random()
+        if fate < 0.01:
+            continue  # a draft never submitted
+        if fate < 0.03:
+            request.status = TravelStatus.CANCELLED  # cancelled while still a draft
+            continue
+        trips[-1].steps = _steps(ctx, request, kinds, fate)
+    created = _bulk(TravelRequest, [t.request for t in trips])
+    assert all(r.pk for r in created), "bulk_create did not return primary keys"
+    passport_until = {t.request.pk: t.request.return_date + dt.timedelta(days=365 * rng.randint(2, 8)) for t in trips}
+    _bulk(
+        Traveller,
+        [
+            Traveller(
+                request_id=t.request.pk,
+                staff_member_id=person,
+                passport_number=f"S{rng.randint(1000000, 9999999)}",
+                passport_expires_on=passport_until[t.request.pk],
+            )
+            for t in trips
+            for person in t.staff_ids
+        ],
+    )
+    _bulk(
+        TravelStep,
+        [
+            TravelStep(request_id=t.request.pk, kind=kind, requested_on=requested, completed_on=completed)
+            for t in trips
+            for kind, requested, completed in t.steps
+        ],
+    )
+    return len(created)
+
+
+def _steps(ctx: Context, request: Any, kinds: list[Any], fate: float) -> list[tuple[Any, Any, Any]]:
+    """The steps of a submitted request and the request's status and dates, as working them would have left them.
+
+    `fate` (uniform in [0.03, 1)) decides: < 0.05 cancelled in process, < 0.06 stuck in process (the last one or
+    two documents never recorded), < 0.065 stuck with documents complete (the report never came), else completed.
+    5 % of requests have their last document on the day of departure: late."""
+    from mitra.travel import workdays
+    from mitra.travel.models import StepTiming, TravelStatus
+    from mitra.travel.selectors import documents_deadline
+
+    rng = ctx.rng
+    departure, back = request.departure_date, request.return_date
+    applicable = [k for k in kinds if request.needs_visa or not k.only_with_visa]
+    before = [k for k in applicable if k.timing == StepTiming.BEFORE_DEPARTURE]
+    after = [k for k in applicable if k.timing == StepTiming.AFTER_RETURN]
+    submitted = workdays.working_days_before(departure, rng.randint(6, 18))
+    deadline = documents_deadline(departure)
+    request.submitted_on = submitted
+    dates: dict[int, tuple[dt.date | None, dt.date | None]] = {}
+    for position, kind in enumerate(before):
+        requested = workdays.add_working_days(submitted, min(position, 2))
+        done = min(workdays.add_working_days(requested, max(1, kind.sla_working_days + rng.randint(-1, 1))), deadline)
+        dates[kind.pk] = (requested, max(done, requested))
+    if before and rng.random() < 0.05:
+        first = dates[before[-1].pk][0] or departure
+        dates[before[-1].pk] = (first, max(departure, first))  # arrived on the day of departure: late
+    for kind in after:
+        dates[kind.pk] = (back, workdays.add_working_days(back, rng.randint(1, 7)))
+    if fate < 0.05:
+        request.status = TravelStatus.CANCELLED  # while in process: what was asked for, nothing received
+        dates = {k.pk: (dates[k.pk][0], None) for k in before} | {k.pk: (None, None) for k in after}
+    elif fate < 0.06:
+        request.status = TravelStatus.SUBMITTED
+        for kind in before[-rng.randint(1, 2) :]:
+            dates[kind.pk] = (dates[kind.pk][0], None)
+        for kind in after:
+            dates[kind.pk] = (None, None)
+    elif fate < 0.065:
+        request.status = TravelStatus.DOCUMENTS_READY
+        for kind in after:
+            dates[kind.pk] = (back, None)
+    else:
+        request.status = TravelStatus.COMPLETED
+    done_before = [dates[k.pk][1] for k in before]
+    if request.status != TravelStatus.CANCELLED and done_before and all(done_before):
+        request.documents_completed_on = max(d for d in done_before if d)
+    if request.status == TravelStatus.COMPLETED:
+        last = max([back] + [done for _requested, done in dates.values() if done])
+        request.completed_on = workdays.add_working_days(last, 1)
+        request.realised_cost = request.estimated_cost - rng.randint(0, 8) * 250_000
+    return [(kind, *dates[kind.pk]) for kind in applicable]
+
+
 STEPS: list[tuple[str, Callable[[Context], int]]] = [
     ("institutions", _institutions),
     ("forums", _forums),
@@ -444,4 +654,6 @@ STEPS: list[tuple[str, Callable[[Context], int]]] = [
     ("outreach events", _outreach),
     ("publications", _publications),
     ("documents", _documents),
+    ("staff", _staff),
+    ("travel requests", _travel_requests),
 ]
