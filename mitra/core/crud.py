@@ -379,7 +379,7 @@ class RecordDeleteView(PermissionMixin, KindMixin, DetailView, FormView):
                         "This record was changed by %(who)s after you opened it. Review it and confirm again to "
                         "delete it."
                     )
-                    % {"who": ", ".join(sorted({e.actor_username or "?" for e in stale.entries})) or "?"},
+                    % {"who": stale.who},
                 )
             except ValidationError as error:
                 add_validation_error(form, error)

@@ -61,7 +61,7 @@ class StaleEditError(Exception):
                 if field in TrackedModel.AUDIT_EXCLUDE:
                     continue
                 self.changes.append(Change(field, labels.get(field, field), before, after))
-        who = ", ".join(sorted({e.actor_username or "?" for e in entries})) or "?"
+        self.who = who = ", ".join(sorted({e.actor_username or "?" for e in entries})) or "?"
         super().__init__(
             _(
                 "This record was changed by %(who)s after you opened it (version %(old)s → %(new)s). "
