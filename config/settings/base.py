@@ -262,3 +262,6 @@ LOGGING = {
 MITRA_AUDIT_KEY = env("MITRA_AUDIT_KEY", default="")
 MITRA_AUDIT_KEY_FILE = env("MITRA_AUDIT_KEY_FILE", default=str(VAR_DIR / "audit-keys.json"))
 MITRA_AUDIT_KEY_CREATE = env.bool("MITRA_AUDIT_KEY_CREATE", default=True)
+
+# A password change must change the password.
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "mitra.core.passwords.DifferentFromCurrentPasswordValidator"}]

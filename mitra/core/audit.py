@@ -160,9 +160,10 @@ def keyring() -> Keyring:
     value = getattr(settings, "MITRA_AUDIT_KEY", "") or ""
     if value:
         cache_key: tuple[Any, ...] = ("env", value)
-        if cache_key not in _cache:
-            _cache[cache_key] = _from_environment(value)
-        return _cache[cache_key]
+        ring = _cache.get(cache_key)
+        if ring is None:
+            ring = _cache[cache_key] = _from_environment(value)
+        return ring
     configured = getattr(settings, "MITRA_AUDIT_KEY_FILE", "") or ""
     if not configured:
         raise AuditKeyError("No audit key: set MITRA_AUDIT_KEY or MITRA_AUDIT_KEY_FILE.")
@@ -176,9 +177,12 @@ def keyring() -> Keyring:
             _create_file(path)
             stat = path.stat()
         cache_key = ("file", str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        if cache_key not in _cache:
-            _cache[cache_key] = _read_file(path)
-        return _cache[cache_key]
+        ring = _cache.get(cache_key)
+        if ring is None:
+            ring = _read_file(path)
+            _cache.clear()  # an older version of the file, or another one
+            _cache[cache_key] = ring
+        return ring
 
 
 # --- Hashing and appending -------------------------------------------------------------------------------------
