@@ -4,25 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_audit_chain_head'),
+        ("core", "0002_audit_chain_head"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditchainhead',
-            name='key_id',
-            field=models.CharField(blank=True, default='', max_length=32),
+            model_name="auditchainhead",
+            name="key_id",
+            field=models.CharField(blank=True, default="", max_length=32),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='key_id',
-            field=models.CharField(blank=True, default='', max_length=32),
+            model_name="auditentry",
+            name="key_id",
+            field=models.CharField(blank=True, default="", max_length=32),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('create', 'created'), ('update', 'updated'), ('delete', 'deleted'), ('restore', 'restored'), ('state_change', 'changed state'), ('login', 'logged in'), ('logout', 'logged out'), ('login_failed', 'failed to log in'), ('access_denied', 'was refused access'), ('key_rotation', 'key rotation')], max_length=20, verbose_name='action'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "created"),
+                    ("update", "updated"),
+                    ("delete", "deleted"),
+                    ("restore", "restored"),
+                    ("state_change", "changed state"),
+                    ("login", "logged in"),
+                    ("logout", "logged out"),
+                    ("login_failed", "failed to log in"),
+                    ("access_denied", "was refused access"),
+                    ("key_rotation", "key rotation"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
     ]
