@@ -74,7 +74,7 @@ def empty_search_index() -> None:
 
 
 def test_restore_steps_of_the_readme(demo, tmp_path, user_of):
-    """README, "Backup and restore": export-dump (and a checkpoint), a fresh database with the same audit key,
+    """README, "Backup and restore": a checkpoint and export-dump, a fresh database with the same audit key,
     import-dump, audit verify against the checkpoint; search finds what it found before, without a rebuild."""
     from mitra.search import selectors
     from mitra.search.models import SearchEntry
@@ -85,8 +85,8 @@ def test_restore_steps_of_the_readme(demo, tmp_path, user_of):
     before_mou, before_entries = mou_hits(), SearchEntry.objects.count()
     assert before_mou > 10
     backup, checkpoint = tmp_path / "mitra-backup.json", tmp_path / "audit-checkpoint.json"
-    call_command("export-dump", str(backup))
     call_command("audit", "checkpoint", str(checkpoint), stdout=StringIO())
+    call_command("export-dump", str(backup))
     # A fresh database: nothing in it, the search index included.
     empty_database()
     empty_search_index()
