@@ -24,6 +24,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "mitra.pom.go.id",
     "DATABASE_URL": "postgres://mitra:secret@db.internal:5432/mitra",
     "EMAIL_URL": "smtp+tls://mitra:secret@smtp.pom.go.id:587",
+    "MITRA_AUDIT_KEY": "3f9c1e7a5b2d4f6081a3c5e7f9b1d3a5c7e9f1b3d5a7c9e1f3b5d7a9c1e3f5b7",
 }
 
 
@@ -37,6 +38,13 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run(["manage.py", "check"], **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_an_audit_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "MITRA_AUDIT_KEY"}
+    result = run(["manage.py", "check"], **env)
+    assert result.returncode != 0
+    assert "MITRA_AUDIT_KEY" in result.stderr
 
 
 def test_demo_loader_refuses_production_unless_forced():

@@ -254,3 +254,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The audit chain's key (see mitra/core/audit.py), kept outside the database. MITRA_AUDIT_KEY: one secret of at least
+# 32 characters, or several separated by commas (older first, the last is current); otherwise the keyring file
+# MITRA_AUDIT_KEY_FILE (JSON, id → secret), which is created with one new key, mode 0600, on first use while
+# MITRA_AUDIT_KEY_CREATE is on (development; production requires a key, see production.py).
+MITRA_AUDIT_KEY = env("MITRA_AUDIT_KEY", default="")
+MITRA_AUDIT_KEY_FILE = env("MITRA_AUDIT_KEY_FILE", default=str(VAR_DIR / "audit-keys.json"))
+MITRA_AUDIT_KEY_CREATE = env.bool("MITRA_AUDIT_KEY_CREATE", default=True)
+
+# A password change must change the password.
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "mitra.core.passwords.DifferentFromCurrentPasswordValidator"}]

@@ -324,6 +324,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("logged out")
     LOGIN_FAILED = "login_failed", _("failed to log in")
     ACCESS_DENIED = "access_denied", _("was refused access")
+    KEY_ROTATION = "key_rotation", _("key rotation")
 
 
 class AuditEntry(models.Model):
@@ -350,6 +351,8 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The audit key the hash was made with (an HMAC-SHA256); "" for entries from before keys (plain SHA-256).
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -374,6 +377,7 @@ class AuditChainHead(models.Model):
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=32, blank=True, default="")  # the key of the last entry
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_id}"

@@ -5,8 +5,10 @@ the registry, documents with their files' bytes, performance, reports, …), plu
 primary-key order, as Django's serializer writes them.
 
 The audit log is copied verbatim — ids, timestamps, actors, changes, hashes and the chain head — never
-re-created: the chain is evidence and must verify after a restore exactly as before. The restore then appends one
-entry of its own ("restored from a dump", with the dump's SHA-256), so the chain records that it happened.
+re-created: the chain is evidence and must verify after a restore exactly as before (with the same audit keyring:
+the hashes are keyed, see mitra/core/audit.py). The restore then appends one entry of its own ("restored from a
+dump", with the dump's SHA-256), so the chain records that it happened, and rebuilds the search index from the
+restored records and files.
 
 Not in it, by design: API tokens, calendar-feed tokens and pending import uploads (secrets and scratch: users make
 new ones), sessions, login-lockout records, Django's content types and permissions (rebuilt by migrate).
@@ -32,7 +34,7 @@ from django.utils import timezone
 
 FORMAT = "mitra-dump"
 FORMAT_VERSION = 1
-# search.* is derived from the records (rebuilt with `mitra search rebuild`), not data to carry over.
+# search.* is derived from the records (rebuilt at the end of `restore`), not data to carry over.
 EXCLUDED = {
     "api.apitoken",
     "exchange.calendarfeed",
@@ -114,11 +116,13 @@ def restore(text: str, *, audit_restore: bool = True) -> dict[str, int]:
     """Insert every row of the dump into an empty database (after `migrate`); returns rows per table.
 
     Rows keep their primary keys; reference rows that migrations already created (countries, sectors, the chain
-    head) are overwritten with the dump's values. Refused, with nothing written, if the database holds users,
+    head) are overwritten with the dump's values. The search index is rebuilt at the end (the saves of a restore
+    index only part of it). Refused, with nothing written, if the database holds users,
     units or audit entries, or if the dump is not a Mitra dump.
     """
     from mitra.core import audit
     from mitra.core.models import AuditAction
+    from mitra.search import services as search
 
     try:
         data = json.loads(text)
@@ -161,4 +165,5 @@ def restore(text: str, *, audit_restore: bool = True) -> dict[str, int]:
             record_repr="Restored from a dump",
             changes={"sha256": [None, hashlib.sha256(text.encode()).hexdigest()], "rows": [None, sum(counts.values())]},
         )
+    counts["search index"] = sum(search.rebuild().values())
     return counts

@@ -12,7 +12,10 @@ from mitra.exchange import dump
 
 
 class Command(BaseCommand):
-    help = "Restore FILE (from `mitra export-dump`) into an empty database, then verify the audit chain."
+    help = (
+        "Restore FILE (from `mitra export-dump`) into an empty database, rebuild the search index, then verify the "
+        "audit chain (with the same audit keyring as the exported database)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
@@ -21,14 +24,15 @@ class Command(BaseCommand):
         try:
             text = Path(options["file"]).read_text(encoding="utf-8")
             counts = dump.restore(text)
-        except (OSError, UnicodeDecodeError, dump.DumpError) as error:
+        except (OSError, UnicodeDecodeError, dump.DumpError, audit.AuditKeyError) as error:
             raise CommandError(str(error)) from error
         result = audit.verify()
         if not result.ok:
             raise CommandError(
                 f"Restored, but the audit chain does not verify: entry {result.broken_id}: {result.problem}"
             )
+        indexed = counts.pop("search index", 0)
         self.stdout.write(
-            f"Restored {sum(counts.values())} rows in {len(counts)} tables; "
+            f"Restored {sum(counts.values())} rows in {len(counts)} tables; search index rebuilt ({indexed} entries); "
             f"audit chain verified ({result.checked} entries)."
         )
