@@ -128,7 +128,12 @@ def traveller_add(
 
 @transaction.atomic
 def traveller_update(
-    *, actor: User | None, traveller: Traveller, data: Mapping[str, Any], system: bool = False
+    *,
+    actor: User | None,
+    traveller: Traveller,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    system: bool = False,
 ) -> Traveller:
     """Passport details may change while the bureau works the request (a new service passport arrives)."""
     if not system:
@@ -136,7 +141,10 @@ def traveller_update(
         require(actor, perm, traveller.request)
     allowed = kinds.TRAVELLER_CHANGE_FIELDS
     return update_record(
-        actor=actor, instance=traveller, data={k: v for k, v in data.items() if k in allowed}, expected_version=None
+        actor=actor,
+        instance=traveller,
+        data={k: v for k, v in data.items() if k in allowed},
+        expected_version=expected_version,
     )
 
 
