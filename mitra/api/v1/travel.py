@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mitra.travel import selectors, services
+from mitra.travel import kinds, selectors, services
 from mitra.travel.models import Traveller, TravelRequest, TravelStatus, TravelStep
 
 from ..errors import LimitedJSONParser
@@ -37,7 +37,7 @@ STATUS_READ_ONLY = ("service_unit", "status", "submitted_on", "documents_complet
 class TravellerSerializer(RecordSerializer):
     class Meta(RecordSerializer.Meta):
         model = Traveller
-        fields = [*RECORD_READ_ONLY, "request", "staff_member", "passport_number", "passport_expires_on"]
+        fields = [*RECORD_READ_ONLY, "request", *kinds.TRAVELLER_FIELDS]
 
 
 class TravellerChangeSerializer(RecordSerializer):
@@ -45,8 +45,12 @@ class TravellerChangeSerializer(RecordSerializer):
 
     class Meta(RecordSerializer.Meta):
         model = Traveller
-        fields = [*RECORD_READ_ONLY, "request", "staff_member", "passport_number", "passport_expires_on"]
-        read_only_fields = (*RECORD_READ_ONLY, "request", "staff_member")
+        fields = [*RECORD_READ_ONLY, "request", *kinds.TRAVELLER_FIELDS]
+        read_only_fields = (
+            *RECORD_READ_ONLY,
+            "request",
+            *(f for f in kinds.TRAVELLER_FIELDS if f not in kinds.TRAVELLER_CHANGE_FIELDS),
+        )
 
 
 class StepSerializer(RecordSerializer):
@@ -62,11 +66,8 @@ class StepSerializer(RecordSerializer):
             "kind",
             "kind_code",
             "kind_name",
-            "requested_on",
-            "completed_on",
+            *kinds.STEP_FIELDS,
             "due_on",
-            "reference",
-            "notes",
         ]
         read_only_fields = (*RECORD_READ_ONLY, "request", "kind")
 
@@ -84,20 +85,7 @@ class TravelRequestSerializer(RecordSerializer):
         model = TravelRequest
         fields = [
             *RECORD_READ_ONLY,
-            "requesting_unit",
-            "meeting",
-            "purpose",
-            "destination_city",
-            "destination_country",
-            "departure_date",
-            "return_date",
-            "needs_visa",
-            "funding_source",
-            "sub_activity",
-            "partner",
-            "estimated_cost",
-            "realised_cost",
-            "notes",
+            *kinds.REQUEST_FIELDS,
             *STATUS_READ_ONLY,
             "travellers",
             "steps",
