@@ -1,6 +1,5 @@
 """A user's iCalendar feed: meetings, agreement deadlines (notice date, end) and open follow-ups of the user's unit
-and the units beneath it, and meetings the user is in the delegation of. Travel joins when the travel app lands
-(add its events in `events()`).
+and the units beneath it, and meetings the user is in the delegation of.
 
 The feed is read at a secret URL (/pertukaran/kalender/<token>.ics): calendar programs cannot send a login, so
 the token is the credential — 256 random bits, stored only as a SHA-256, revocable from the profile page.
@@ -23,6 +22,7 @@ from icalendar import Calendar, Event
 
 from mitra.core import audit
 from mitra.core.models import AuditAction, User
+from mitra.core.selectors import within_unit
 
 from .models import CalendarFeed
 
@@ -59,7 +59,7 @@ def feed_revoke_all(*, actor: User) -> int:
 def _scope(user: User, field: str = "responsible_unit") -> Q:
     if user.unit is None:
         return Q(pk__in=[])
-    return Q(**{field: user.unit}) | Q(**{f"{field}__path__startswith": user.unit.path + "/"})
+    return within_unit(user.unit, field)
 
 
 def _all_day(uid: str, summary: str, start: dt.date, end: dt.date | None = None, **extra: Any) -> Event:
