@@ -10,17 +10,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from mitra.cooperation import selectors as registry
 from mitra.core.crud import Column, RecordKind
 from mitra.core.web import PermissionMixin
 
 from . import filters, forms, selectors, services
+from .activity import activity
 from .models import Contact, Country, Forum, Institution
 
 
 def _institution_context(record: Institution, request: HttpRequest) -> dict[str, Any]:
     return {
-        "profile": registry.institution_profile(record),
+        "profile": activity().institution_profile(record),
         "contacts": record.contacts.all(),
         "forums": record.forums.all(),
     }
@@ -28,7 +28,7 @@ def _institution_context(record: Institution, request: HttpRequest) -> dict[str,
 
 def _forum_context(record: Forum, request: HttpRequest) -> dict[str, Any]:
     return {
-        "profile": registry.forum_profile(record),
+        "profile": activity().forum_profile(record),
         "contacts": record.contacts.all(),
         "children": record.children.all(),
         "members": record.member_countries.all(),
@@ -151,7 +151,7 @@ class CountryDetailView(PermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["profile"] = registry.country_profile(self.object)
+        ctx["profile"] = activity().country_profile(self.object)
         ctx["institutions"] = self.object.institutions.all()
-        ctx["meetings"] = registry.meetings().filter(country=self.object).order_by("-start_date")[:20]
+        ctx["meetings"] = activity().meetings_in(self.object)[:20]
         return ctx

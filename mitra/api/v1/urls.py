@@ -1,5 +1,5 @@
 """The routes of API version 1. Each area's viewsets live beside it: partners.py, cooperation.py,
-performance.py, search.py — and travel.py when the travel app lands (register it below)."""
+performance.py, search.py."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ router.register("performance/indicators", performance.IndicatorViewSet, basename
 router.register("performance/targets", performance.IndicatorTargetViewSet, basename="indicator-target")
 router.register("performance/sub-activities", performance.SubActivityViewSet, basename="sub-activity")
 router.register("performance/realisation", performance.RealisationViewSet, basename="realisation")
-# Travel: when mitra.travel exists, add mitra/api/v1/travel.py and register its viewsets here.
 
 app_name = "api-v1"
 urlpatterns = [
