@@ -34,12 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
 LEVEL = {app: i for i, layer in enumerate(LAYERS) for app in layer}
 
 # (importer, imported): why it is still allowed. Keep this short; each entry is a debt with a reason.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("core", "documents"): (
-        "core/crud.py shows a record's documents on the generic detail page (documents_for); to become a hook that "
-        "DocumentsConfig.ready() fills in"
-    ),
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _apps() -> list[str]:

@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 from mitra.core.crud import Column, RecordKind
 from mitra.core.services import StaleEditError
 from mitra.core.web import PermissionMixin, acting_user, add_validation_error
+from mitra.documents.selectors import documents_for
 from mitra.partners.worldmap import country_paths, shade
 
 from . import filters, forms, indicators, selectors, services
@@ -53,6 +54,7 @@ def _common(
         create=services.create,
         update=services.update,
         delete=services.delete,
+        documents=documents_for,
         **extra,
     )
 

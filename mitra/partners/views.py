@@ -52,7 +52,6 @@ def _kind(
         delete=services.delete,
         create_perm="partners.edit",
         edit_perm="partners.edit",
-        has_documents=False,
         **extra,
     )
 
