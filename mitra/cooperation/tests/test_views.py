@@ -185,5 +185,6 @@ def test_registry_records_show_their_documents_and_partners_do_not(client_for):
     for kinds, shown in ((KINDS, True), (PARTNER_KINDS, False)):
         for kind in kinds:
             record = kind.queryset().first()
+            assert record is not None, kind.name
             page = client.get(reverse(kind.url_name("detail"), args=[record.pk])).content.decode()
             assert ('data-testid="attachments"' in page) is shown, kind.name
