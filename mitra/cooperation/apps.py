@@ -8,10 +8,18 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Cooperation registry")
 
     def ready(self) -> None:
-        # Offer the registry's figures to the performance app as indicator sources (computed, never typed).
-        from mitra.performance import sources
+        # The partner pages show the registry's records of a partner; partners is below the registry, so we tell it.
+        from mitra.partners.activity import Activity, provide
 
-        from .indicators import INDICATORS, LABELS, source
+        from . import selectors
+        from .models import Meeting
 
-        for key in INDICATORS:
-            sources.register(key, LABELS[key], source(key))
+        provide(
+            Activity(
+                institution_profile=selectors.institution_profile,
+                forum_profile=selectors.forum_profile,
+                country_profile=selectors.country_profile,
+                meetings_in=selectors.meetings_in,
+                meeting_model=Meeting,
+            )
+        )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.filters import StyledFilterSet, YearFilter
 from mitra.core.models import OrganisationUnit
+from mitra.core.selectors import within_unit
 from mitra.partners.models import Country, Forum
 
 from .models import (
@@ -49,7 +50,7 @@ class RegistryFilter(StyledFilterSet):
         ).distinct()
 
     def within_unit(self, queryset: QuerySet, name: str, value: OrganisationUnit) -> QuerySet:
-        return queryset.filter(Q(responsible_unit=value) | Q(responsible_unit__path__startswith=value.path + "/"))
+        return queryset.filter(within_unit(value, "responsible_unit"))
 
 
 class CooperationFilter(RegistryFilter):

@@ -1,20 +1,20 @@
 """The figures the registry feeds into performance measurement, each with the records behind it.
 
 Every function takes a year and returns an `Indicator`: the count and the rows that make it up, so a page or a
-report can always show the list behind a figure. They are registered as performance indicator sources in
-`apps.py` under the keys in `SOURCES`.
+report can always show the list behind a figure. The performance app, which sits above the registry, offers
+each of `INDICATORS` as an indicator source (`performance/sources.py`, from `PerformanceConfig.ready()`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from mitra.core import periods
 
 from .models import (
     HOME_COUNTRY,
@@ -63,10 +63,6 @@ LABELS = {
     "cooperation.editions": _("Publication editions"),
     "cooperation.effective": _("Effective cooperations"),
 }
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def _active_meetings(year: int) -> QuerySet[Meeting]:
@@ -200,7 +196,7 @@ def describe_rule(rule: EffectivenessRule) -> str:
 
 def effective_cooperations(year: int) -> Indicator:
     rule = effectiveness_rule(year)
-    start, end = year_bounds(year)
+    start, end = periods.year_bounds(year)
     active: set[int] = set()
     if rule.counts_meetings:
         active |= set(_active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True))
@@ -255,31 +251,3 @@ INDICATORS = {
     "cooperation.outreach": outreach,
     "cooperation.editions": newsletter_editions,
 }
-
-
-def as_source_result(indicator: Indicator) -> Any:
-    """The indicator in the shape the performance app's source registry expects."""
-    from mitra.performance.sources import SourceRecord, SourceResult
-
-    records = []
-    for row in indicator.rows:
-        record = row.record
-        url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
-        if not url and hasattr(record, "meeting"):
-            url = record.meeting.get_absolute_url()
-        note = ", ".join(str(k) for k, v in row.marks.items() if v)
-        records.append(
-            SourceRecord(
-                label=str(record), url=url, record_type=record._meta.label_lower, record_id=record.pk, note=note
-            )
-        )
-    return SourceResult(value=Decimal(indicator.count), records=records)
-
-
-def source(key: str) -> Callable[[int], Any]:
-    """The indicator `key` as a performance indicator source (a function of the year)."""
-
-    def compute(year: int) -> Any:
-        return as_source_result(INDICATORS[key](year))
-
-    return compute

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.crud import Column, RecordKind
+from mitra.documents.selectors import documents_for
 
 from . import filters, forms, selectors, services
 from .models import (
@@ -54,6 +55,7 @@ def _common(
         create=services.create,
         update=services.update,
         delete=services.delete,
+        documents=documents_for,
         **extra,
     )
 

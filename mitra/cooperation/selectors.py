@@ -3,15 +3,16 @@ country profile."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from mitra.core import periods
+from mitra.core.selectors import within_unit
 from mitra.partners.models import Country, Forum, Institution
 
 from .models import (
@@ -54,6 +55,11 @@ def meetings() -> QuerySet[Meeting]:
     return Meeting.objects.select_related("forum", "cooperation", "country", "responsible_unit", "position_paper")
 
 
+def meetings_in(country: Country) -> QuerySet[Meeting]:
+    """The meetings held in `country`, newest first (the country page of the partners app)."""
+    return meetings().filter(country=country).order_by("-start_date")
+
+
 def follow_ups() -> QuerySet[FollowUp]:
     return FollowUp.objects.select_related("meeting", "cooperation", "responsible_unit")
 
@@ -77,14 +83,6 @@ def agreements_expiring(within_days: int = 90, today: dt.date | None = None) -> 
         agreements()
         .filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=within_days))
         .order_by("expires_on", "pk")
-    )
-
-
-def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    first_month = (day.month - 1) // 3 * 3 + 1
-    last_month = first_month + 2
-    return dt.date(day.year, first_month, 1), dt.date(
-        day.year, last_month, calendar.monthrange(day.year, last_month)[1]
     )
 
 
@@ -120,7 +118,7 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
         dict(Agreement.objects.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     )
 
-    start, end = quarter_bounds(today)
+    start, end = periods.quarter_bounds(today.year, periods.quarter_of(today))
     overdue = overdue_follow_ups(today)
     expiring = agreements_expiring(90, today)
     country_counts = dict(
@@ -295,6 +293,4 @@ def notifications_for(user: Any, limit: int = 20) -> QuerySet[Notification]:
     if not getattr(user, "unit_id", None):
         return Notification.objects.none()
     unit = user.unit
-    return Notification.objects.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path + "/")).exclude(read_by=user)[
-        :limit
-    ]
+    return Notification.objects.filter(within_unit(unit, "unit")).exclude(read_by=user)[:limit]

@@ -135,7 +135,9 @@ class RecordKind:
     default_ordering: list[str] = field(default_factory=list)
     detail_context: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
     initial_from_query: tuple[str, ...] = ()  # form fields that ?name=pk in the URL pre-fills
-    has_documents: bool = True
+    # The record's attachments for the detail page: the documents app sits above core, so an app whose records
+    # carry documents passes `mitra.documents.selectors.documents_for` here; None shows no documents.
+    documents: Callable[[Any], Any] | None = None
     form_class: type[forms.ModelForm] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +170,10 @@ class RecordKind:
             if is_text and not model_field.choices and name not in (self.heading, "title", "title_en"):
                 found.append(name)
         return tuple(found)
+
+    @property
+    def has_documents(self) -> bool:
+        return self.documents is not None
 
     @property
     def verbose_name(self) -> str:
@@ -333,10 +339,8 @@ class RecordDetailView(PermissionMixin, KindMixin, DetailView):
         ctx["can_edit"] = self.request.user.has_perm(self.kind.edit_perm, record)
         names = self.kind.detail_fields or [c.accessor for c in self.kind.columns if isinstance(c.accessor, str)]
         ctx["fields"] = [(field_label(record, n), display(Column("", n).value(record))) for n in names]
-        if self.kind.has_documents:
-            from mitra.documents.selectors import documents_for
-
-            ctx["documents"] = documents_for(record)
+        if self.kind.documents is not None:
+            ctx["documents"] = self.kind.documents(record)
         if self.kind.detail_context:
             ctx.update(self.kind.detail_context(record, self.request))
         return ctx

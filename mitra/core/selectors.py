@@ -43,8 +43,18 @@ def unit_tree() -> list[UnitNode]:
     return roots
 
 
+def within_unit(unit: OrganisationUnit, field: str = "") -> Q:
+    """The one rule for "in a unit's subtree": the rows whose unit (reached through `field`, e.g.
+    "responsible_unit"; the units themselves when empty) is `unit` or lies beneath it by path. The in-memory
+    counterpart is `OrganisationUnit.contains`."""
+    if not field:
+        return Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")
+    return Q(**{field: unit}) | Q(**{f"{field}__path__startswith": unit.path + "/"})
+
+
 def units_within(unit: OrganisationUnit) -> models.QuerySet[OrganisationUnit]:
-    return OrganisationUnit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
+    """`unit` and every unit beneath it."""
+    return OrganisationUnit.objects.filter(within_unit(unit))
 
 
 def assignable_units(user: User, *, include_institution: bool = False) -> models.QuerySet[OrganisationUnit]:

@@ -23,6 +23,7 @@ from icalendar import Calendar, Event
 
 from mitra.core import audit
 from mitra.core.models import AuditAction, User
+from mitra.core.selectors import within_unit
 
 from .models import CalendarFeed
 
@@ -59,7 +60,7 @@ def feed_revoke_all(*, actor: User) -> int:
 def _scope(user: User, field: str = "responsible_unit") -> Q:
     if user.unit is None:
         return Q(pk__in=[])
-    return Q(**{field: user.unit}) | Q(**{f"{field}__path__startswith": user.unit.path + "/"})
+    return within_unit(user.unit, field)
 
 
 def _all_day(uid: str, summary: str, start: dt.date, end: dt.date | None = None, **extra: Any) -> Event:

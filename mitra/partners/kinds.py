@@ -9,10 +9,10 @@ from django import forms as django_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mitra.cooperation import selectors as registry
 from mitra.core.crud import Column, RecordKind
 
 from . import filters, forms, selectors, services
+from .activity import activity
 from .models import Contact, Forum, Institution
 
 TEXT = django_forms.Textarea(attrs={"rows": 3})
@@ -20,7 +20,7 @@ TEXT = django_forms.Textarea(attrs={"rows": 3})
 
 def _institution_context(record: Institution, request: HttpRequest) -> dict[str, Any]:
     return {
-        "profile": registry.institution_profile(record),
+        "profile": activity().institution_profile(record),
         "contacts": record.contacts.all(),
         "forums": record.forums.all(),
     }
@@ -28,7 +28,7 @@ def _institution_context(record: Institution, request: HttpRequest) -> dict[str,
 
 def _forum_context(record: Forum, request: HttpRequest) -> dict[str, Any]:
     return {
-        "profile": registry.forum_profile(record),
+        "profile": activity().forum_profile(record),
         "contacts": record.contacts.all(),
         "children": record.children.all(),
         "members": record.member_countries.all(),
@@ -61,7 +61,6 @@ def _kind(
         formfield_callback=forms.https_by_default,
         create_perm="partners.edit",
         edit_perm="partners.edit",
-        has_documents=False,
         heading="name",
         **{"form_base": forms.PartnerForm, **extra},
     )

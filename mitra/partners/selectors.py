@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from .activity import activity
 from .models import Contact, Country, Forum, Institution
 
 
@@ -26,9 +27,7 @@ def _count_per_country(model: type[Model]) -> Subquery:
 def countries_with_activity() -> QuerySet[Country]:
     """Countries with their numbers of partner institutions and meetings held there (one subquery each, so the
     two counts never multiply each other)."""
-    from mitra.cooperation.models import Meeting
-
     return Country.objects.annotate(
         n_institutions=Coalesce(_count_per_country(Institution), 0),
-        n_meetings=Coalesce(_count_per_country(Meeting), 0),
+        n_meetings=Coalesce(_count_per_country(activity().meeting_model), 0),
     )

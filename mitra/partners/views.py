@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
-from mitra.cooperation import selectors as registry
 from mitra.core.web import PermissionMixin
 
 from . import filters, selectors
+from .activity import activity
 from .models import Country
 
 
@@ -48,7 +48,7 @@ class CountryDetailView(PermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["profile"] = registry.country_profile(self.object)
+        ctx["profile"] = activity().country_profile(self.object)
         ctx["institutions"] = self.object.institutions.all()
-        ctx["meetings"] = registry.meetings().filter(country=self.object).order_by("-start_date")[:20]
+        ctx["meetings"] = activity().meetings_in(self.object)[:20]
         return ctx

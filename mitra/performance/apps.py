@@ -12,3 +12,4 @@ class PerformanceConfig(AppConfig):
         from . import sources
 
         sources.register_builtin()
+        sources.register_registry_indicators()

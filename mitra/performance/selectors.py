@@ -5,7 +5,6 @@ Every computed figure comes from metrics.py; this module only gathers the plain 
 
 from __future__ import annotations
 
-import calendar
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from mitra.core import periods
 from mitra.core.models import OrganisationUnit
 
 from . import metrics, sources
@@ -36,11 +36,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    month = quarter * 3
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def ceiling_at(original: int, revisions: list[BudgetRevision], on: date) -> int:
@@ -98,6 +93,13 @@ class YearSettings:
     budget_tolerance_pct: Decimal
     bands: list[metrics.Band]
     history: list[PerformanceYear]
+
+    @property
+    def previous(self) -> PerformanceYear | None:
+        """The recorded settings of the previous year (`periods.previous_year`: the calendar year before), or None
+        when that year is not recorded; an earlier recorded year never stands in for it."""
+        before = periods.previous_year(self.year)
+        return next((y for y in self.history if y.year == before), None)
 
 
 def year_settings(year: int) -> YearSettings:
@@ -217,7 +219,7 @@ class Measurement:
 def sub_activity_figures(sub: SubActivity, standard: Decimal) -> SubActivityFigures:
     """Year figures of one sub-activity from its prefetched quarters and revisions (no queries)."""
     quarters = list(sub.quarters.all())
-    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), date(sub.year, 12, 31))
+    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), periods.year_bounds(sub.year)[1])
     realised = sum(q.budget_realised or 0 for q in quarters)
     output_realised = sum((q.output_realised or Decimal(0) for q in quarters), Decimal(0))
     inp = metrics.input_pct(realised, ceiling)
@@ -263,6 +265,7 @@ def measurement(year: int) -> Measurement:
 
 
 def _num(value: Decimal | None, places: int = 2) -> str | None:
+    """A figure rounded for JSON output (measurement JSON, chart data); selectors keep full precision."""
     rounded = metrics.rounded(value, places)
     return None if rounded is None else str(rounded)
 
@@ -413,7 +416,8 @@ class Monitoring:
     year: int
     quarter: int
     units: list[UnitProgress]
-    # Bureau-wide cumulative physical and financial realisation at the end of each quarter (for the chart).
+    # Bureau-wide cumulative physical and financial realisation at the end of each quarter: {"quarter": 1..4,
+    # "physical_plan", "physical", "financial_plan", "financial": Decimal percentages in full precision, or None}.
     by_quarter: list[dict[str, Any]]
 
     @property
@@ -437,7 +441,7 @@ def _weighted(items: list[tuple[int, Decimal | None]]) -> Decimal | None:
 
 def _sub_progress(sub: SubActivity, quarter: int, tolerance: Decimal) -> SubProgress:
     entries = {q.quarter: q for q in sub.quarters.all()}
-    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), quarter_end(sub.year, quarter))
+    ceiling = ceiling_at(sub.ceiling, list(sub.revisions.all()), periods.quarter_bounds(sub.year, quarter)[1])
     upto = [entries[q] for q in range(1, quarter + 1) if q in entries]
     this = entries.get(quarter)
     p_out = sum((e.planned_output for e in upto), Decimal(0))
@@ -523,23 +527,24 @@ def monitoring(year: int, quarter: int) -> Monitoring:
         by_quarter.append(
             {
                 "quarter": q,
-                "physical_plan": _num(_weighted([(p.ceiling, p.physical_plan_pct) for p in progress])),
-                "physical": _num(_weighted([(p.ceiling, p.physical_pct) for p in progress])),
-                "financial_plan": _num(metrics.input_pct(sum(p.planned_budget_cum for p in progress), ceiling)),
-                "financial": _num(metrics.input_pct(sum(p.budget_cum for p in progress), ceiling)),
+                "physical_plan": _weighted([(p.ceiling, p.physical_plan_pct) for p in progress]),
+                "physical": _weighted([(p.ceiling, p.physical_pct) for p in progress]),
+                "financial_plan": metrics.input_pct(sum(p.planned_budget_cum for p in progress), ceiling),
+                "financial": metrics.input_pct(sum(p.budget_cum for p in progress), ceiling),
             }
         )
     return Monitoring(year=year, quarter=quarter, units=units, by_quarter=by_quarter)
 
 
 def monitoring_chart_data(mon: Monitoring) -> dict[str, Any]:
+    """The monitoring chart's JSON: percentages rounded (half-up, 2 places) as strings here, at the output."""
     return {
         "units": [u.unit.short_name or u.unit.name for u in mon.units],
         "physical": [_num(u.physical_pct) for u in mon.units],
         "physical_plan": [_num(u.physical_plan_pct) for u in mon.units],
         "financial": [_num(u.financial_pct) for u in mon.units],
         "financial_plan": [_num(u.financial_plan_pct) for u in mon.units],
-        "by_quarter": mon.by_quarter,
+        "by_quarter": [{k: v if k == "quarter" else _num(v) for k, v in q.items()} for q in mon.by_quarter],
     }
 
 

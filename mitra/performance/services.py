@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mitra.core import periods
 from mitra.core.formatting import rupiah
 from mitra.core.models import AuditAction, OrganisationUnit, TrackedModel, User
 from mitra.core.services import create_record, require, update_record
@@ -378,7 +379,7 @@ def realisation_record(
             .exclude(budget_realised__isnull=True)
             .values_list("budget_realised", flat=True)
         )
-        ceiling = selectors.ceiling_in_force(sub_activity, selectors.quarter_end(year, quarter))
+        ceiling = selectors.ceiling_in_force(sub_activity, periods.quarter_bounds(year, quarter)[1])
         reason = str(data.get("over_ceiling_reason", entry.over_ceiling_reason) or "").strip()
         if others + budget > ceiling and not reason:
             raise ValidationError(

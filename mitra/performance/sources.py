@@ -1,7 +1,9 @@
 """Indicator sources: figures that other apps compute from their records, for indicators set to "computed".
 
-An app registers a source once (in its AppConfig.ready()); an indicator names the source by key. A source
-returns the value for a year together with the records behind it, so every computed figure links to its list.
+An app above performance registers its sources once (in its AppConfig.ready(), as travel does); the figures of
+the apps below it (the registry's indicators) are registered from here, in `PerformanceConfig.ready()`, since a
+lower app never imports a higher one. An indicator names the source by key. A source returns the value for a year
+together with the records behind it, so every computed figure links to its list.
 
     from mitra.performance.sources import SourceRecord, SourceResult, register
 
@@ -87,3 +89,35 @@ def register_builtin() -> None:
     from django.utils.translation import gettext_lazy as _
 
     register("performance.sakip_score", _("SAKIP score of the year"), _sakip_score)
+
+
+def from_indicator(indicator: Any) -> SourceResult:
+    """A registry indicator (`cooperation.indicators.Indicator`: a count and the rows behind it) as a source result."""
+    records = []
+    for row in indicator.rows:
+        record = row.record
+        url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+        if not url and hasattr(record, "meeting"):
+            url = record.meeting.get_absolute_url()
+        note = ", ".join(str(k) for k, v in row.marks.items() if v)
+        records.append(
+            SourceRecord(
+                label=str(record), url=url, record_type=record._meta.label_lower, record_id=record.pk, note=note
+            )
+        )
+    return SourceResult(value=Decimal(indicator.count), records=records)
+
+
+def _indicator_source(compute: Callable[[int], Any]) -> Callable[[int], SourceResult]:
+    def source(year: int) -> SourceResult:
+        return from_indicator(compute(year))
+
+    return source
+
+
+def register_registry_indicators() -> None:
+    """Offer the registry's figures (`cooperation.indicators.INDICATORS`) as indicator sources, never typed."""
+    from mitra.cooperation.indicators import INDICATORS, LABELS
+
+    for key, compute in INDICATORS.items():
+        register(key, LABELS[key], _indicator_source(compute))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView, View
 
+from mitra.core import periods
 from mitra.core import selectors as core_selectors
 from mitra.core.models import OrganisationUnit
 from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user
@@ -74,7 +75,7 @@ class YearView(PermissionMixin, YearMixin, TemplateView):
         m = selectors.measurement(self.year)
         setting = m.settings.setting
         history = [y for y in m.settings.history if y.year <= self.year]
-        previous = next((y for y in reversed(history) if y.year < self.year), None)
+        previous = m.settings.previous
         score = setting.sakip_score if setting else None
         ctx.update(
             m=m,
@@ -279,7 +280,7 @@ class EntryUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
         assert isinstance(entry, QuarterEntry)
         ctx["report_url"] = self._report_url(entry)
         ctx["ceiling"] = selectors.ceiling_in_force(
-            entry.sub_activity, selectors.quarter_end(entry.sub_activity.year, entry.quarter)
+            entry.sub_activity, periods.quarter_bounds(entry.sub_activity.year, entry.quarter)[1]
         )
         return ctx
 

@@ -8,14 +8,13 @@ the records or the computation behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.cooperation import indicators as coop_indicators
+from mitra.core import periods
 from mitra.core import selectors as core_selectors
 from mitra.performance import metrics
 from mitra.performance import selectors as perf
@@ -46,7 +45,7 @@ def _slug(code: str) -> str:
 
 def year_data(year: int) -> YearData:
     m = perf.measurement(year)
-    staff = core_selectors.staff_profile(on=date(year, 12, 31))
+    staff = core_selectors.staff_profile(on=periods.year_bounds(year)[1])
     plan = perf.current_plan(year)
     detail = perf.plan_detail(plan) if plan else None
     docs: dict[str, PerformanceDocument] = {}
@@ -87,13 +86,13 @@ def build_figures(
         figs[name] = Fig(name, value, kind, url, label)
 
     add("year", str(year), TEXT, year_url, _("Report year"))
-    add("previous_year", str(year - 1), TEXT, reverse("performance:year", args=[year - 1]), _("Previous year"))
+    before = periods.previous_year(year)
+    add("previous_year", str(before), TEXT, reverse("performance:year", args=[before]), _("Previous year"))
     add("budget.ceiling", m.ceiling, MONEY, measurement_url, _("Budget ceiling of the year"))
     add("budget.realized", m.realised, MONEY, measurement_url, _("Budget realised in the year"))
     add("budget.absorption_pct", m.absorption_pct, PCT, measurement_url, _("Budget absorption"))
     add("budget.unspent", m.ceiling - m.realised, MONEY, measurement_url, _("Budget not spent"))
-    history = {y.year: y for y in m.settings.history}
-    prev = history.get(year - 1)
+    prev = m.settings.previous  # the calendar year before (core.periods.previous_year), when recorded
     prev_abs = prev.reported_absorption_pct if prev else None
     add("budget.previous_absorption_pct", prev_abs, PCT, year_url, _("Budget absorption of the previous year"))
     add(
@@ -190,8 +189,7 @@ def build_figures(
     for q in quarters:
         n = q["quarter"]
         for key in ("physical", "financial", "physical_plan", "financial_plan"):
-            pct = Decimal(q[key]) if q[key] is not None else None
-            add(f"q{n}.{key}_pct", pct, PCT, reverse("performance:monitoring", args=[year]) + f"?triwulan={n}")
+            add(f"q{n}.{key}_pct", q[key], PCT, reverse("performance:monitoring", args=[year]) + f"?triwulan={n}")
     return figs
 
 

@@ -23,6 +23,16 @@ from django.db.models import Max
 from mitra.core.models import AuditEntry
 
 from .model import Report
+from .progress import (  # noqa: F401  (the stages are part of this module's interface: jobs.py, tests)
+    BUILDING,
+    CHARTS,
+    DONE,
+    READING,
+    RENDERING,
+    STAGE_PERCENT,
+    Progress,
+    step,
+)
 
 FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
@@ -32,20 +42,8 @@ FORMATS = {
 }
 SOURCE_APPS = ("performance.", "cooperation.", "core.staffmember", "core.organisationunit", "reports.", "partners.")
 
-# The stages a generation reports, in order, with the percentage reached when each starts. A job's stage field
-# takes these values (models.ReportJob.Stage, which labels them in the user's language).
-READING, BUILDING, CHARTS, RENDERING, DONE = "reading", "building", "charts", "rendering", "done"
-STAGE_PERCENT = {READING: 5, BUILDING: 20, CHARTS: 35, RENDERING: 55, DONE: 100}
 # The image format each file format draws its charts in (XLSX has none).
 CHART_FORMAT = {"pdf": "svg", "html": "svg", "docx": "png"}
-
-Progress = Callable[[str, int], None]
-
-
-def step(progress: Progress | None, stage: str, percent: int | None = None) -> None:
-    """Tell `progress` (if any) that `stage` begins; `percent` defaults to the stage's start."""
-    if progress is not None:
-        progress(stage, STAGE_PERCENT[stage] if percent is None else percent)
 
 
 def data_version() -> int:

@@ -18,9 +18,9 @@ from mitra.performance.models import ActivityTarget, OutputUnit
 
 from . import charts, narrative
 from .figures import YearData, _slug, year_data
-from .generate import BUILDING, READING, Progress, step
 from .model import MONEY, NUMBER, PCT, RATIO, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
 from .models import Narrative, NarrativeKey
+from .progress import BUILDING, READING, Progress, step
 
 BUREAU = "Biro Kerjasama Luar Negeri"
 AGENCY = "Badan Pengawas Obat dan Makanan"

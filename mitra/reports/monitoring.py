@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mitra.core import formatting
+from mitra.core import formatting, periods
 from mitra.performance import selectors as perf
 
 from . import charts
-from .generate import BUILDING, READING, Progress, step
 from .model import MONEY, NUMBER, PCT, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
+from .progress import BUILDING, READING, Progress, step
 
 
 def _pct(name: str, value, url: str) -> Cell:  # type: ignore[no-untyped-def]
@@ -183,7 +183,7 @@ def build_monitoring(
             [
                 _("Monitoring of quarter %(q)s %(year)s for %(who)s, as of ")
                 % {"q": quarter, "year": year, "who": who},
-                Styled(formatting.date(perf.quarter_end(year, quarter), language), bold=True),
+                Styled(formatting.date(periods.quarter_bounds(year, quarter)[1], language), bold=True),
                 ".",
             ]
         )

@@ -1,4 +1,4 @@
-"""The searchable kinds of the apps that came before search (partners, the registry, travel when installed).
+"""The searchable kinds of the apps that came before search (partners, the registry, travel).
 
 Each description says which text a record is found by (its own fields, plus the names of its partners, forum and
 countries in both languages, so "MoU Jepang" finds the agreements with Japanese agencies) and where it sits in the
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.apps import apps
 from django.db.models import QuerySet
 
 from .registry import register
@@ -100,8 +99,7 @@ def _registry_rows(model: Any, *related: str, prefetch: Iterable[str] = ()) -> A
 def declare() -> None:
     _declare_partners()
     _declare_registry()
-    if apps.is_installed("mitra.travel"):
-        _declare_travel()
+    _declare_travel()
 
 
 def _declare_partners() -> None:

@@ -19,7 +19,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from mitra.core import periods
 from mitra.core.models import User
+from mitra.core.selectors import within_unit
 from mitra.performance.models import SubActivity
 
 from . import workdays
@@ -91,7 +93,7 @@ def visible_requests(user: User) -> QuerySet[TravelRequest]:
         return qs.none()
     unit = user.unit
     assert unit is not None
-    return qs.filter(Q(requesting_unit=unit) | Q(requesting_unit__path__startswith=unit.path + "/"))
+    return qs.filter(within_unit(unit, "requesting_unit"))
 
 
 def with_travellers(qs: QuerySet[TravelRequest]) -> QuerySet[TravelRequest]:
@@ -220,19 +222,9 @@ def on_time(year: int, today: dt.date | None = None) -> OnTime:
 # --- trips per sub-activity and quarter ----------------------------------------------------------------------
 
 
-def quarter_of(day: dt.date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def _quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, quarter * 3 - 2, 1)
-    last_month = quarter * 3
-    return first, dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
-
-
 def trips_of(sub_activity: SubActivity, quarter: int) -> QuerySet[TravelRequest]:
     """Completed trips paid by the bureau from `sub_activity` that departed in the quarter: these count."""
-    start, end = _quarter_range(sub_activity.year, quarter)
+    start, end = periods.quarter_bounds(sub_activity.year, quarter)
     return TravelRequest.objects.filter(
         funding_source=FundingSource.BUREAU,
         sub_activity=sub_activity,
@@ -271,7 +263,7 @@ def trips_by_sub_activity(year: int) -> list[SubActivityTrips]:
     for sub_id, departure, cost in TravelRequest.objects.filter(
         funding_source=FundingSource.BUREAU, status=TravelStatus.COMPLETED, sub_activity__year=year
     ).values_list("sub_activity_id", "departure_date", "realised_cost"):
-        row = counts[(sub_id, quarter_of(departure))]
+        row = counts[(sub_id, periods.quarter_of(departure))]
         row[0] += 1
         row[1] += cost or 0
     with_trips = {sub_id for sub_id, _q in counts}

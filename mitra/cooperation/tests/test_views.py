@@ -177,3 +177,14 @@ def test_profile_query_counts_are_pinned_and_do_not_grow(client_for, user_of, ki
     assert page.status_code == 200 and "Kerjasama uji 119" in page.content.decode()
     assert len(small.captured_queries) == PROFILE_QUERIES[kind], len(small.captured_queries)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_registry_records_show_their_documents_and_partners_do_not(client_for):
+    """Core's generic detail page shows documents only through RecordKind.documents, which the registry sets."""
+    client = client_for("admin")
+    for kinds, shown in ((KINDS, True), (PARTNER_KINDS, False)):
+        for kind in kinds:
+            record = kind.queryset().first()
+            assert record is not None, kind.name
+            page = client.get(reverse(kind.url_name("detail"), args=[record.pk])).content.decode()
+            assert ('data-testid="attachments"' in page) is shown, kind.name

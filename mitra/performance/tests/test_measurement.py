@@ -5,10 +5,13 @@ sub-activity), not by the code under test.
 """
 
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from mitra.performance import metrics, selectors
 
 # number: (ceiling, realised, input %, output target, output realised, output %, IE, TE)
 APPENDIX_4 = {
@@ -108,3 +111,14 @@ def test_performance_demo_is_idempotent(perf):
     created = load_performance()
     assert set(created.values()) == {0}
     assert AuditEntry.objects.count() == before
+
+
+def test_monitoring_keeps_full_precision_and_only_its_json_rounds(perf):
+    mon = selectors.monitoring(2017, 4)
+    values = [q[k] for q in mon.by_quarter for k in ("physical_plan", "physical", "financial_plan", "financial")]
+    assert all(v is None or isinstance(v, Decimal) for v in values)
+    assert any(v is not None and v != metrics.rounded(v, 2) for v in values)  # not rounded on the way
+    chart = selectors.monitoring_chart_data(mon)["by_quarter"]
+    assert [q["quarter"] for q in chart] == [1, 2, 3, 4]
+    for shown, q in zip(chart, mon.by_quarter, strict=True):
+        assert shown["financial"] == (None if q["financial"] is None else str(metrics.rounded(q["financial"], 2)))

@@ -179,3 +179,14 @@ def test_page_query_counts_are_pinned_and_do_not_grow(perf_client, name):
     if PAGE_QUERIES[name] is not None:
         assert len(small.captured_queries) == PAGE_QUERIES[name], "\n".join(q["sql"] for q in small.captured_queries)
     assert len(large.captured_queries) == len(small.captured_queries), name
+
+
+def test_the_year_page_compares_with_the_calendar_year_before_only(perf_client):
+    from mitra.performance.models import PerformanceYear
+
+    page = perf_client("pembaca").get(urls()["year"]).content.decode()
+    assert "poin dibanding 2016" in page  # 71,74 − 69,84
+    PerformanceYear.objects.filter(year=2016).delete()
+    page = perf_client("pembaca").get(urls()["year"]).content.decode()
+    # 2015 is recorded, but it is not the previous year: no comparison rather than one with an earlier year.
+    assert "poin dibanding" not in page

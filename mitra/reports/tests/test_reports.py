@@ -235,3 +235,23 @@ def test_pages(client_for, settings, tmp_path):
     assert bad.status_code == 200 and b"budget.absorbtion" in bad.content
     generate.generate("monitoring", 2017, "pdf", "id", 4)
     assert admin.get("/laporan/2017/monitoring/4/biro.pdf").status_code == 200
+
+
+def test_quarter_figures_are_the_selectors_decimals_and_previous_year_is_the_calendar_year_before(demo):
+    from mitra.performance import selectors as perf
+    from mitra.performance.models import PerformanceYear
+
+    figures = year_data(2017).figures
+    by_quarter = perf.monitoring(2017, 4).by_quarter
+    for q in by_quarter:
+        fig = figures[f"q{q['quarter']}.financial_pct"]
+        assert fig.value == q["financial"] and (fig.value is None or isinstance(fig.value, Decimal))
+    assert any(
+        figures[f"q{n}.physical_pct"].value != figures[f"q{n}.physical_pct"].value.quantize(Decimal("0.01"))
+        for n in (1, 2, 3, 4)
+        if figures[f"q{n}.physical_pct"].value is not None
+    )  # never rounded on the way
+    assert figures["previous_year"].value == "2016" and figures["sakip.previous_score"].value == Decimal("69.84")
+    PerformanceYear.objects.filter(year=2016).delete()
+    figures = year_data(2017).figures
+    assert figures["previous_year"].value == "2016" and figures["sakip.previous_score"].value is None

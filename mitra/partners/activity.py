@@ -1,0 +1,40 @@
+"""What the partner pages show of the records of the apps above partners.
+
+A partner's or a country's profile (its cooperations, agreements and timeline) and the meetings held in a country
+are the registry's records. Partners sits below the registry and never imports it: the registry fills this in once,
+from `CooperationConfig.ready()`, and the partner pages read it through `activity()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+from .models import Country, Forum, Institution
+
+
+@dataclass(frozen=True)
+class Activity:
+    institution_profile: Callable[[Institution], Any]
+    forum_profile: Callable[[Forum], Any]
+    country_profile: Callable[[Country], Any]
+    meetings_in: Callable[[Country], QuerySet[Any]]  # the meetings held in a country, newest first
+    meeting_model: type[Model]  # counted per country (its `country` field) on the country list
+
+
+_provided: Activity | None = None
+
+
+def provide(activity: Activity) -> None:
+    global _provided
+    _provided = activity
+
+
+def activity() -> Activity:
+    if _provided is None:
+        raise ImproperlyConfigured("The partner pages need mitra.cooperation installed: it provides their activity.")
+    return _provided
