@@ -9,9 +9,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
 from .models import (
@@ -21,7 +22,6 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     Meeting,
-    Notification,
     OutreachEvent,
     PositionPaper,
     Publication,
@@ -289,12 +289,3 @@ def country_profile(country: Country) -> Profile:
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(partners__country=country), f"country={country.code}", extra)
-
-
-def notifications_for(user: Any, limit: int = 20) -> QuerySet[Notification]:
-    if not getattr(user, "unit_id", None):
-        return Notification.objects.none()
-    unit = user.unit
-    return Notification.objects.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path + "/")).exclude(read_by=user)[
-        :limit
-    ]
