@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from . import audit, services
@@ -65,7 +66,8 @@ class AuditedAdmin(admin.ModelAdmin):
 class NoDeleteMixin:
     """No delete button and no bulk actions (Django's "delete selected" would hard-delete without an audit)."""
 
-    actions = None
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        return {}
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -105,6 +107,11 @@ class ServiceAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 class ReferenceAdmin(NoDeleteMixin, AuditedAdmin):
     """A reference table no page edits: administrators add and change rows here (audited), never delete them."""
+
+
+# Roles (User.role, with django-rules) grant every permission; Django's groups are unused, so not offered here.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 @admin.register(User)
