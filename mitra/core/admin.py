@@ -2,10 +2,11 @@
 
 Domain records are shown read-only (`ReadOnlyAdmin`): they change only through their services, on the app's own
 pages, which check the permission, keep the version, soft-delete and audit. Editable here are only:
-- organisation units and the performance plan, saved through their services (`ServiceAdmin`);
+- organisation units, the performance plan, per-year settings and bands, saved through their services
+  (`ServiceAdmin`);
 - user accounts (no page of the app manages them), audited by `AuditedAdmin`;
-- reference tables that no page edits (`ReferenceAdmin`: countries, sectors, per-year rules and settings, travel
-  step kinds), audited by `AuditedAdmin`.
+- reference tables that no page or service edits (`ReferenceAdmin`: countries, sectors, effective-cooperation
+  rules, travel step kinds), audited by `AuditedAdmin`.
 Nothing is deleted here: records leave by soft delete on their pages, and reference rows are referenced by records.
 """
 

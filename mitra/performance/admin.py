@@ -1,5 +1,5 @@
-"""Administrators keep the plan (saved through the plan services), the per-year settings and the achievement bands
-(reference rows, audited) here. Nothing is deleted here.
+"""Administrators keep the plan, the per-year settings and the achievement bands here, each saved through its
+service (permission, validation, version, audit). Nothing is deleted here.
 
 Quarterly realisation and its approval are not editable here: they go through the services and their workflow.
 """
@@ -7,8 +7,9 @@ Quarterly realisation and its approval are not editable here: they go through th
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from mitra.core.admin import ReferenceAdmin, ServiceAdmin
+from mitra.core.admin import ServiceAdmin
 from mitra.core.models import User
 
 from . import models, services
@@ -23,13 +24,35 @@ class PlanAdmin(ServiceAdmin):
 
 
 @admin.register(models.PerformanceYear)
-class PerformanceYearAdmin(ReferenceAdmin):
+class PerformanceYearAdmin(ServiceAdmin):
     list_display = ["year", "sakip_score", "sakip_target_score", "efficiency_standard", "budget_tolerance_pct"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["year"] if obj is not None else []
+
+    def create(self, actor: User, data: dict[str, Any]) -> Any:
+        year = data.pop("year")
+        return services.year_save(actor=actor, year=year, data=data)
+
+    def update(self, actor: User, instance: Any, data: dict[str, Any]) -> Any:
+        return services.year_save(actor=actor, year=instance.year, data=data)
 
 
 @admin.register(models.AchievementBand)
-class AchievementBandAdmin(ReferenceAdmin):
+class AchievementBandAdmin(ServiceAdmin):
+    """A band is keyed by its year and floor; only its label changes once it exists."""
+
     list_display = ["year", "min_pct", "label"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["year", "min_pct"] if obj is not None else []
+
+    def create(self, actor: User, data: dict[str, Any]) -> Any:
+        return services.band_save(actor=actor, year=data["year"], min_pct=data["min_pct"], label=data["label"])
+
+    def update(self, actor: User, instance: Any, data: dict[str, Any]) -> Any:
+        label = data.get("label", instance.label)
+        return services.band_save(actor=actor, year=instance.year, min_pct=instance.min_pct, label=label)
 
 
 @admin.register(models.StrategicPlan)

@@ -19,8 +19,6 @@ from mitra.travel.models import StepKind
 
 # Tracked records an administrator may still edit here (audited by AuditedAdmin), and why.
 REFERENCE_TABLES = {
-    PerformanceYear: "per-year settings and evaluator results; no page edits them",
-    AchievementBand: "achievement bands of a year; no page edits them",
     StepKind: "travel document step kinds; no page edits them",
     Document: "title and category corrections only (no add, no delete), audited; documents app's own admin",
 }
@@ -68,16 +66,26 @@ def test_contact_bulk_delete_is_not_offered_and_deletes_nothing(client_for):
     assert fresh.deleted_at is None and fresh.name == contact.name and fresh.version == contact.version
 
 
-@pytest.mark.parametrize("kind", ["unit", "indicator"])
+# Admin URL part and field to change, per kind of record saved through a service.
+EDITABLE = {
+    "unit": ("core/organisationunit", "name_en"),
+    "indicator": ("performance/indicator", "name"),
+    "year": ("performance/performanceyear", "notes"),
+    "band": ("performance/achievementband", "label"),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITABLE))
 def test_editable_admins_save_through_the_services(client_for, user_of, kind):
     client = client_for("admin")
-    record: Any
-    if kind == "unit":
-        record = user_of("staf.bilateral").unit
-        url, field, label = f"/admin/core/organisationunit/{record.pk}/change/", "name_en", "core.organisationunit"
-    else:
-        record = Indicator.objects.order_by("pk").first()
-        url, field, label = f"/admin/performance/indicator/{record.pk}/change/", "name", "performance.indicator"
+    record: Any = {
+        "unit": lambda: user_of("staf.bilateral").unit,
+        "indicator": lambda: Indicator.objects.order_by("pk").first(),
+        "year": lambda: PerformanceYear.objects.order_by("year").first(),
+        "band": lambda: AchievementBand.objects.order_by("pk").first(),
+    }[kind]()
+    path, field = EDITABLE[kind]
+    url = f"/admin/{path}/{record.pk}/change/"
     last = AuditEntry.objects.order_by("-id").first()
     page = client.get(url)
     assert page.status_code == 200
@@ -86,7 +94,10 @@ def test_editable_admins_save_through_the_services(client_for, user_of, kind):
     fresh = type(record).objects.get(pk=record.pk)
     assert getattr(fresh, field) == "Changed in the admin"
     assert fresh.version == record.version + 1
-    entry = AuditEntry.objects.filter(id__gt=last.id if last else 0, record_type=label, record_id=str(record.pk)).get()
+    assert fresh.updated_by is not None and fresh.updated_by.username == "admin"  # set by the services only
+    entry = AuditEntry.objects.get(
+        id__gt=last.id if last else 0, record_type=path.replace("/", "."), record_id=str(record.pk)
+    )
     assert entry.changes[field][1] == "Changed in the admin"
     assert entry.actor_username == "admin"
 
