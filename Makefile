@@ -25,7 +25,7 @@ DEMO_PASSWORD = mitra-demo-2017
 
 help:
 	@echo "Mitra make targets:"
-	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements.lock + project, compile translations"
+	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements-dev.lock + project, compile translations"
 	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
 	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn (PORT=...)"
 	@echo "  make lint           ruff check + ruff format --check"
@@ -43,8 +43,8 @@ help:
 
 # --- environment -------------------------------------------------------------
 
-# (Re)install only when the lock file or the project metadata change.
-$(STAMP): requirements.lock pyproject.toml
+# (Re)install only when the lock files or the project metadata change. The dev lock holds runtime + dev tools.
+$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	@if [ ! -x $(BIN)/python ]; then \
 	    if ! command -v $(PYTHON) >/dev/null 2>&1; then \
 	        echo "error: '$(PYTHON)' not found. Install Python >= 3.11 or run: make setup PYTHON=/path/to/python3.11" >&2; \
@@ -63,7 +63,7 @@ $(STAMP): requirements.lock pyproject.toml
 	    exit 1; \
 	fi
 	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 

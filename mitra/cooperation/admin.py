@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from mitra.core.admin import AuditedAdmin
+from mitra.core.admin import ReadOnlyAdmin, ReferenceAdmin
 
 from .models import (
     Agreement,
@@ -8,7 +8,6 @@ from .models import (
     EffectivenessRule,
     FollowUp,
     Meeting,
-    Notification,
     OutreachEvent,
     PositionPaper,
     Publication,
@@ -18,7 +17,7 @@ from .models import (
 
 
 @admin.register(EffectivenessRule)
-class EffectivenessRuleAdmin(AuditedAdmin):
+class EffectivenessRuleAdmin(ReferenceAdmin):
     list_display = [
         "year",
         "requires_agreement_in_force",
@@ -31,12 +30,12 @@ class EffectivenessRuleAdmin(AuditedAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(AuditedAdmin):
+class SectorAdmin(ReferenceAdmin):
     list_display = ["code", "name_id", "name_en", "order"]
 
 
 @admin.register(Cooperation)
-class CooperationAdmin(AuditedAdmin):
+class CooperationAdmin(ReadOnlyAdmin):
     list_display = ["title", "scope", "stage", "responsible_unit"]
     list_filter = ["scope", "stage", "responsible_unit"]
     search_fields = ["title", "title_en"]
@@ -48,13 +47,7 @@ for model in (Agreement, PositionPaper, Study, Meeting, FollowUp, OutreachEvent,
         model,
         type(
             f"{model.__name__}Admin",
-            (AuditedAdmin,),
+            (ReadOnlyAdmin,),
             {"list_display": ["__str__", "responsible_unit"], "list_filter": ["responsible_unit"]},
         ),
     )
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "unit", "message", "emailed_to"]
-    readonly_fields = ["key", "unit", "message", "url", "due_date", "created_at", "emailed_to"]

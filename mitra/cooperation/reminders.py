@@ -1,33 +1,23 @@
 """Reminders: agreements reaching their notice date or end date, and follow-up actions reaching their due date.
 
-`send_due_reminders()` is idempotent: each reminder has a key (record, event, date, lead time) stored uniquely, so
-running the job every hour or every day sends each reminder exactly once. Run it daily with `mitra reminders`.
+`send_due_reminders()` is idempotent: each reminder has a key (record, event, date, lead time) stored uniquely by
+`core.notifications.services.deliver()`, so running the job every hour or every day sends each reminder exactly once.
+Run it daily with `mitra reminders`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mitra.core.models import OrganisationUnit, User
+from mitra.core.notifications.models import Notification
+from mitra.core.notifications.services import Due, deliver_all
 
-from .models import Agreement, FollowUp, FollowUpStatus, Notification
-
-
-@dataclass
-class Due:
-    key: str
-    unit: OrganisationUnit
-    message: str
-    url: str
-    date: dt.date
+from .models import Agreement, FollowUp, FollowUpStatus
 
 
 def lead_days() -> list[int]:
@@ -86,39 +76,8 @@ def due_reminders(today: dt.date) -> list[Due]:
     return found
 
 
-def recipients(unit: OrganisationUnit) -> list[str]:
-    """E-mail addresses of the active users of the unit and of the units above it up to the division."""
-    paths = [unit.path]
-    while "/" in paths[-1] and paths[-1].count("/") > 2:
-        paths.append(paths[-1].rsplit("/", 1)[0])
-    return sorted(
-        User.objects.filter(is_active=True, unit__path__in=paths).exclude(email="").values_list("email", flat=True)
-    )
-
-
 def send_due_reminders(today: dt.date | None = None) -> list[Notification]:
     """Create each due reminder once and e-mail it to the responsible unit; returns the new ones."""
     today = today or timezone.localdate()
-    sent: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
-        for due in due_reminders(today):
-            if Notification.objects.filter(key=due.key).exists():
-                continue
-            try:
-                with transaction.atomic():
-                    notification = Notification.objects.create(
-                        key=due.key, unit=due.unit, message=due.message[:500], url=due.url, due_date=due.date
-                    )
-            except IntegrityError:  # another run made it meanwhile
-                continue
-            to = recipients(due.unit)
-            if to:
-                send_mail(
-                    subject=f"Mitra: {due.message[:120]}",
-                    message=f"{due.message}\n\n{due.url}",
-                    from_email=None,
-                    recipient_list=to,
-                )
-                Notification.objects.filter(pk=notification.pk).update(emailed_to=", ".join(to))
-            sent.append(notification)
-    return sent
+        return deliver_all(due_reminders(today))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mitra.core import periods
 from mitra.core.selectors import within_unit
+from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     FollowUp,
     FollowUpStatus,
     Meeting,
-    Notification,
     OutreachEvent,
     PositionPaper,
     Publication,
@@ -287,10 +287,3 @@ def country_profile(country: Country) -> Profile:
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(partners__country=country), f"country={country.code}", extra)
-
-
-def notifications_for(user: Any, limit: int = 20) -> QuerySet[Notification]:
-    if not getattr(user, "unit_id", None):
-        return Notification.objects.none()
-    unit = user.unit
-    return Notification.objects.filter(within_unit(unit, "unit")).exclude(read_by=user)[:limit]

@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from mitra.core.notifications import services as notifications
+from mitra.core.notifications.models import Notification
 from mitra.core.services import StaleEditError
 from mitra.core.web import PermissionMixin, acting_user, add_validation_error
 from mitra.partners.worldmap import country_paths, shade
 
 from . import forms, indicators, selectors, services
-from .models import STAGE_TRANSITIONS, Cooperation, DelegationMember, Meeting, Notification, Stage
+from .models import STAGE_TRANSITIONS, Cooperation, DelegationMember, Meeting, Stage
 
 
 class DashboardView(PermissionMixin, TemplateView):
@@ -171,7 +173,7 @@ class NotificationReadView(PermissionMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         notification = get_object_or_404(Notification, pk=pk)
-        notification.read_by.add(acting_user(request))
+        notifications.mark_read(user=acting_user(request), notification=notification)
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
             target = ""

@@ -381,3 +381,7 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.last_id}"
+
+
+# Notifications live in their own module of core; importing the model here registers it with the core app.
+from .notifications.models import Notification  # noqa: E402, F401

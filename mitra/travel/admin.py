@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from mitra.core.admin import AuditedAdmin
+from mitra.core.admin import ReferenceAdmin
 
 from .models import StepKind
 
 
 @admin.register(StepKind)
-class StepKindAdmin(AuditedAdmin):
+class StepKindAdmin(ReferenceAdmin):
     list_display = (
         "order",
         "code",

@@ -1,6 +1,7 @@
 """Travel reminders: open document steps coming due, documents deadlines near, and back-to-office reports to chase
-after the return. Idempotent like the registry's reminders: each has a unique key, stored once as a
-cooperation Notification, and e-mailed once to the unit concerned. Run daily with `mitra travel_reminders`.
+after the return. Idempotent like the registry's reminders: each has a unique key, delivered once by
+`core.notifications.services.deliver()` (stored as a Notification, e-mailed once to the unit concerned).
+Run daily with `mitra travel_reminders`.
 """
 
 from __future__ import annotations
@@ -8,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mitra.cooperation.models import Notification
-from mitra.cooperation.reminders import Due, recipients
+from mitra.core.notifications.models import Notification
+from mitra.core.notifications.services import Due, deliver_all
 
 from . import workdays
 from .models import OPEN_STATUSES, StepTiming, TravelStep
@@ -71,26 +70,5 @@ def due_reminders(today: dt.date) -> list[Due]:
 
 def send_due_reminders(today: dt.date | None = None) -> list[Notification]:
     today = today or timezone.localdate()
-    sent: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
-        for due in due_reminders(today):
-            if Notification.objects.filter(key=due.key).exists():
-                continue
-            try:
-                with transaction.atomic():
-                    notification = Notification.objects.create(
-                        key=due.key, unit=due.unit, message=due.message[:500], url=due.url, due_date=due.date
-                    )
-            except IntegrityError:
-                continue
-            to = recipients(due.unit)
-            if to:
-                send_mail(
-                    subject=f"Mitra: {due.message[:120]}",
-                    message=f"{due.message}\n\n{due.url}",
-                    from_email=None,
-                    recipient_list=to,
-                )
-                Notification.objects.filter(pk=notification.pk).update(emailed_to=", ".join(to))
-            sent.append(notification)
-    return sent
+        return deliver_all(due_reminders(today))

@@ -12,9 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from mitra.cooperation import indicators, services
-from mitra.cooperation.models import Agreement, Cooperation, FollowUp, Meeting, MeetingMode, Notification
+from mitra.cooperation.models import Agreement, Cooperation, FollowUp, Meeting, MeetingMode
 from mitra.cooperation.reminders import send_due_reminders
 from mitra.core.models import AuditEntry, OrganisationUnit
+from mitra.core.notifications.models import Notification
 from mitra.core.selectors import assignable_units
 from mitra.core.services import StaleEditError
 

@@ -3,8 +3,9 @@ import datetime as dt
 from django.core import mail
 from django.core.management import call_command
 
-from mitra.cooperation.models import Agreement, FollowUp, Notification
+from mitra.cooperation.models import Agreement, FollowUp
 from mitra.cooperation.reminders import send_due_reminders
+from mitra.core.notifications.models import Notification
 
 
 def test_agreement_reminders_90_and_30_days_before_notice_and_end_sent_once(demo, settings):

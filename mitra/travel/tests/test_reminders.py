@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from mitra.cooperation.models import Notification
+from mitra.core.notifications.models import Notification
 from mitra.travel import reminders
 
 from .helpers import draft
