@@ -74,7 +74,7 @@ def test_both_changing_the_same_field_is_a_conflict_and_nothing_is_saved(client_
     assert conflict.status_code == 200
     form = page_form(conflict)
     assert set(form.errors) == {"__all__", "grade"}
-    message = " ".join(form.errors["grade"])
+    message = " ".join(str(error) for error in form.errors["grade"])
     assert "III/b" in message and "III/d" in message and "admin" in message
     saved = dewi()
     assert (saved.grade, saved.notes, saved.version) == ("III/b", "A's note", 2)

@@ -4,6 +4,7 @@ else saved meanwhile, a first save included, is refused and shows the other text
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -16,7 +17,7 @@ from mitra.reports.services import StaleEditError, narrative_save
 
 pytestmark = pytest.mark.django_db
 
-SECTION = {"year": 2017, "key": "summary"}
+SECTION: dict[str, Any] = {"year": 2017, "key": "summary"}
 
 
 def test_six_first_saves_of_an_empty_section_give_one_text_and_five_stale_refusals(client_for):
@@ -79,7 +80,7 @@ def test_an_odd_version_in_the_narrative_form_is_a_form_error(client_for):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel writers need PostgreSQL")
 def test_six_parallel_first_saves_on_postgresql_one_success_five_stale(demo):
-    key = {"year": 2031, "key": "foreword"}
+    key: dict[str, Any] = {"year": 2031, "key": "foreword"}
     barrier = threading.Barrier(6)
     outcomes: list[str] = []
     lock = threading.Lock()
