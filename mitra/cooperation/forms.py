@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import User
 from mitra.core.selectors import assignable_units
-from mitra.core.web import VersionedForm
+from mitra.core.web import VersionedForm, version_field
 from mitra.partners.models import Country
 
 from .models import Cooperation, DelegationMember, Stage
@@ -55,7 +55,7 @@ class CooperationForm(RegistryForm):
 
 
 class StageChangeForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = version_field()
     to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
     date = forms.DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False, max_length=2000)

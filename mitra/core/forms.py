@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import StaffMember, User
 from .selectors import assignable_units
-from .web import VersionedForm
+from .web import VersionedForm, VersionErrorsShown, version_field
 
 
 class StaffMemberForm(VersionedForm):
@@ -34,8 +34,8 @@ class StaffMemberForm(VersionedForm):
         unit_field.queryset = units
 
 
-class DeleteForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class DeleteForm(VersionErrorsShown, forms.Form):
+    expected_version = version_field()
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,18 +131,40 @@ def create_record(
     return instance
 
 
-@transaction.atomic
 def _changes_since(current: TrackedModel, expected_version: int) -> list[AuditEntry]:
-    """The audited changes after the editor's copy: each version step is one of them."""
+    """The audited changes after the editor's copy, newest first: each version step is one of them.
+
+    Version 0 is "no row yet": then the creation counts too, so the editor sees what the other person saved."""
+    actions = [AuditAction.UPDATE, AuditAction.STATE_CHANGE, AuditAction.DELETE, AuditAction.RESTORE]
+    if expected_version < 1:
+        actions.append(AuditAction.CREATE)
+    steps = max(1, min(current.version - expected_version, current.version))  # bounded whatever the caller sent
     return list(
         AuditEntry.objects.filter(
-            record_type=current._meta.label_lower,
-            record_id=str(current.pk),
-            action__in=[AuditAction.UPDATE, AuditAction.STATE_CHANGE, AuditAction.DELETE, AuditAction.RESTORE],
-        ).order_by("-id")[: max(current.version - expected_version, 1)]
+            record_type=current._meta.label_lower, record_id=str(current.pk), action__in=actions
+        ).order_by("-id")[:steps]
     )
 
 
+def values_at_version(current: TrackedModel, version: int) -> dict[str, Any] | None:
+    """The audited values (as `field_values` gives them) `current` had at `version`: its values now with the
+    audited changes since undone. None when the log cannot tell (a version it never had, a change not audited)."""
+    if version < 1 or version > current.version:
+        return None
+    values = field_values(current)
+    if version == current.version:
+        return values
+    entries = _changes_since(current, version)
+    if len(entries) != current.version - version:
+        return None
+    for entry in entries:  # newest first, so the oldest `before` of each field is what stays
+        for field, change in entry.changes.items():
+            if field in values and isinstance(change, list) and len(change) == 2:
+                values[field] = change[0]
+    return values
+
+
+@transaction.atomic
 def update_record(
     *,
     actor: User | None,
@@ -156,7 +178,8 @@ def update_record(
     """Apply `data` to the current row if nobody saved since `expected_version`; audit the fields that changed.
 
     A `None` expected version means the caller holds no stale copy (a command or an import reading fresh rows).
-    Returns the row unchanged, with no audit entry, when `data` changes nothing.
+    Returns the row unchanged, with no audit entry, when `data` changes nothing. Atomic by itself: a refused or
+    invalid change leaves nothing behind even when the caller holds no transaction.
     """
     model = type(instance)
     manager = getattr(model, "all_objects", model._default_manager)
@@ -182,6 +205,42 @@ def update_record(
         getattr(current, name).set(value)
     audit.record(actor=actor, action=action, instance=current, changes=changes, reason=reason, ip_address=ip_address)
     return current
+
+
+def _locked_row(model: type[M], lookup: Mapping[str, Any]) -> M | None:
+    manager = getattr(model, "all_objects", model._default_manager)
+    row: M | None = manager.select_for_update().filter(**lookup).first()
+    return row
+
+
+@transaction.atomic
+def upsert_record(
+    *,
+    actor: User | None,
+    model: type[M],
+    lookup: Mapping[str, Any],
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    reason: str = "",
+) -> M:
+    """Create the one row `lookup` names (a unique key), or update it: a section of a report, say.
+
+    `expected_version` 0 says the editor saw no row: when one exists by now, or appears while this one is being
+    inserted (two first saves at once; the unique constraint decides), nothing is written and StaleEditError
+    shows what the other person saved. `None` checks nothing (commands and the demo loader)."""
+    existing = _locked_row(model, lookup)
+    if existing is None:
+        try:
+            with transaction.atomic():  # a savepoint: the transaction stays usable after a collision
+                return create_record(actor=actor, instance=model(**lookup, **data), reason=reason)
+        except (IntegrityError, ValidationError):
+            existing = _locked_row(model, lookup)
+            if existing is None:
+                raise  # invalid for another reason than the row that appeared meanwhile
+        if expected_version is None:
+            return update_record(actor=actor, instance=existing, data=data, expected_version=None, reason=reason)
+        raise StaleEditError(existing, 0, _changes_since(existing, 0))
+    return update_record(actor=actor, instance=existing, data=data, expected_version=expected_version, reason=reason)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.web import version_field
+
 from .models import DocumentCategory
 from .services import ALLOWED_EXTENSIONS, validate_upload
 
@@ -39,5 +41,5 @@ class DocumentUploadForm(forms.Form):
 
 
 class DocumentRemoveForm(forms.Form):
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = version_field()
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mitra.core.models import User
-from mitra.core.services import StaleEditError, create_record, require, update_record
+from mitra.core.services import StaleEditError, create_record, require, upsert_record
 
 __all__ = ["StaleEditError", "narrative_save", "narratives_copy"]
 
@@ -28,7 +28,10 @@ def narrative_save(
     system: bool = False,
     known: set[str] | None = None,
 ) -> Narrative:
-    """Create or update one narrative; with `known` figure names, unknown references are refused at the field."""
+    """Create or update one narrative; with `known` figure names, unknown references are refused at the field.
+
+    `expected_version` is the version the editor opened, 0 when the section had no text yet: a save over a
+    section someone else saved meanwhile (a first save included) raises StaleEditError and writes nothing."""
     if not system:
         require(actor, PERM)
     if key not in NarrativeKey.values:
@@ -37,10 +40,13 @@ def narrative_save(
         errors = narrative.validate(text, known)
         if errors:
             raise ValidationError({"text": [str(e) for e in errors]})
-    existing = Narrative.objects.filter(year=year, key=key).first()
-    if existing is None:
-        return create_record(actor=actor, instance=Narrative(year=year, key=key, text=text))
-    return update_record(actor=actor, instance=existing, data={"text": text}, expected_version=expected_version)
+    return upsert_record(
+        actor=actor,
+        model=Narrative,
+        lookup={"year": year, "key": key},
+        data={"text": text},
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from mitra.core.models import OrganisationUnit
-from mitra.core.web import PermissionMixin, acting_user
+from mitra.core.web import PermissionMixin, VersionErrorsShown, acting_user, version_field
 from mitra.performance import selectors as perf
 
 from . import consistency, generate, jobs, services
@@ -255,9 +255,11 @@ class JobDownloadView(JobMixin, View):
         )
 
 
-class NarrativeForm(forms.Form):
+class NarrativeForm(VersionErrorsShown, forms.Form):
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 18}), required=False)
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The section's version when the form was opened; 0 when it had no text yet, so that a first save made by
+    # someone else meanwhile is not silently replaced.
+    expected_version = version_field()
 
 
 class NarrativeEditView(PermissionMixin, FormView):
@@ -276,7 +278,7 @@ class NarrativeEditView(PermissionMixin, FormView):
 
     def get_initial(self) -> dict[str, Any]:
         existing = Narrative.objects.filter(year=self.year, key=self.kwargs["key"]).first()
-        return {"text": existing.text, "expected_version": existing.version} if existing else {}
+        return {"text": existing.text, "expected_version": existing.version} if existing else {"expected_version": 0}
 
     def figures(self) -> dict[str, Any]:
         if not hasattr(self, "_figures"):
@@ -309,8 +311,20 @@ class NarrativeEditView(PermissionMixin, FormView):
                 form.add_error(field if field in form.fields else None, errs)
             return self.form_invalid(form)
         except services.StaleEditError as stale:
-            form.add_error(None, str(stale))
-            return self.form_invalid(form)
+            # Nothing was saved. Show the other person's text; the form keeps this editor's text and now carries
+            # the current version, so saving again replaces theirs knowingly.
+            data: Any = form.data.copy()  # type: ignore[attr-defined]
+            data["expected_version"] = str(stale.instance.version)
+            form.data = data
+            form.add_error(
+                None,
+                _(
+                    "%(who)s saved this section after you opened it. Your text was not saved; theirs is shown "
+                    "above. Combine them here and save again, or save again to replace theirs with yours."
+                )
+                % {"who": stale.who},
+            )
+            return self.render_to_response(self.get_context_data(form=form, stale=stale))
         messages.success(self.request, _("Saved."))
         return redirect(reverse("reports:year", args=[self.year]) + "#narasi")
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from conftest import DEMO_PASSWORD
 from mitra.core.models import AuditAction, AuditEntry, StaffMember
+from mitra.core.tests.formdata import posted
 
 
 def test_healthz_answers_without_login(db):
@@ -143,11 +144,11 @@ def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(client_fo
     assert "Magister (S2)" in page or "s2" in page  # what the other editor saved
     saved = StaffMember.objects.get(pk=dewi.pk)
     assert (saved.education, saved.grade, saved.version) == ("s2", "III/a", 2)
-    # The form now carries the current version: saving again is a deliberate overwrite of every field shown.
-    again = head.post(url, form_data(dewi, grade="III/c", expected_version=2))
+    # The form now shows the other editor's change with this one's: saving it again keeps both (issue 15 item 4).
+    again = head.post(url, posted(second.context["form"]))
     assert again.status_code == 302
     saved.refresh_from_db()
-    assert (saved.education, saved.grade, saved.version) == ("s1", "III/c", 3)
+    assert (saved.education, saved.grade, saved.version) == ("s2", "III/c", 3)
 
 
 def test_invalid_form_shows_the_error_at_the_field(client_for):
