@@ -12,7 +12,6 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from mitra.core import periods
-from mitra.core.selectors import within_unit
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
