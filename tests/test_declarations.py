@@ -21,6 +21,7 @@ from rest_framework import serializers
 from mitra.cooperation import kinds as registry_kinds
 from mitra.core.crud import RecordKind
 from mitra.core.models import TrackedModel
+from mitra.core.web import VersionedForm
 from mitra.partners import kinds as partner_kinds
 from mitra.search import registry as search_registry
 
@@ -106,7 +107,8 @@ def test_a_kind_names_every_editable_field(kind: RecordKind) -> None:
 
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
 def test_form_detail_api_and_search_come_from_the_declaration(kind: RecordKind) -> None:
-    assert list(kind.form_class.base_fields) == [*kind.fields, "expected_version"]
+    bookkeeping = list(VersionedForm.declared_fields)  # the version and the values the form was loaded with
+    assert list(kind.form_class.base_fields) == [*kind.fields, *bookkeeping]
 
     shown = set(kind.detail_fields)
     hidden = {kind.heading, "is_illustrative", *kind.not_in_detail}
