@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from .. import access
 from ..forms import DocumentUploadForm
 from ..selectors import record_type_of
 
@@ -24,3 +25,16 @@ def document_upload_form(record: Any, form: Any = None) -> Any:
     if form is not None and form != "":
         return form
     return DocumentUploadForm(auto_id=f"id_doc_{record_type_of(record).replace('.', '_')}_{record.pk}_%s")
+
+
+@register.simple_tag(takes_context=True)
+def attachment_access(context: Any, record: Any) -> dict[str, Any]:
+    """What the signed-in user may do with `record`'s files, by the record's own rules (access.py):
+    {"read": list and download, "change": attach and remove, "closed": why the files cannot change now}."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or record is None:
+        return {"read": False, "change": False, "closed": None}
+    editor = access.may_edit_record(user, record)
+    closed = access.closed_reason(record) if editor else None
+    return {"read": access.may_read_attachments(user, record), "change": editor and not closed, "closed": closed}
