@@ -64,10 +64,10 @@ def _travel_closed(record: Any) -> str | None:
     from mitra.travel.models import TravelStatus
 
     request = _travel_request(record)
-    if request.status in (TravelStatus.COMPLETED, TravelStatus.CANCELLED):
-        return _("This travel request is %(status)s; its papers can no longer change.") % {
-            "status": request.get_status_display().lower()
-        }
+    if request.status == TravelStatus.COMPLETED:
+        return _("This travel request is completed; its papers can no longer change.")
+    if request.status == TravelStatus.CANCELLED:
+        return _("This travel request was cancelled; its papers can no longer change.")
     return None
 
 

@@ -27,7 +27,7 @@ from mitra.core import audit
 from mitra.core.models import AuditAction, User
 from mitra.core.services import create_record, soft_delete_record
 
-from . import access, extraction
+from . import access, extraction, zipguard
 from .extraction import DOCX, JPEG, PDF, PNG, XLSX
 from .models import Document, DocumentCategory, ExtractionStatus
 
@@ -145,6 +145,10 @@ def validate_upload(uploaded_file: UploadedFile) -> tuple[str, str]:
             % {"ext": ext, "kind": label, "right": canonical},
             "extension_mismatch",
         )
+    if mime in OOXML_MAIN_PART:
+        problem = zipguard.zip_problem(uploaded_file)  # before any parser unpacks it
+        if problem:
+            raise refuse(problem, "unpacked_too_large")
     return mime, canonical
 
 
