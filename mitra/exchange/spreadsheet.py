@@ -90,13 +90,14 @@ def check_bounds(content: bytes) -> None:
     """
     from mitra.documents.zipguard import zip_problem
 
-    problem = zip_problem(io.BytesIO(content))
-    if problem:
-        raise WorkbookError([CellError(0, "", problem)])
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise WorkbookError([CellError(0, "", _("This is not an Excel workbook (.xlsx)."))]) from error
+    problem = zip_problem(io.BytesIO(content))
+    if problem:
+        archive.close()
+        raise WorkbookError([CellError(0, "", problem)])
     with archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         cells = rows = 0

@@ -50,6 +50,7 @@ def post_upload(client, record, **extra):
 
 def outside_user(username: str, unit_code: str, admin: User) -> User:
     """A staff user of a directorate outside the bureau (a sibling of the bureau under the same parent)."""
+    assert admin.unit is not None
     unit = OrganisationUnit.objects.filter(code=unit_code).first() or core_services.unit_create(
         actor=None,
         system=True,
