@@ -31,6 +31,8 @@ class ExtractionStatus(models.TextChoices):
     DONE = "done", _("Text extracted")
     FAILED = "failed", _("Extraction failed")
     SKIPPED = "skipped", _("No text (image)")
+    # The file exceeded the extraction process's time or memory limit: stored, but without its text.
+    LIMIT = "limit", _("Text not extracted")
 
 
 def document_upload_to(instance: Document, filename: str) -> str:

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import Http404
 
+from . import access
 from .models import Document
 
 
@@ -32,7 +33,7 @@ def record_type_of(record: models.Model) -> str:
 def attachable_record(record_type: str, record_id: str) -> models.Model:
     """The live record named by an upload request ("app_label.model" and id), or 404.
 
-    Only models with an `owner_unit` take attachments: that is what the edit permission is checked against.
+    Only the kinds of record declared in access.ATTACHABLE take attachments (each with its own edit rule).
     """
     app_label, _dot, model_name = (record_type or "").partition(".")
     try:
@@ -41,7 +42,7 @@ def attachable_record(record_type: str, record_id: str) -> models.Model:
     except (ContentType.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
     model = content_type.model_class()
-    if model is None or model is Document or not hasattr(model, "owner_unit"):
+    if model is None or model is Document or not access.is_attachable(model):
         raise Http404
     found = model._default_manager.filter(pk=pk).first()  # the default manager hides soft-deleted records
     if found is None:

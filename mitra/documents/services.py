@@ -17,7 +17,7 @@ from typing import IO, Any
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.template.defaultfilters import filesizeformat
@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 from mitra.core import audit
 from mitra.core.models import AuditAction, User
-from mitra.core.services import create_record, require, soft_delete_record
+from mitra.core.services import create_record, soft_delete_record
 
-from . import extraction
+from . import access, extraction, zipguard
 from .extraction import DOCX, JPEG, PDF, PNG, XLSX
 from .models import Document, DocumentCategory, ExtractionStatus
 
@@ -145,6 +145,10 @@ def validate_upload(uploaded_file: UploadedFile) -> tuple[str, str]:
             % {"ext": ext, "kind": label, "right": canonical},
             "extension_mismatch",
         )
+    if mime in OOXML_MAIN_PART:
+        problem = zipguard.zip_problem(uploaded_file)  # before any parser unpacks it
+        if problem:
+            raise refuse(problem, "unpacked_too_large")
     return mime, canonical
 
 
@@ -158,8 +162,8 @@ def _sha256(file: UploadedFile) -> str:
 
 
 def _require_attachable(record: models.Model) -> None:
-    if not hasattr(type(record), "owner_unit") or isinstance(record, Document):
-        raise TypeError(f"{type(record).__name__} records do not take attachments (no owner_unit).")
+    if not access.is_attachable(type(record)) or isinstance(record, Document):
+        raise TypeError(f"{type(record).__name__} records do not take attachments (see documents.access).")
     if record.pk is None:
         raise TypeError("Save the record before attaching files to it.")
 
@@ -174,9 +178,8 @@ def attach(
 ) -> Document:
     """Validate the file by its content, extract its text (bounded), store it and audit the attachment."""
     _require_attachable(record)
-    require(actor, "core.edit_unit_record", record)
-    if getattr(record, "is_deleted", False):
-        raise ValidationError(_("This record was deleted; files cannot be attached to it."))
+    # The record's own edit rule, and its state (an approved quarter, a completed trip take no files).
+    access.require_change_attachments(actor, record)
     if category not in DocumentCategory.values:
         raise ValidationError({"category": _("Choose a category.")})
     mime, ext = validate_upload(uploaded_file)
@@ -213,8 +216,13 @@ def attach(
 
 @transaction.atomic
 def remove(*, actor: User, document: Document, reason: str, expected_version: int | None = None) -> Document:
-    """Soft-delete a document: it leaves the record's list and downloads; the file stays for history."""
-    require(actor, "core.edit_unit_record", document.record)
+    """Soft-delete a document: it leaves the record's list and downloads; the file stays for history.
+
+    Refused as attaching is: by the record's edit rule and its state (evidence of an approved quarter stays)."""
+    record = document.record
+    if record is None:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    access.require_change_attachments(actor, record)
     removed = soft_delete_record(actor=actor, instance=document, expected_version=expected_version, reason=reason)
     assert isinstance(removed, Document)
     return removed

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from mitra.core.services import StaleEditError
 from mitra.core.web import PermissionMixin, acting_user, add_validation_error
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import DocumentRemoveForm, DocumentUploadForm
 from .models import Document
 
@@ -54,7 +54,7 @@ class DocumentUploadView(PermissionMixin, TemplateView):
     file across a redirect, so a redirect would lose the context of the error).
     """
 
-    permission_required = "core.edit_unit_record"
+    permission_required = "documents.attach"  # the record's own edit permission (access.py)
     template_name = "documents/upload.html"
     http_method_names = ["get", "post"]
 
@@ -75,7 +75,7 @@ class DocumentUploadView(PermissionMixin, TemplateView):
         ctx["record"] = record
         ctx["record_type"] = selectors.record_type_of(record)
         ctx["documents"] = selectors.documents_for(record)
-        ctx["can_edit"] = True
+        ctx["can_edit"] = True  # the partial asks access.py again: a closed record shows why instead of the form
         ctx["next"] = safe_next(self.request, record_url(record))
         ctx.setdefault("upload_form", DocumentUploadForm())
         return ctx
@@ -101,13 +101,25 @@ class DocumentUploadView(PermissionMixin, TemplateView):
 
 
 class DocumentDownloadView(PermissionMixin, View):
-    """The file under its original name, as an attachment (never rendered inline by the browser)."""
+    """The file under its original name, as an attachment (never rendered inline by the browser).
 
-    permission_required = "core.view_records"
+    Only for those who may read the record it belongs to (travel papers: the requesting unit, the travellers, the
+    bureau); anyone else gets 403, audited.
+    """
+
+    permission_required = "documents.view_document"
     http_method_names = ["get", "head"]
 
+    def get_permission_object(self) -> Document | None:
+        if not self.request.user.is_authenticated:
+            return None
+        if not hasattr(self, "_document"):
+            self._document = selectors.document(self.kwargs["pk"])
+        return self._document
+
     def get(self, request: HttpRequest, pk: int) -> FileResponse:
-        document = selectors.document(pk)
+        document = self.get_permission_object()
+        assert document is not None
         try:
             handle = document.file.open("rb")
         except (FileNotFoundError, ValueError):
@@ -124,7 +136,7 @@ class DocumentDownloadView(PermissionMixin, View):
 class DocumentRemoveView(PermissionMixin, TemplateView):
     """GET asks for a reason; POST removes the document (soft delete, kept in history)."""
 
-    permission_required = "core.edit_unit_record"
+    permission_required = "documents.remove_document"  # the record's own edit permission (access.py)
     template_name = "documents/remove.html"
     http_method_names = ["get", "post"]
 
@@ -136,12 +148,13 @@ class DocumentRemoveView(PermissionMixin, TemplateView):
     def get_permission_object(self) -> Document | None:
         if not self.request.user.is_authenticated:
             return None
-        return self.get_document()  # its owner_unit is its record's
+        return self.get_document()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         document = self.get_document()
         ctx["document"] = document
+        ctx["closed_reason"] = access.closed_reason(document.record) if document.record is not None else None
         ctx["next"] = safe_next(self.request, record_url(document.record))
         ctx.setdefault("form", DocumentRemoveForm(initial={"expected_version": document.version}))
         return ctx

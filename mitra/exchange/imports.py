@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mitra.core.models import OrganisationUnit, User
 
 from . import spreadsheet as xl
+from .models import ImportUpload
 from .spreadsheet import CellError, CellValueError, RowOutcome, WorkbookError
 
 
@@ -510,3 +513,62 @@ def run(
     except WorkbookError as error:
         result.errors = error.errors
     return result
+
+
+# --- stored uploads: a preview that cannot take workers down again, and the prune ---------------------------
+
+PREVIEW_GRACE_SECONDS = 120  # default of settings.MITRA_IMPORT_PREVIEW_GRACE_SECONDS
+KEEP_DAYS = 7  # default of settings.MITRA_IMPORT_UPLOAD_KEEP_DAYS
+
+
+def _failed(upload: ImportUpload) -> ImportResult:
+    return ImportResult(upload.kind, errors=[CellError(0, "", line) for line in upload.failure.splitlines() if line])
+
+
+def preview_upload(upload: ImportUpload, *, actor: User) -> ImportResult:
+    """The preview of a stored upload, run at most until it fails for good.
+
+    A workbook whose preview found errors in the file as a whole (too large, not a workbook, wrong header …) is
+    marked failed and shows those errors from then on without being read again. A preview that started and
+    never ended (its worker was killed) is not started again: after MITRA_IMPORT_PREVIEW_GRACE_SECONDS the
+    upload is marked failed; before, the page says it is still being read.
+    """
+    if upload.failure:
+        return _failed(upload)
+    now = timezone.now()
+    started, finished = upload.preview_started_at, upload.preview_finished_at
+    if started is not None and (finished is None or finished < started):
+        grace = float(getattr(settings, "MITRA_IMPORT_PREVIEW_GRACE_SECONDS", PREVIEW_GRACE_SECONDS))
+        if now - started < dt.timedelta(seconds=grace):
+            return ImportResult(
+                upload.kind,
+                errors=[CellError(0, "", _("This workbook is still being read; reload the page in a minute."))],
+            )
+        upload.failure = _(
+            "The preview of this workbook did not finish (it took too long or too much memory), so it is not "
+            "run again. Split the workbook or upload a smaller one."
+        )
+        ImportUpload.objects.filter(pk=upload.pk).update(failure=upload.failure)
+        return _failed(upload)
+    # Outside any transaction of the request: this mark must survive a worker that is killed mid-preview.
+    ImportUpload.objects.filter(pk=upload.pk).update(preview_started_at=now)
+    result = run(upload.kind, bytes(upload.content), actor=actor, options=upload.options, commit=False)
+    upload.preview_started_at, upload.preview_finished_at = now, timezone.now()
+    upload.failure = "\n".join(e.message for e in result.errors)  # errors of the file as a whole stay
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        preview_finished_at=upload.preview_finished_at, failure=upload.failure
+    )
+    return result
+
+
+def prune_uploads(*, days: int | None = None) -> int:
+    """Delete uploads never committed that are older than `days` (settings.MITRA_IMPORT_UPLOAD_KEEP_DAYS, 7).
+
+    For the `mitra exchange prune-uploads` command and a periodic task; returns how many were deleted."""
+    if days is None:
+        days = int(getattr(settings, "MITRA_IMPORT_UPLOAD_KEEP_DAYS", KEEP_DAYS))
+    if days < 0:
+        raise ValueError("days must not be negative")
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    deleted, _by_model = ImportUpload.objects.filter(committed_at__isnull=True, created_at__lt=cutoff).delete()
+    return deleted

@@ -36,6 +36,12 @@ class ImportUpload(models.Model):
     options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # Written (and committed) before a preview runs and after it ends: a preview that started and never ended
+    # took its worker down, and is not run again.
+    preview_started_at = models.DateTimeField(null=True, blank=True)
+    preview_finished_at = models.DateTimeField(null=True, blank=True)
+    # Why the workbook cannot be imported at all (too large, not a workbook …): shown instead of a new preview.
+    failure = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("import upload")

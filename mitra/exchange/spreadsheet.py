@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -23,7 +24,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # default of settings.MITRA_IMPORT_MAX_ROWS
+MAX_CELLS = 400_000  # default of settings.MITRA_IMPORT_MAX_CELLS
 
 
 @dataclass
@@ -51,7 +53,89 @@ class WorkbookError(Exception):
         super().__init__("; ".join(e.message for e in errors))
 
 
+def max_rows() -> int:
+    return int(getattr(settings, "MITRA_IMPORT_MAX_ROWS", MAX_ROWS))
+
+
+def max_cells() -> int:
+    return int(getattr(settings, "MITRA_IMPORT_MAX_CELLS", MAX_CELLS))
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW = re.compile(rb"<(?:\w+:)?row[\s/>]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _too_big(rows: int, cells: int) -> CellError | None:
+    if rows > max_rows():
+        return CellError(0, "", _("The sheet has more than %(n)s rows.") % {"n": max_rows()})
+    if cells > max_cells():
+        return CellError(0, "", _("The workbook has more than %(n)s cells; split it.") % {"n": max_cells()})
+    return None
+
+
+def check_bounds(content: bytes) -> None:
+    """Refuse a workbook too large to open, before openpyxl unpacks it (WorkbookError with the reason).
+
+    The package's directory must pass the upload limits (documents.zipguard: unpacked size, member size and
+    count); then each sheet's declared `<dimension>` and its actual rows and cells, counted while streaming the
+    sheet's XML, must stay within MITRA_IMPORT_MAX_ROWS and MITRA_IMPORT_MAX_CELLS (the count stops at the limit).
+    """
+    from mitra.documents.zipguard import zip_problem
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise WorkbookError([CellError(0, "", _("This is not an Excel workbook (.xlsx)."))]) from error
+    problem = zip_problem(io.BytesIO(content))
+    if problem:
+        archive.close()
+        raise WorkbookError([CellError(0, "", problem)])
+    with archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        cells = rows = 0
+        for name in sheets:
+            with archive.open(name) as stream:
+                head = stream.read(4096)
+                match = _DIMENSION.search(head)
+                if match and match.group(3):
+                    width = _column_number(match.group(3)) - _column_number(match.group(1)) + 1
+                    height = int(match.group(4)) - int(match.group(2)) + 1
+                    too_big = _too_big(height, cells + width * height)
+                    if too_big:
+                        raise WorkbookError([too_big])
+                # The dimension may be missing or false: count what is there, and stop at the limit.
+                carry = b""
+                sheet_rows = 0
+                chunk = head
+                while True:
+                    window = carry + chunk
+                    # Count the tags that start before the last few bytes; those are counted with the next chunk.
+                    cut = max(len(window) - 16, 0) if chunk else len(window)
+                    cells += sum(1 for m in _CELL.finditer(window) if m.start() < cut)
+                    sheet_rows += sum(1 for m in _ROW.finditer(window) if m.start() < cut)
+                    too_big = _too_big(sheet_rows, cells)
+                    if too_big:
+                        raise WorkbookError([too_big])
+                    if not chunk:
+                        break
+                    carry = window[cut:]
+                    chunk = stream.read(1024 * 1024)
+                rows = max(rows, sheet_rows)
+                too_big = _too_big(rows, cells)
+                if too_big:
+                    raise WorkbookError([too_big])
+
+
 def open_workbook(content: bytes) -> Workbook:
+    check_bounds(content)
     try:
         return load_workbook(io.BytesIO(content), data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -69,8 +153,8 @@ def check_sheet(sheet: Worksheet) -> list[CellError]:
                 % {"range": str(merged)},
             )
         )
-    if sheet.max_row > MAX_ROWS:
-        errors.append(CellError(0, "", _("The sheet has more than %(n)s rows.") % {"n": MAX_ROWS}))
+    if sheet.max_row > max_rows():
+        errors.append(CellError(0, "", _("The sheet has more than %(n)s rows.") % {"n": max_rows()}))
     return errors
 
 

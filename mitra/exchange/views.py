@@ -22,6 +22,7 @@ from mitra.api.permissions import SignedIn
 from mitra.core.web import PermissionMixin, acting_user
 
 from . import calendar, imports, workbooks
+from . import spreadsheet as xl
 from .models import CalendarFeed, ImportUpload
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,11 +77,18 @@ class ImportView(PermissionMixin, View):
         if not form.is_valid():
             return self.page(request, form, status=400)
         data = form.cleaned_data
+        content = data["file"].read()
+        try:
+            xl.check_bounds(content)  # a workbook too large to open is refused here, and never stored
+        except xl.WorkbookError as error:
+            for problem in error.errors:
+                form.add_error("file", problem.message)
+            return self.page(request, form, status=400)
         upload = ImportUpload.objects.create(
             user=acting_user(request),
             kind=data["kind"],
             filename=data["file"].name[:255],
-            content=data["file"].read(),
+            content=content,
             options={"year": data.get("year"), "quarter": data.get("quarter") or 4},
         )
         return redirect("exchange:import-preview", pk=upload.pk)
@@ -98,15 +106,15 @@ class ImportPreviewView(PermissionMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         upload = self.upload(request, pk)
-        result = imports.run(
-            upload.kind, bytes(upload.content), actor=acting_user(request), options=upload.options, commit=False
-        )
+        result = imports.preview_upload(upload, actor=acting_user(request))
         return render(
             request, "exchange/preview.html", {"upload": upload, "result": result, "title": imports.TITLES[upload.kind]}
         )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         upload = self.upload(request, pk)
+        if upload.failure:  # never read again: the page shows why
+            return redirect("exchange:import-preview", pk=pk)
         result = imports.run(
             upload.kind, bytes(upload.content), actor=acting_user(request), options=upload.options, commit=True
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from .. import access
 from ..forms import DocumentUploadForm
 from ..selectors import record_type_of
 
@@ -24,3 +25,17 @@ def document_upload_form(record: Any, form: Any = None) -> Any:
     if form is not None and form != "":
         return form
     return DocumentUploadForm(auto_id=f"id_doc_{record_type_of(record).replace('.', '_')}_{record.pk}_%s")
+
+
+@register.simple_tag(takes_context=True)
+def attachment_access(context: Any, record: Any) -> dict[str, Any]:
+    """What the signed-in user may do with `record`'s files, by the record's own rules (access.py):
+    {"read": list and download, "change": attach and remove, "closed": why the files cannot change now}.
+
+    The state is asked first: a closed record (a completed trip, an approved quarter) needs no edit check."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or record is None or not access.may_read_attachments(user, record):
+        return {"read": False, "change": False, "closed": None}
+    closed = access.closed_reason(record)
+    return {"read": True, "change": not closed and access.may_edit_record(user, record), "closed": closed}

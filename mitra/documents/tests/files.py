@@ -89,3 +89,57 @@ def png_bytes() -> bytes:
         + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
         + chunk(b"IEND", b"")
     )
+
+
+def pdf_with_many_operators(count: int) -> bytes:
+    """A small PDF (the content stream is deflated) whose one page holds `count` text-showing operators."""
+    stream = zlib.compress(b"BT /F1 1 Tf " + b"(x) Tj 0 1 Td " * count + b"ET", 9)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def ooxml_bomb(main_part: str, size: int, extra_members: int = 0) -> bytes:
+    """A DOCX/XLSX-looking package whose `main_part` unpacks to `size` bytes of one repeated character."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr(main_part, b" " * size)
+        for i in range(extra_members):
+            archive.writestr(f"word/media/part{i}.xml", b"<x/>")
+    return out.getvalue()
+
+
+def docx_with_many_paragraphs(count: int) -> bytes:
+    """A genuine DOCX whose body holds `count` one-letter paragraphs: small packed, large once parsed."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes("x")))
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * count
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document {ns}><w:body>{body}</w:body></w:document>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = xml.encode() if info.filename == "word/document.xml" else source.read(info.filename)
+            archive.writestr(info.filename, data)
+    return out.getvalue()

@@ -13,12 +13,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["reextract"])
-        parser.add_argument("--failed-only", action="store_true", help="Only documents whose extraction failed.")
+        parser.add_argument(
+            "--failed-only", action="store_true", help="Only documents whose extraction failed or hit a limit."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         documents = Document.objects.order_by("pk")
         if options["failed_only"]:
-            documents = documents.filter(extraction_status=ExtractionStatus.FAILED)
+            documents = documents.filter(extraction_status__in=[ExtractionStatus.FAILED, ExtractionStatus.LIMIT])
         counts: dict[str, int] = {}
         for pk in documents.values_list("pk", flat=True).iterator():
             document = services.reextract(document=Document(pk=pk))

@@ -1,0 +1,212 @@
+"""Attachments obey the rules of the record they belong to (issue 15, items 1 and 3).
+
+1. A travel paper is downloadable only by those who may see its travel request (the requesting unit and the units
+   beneath it, the bureau, administrators, leadership) and by the travellers themselves; anyone else gets 403.
+3. Attaching and removing ask the record's own edit permission and its state: an approved quarter's entry, a plan
+   record, a staff record, a unit, an API token and a completed travel request refuse bureau staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from mitra.core import services as core_services
+from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit, StaffMember, User
+from mitra.documents import access, selectors, services
+from mitra.documents.models import Document, DocumentCategory
+from mitra.performance.models import QuarterEntry, QuarterReport, ReportStatus, SubActivity
+from mitra.travel.models import TravelStatus, TravelStep
+from mitra.travel.tests.helpers import through
+
+from .files import pdf_bytes
+
+D = dt.date
+UPLOAD = reverse("documents:upload")
+
+
+def upload(name: str = "scan.pdf", content: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content or pdf_bytes("PASPOR"), content_type="application/octet-stream")
+
+
+def post_upload(client, record, **extra):
+    data = {
+        "record_type": record._meta.label_lower,
+        "record_id": record.pk,
+        "category": DocumentCategory.OTHER,
+        "title": "",
+        "file": upload(),
+        **extra,
+    }
+    return client.post(UPLOAD, data)
+
+
+def outside_user(username: str, unit_code: str, admin: User) -> User:
+    """A staff user of a directorate outside the bureau (a sibling of the bureau under the same parent)."""
+    assert admin.unit is not None
+    unit = OrganisationUnit.objects.filter(code=unit_code).first() or core_services.unit_create(
+        actor=None,
+        system=True,
+        data={"code": unit_code, "parent": admin.unit.parent, "kind": "bureau", "name": f"Direktorat {unit_code}"},
+    )
+    return core_services.user_create(actor=None, username=username, password=None, role="staff", unit=unit, system=True)
+
+
+@pytest.fixture
+def trip(user_of):
+    """An open travel request of a directorate outside the bureau, with a passport scan on one of its steps."""
+    admin = user_of("admin")
+    owner = outside_user("staf.dit-a", "dit-a", admin)
+    request = through(owner, user_of("staf.oi"), D(2018, 5, 14), D(2018, 5, 18), D(2018, 5, 4), complete=False)
+    step = request.steps.select_related("request").first()
+    assert step is not None
+    scan = services.attach(actor=user_of("staf.oi"), record=step, uploaded_file=upload(), category="travel")
+    return request, step, scan, owner
+
+
+def download(client, document: Document):
+    return client.get(reverse("documents:download", args=[document.pk]))
+
+
+def test_travel_papers_are_not_downloadable_by_counting_ids(trip, client_for, user_of):
+    request, _step, scan, owner = trip
+    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
+    client = client_for(outsider.username)
+    assert client.get(reverse("travel:request-detail", args=[request.pk])).status_code == 403
+    assert download(client, scan).status_code == 403
+    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=outsider.username)
+    assert denied.filter(record_repr__contains=f"/dokumen/{scan.pk}/unduh/").exists()
+    # Those who may see the request may download its papers.
+    for username in (owner.username, "staf.oi", "pembaca", "admin", "kepala.biro"):
+        assert download(client_for(username), scan).status_code == 200, username
+
+
+def test_a_traveller_may_download_their_own_papers(trip, client_for, user_of):
+    _request, _step, scan, _owner = trip
+    traveller_user = outside_user("staf.dit-c", "dit-c", user_of("admin"))
+    assert download(client_for(traveller_user.username), scan).status_code == 403
+    member = StaffMember.objects.get(full_name="Dewi Lestari")  # the traveller of `through`
+    member.user = traveller_user
+    member.save(update_fields=["user"])
+    assert download(client_for(traveller_user.username), scan).status_code == 200
+
+
+def test_listed_documents_obey_the_same_check(trip, user_of):
+    _request, step, scan, owner = trip
+
+    def rendered(user: User) -> str:
+        http_request = RequestFactory().get("/")
+        http_request.user = user
+        context = {"record": step, "documents": selectors.documents_for(step), "can_edit": True}
+        return render_to_string("documents/_attachments.html", context, request=http_request)
+
+    assert scan.original_name in rendered(owner)
+    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
+    page = rendered(outsider)
+    assert scan.original_name not in page and "/unduh/" not in page and "upload-form" not in page
+    # The requesting unit sees the papers but does not work the bureau's steps.
+    assert "upload-form" not in rendered(owner) and "upload-form" in rendered(user_of("staf.oi"))
+
+
+def test_registry_documents_stay_readable_by_every_signed_in_user(client_for, user_of):
+    from mitra.cooperation.models import Agreement
+
+    agreement = Agreement.objects.filter(responsible_unit__code="ksln-bm").first()
+    assert agreement is not None
+    document = services.attach(
+        actor=user_of("staf.bilateral"), record=agreement, uploaded_file=upload(), category="signed_copy"
+    )
+    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
+    assert download(client_for(outsider.username), document).status_code == 200
+
+
+def test_completed_travel_request_takes_no_papers(trip, client_for, user_of):
+    request, step, scan, _owner = trip
+    processor = user_of("staf.oi")
+    request.__class__.objects.filter(pk=request.pk).update(status=TravelStatus.COMPLETED)
+    step = TravelStep.objects.select_related("request").get(pk=step.pk)
+    with pytest.raises(ValidationError) as refused:
+        services.attach(actor=processor, record=step, uploaded_file=upload(), category="travel")
+    assert refused.value.code == "record_closed"
+    with pytest.raises(ValidationError) as refused:
+        services.remove(actor=processor, document=scan, reason="salah unggah")
+    assert refused.value.code == "record_closed"
+    client = client_for("staf.oi")
+    response = post_upload(client, step)
+    assert response.status_code == 200 and 'data-testid="attachments-closed"' in response.content.decode()
+    response = client.post(reverse("documents:remove", args=[scan.pk]), {"reason": "salah unggah"})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert list(selectors.documents_for(step)) == [scan]
+    assert not access.may_change_attachments(processor, step)
+
+
+def _draft_entry_of(user: User) -> QuarterEntry:
+    entry = (
+        QuarterEntry.objects.select_related("sub_activity")
+        .filter(sub_activity__owner_unit=user.unit, sub_activity__year=2017)
+        .first()
+    )
+    assert entry is not None
+    QuarterReport.objects.filter(year=2017, quarter=entry.quarter, unit=user.unit).update(status=ReportStatus.DRAFT)
+    return entry
+
+
+def test_approved_quarter_entry_refuses_attach_and_remove(client_for, user_of):
+    staff = user_of("staf.bilateral")
+    entry = _draft_entry_of(staff)
+    evidence = services.attach(actor=staff, record=entry, uploaded_file=upload(), category="evidence")
+    QuarterReport.objects.filter(year=2017, quarter=entry.quarter, unit=staff.unit).update(status=ReportStatus.APPROVED)
+    with translation.override("en"), pytest.raises(ValidationError, match="approved and locked"):
+        services.attach(actor=staff, record=entry, uploaded_file=upload(), category="evidence")
+    with translation.override("en"), pytest.raises(ValidationError, match="approved and locked"):
+        services.remove(actor=staff, document=evidence, reason="bukti lama")
+    client = client_for("staf.bilateral")
+    response = post_upload(client, entry)
+    assert response.status_code == 200 and 'data-testid="attachments-closed"' in response.content.decode()
+    response = client.post(reverse("documents:remove", args=[evidence.pk]), {"reason": "bukti lama"})
+    assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+    assert list(selectors.documents_for(entry)) == [evidence]
+
+
+@pytest.mark.parametrize("kind", ["subactivity", "staffmember", "organisationunit"])
+def test_bureau_staff_cannot_attach_to_records_they_may_not_edit(kind, client_for, user_of):
+    staff = user_of("staf.bilateral")
+    record = {
+        "subactivity": lambda: SubActivity.objects.filter(owner_unit=staff.unit).first(),
+        "staffmember": lambda: StaffMember.objects.filter(unit=staff.unit).first(),
+        "organisationunit": lambda: staff.unit,
+    }[kind]()
+    assert record is not None
+    with pytest.raises(PermissionDenied):
+        services.attach(actor=staff, record=record, uploaded_file=upload(), category="other")
+    assert post_upload(client_for("staf.bilateral"), record).status_code == 403
+    assert not Document.all_objects.exists()
+
+
+def test_api_tokens_take_no_attachments(client_for, user_of):
+    from mitra.api import services as api_services
+
+    token, _raw = api_services.token_create(actor=None, user=user_of("kabag.bilateral"), name="skrip", system=True)
+    assert post_upload(client_for("staf.bilateral"), token).status_code == 404
+    assert post_upload(client_for("admin"), token).status_code == 404
+    with pytest.raises(TypeError):
+        services.attach(actor=user_of("admin"), record=token, uploaded_file=upload(), category="other")
+
+
+def test_every_model_with_an_owner_unit_is_declared_or_deliberately_left_out():
+    from django.apps import apps
+
+    left_out = {"api.apitoken", "documents.document"}
+    undeclared = {
+        m._meta.label_lower
+        for m in apps.get_models()
+        if hasattr(m, "owner_unit") and m._meta.label_lower not in access.ATTACHABLE
+    }
+    assert undeclared == left_out
