@@ -23,3 +23,19 @@ class CooperationConfig(AppConfig):
                 meeting_model=Meeting,
             )
         )
+
+        # Registry records take attachments: read by every signed-in user, changed by the responsible unit.
+        from mitra.documents.access import Attachable, register
+
+        for name in (
+            "cooperation",
+            "agreement",
+            "positionpaper",
+            "study",
+            "meeting",
+            "delegationmember",
+            "followup",
+            "outreachevent",
+            "publication",
+        ):
+            register(f"cooperation.{name}", Attachable("cooperation.edit_record"))

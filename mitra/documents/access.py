@@ -1,6 +1,7 @@
 """Who may read a record's attachments, and who may attach files to it or remove them: the record's own rules.
 
-Each kind of record that takes attachments is declared here once (`ATTACHABLE`, "app_label.model" → `Attachable`):
+Each kind of record that takes attachments is declared once (`ATTACHABLE`, "app_label.model" → `Attachable`, filled
+by each app's AppConfig.ready() through `register`, since documents sits below them):
 the permission that governs EDITING the record (the same one its edit page and services check), the permission
 that governs READING it, which object those permissions are asked about (a traveller's or a step's travel request,
 say), and the states in which the record takes no change at all (an approved quarter, a completed trip), with the
@@ -28,46 +29,7 @@ def _itself(record: Any) -> Any:
     return record
 
 
-def _travel_request(record: Any) -> Any:
-    return getattr(record, "request", record)
-
-
 def _never_closed(record: Any) -> str | None:
-    return None
-
-
-def _quarter_closed(entry: Any) -> str | None:
-    """The quarterly entry's quarter is submitted or approved: the entry takes no change, nor do its files."""
-    from mitra.performance.models import QuarterReport
-
-    report = (
-        QuarterReport.objects.filter(
-            year=entry.sub_activity.year, quarter=entry.quarter, unit_id=entry.sub_activity.owner_unit_id
-        )
-        .only("status")
-        .first()
-    )
-    return _report_closed(report) if report is not None else None
-
-
-def _report_closed(report: Any) -> str | None:
-    from mitra.performance.models import ReportStatus
-
-    if report.status == ReportStatus.APPROVED:
-        return _("This quarter is approved and locked; its attachments cannot change until leadership reopens it.")
-    if report.status != ReportStatus.DRAFT:
-        return _("This quarter has been submitted; its attachments cannot change until it is returned to draft.")
-    return None
-
-
-def _travel_closed(record: Any) -> str | None:
-    from mitra.travel.models import TravelStatus
-
-    request = _travel_request(record)
-    if request.status == TravelStatus.COMPLETED:
-        return _("This travel request is completed; its papers can no longer change.")
-    if request.status == TravelStatus.CANCELLED:
-        return _("This travel request was cancelled; its papers can no longer change.")
     return None
 
 
@@ -77,62 +39,21 @@ class Attachable:
     read_perm: str = "core.view_records"
     perm_object: Callable[[Any], Any] = _itself  # what both permissions are asked about
     closed: Callable[[Any], str | None] = _never_closed  # why the record takes no change now, or None
-    travel_papers: bool = False  # readable also by the travellers themselves
+    # Someone else who may read the record's files (e.g. the travellers of a trip), or None.
+    also_readable_by: Callable[[Any, Any], bool] | None = None
 
-
-_REGISTRY = "cooperation.edit_record"
-_PLAN = "performance.manage_plan"
 
 ATTACHABLE: dict[str, Attachable] = {
-    # The registry: read by every signed-in user, edited by the responsible unit.
-    **{
-        f"cooperation.{name}": Attachable(_REGISTRY)
-        for name in (
-            "cooperation",
-            "agreement",
-            "positionpaper",
-            "study",
-            "meeting",
-            "delegationmember",
-            "followup",
-            "outreachevent",
-            "publication",
-        )
-    },
-    # The plan and its budget structure: kept by the planner (administrators).
-    **{
-        f"performance.{name}": Attachable(_PLAN)
-        for name in (
-            "strategicplan",
-            "goal",
-            "indicator",
-            "indicatortarget",
-            "performancedocument",
-            "subactivity",
-            "budgetrevision",
-        )
-    },
-    # Quarterly realisation: its unit enters it while the quarter is a draft.
-    "performance.quarterentry": Attachable("performance.enter_realisation", closed=_quarter_closed),
-    "performance.quarterreport": Attachable("performance.submit_quarter", closed=_report_closed),
-    # People and units.
+    # People and units (core sits below documents; every other app declares its own kinds in its ready()).
     "core.staffmember": Attachable("core.manage_staff"),
     "core.organisationunit": Attachable("core.manage_units"),
-    # Travel papers: read as the request is; the request's editors (and the service unit for its steps).
-    "travel.travelrequest": Attachable(
-        "travel.edit_request", "travel.view_request", closed=_travel_closed, travel_papers=True
-    ),
-    "travel.traveller": Attachable(
-        "travel.edit_request",
-        "travel.view_request",
-        perm_object=_travel_request,
-        closed=_travel_closed,
-        travel_papers=True,
-    ),
-    "travel.travelstep": Attachable(
-        "travel.process", "travel.view_request", perm_object=_travel_request, closed=_travel_closed, travel_papers=True
-    ),
 }
+
+
+def register(label: str, attachable: Attachable) -> None:
+    """Declare that records of `label` ("app_label.model") take attachments, under `attachable`'s rules. Apps above
+    documents call it from their AppConfig.ready()."""
+    ATTACHABLE[label] = attachable
 
 
 def declaration(model: type[models.Model] | models.Model) -> Attachable | None:
@@ -144,14 +65,6 @@ def is_attachable(model: type[models.Model]) -> bool:
     return declaration(model) is not None
 
 
-def _is_traveller(user: Any, record: Any) -> bool:
-    """The user is one of the travellers of the record's travel request (their staff profile is linked)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    request = _travel_request(record)
-    return bool(request.travellers.filter(staff_member__user_id=user.pk).exists())
-
-
 def may_read_attachments(user: Any, record: models.Model | None) -> bool:
     """May `user` see the list of `record`'s files and download them?"""
     if record is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -161,7 +74,7 @@ def may_read_attachments(user: Any, record: models.Model | None) -> bool:
         return bool(user.has_perm(NOT_DECLARED_READ))
     if user.has_perm(declared.read_perm, declared.perm_object(record)):
         return True
-    return declared.travel_papers and _is_traveller(user, record)
+    return declared.also_readable_by is not None and declared.also_readable_by(user, record)
 
 
 def may_edit_record(user: Any, record: models.Model) -> bool:

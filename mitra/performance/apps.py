@@ -12,4 +12,7 @@ class PerformanceConfig(AppConfig):
         from . import sources
 
         sources.register_builtin()
+        from .attachments import register_attachable
+
+        register_attachable()
         sources.register_registry_indicators()

@@ -12,6 +12,9 @@ class TravelConfig(AppConfig):
         from mitra.performance import sources
 
         from . import rules  # noqa: F401  (registers the permissions)
+        from .attachments import register_attachable
+
+        register_attachable()
         from .indicators import on_time_source
 
         sources.register("travel.on_time_pct", _("Travel documents completed on time (%)"), on_time_source)
