@@ -9,6 +9,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance accountability")
 
     def ready(self) -> None:
-        from . import sources
+        from mitra.core import work as core_work
+
+        from . import sources, work
 
         sources.register_builtin()
+        core_work.register("performance.quarters", work.quarters_waiting, area="quarters", heading=_("Quarters"))
