@@ -42,3 +42,20 @@ class RecordSerializer(StrictSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         read_only_fields: tuple[str, ...] = RECORD_READ_ONLY
+
+
+def serializer_for(kind: Any, base: type[RecordSerializer] | None = None) -> type[RecordSerializer]:
+    """The serializer of a declared kind of record (core.crud.RecordKind): its fields writable, its computed values
+    and the record's bookkeeping read only — the same fields as its form, declared once."""
+    parent = base or RecordSerializer
+    read_only = (*RECORD_READ_ONLY, *kind.computed)
+    meta = type(
+        "Meta",
+        (parent.Meta,),
+        {
+            "model": kind.model,
+            "fields": [*RECORD_READ_ONLY, *kind.fields, *kind.computed],
+            "read_only_fields": read_only,
+        },
+    )
+    return type(f"{kind.model.__name__}Serializer", (parent,), {"Meta": meta})

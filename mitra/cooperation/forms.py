@@ -1,4 +1,5 @@
-"""Forms of registry records. Each limits the responsible unit to units the user may edit for."""
+"""The forms of registry records: the behaviour every registry form shares (the responsible unit limited to units
+the user may edit for, date inputs); each kind's fields are declared once in kinds.py."""
 
 from __future__ import annotations
 
@@ -12,18 +13,7 @@ from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm
 from mitra.partners.models import Country
 
-from .models import (
-    Agreement,
-    Cooperation,
-    DelegationMember,
-    FollowUp,
-    Meeting,
-    OutreachEvent,
-    PositionPaper,
-    Publication,
-    Stage,
-    Study,
-)
+from .models import Cooperation, DelegationMember, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -51,24 +41,8 @@ class RegistryForm(VersionedForm):
 
 
 class CooperationForm(RegistryForm):
-    class Meta:
-        model = Cooperation
-        fields = [
-            "title",
-            "title_en",
-            "scope",
-            "partners",
-            "forum",
-            "responsible_unit",
-            "sectors",
-            "is_binding",
-            "related",
-            "stage",
-            "stage_since",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"notes": TEXT}
+    """The cooperation kind's form (kinds.COOPERATION declares its fields): the stage moves through its own dated
+    action once the cooperation exists, and a cooperation does not relate to itself."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -85,136 +59,6 @@ class StageChangeForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
     date = forms.DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("Note"), widget=TEXT, required=False, max_length=2000)
-
-
-class AgreementForm(RegistryForm):
-    class Meta:
-        model = Agreement
-        fields = [
-            "cooperation",
-            "kind",
-            "number",
-            "title",
-            "title_en",
-            "signatory_bpom",
-            "signatory_partner",
-            "place_signed",
-            "date_signed",
-            "entry_into_force",
-            "end_date",
-            "duration_months",
-            "notice_period_days",
-            "automatic_renewal",
-            "amends",
-            "responsible_unit",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"notes": TEXT}
-
-
-class PositionPaperForm(RegistryForm):
-    class Meta:
-        model = PositionPaper
-        fields = [
-            "title",
-            "year",
-            "cooperation",
-            "forum",
-            "meeting",
-            "status",
-            "responsible_unit",
-            "summary",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"summary": TEXT, "notes": TEXT}
-
-
-class StudyForm(RegistryForm):
-    class Meta:
-        model = Study
-        fields = [
-            "kind",
-            "title",
-            "topic",
-            "year",
-            "cooperation",
-            "forum",
-            "partner",
-            "responsible_unit",
-            "summary",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"summary": TEXT, "notes": TEXT}
-
-
-class MeetingForm(RegistryForm):
-    class Meta:
-        model = Meeting
-        fields = [
-            "title",
-            "forum",
-            "cooperation",
-            "start_date",
-            "end_date",
-            "city",
-            "country",
-            "mode",
-            "active_participation",
-            "participation_note",
-            "position_paper",
-            "responsible_unit",
-            "outcome",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"outcome": TEXT, "notes": TEXT}
-
-
-class FollowUpForm(RegistryForm):
-    class Meta:
-        model = FollowUp
-        fields = [
-            "description",
-            "meeting",
-            "cooperation",
-            "responsible_unit",
-            "owner_person",
-            "due_date",
-            "status",
-            "completed_on",
-            "evidence",
-            "notes",
-        ]
-        widgets = {"description": TEXT, "evidence": TEXT, "notes": TEXT}
-
-
-class OutreachEventForm(RegistryForm):
-    class Meta:
-        model = OutreachEvent
-        fields = [
-            "kind",
-            "title",
-            "date",
-            "topic",
-            "audience",
-            "participants",
-            "cooperation",
-            "forum",
-            "responsible_unit",
-            "notes",
-            "is_illustrative",
-        ]
-        widgets = {"notes": TEXT}
-
-
-class PublicationForm(RegistryForm):
-    class Meta:
-        model = Publication
-        fields = ["series", "edition", "date", "copies", "distribution", "responsible_unit", "notes", "is_illustrative"]
-        widgets = {"distribution": TEXT, "notes": TEXT}
 
 
 class DelegationMemberForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import kinds, views
 
 app_name = "cooperation"
 
@@ -13,5 +13,5 @@ urlpatterns = [
     path("delegasi/<int:pk>/hapus/", views.DelegationRemoveView.as_view(), name="delegation-remove"),
     path("notifikasi/<int:pk>/dibaca/", views.NotificationReadView.as_view(), name="notification-read"),
 ]
-for kind in views.KINDS:
+for kind in kinds.KINDS:
     urlpatterns += kind.urls()

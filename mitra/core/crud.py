@@ -99,27 +99,75 @@ def excel_value(value: Any) -> Any:
 
 @dataclass
 class RecordKind:
-    """Everything the generic pages need to know about one kind of record."""
+    """One kind of record, declared once: its editable fields (in form order) are the form's fields, the detail
+    page's rows, the API serializer's writable fields and the services' whitelist, and its text fields are what
+    search indexes. A view that must differ names the difference here (`not_in_detail`, `form_base`, …).
+
+    Every editable field of the model is either in `fields` or in `excluded` with the reason
+    (tests/test_declarations.py holds every kind to it)."""
 
     namespace: str  # URL namespace of the app
     name: str  # URL name stem, e.g. "agreement"
     url_prefix: str  # e.g. "perjanjian"
     model: type[models.Model]
-    form_class: type[forms.ModelForm]
+    fields: tuple[str, ...]  # the editable fields, in the order the form shows them
     columns: list[Column]
     queryset: Callable[[], models.QuerySet]
     create: Callable[..., Any]
     update: Callable[..., Any]
     delete: Callable[..., Any]
+    form_base: type[forms.ModelForm] | None = None  # the form class the kind's form extends (its behaviour)
+    widgets: dict[str, Any] = field(default_factory=dict)
+    formfield_callback: Callable[..., Any] | None = None
+    # Derived values shown (read only) on the detail page and in the API, e.g. an agreement's end date.
+    computed: tuple[str, ...] = ()
+    heading: str = "title"  # the field the detail page shows as its title rather than as a row
+    # Fields the detail page shows in a section of its own rather than as a row, with where.
+    not_in_detail: dict[str, str] = field(default_factory=dict)
+    # Editable model fields that are not in `fields`, each with the reason.
+    excluded: dict[str, str] = field(default_factory=dict)
+    # Text fields search reads besides the title (None: every free-text field of `fields` but the titles).
+    search_fields: tuple[str, ...] | None = None
     filterset_class: Any = None
     create_perm: str = "cooperation.create_records"
     edit_perm: str = "cooperation.edit_record"
     detail_template: str = "crud/detail.html"
-    detail_fields: list[str] = field(default_factory=list)
     default_ordering: list[str] = field(default_factory=list)
     detail_context: Callable[[Any, HttpRequest], dict[str, Any]] | None = None
     initial_from_query: tuple[str, ...] = ()  # form fields that ?name=pk in the URL pre-fills
     has_documents: bool = True
+    form_class: type[forms.ModelForm] = field(init=False)
+
+    def __post_init__(self) -> None:
+        base = self.form_base or forms.ModelForm
+        self.form_class = forms.modelform_factory(
+            self.model,
+            form=base,
+            fields=list(self.fields),
+            widgets=self.widgets or None,
+            formfield_callback=self.formfield_callback,
+        )
+        self.form_class.__name__ = f"{self.model.__name__}Form"
+
+    @property
+    def detail_fields(self) -> list[str]:
+        """The rows of the detail page: the fields (but the heading, the illustrative flag and what has a section
+        of its own), then the computed values."""
+        hidden = {self.heading, "is_illustrative", *self.not_in_detail}
+        return [name for name in self.fields if name not in hidden] + list(self.computed)
+
+    @property
+    def text_fields(self) -> tuple[str, ...]:
+        """The free-text fields search indexes besides the titles."""
+        if self.search_fields is not None:
+            return self.search_fields
+        found = []
+        for name in self.fields:
+            model_field = self.model._meta.get_field(name)
+            is_text = isinstance(model_field, models.CharField | models.TextField)
+            if is_text and not model_field.choices and name not in (self.heading, "title", "title_en"):
+                found.append(name)
+        return tuple(found)
 
     @property
     def verbose_name(self) -> str:

@@ -1,6 +1,6 @@
-"""A user's iCalendar feed: meetings, agreement deadlines (notice date, end) and open follow-ups of the user's unit
-and the units beneath it, and meetings the user is in the delegation of. Travel joins when the travel app lands
-(add its events in `events()`).
+"""A user's iCalendar feed: meetings, agreement deadlines (notice date, end), open follow-ups and official foreign
+trips of the user's unit and the units beneath it, the meetings the user is in the delegation of and the trips the
+user travels on (with the documents deadline of each trip still in process).
 
 The feed is read at a secret URL (/pertukaran/kalender/<token>.ics): calendar programs cannot send a login, so
 the token is the credential — 256 random bits, stored only as a SHA-256, revocable from the profile page.
@@ -113,6 +113,42 @@ def events(user: User, today: dt.date | None = None) -> list[Event]:
                 follow_up.due_date,
             )
         )
+    found.extend(_travel_events(user, since))
+    return found
+
+
+def _travel_events(user: User, since: dt.date) -> list[Event]:
+    from mitra.travel import selectors as travel
+    from mitra.travel.models import OPEN_STATUSES, TravelRequest, TravelStatus
+
+    trips = (
+        TravelRequest.objects.filter(return_date__gte=since)
+        .exclude(status=TravelStatus.CANCELLED)
+        .filter(_scope(user, "requesting_unit") | Q(travellers__staff_member__user=user))
+        .select_related("destination_country", "meeting")
+        .distinct()
+        .order_by("departure_date", "pk")
+    )
+    found = []
+    for trip in trips:
+        place = f"{trip.destination_city}, {trip.destination_country.name_en}"
+        found.append(
+            _all_day(
+                f"travel-{trip.pk}",
+                _("Official trip: %(t)s") % {"t": trip.purpose_text[:120]},
+                trip.departure_date,
+                trip.return_date,
+                location=place,
+            )
+        )
+        if trip.status in OPEN_STATUSES and not trip.documents_completed_on:
+            found.append(
+                _all_day(
+                    f"travel-documents-{trip.pk}",
+                    _("Travel documents due: %(t)s") % {"t": trip.purpose_text[:120]},
+                    travel.documents_deadline(trip.departure_date),
+                )
+            )
     return found
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from mitra.core.models import User
 from mitra.core.web import VersionedForm
 
-from .models import Contact, Forum, Institution
+from .models import Forum
 
 
 def https_by_default(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -26,30 +26,8 @@ class PartnerForm(VersionedForm):
                 field.widget.attrs.setdefault("size", 10)
 
 
-class InstitutionForm(PartnerForm):
-    class Meta:
-        model = Institution
-        fields = ["name", "name_id", "acronym", "kind", "country", "website", "notes", "is_illustrative"]
-        formfield_callback = https_by_default
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-
-
 class ForumForm(PartnerForm):
-    class Meta:
-        model = Forum
-        fields = [
-            "name",
-            "acronym",
-            "parent",
-            "scope",
-            "organisation",
-            "member_countries",
-            "website",
-            "notes",
-            "is_illustrative",
-        ]
-        formfield_callback = https_by_default
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+    """A forum is not its own parent."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -57,10 +35,3 @@ class ForumForm(PartnerForm):
             parent = self.fields["parent"]
             assert isinstance(parent, forms.ModelChoiceField)
             parent.queryset = Forum.objects.exclude(pk=self.instance.pk)
-
-
-class ContactForm(PartnerForm):
-    class Meta:
-        model = Contact
-        fields = ["institution", "forum", "name", "role", "email", "phone", "is_current", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

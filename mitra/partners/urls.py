@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import kinds, views
 
 app_name = "partners"
 
@@ -8,5 +8,5 @@ urlpatterns = [
     path("negara/", views.CountryListView.as_view(), name="country-list"),
     path("negara/<str:pk>/", views.CountryDetailView.as_view(), name="country-detail"),
 ]
-for kind in views.KINDS:
+for kind in kinds.KINDS:
     urlpatterns += kind.urls()

@@ -6,116 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from mitra.cooperation import selectors as registry
-from mitra.core.crud import Column, RecordKind
 from mitra.core.web import PermissionMixin
 
-from . import filters, forms, selectors, services
-from .models import Contact, Country, Forum, Institution
-
-
-def _institution_context(record: Institution, request: HttpRequest) -> dict[str, Any]:
-    return {
-        "profile": registry.institution_profile(record),
-        "contacts": record.contacts.all(),
-        "forums": record.forums.all(),
-    }
-
-
-def _forum_context(record: Forum, request: HttpRequest) -> dict[str, Any]:
-    return {
-        "profile": registry.forum_profile(record),
-        "contacts": record.contacts.all(),
-        "children": record.children.all(),
-        "members": record.member_countries.all(),
-    }
-
-
-def _kind(
-    name: str, prefix: str, model: Any, form: Any, columns: list[Column], queryset: Any, filterset: Any, **extra: Any
-) -> RecordKind:
-    return RecordKind(
-        namespace="partners",
-        name=name,
-        url_prefix=prefix,
-        model=model,
-        form_class=form,
-        columns=columns,
-        queryset=queryset,
-        filterset_class=filterset,
-        create=services.create,
-        update=services.update,
-        delete=services.delete,
-        create_perm="partners.edit",
-        edit_perm="partners.edit",
-        has_documents=False,
-        **extra,
-    )
-
-
-INSTITUTION = _kind(
-    "institution",
-    "instansi",
-    Institution,
-    forms.InstitutionForm,
-    [
-        Column(_("Name"), "name", link=True, sort="name"),
-        Column(_("Acronym"), "acronym", sort="acronym"),
-        Column(_("Type"), "kind", sort="kind"),
-        Column(_("Country"), "country"),
-    ],
-    selectors.institutions,
-    filters.InstitutionFilter,
-    default_ordering=["name"],
-    detail_template="partners/institution_detail.html",
-    detail_context=_institution_context,
-    detail_fields=["name_id", "acronym", "kind", "country", "website", "notes"],
-)
-FORUM = _kind(
-    "forum",
-    "forum",
-    Forum,
-    forms.ForumForm,
-    [
-        Column(_("Name"), "name", link=True, sort="name"),
-        Column(_("Acronym"), "acronym", sort="acronym"),
-        Column(_("Parent forum"), "parent"),
-        Column(_("Scope"), "scope", sort="scope"),
-    ],
-    selectors.forums,
-    filters.ForumFilter,
-    default_ordering=["name"],
-    detail_template="partners/forum_detail.html",
-    detail_context=_forum_context,
-    detail_fields=["acronym", "parent", "scope", "organisation", "website", "notes"],
-    initial_from_query=("parent",),
-)
-CONTACT = _kind(
-    "contact",
-    "kontak",
-    Contact,
-    forms.ContactForm,
-    [
-        Column(_("Name"), "name", link=True, sort="name"),
-        Column(_("Role"), "role"),
-        Column(_("Institution"), "institution"),
-        Column(_("Forum"), "forum"),
-        Column(_("E-mail"), "email"),
-        Column(_("Phone"), "phone"),
-        Column(_("Current"), "is_current"),
-    ],
-    selectors.contacts,
-    filters.ContactFilter,
-    default_ordering=["name"],
-    detail_fields=["role", "institution", "forum", "email", "phone", "is_current", "notes"],
-    initial_from_query=("institution", "forum"),
-)
-
-KINDS = [INSTITUTION, FORUM, CONTACT]
+from . import filters, selectors
+from .models import Country
 
 
 class CountryListView(PermissionMixin, ListView):

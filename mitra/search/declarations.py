@@ -105,6 +105,7 @@ def declare() -> None:
 
 
 def _declare_partners() -> None:
+    from mitra.partners import kinds
     from mitra.partners.models import Country, Forum, Institution
 
     register(
@@ -118,7 +119,7 @@ def _declare_partners() -> None:
     register(
         Institution,
         title=lambda i: str(i),
-        fields=("name_id", "notes"),
+        fields=kinds.INSTITUTION.text_fields,
         text=lambda i: [*_country_names(i.country), i.get_kind_display()],
         partners=lambda i: [i.pk],
         countries=lambda i: [i.country_id] if i.country_id else [],
@@ -127,7 +128,7 @@ def _declare_partners() -> None:
     register(
         Forum,
         title=lambda f: f.full_name,
-        fields=("notes",),
+        fields=kinds.FORUM.text_fields,
         text=lambda f: [*_forum_text(f.parent), *_institution_text(f.organisation)],
         scope=lambda f: f.scope,
         partners=lambda f: [f.organisation_id] if f.organisation_id else [],
@@ -139,6 +140,7 @@ def _declare_partners() -> None:
 
 
 def _declare_registry() -> None:
+    from mitra.cooperation import kinds
     from mitra.cooperation.models import (
         Agreement,
         Cooperation,
@@ -155,7 +157,7 @@ def _declare_registry() -> None:
         Cooperation,
         title=lambda c: c.title,
         title_en=lambda c: c.title_en,
-        fields=("notes",),
+        fields=kinds.COOPERATION.text_fields,
         text=lambda c: [
             *_forum_text(c.forum),
             *(t for p in _partners(c) for t in _institution_text(p)),
@@ -176,7 +178,7 @@ def _declare_registry() -> None:
         Agreement,
         title=lambda a: a.title,
         title_en=lambda a: a.title_en,
-        fields=("number", "signatory_bpom", "signatory_partner", "place_signed", "notes"),
+        fields=kinds.AGREEMENT.text_fields,
         text=lambda a: [a.get_kind_display(), *_cooperation_text(a.cooperation)],
         date=lambda a: a.date_signed,
         scope=_scope,
@@ -188,7 +190,7 @@ def _declare_registry() -> None:
     register(
         PositionPaper,
         title=lambda p: p.title,
-        fields=("summary", "notes"),
+        fields=kinds.POSITION_PAPER.text_fields,
         text=lambda p: [*_forum_text(p.forum), *_cooperation_text(p.cooperation), _label(p.meeting)],
         year=lambda p: p.year,
         scope=_scope,
@@ -202,7 +204,7 @@ def _declare_registry() -> None:
     register(
         Study,
         title=lambda s: s.title,
-        fields=("topic", "summary", "notes"),
+        fields=kinds.STUDY.text_fields,
         year=lambda s: s.year,
         text=lambda s: [
             s.get_kind_display(),
@@ -221,7 +223,7 @@ def _declare_registry() -> None:
     register(
         Meeting,
         title=lambda m: m.title,
-        fields=("city", "participation_note", "outcome", "notes"),
+        fields=kinds.MEETING.text_fields,
         text=lambda m: [*_forum_text(m.forum), *_country_names(m.country), *_cooperation_text(m.cooperation)],
         date=lambda m: m.start_date,
         scope=_scope,
@@ -235,7 +237,7 @@ def _declare_registry() -> None:
     register(
         FollowUp,
         title=lambda f: str(f),
-        fields=("description", "owner_person", "evidence", "notes"),
+        fields=kinds.FOLLOW_UP.text_fields,
         text=lambda f: [_label(f.meeting), *_cooperation_text(f.cooperation)],
         date=lambda f: f.due_date,
         scope=_scope,
@@ -247,7 +249,7 @@ def _declare_registry() -> None:
     register(
         OutreachEvent,
         title=lambda o: o.title,
-        fields=("topic", "audience", "notes"),
+        fields=kinds.OUTREACH.text_fields,
         text=lambda o: [o.get_kind_display(), *_forum_text(o.forum), *_cooperation_text(o.cooperation)],
         date=lambda o: o.date,
         scope=_scope,
@@ -259,7 +261,7 @@ def _declare_registry() -> None:
     register(
         Publication,
         title=lambda p: str(p),
-        fields=("distribution", "notes"),
+        fields=kinds.PUBLICATION.text_fields,
         date=lambda p: p.date,
         unit=unit,
         queryset=_registry_rows(Publication),

@@ -15,6 +15,7 @@ from mitra.core.web import VersionedForm
 from mitra.partners.models import Country
 from mitra.performance.models import SubActivity
 
+from . import kinds
 from .models import StepKind, Traveller, TravelRequest, TravelStep
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,22 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class TravelRequestForm(VersionedForm):
     class Meta:
         model = TravelRequest
-        fields = [
-            "requesting_unit",
-            "meeting",
-            "purpose",
-            "destination_city",
-            "destination_country",
-            "departure_date",
-            "return_date",
-            "needs_visa",
-            "funding_source",
-            "sub_activity",
-            "partner",
-            "estimated_cost",
-            "realised_cost",
-            "notes",
-        ]
+        fields = list(kinds.REQUEST_FIELDS)
         widgets = {"departure_date": DATE, "return_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
@@ -73,7 +59,7 @@ class TravellerForm(forms.ModelForm):
 
     class Meta:
         model = Traveller
-        fields = ["staff_member", "passport_number", "passport_expires_on"]
+        fields = list(kinds.TRAVELLER_FIELDS)
         widgets = {"passport_expires_on": DATE}
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -89,7 +75,7 @@ class TravellerForm(forms.ModelForm):
 class StepForm(VersionedForm):
     class Meta:
         model = TravelStep
-        fields = ["requested_on", "completed_on", "reference", "notes"]
+        fields = list(kinds.STEP_FIELDS)
         widgets = {"requested_on": DATE, "completed_on": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any):

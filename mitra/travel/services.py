@@ -21,6 +21,7 @@ from mitra.core.models import AuditAction, OrganisationUnit, StaffMember, User
 from mitra.core.services import create_record, require, update_record
 from mitra.performance.models import SubActivity
 
+from . import kinds
 from .models import (
     FundingSource,
     StepKind,
@@ -33,25 +34,8 @@ from .models import (
 )
 from .rules import service_unit_code
 
-REQUEST_FIELDS = {
-    "requesting_unit",
-    "meeting",
-    "purpose",
-    "destination_city",
-    "destination_country",
-    "departure_date",
-    "return_date",
-    "needs_visa",
-    "funding_source",
-    "sub_activity",
-    "partner",
-    "estimated_cost",
-    "realised_cost",
-    "is_illustrative",
-    "notes",
-}
-# What may still change once the bureau works the request (the trip itself is fixed; cancel and ask again).
-PROCESSING_FIELDS = {"realised_cost", "notes", "needs_visa", "estimated_cost"}
+REQUEST_FIELDS = frozenset(kinds.REQUEST_FIELDS + kinds.REQUEST_LOADER_FIELDS)
+PROCESSING_FIELDS = kinds.REQUEST_PROCESSING_FIELDS
 
 
 def _service_unit() -> OrganisationUnit:
@@ -144,15 +128,23 @@ def traveller_add(
 
 @transaction.atomic
 def traveller_update(
-    *, actor: User | None, traveller: Traveller, data: Mapping[str, Any], system: bool = False
+    *,
+    actor: User | None,
+    traveller: Traveller,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    system: bool = False,
 ) -> Traveller:
     """Passport details may change while the bureau works the request (a new service passport arrives)."""
     if not system:
         perm = "travel.edit_request" if traveller.request.is_draft else "travel.process"
         require(actor, perm, traveller.request)
-    allowed = {"passport_number", "passport_expires_on"}
+    allowed = kinds.TRAVELLER_CHANGE_FIELDS
     return update_record(
-        actor=actor, instance=traveller, data={k: v for k, v in data.items() if k in allowed}, expected_version=None
+        actor=actor,
+        instance=traveller,
+        data={k: v for k, v in data.items() if k in allowed},
+        expected_version=expected_version,
     )
 
 
@@ -175,8 +167,8 @@ def traveller_remove(*, actor: User | None, traveller: Traveller, system: bool =
 
 
 def applicable_kinds(request: TravelRequest) -> list[StepKind]:
-    kinds = StepKind.objects.filter(is_active=True, applies_by_default=True)
-    return [k for k in kinds if request.needs_visa or not k.only_with_visa]
+    in_use = StepKind.objects.filter(is_active=True, applies_by_default=True)
+    return [k for k in in_use if request.needs_visa or not k.only_with_visa]
 
 
 def _transition(
@@ -231,8 +223,7 @@ def step_update(
     expected_version: int | None,
     system: bool = False,
 ) -> TravelStep:
-    allowed = {"requested_on", "completed_on", "reference", "notes"}
-    unknown = set(data) - allowed
+    unknown = set(data) - set(kinds.STEP_FIELDS)
     if unknown:
         raise ValueError(f"Not step fields: {sorted(unknown)}")
     request = TravelRequest.objects.select_for_update().get(pk=step.request_id)

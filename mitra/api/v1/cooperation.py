@@ -13,45 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mitra.cooperation import filters as f
-from mitra.cooperation import selectors, services
+from mitra.cooperation import kinds, selectors, services
 from mitra.cooperation.models import (
-    Agreement,
-    Cooperation,
-    FollowUp,
-    Meeting,
-    OutreachEvent,
-    PositionPaper,
-    Publication,
     Stage,
-    Study,
 )
 
 from ..filters import bounded
-from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
+from ..serializers import StrictSerializerMixin, serializer_for
 from ..viewsets import IF_MATCH, RecordViewSet, actor, expected_version
 
-COMMON = ["responsible_unit", "notes"]
-
-
-class CooperationSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Cooperation
-        fields = [
-            *RECORD_READ_ONLY,
-            "title",
-            "title_en",
-            "scope",
-            "partners",
-            "forum",
-            "responsible_unit",
-            "sectors",
-            "is_binding",
-            "related",
-            "stage",
-            "stage_since",
-            "notes",
-            "is_illustrative",
-        ]
+CooperationSerializer = serializer_for(kinds.COOPERATION)
 
 
 class StageChangeSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -101,82 +72,13 @@ class CooperationViewSet(RegistryViewSet):
         return super().get_object()
 
 
-def _serializer(model_: type, names: list[str]) -> type[RecordSerializer]:
-    meta = type("Meta", (RecordSerializer.Meta,), {"model": model_, "fields": [*RECORD_READ_ONLY, *names]})
-    return type(f"{model_.__name__}Serializer", (RecordSerializer,), {"Meta": meta})
-
-
-AgreementSerializer = _serializer(
-    Agreement,
-    [
-        "cooperation",
-        "kind",
-        "number",
-        "title",
-        "title_en",
-        "signatory_bpom",
-        "signatory_partner",
-        "place_signed",
-        "date_signed",
-        "entry_into_force",
-        "end_date",
-        "duration_months",
-        "notice_period_days",
-        "automatic_renewal",
-        "amends",
-        "expires_on",
-        *COMMON,
-        "is_illustrative",
-    ],
-)
-PositionPaperSerializer = _serializer(
-    PositionPaper,
-    ["title", "year", "cooperation", "forum", "meeting", "status", "summary", *COMMON, "is_illustrative"],
-)
-StudySerializer = _serializer(
-    Study, ["kind", "title", "topic", "year", "cooperation", "forum", "partner", "summary", *COMMON, "is_illustrative"]
-)
-MeetingSerializer = _serializer(
-    Meeting,
-    [
-        "title",
-        "forum",
-        "cooperation",
-        "start_date",
-        "end_date",
-        "city",
-        "country",
-        "mode",
-        "active_participation",
-        "participation_note",
-        "position_paper",
-        "outcome",
-        *COMMON,
-        "is_illustrative",
-    ],
-)
-FollowUpSerializer = _serializer(
-    FollowUp,
-    [
-        "description",
-        "meeting",
-        "cooperation",
-        "owner_person",
-        "due_date",
-        "status",
-        "completed_on",
-        "evidence",
-        *COMMON,
-    ],
-)
-OutreachEventSerializer = _serializer(
-    OutreachEvent,
-    ["kind", "title", "date", "topic", "audience", "participants", "cooperation", "forum", *COMMON, "is_illustrative"],
-)
-PublicationSerializer = _serializer(
-    Publication, ["series", "edition", "date", "copies", "distribution", *COMMON, "is_illustrative"]
-)
-AgreementSerializer.Meta.read_only_fields = (*RECORD_READ_ONLY, "expires_on")
+AgreementSerializer = serializer_for(kinds.AGREEMENT)
+PositionPaperSerializer = serializer_for(kinds.POSITION_PAPER)
+StudySerializer = serializer_for(kinds.STUDY)
+MeetingSerializer = serializer_for(kinds.MEETING)
+FollowUpSerializer = serializer_for(kinds.FOLLOW_UP)
+OutreachEventSerializer = serializer_for(kinds.OUTREACH)
+PublicationSerializer = serializer_for(kinds.PUBLICATION)
 
 
 class AgreementViewSet(RegistryViewSet):

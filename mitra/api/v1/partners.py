@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from mitra.partners import selectors, services
-from mitra.partners.filters import ForumFilter, InstitutionFilter
-from mitra.partners.models import Country, Forum, Institution
+from mitra.partners import kinds, selectors, services
+from mitra.partners.filters import ContactFilter, ForumFilter, InstitutionFilter
+from mitra.partners.models import Country
 
-from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
+from ..serializers import StrictSerializerMixin, serializer_for
 from ..viewsets import ReadOnlyViewSet, RecordViewSet
 
 
@@ -29,20 +29,7 @@ class CountryViewSet(ReadOnlyViewSet):
     filterset_fields = ["code"]
 
 
-class InstitutionSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Institution
-        fields = [
-            *RECORD_READ_ONLY,
-            "name",
-            "name_id",
-            "acronym",
-            "kind",
-            "country",
-            "website",
-            "notes",
-            "is_illustrative",
-        ]
+InstitutionSerializer = serializer_for(kinds.INSTITUTION)
 
 
 class PartnerViewSet(RecordViewSet):
@@ -59,21 +46,7 @@ class PartnerViewSet(RecordViewSet):
     delete_fn = staticmethod(services.delete)
 
 
-class ForumSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Forum
-        fields = [
-            *RECORD_READ_ONLY,
-            "name",
-            "acronym",
-            "parent",
-            "scope",
-            "organisation",
-            "member_countries",
-            "website",
-            "notes",
-            "is_illustrative",
-        ]
+ForumSerializer = serializer_for(kinds.FORUM)
 
 
 class ForumViewSet(RecordViewSet):
@@ -83,6 +56,23 @@ class ForumViewSet(RecordViewSet):
     serializer_class = ForumSerializer
     filterset_class = ForumFilter
     ordering_fields = ["name", "acronym", "scope", "updated_at"]
+    ordering = ["name", "pk"]
+    create_perm = edit_perm = services.PERM
+    create_fn = staticmethod(services.create)
+    update_fn = staticmethod(services.update)
+    delete_fn = staticmethod(services.delete)
+
+
+ContactSerializer = serializer_for(kinds.CONTACT)
+
+
+class ContactViewSet(RecordViewSet):
+    """Contact persons of partner institutions and forums."""
+
+    queryset_fn = staticmethod(selectors.contacts)
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    ordering_fields = ["name", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM
     create_fn = staticmethod(services.create)

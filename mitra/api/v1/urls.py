@@ -1,5 +1,5 @@
 """The routes of API version 1. Each area's viewsets live beside it: partners.py, cooperation.py,
-performance.py, search.py — and travel.py when the travel app lands (register it below)."""
+performance.py, travel.py, search.py."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from ..views import ApiDocsView, ApiSchemaView
-from . import cooperation, partners, performance
+from . import cooperation, partners, performance, travel
 
 router = SimpleRouter()
 router.register("countries", partners.CountryViewSet, basename="country")
 router.register("partners", partners.PartnerViewSet, basename="partner")
 router.register("forums", partners.ForumViewSet, basename="forum")
+router.register("contacts", partners.ContactViewSet, basename="contact")
 router.register("cooperations", cooperation.CooperationViewSet, basename="cooperation")
 router.register("agreements", cooperation.AgreementViewSet, basename="agreement")
 router.register("position-papers", cooperation.PositionPaperViewSet, basename="position-paper")
@@ -28,7 +29,9 @@ router.register("performance/indicators", performance.IndicatorViewSet, basename
 router.register("performance/targets", performance.IndicatorTargetViewSet, basename="indicator-target")
 router.register("performance/sub-activities", performance.SubActivityViewSet, basename="sub-activity")
 router.register("performance/realisation", performance.RealisationViewSet, basename="realisation")
-# Travel: when mitra.travel exists, add mitra/api/v1/travel.py and register its viewsets here.
+router.register("travel/requests", travel.TravelRequestViewSet, basename="travel-request")
+router.register("travel/travellers", travel.TravellerViewSet, basename="traveller")
+router.register("travel/steps", travel.StepViewSet, basename="travel-step")
 
 app_name = "api-v1"
 urlpatterns = [
@@ -36,6 +39,7 @@ urlpatterns = [
     path("docs/", ApiDocsView.as_view(url_name="api-v1:schema"), name="docs"),
     path("performance/years/", performance.YearsView.as_view(), name="performance-years"),
     path("performance/measurement/<str:year>/", performance.MeasurementView.as_view(), name="measurement"),
+    path("travel/on-time/<str:year>/", travel.OnTimeView.as_view(), name="travel-on-time"),
     path("", include(router.urls)),
 ]
 

@@ -171,8 +171,15 @@ def test_deleting_a_meeting_takes_its_follow_ups_along(user_of):
     assert "duplicate" in gone.delete_reason
 
 
-def test_dashboard_badge_counts_every_expiring_agreement(client_for):
+def test_dashboard_badge_counts_every_expiring_agreement(demo):
+    """The list shows the first 15; the badge counts them all (it used to count only what the list showed)."""
     from mitra.cooperation.selectors import dashboard
 
-    dash = dashboard(dt.date(2018, 1, 1))
-    assert dash.expiring_count >= len(dash.expiring)
+    from .factories import AgreementFactory
+
+    today = dt.date(2090, 1, 1)  # past every demo agreement
+    for day in range(17):
+        AgreementFactory(date_signed=dt.date(2085, 1, 1), end_date=today + dt.timedelta(days=10 + day))
+    AgreementFactory(date_signed=dt.date(2085, 1, 1), end_date=today + dt.timedelta(days=91))  # not yet
+    dash = dashboard(today)
+    assert (dash.expiring_count, len(dash.expiring)) == (17, 15)

@@ -8,11 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from mitra.cooperation import services
+from mitra.cooperation.kinds import KINDS
 from mitra.cooperation.models import Cooperation, FollowUp, Meeting
-from mitra.cooperation.views import KINDS
 from mitra.core.models import OrganisationUnit
+from mitra.partners.kinds import KINDS as PARTNER_KINDS
 from mitra.partners.models import Forum, Institution
-from mitra.partners.views import KINDS as PARTNER_KINDS
 
 ALL_KINDS = KINDS + PARTNER_KINDS
 
