@@ -39,3 +39,11 @@ class CooperationConfig(AppConfig):
             "publication",
         ):
             register(f"cooperation.{name}", Attachable("cooperation.edit_record"))
+
+        from mitra.core import work as core_work
+
+        from . import work
+
+        core_work.register("cooperation.follow_ups", work.follow_ups_due, area="follow_ups", heading=_("Follow-ups"))
+        core_work.register("cooperation.agreements", work.agreements_ending, area="agreements", heading=_("Agreements"))
+        core_work.register("cooperation.reminders", work.reminders, area="reminders", heading=_("Reminders"))

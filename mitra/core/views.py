@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from . import selectors, services
+from . import selectors, services, work
 from .forms import AuditFilterForm, DeleteForm, StaffMemberForm
 from .middleware import LANGUAGE_COOKIE, SUPPORTED
 from .models import OrganisationUnit, StaffMember
@@ -80,7 +80,10 @@ class HomeView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = acting_user(self.request)
-        ctx["profile"] = selectors.staff_profile(on=timezone.localdate())
+        today = timezone.localdate()
+        ctx["today"] = today
+        ctx["work"] = [(work.AREAS[area], items) for area, items in work.work_for(user, today).items()]
+        ctx["work_count"] = sum(len(items) for _heading, items in ctx["work"])
         ctx["can_view_audit"] = user.has_perm("core.view_audit")
         if ctx["can_view_audit"]:
             ctx["recent_entries"] = selectors.audit_entries()[:8]
@@ -92,7 +95,11 @@ class OrganisationView(PermissionMixin, TemplateView):
     template_name = "core/organisation.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "tree": selectors.unit_tree()}
+        return {
+            **super().get_context_data(**kwargs),
+            "tree": selectors.unit_tree(),
+            "profile": selectors.staff_profile(on=timezone.localdate()),
+        }
 
 
 class UnitDetailView(PermissionMixin, DetailView):

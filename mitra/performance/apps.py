@@ -9,10 +9,13 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance accountability")
 
     def ready(self) -> None:
-        from . import sources
+        from mitra.core import work as core_work
+
+        from . import sources, work
 
         sources.register_builtin()
         from .attachments import register_attachable
 
         register_attachable()
         sources.register_registry_indicators()
+        core_work.register("performance.quarters", work.quarters_waiting, area="quarters", heading=_("Quarters"))

@@ -18,3 +18,10 @@ class TravelConfig(AppConfig):
         from .indicators import on_time_source
 
         sources.register("travel.on_time_pct", _("Travel documents completed on time (%)"), on_time_source)
+
+        from mitra.core import work as core_work
+
+        from . import work
+
+        core_work.register("travel.steps", work.steps_due, area="travel", heading=_("Official travel"))
+        core_work.register("travel.requests", work.my_requests, area="travel", heading=_("Official travel"))

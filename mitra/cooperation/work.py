@@ -1,0 +1,80 @@
+"""The registry's part of a person's "my work": open follow-ups of their units due within a week or overdue,
+agreements of their units whose notice date or end comes within 90 days, and unread reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.work import WorkItem
+
+from . import selectors
+
+FOLLOW_UP_DAYS = 7
+AGREEMENT_DAYS = 90
+LIMIT = 20
+
+
+def _mine(user: Any, field: str = "responsible_unit") -> Q | None:
+    unit = user.unit if getattr(user, "unit_id", None) else None
+    if unit is None:
+        return None
+    return Q(**{field: unit}) | Q(**{f"{field}__path__startswith": unit.path + "/"})
+
+
+def follow_ups_due(user: Any, today: dt.date) -> list[WorkItem]:
+    mine = _mine(user)
+    if mine is None or not user.has_perm("cooperation.create_records"):
+        return []
+    rows = (
+        selectors.follow_ups()
+        .filter(mine, status__in=selectors.OPEN_FOLLOW_UP, due_date__lte=today + dt.timedelta(days=FOLLOW_UP_DAYS))
+        .order_by("due_date", "pk")[:LIMIT]
+    )
+    return [
+        WorkItem(
+            area="follow_ups",
+            action=_("Follow up"),
+            label=f.description[:160],
+            url=f.get_absolute_url(),
+            due=f.due_date,
+            overdue=f.due_date < today,
+        )
+        for f in rows
+    ]
+
+
+def agreements_ending(user: Any, today: dt.date) -> list[WorkItem]:
+    mine = _mine(user)
+    if mine is None or not user.has_perm("cooperation.create_records"):
+        return []
+    rows = selectors.agreements_expiring(AGREEMENT_DAYS, today).filter(mine)[:LIMIT]
+    items = []
+    for agreement in rows:
+        notice = agreement.notice_date
+        if notice and notice >= today:
+            action, due = _("Decide on renewal before the notice date"), notice
+        else:
+            action, due = _("Agreement ends"), agreement.expires_on
+        items.append(
+            WorkItem(area="agreements", action=action, label=agreement.title, url=agreement.get_absolute_url(), due=due)
+        )
+    return items
+
+
+def reminders(user: Any, today: dt.date) -> list[WorkItem]:
+    return [
+        WorkItem(
+            area="reminders",
+            action=_("Reminder"),
+            label=n.message,
+            url=n.url or reverse("cooperation:dashboard"),
+            due=n.due_date,
+            overdue=bool(n.due_date and n.due_date < today),
+        )
+        for n in selectors.notifications_for(user, limit=LIMIT)
+    ]
