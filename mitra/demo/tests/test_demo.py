@@ -39,7 +39,7 @@ def test_demo_organisation_matches_the_2017_report(demo):
     # Outside the bureau: the directorate that requests travel, with its head and one traveller.
     directorate = OrganisationUnit.objects.get(code="dit-registrasi-obat")
     assert directorate.kind == "directorate" and directorate.parent == bureau.parent
-    assert [m.user.username for m in StaffMember.objects.filter(unit=directorate)] == ["staf.registrasi"]
+    assert [m.user.username for m in StaffMember.objects.filter(unit=directorate) if m.user] == ["staf.registrasi"]
 
 
 def test_demo_users_and_roles(demo):
@@ -59,4 +59,4 @@ def test_demo_users_and_roles(demo):
     assert not User.objects.get(username="kepala.biro").is_staff
     assert User.objects.get(username="pembaca").check_password("mitra-demo-2017")
     assert User.objects.get(username="staf.registrasi").check_password("mitra-demo-2017")
-    assert User.objects.get(username="kepala.registrasi").unit.code == "dit-registrasi-obat"
+    assert User.objects.filter(username="kepala.registrasi", unit__code="dit-registrasi-obat").exists()

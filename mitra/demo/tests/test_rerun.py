@@ -60,12 +60,12 @@ def journey(user_of) -> None:
     # A locked quarter reopened, and its texts corrected (the old loader emptied them on the next run).
     performance.quarter_reopen(actor=boss, report=report("ksln-reg", 2), reason="Koreksi kendala.")
     regional = user_of("staf.regional")
-    sub = SubActivity.objects.filter(year=2017, owner_unit__code="ksln-reg").order_by("number").first()
-    assert sub is not None
+    first = SubActivity.objects.filter(year=2017, owner_unit__code="ksln-reg").order_by("number").first()
+    assert first is not None
     performance.realisation_record(
         actor=regional,
         year=2017,
-        sub_activity=sub,
+        sub_activity=first,
         quarter=2,
         data={"obstacles": "Teks kendala yang diperbaiki.", "output_realised": Decimal(1)},
     )
@@ -94,8 +94,8 @@ def journey(user_of) -> None:
         actor=admin, unit=unit, data={"name": "Bagian Kerjasama Regional dan ASEAN"}, expected_version=None
     )
     core.user_update(actor=admin, user=user_of("staf.oi"), data={"role": "reader"})
-    member = StaffMember.objects.get(full_name="Nurul Hidayah")
-    core.staff_member_update(actor=admin, member=member, data={"education": "s3"}, expected_version=None)
+    person = StaffMember.objects.get(full_name="Nurul Hidayah")
+    core.staff_member_update(actor=admin, member=person, data={"education": "s3"}, expected_version=None)
     core.staff_member_delete(
         actor=admin, member=StaffMember.objects.get(full_name="Joko Susilo"), expected_version=None, reason="Pensiun."
     )
