@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # not from whatever the calling shell happens to export.
 unexport DJANGO_SETTINGS_MODULE
 
-DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf.oi pembaca
+DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf.oi pembaca staf.registrasi kepala.registrasi
 DEMO_PASSWORD = mitra-demo-2017
 
 .PHONY: help setup demo run lint typecheck system-deps \

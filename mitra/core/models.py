@@ -84,6 +84,8 @@ class UnitKind(models.TextChoices):
     BUREAU = "bureau", _("Bureau")
     DIVISION = "division", _("Division")
     SUBDIVISION = "subdivision", _("Sub-division")
+    # A unit of the institution outside the bureau (Direktorat …): requests travel, reads the registry.
+    DIRECTORATE = "directorate", _("Directorate")
 
 
 # A unit of each kind sits under a unit of the kind before it.
@@ -91,11 +93,12 @@ UNIT_PARENT_KIND = {
     UnitKind.BUREAU: UnitKind.INSTITUTION,
     UnitKind.DIVISION: UnitKind.BUREAU,
     UnitKind.SUBDIVISION: UnitKind.DIVISION,
+    UnitKind.DIRECTORATE: UnitKind.INSTITUTION,
 }
 
 
 class OrganisationUnit(TrackedModel):
-    """Institution → bureau → division (bagian) → sub-division (subbagian)."""
+    """Institution → bureau → division (bagian) → sub-division (subbagian); directorates sit under the institution."""
 
     parent = models.ForeignKey(
         "self",

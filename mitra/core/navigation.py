@@ -1,4 +1,8 @@
-"""The main navigation, by domain area. Each app adds its section here when it lands."""
+"""The main navigation, by domain area. Each app adds its section here when it lands.
+
+The bureau's own areas (organisation, performance, reports, data exchange) are shown to the bureau, leadership and
+administrators (`core.view_bureau`); a user of a unit outside the bureau sees home, the registry, partners and
+travel: what they can use."""
 
 from __future__ import annotations
 
@@ -63,14 +67,14 @@ SECTIONS: list[NavItem] = [
         "/perjalanan/",
         ((_("Travel requests"), "travel:queue"), (_("Travel calendar"), "travel:calendar")),
     ),
-    NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_records", "/organisasi/"),
-    NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_records", "/kinerja/"),
-    NavItem(_("Reports"), "reports:index", "file-earmark-text", "reports.view", "/laporan/"),
+    NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_bureau", "/organisasi/"),
+    NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_bureau", "/kinerja/"),
+    NavItem(_("Reports"), "reports:index", "file-earmark-text", "core.view_bureau", "/laporan/"),
     NavItem(
         _("Data exchange"),
         "exchange:import",
         "arrow-left-right",
-        "core.view_records",
+        "core.view_bureau",
         "/pertukaran/",
         ((_("Import from Excel"), "exchange:import"), (_("API documentation"), "api-v1:docs")),
     ),

@@ -1,6 +1,11 @@
 """Loads the demo data through the services, so it is validated and audited like any other write.
 
-Idempotent: a record that exists with the same content is left alone (no write, no audit entry).
+Only adds: a record the demo would load is created when no record with its natural key (a unit's code, a login's
+username, a cooperation's title, a sub-activity's number, …) exists, soft-deleted ones included. A record that
+exists is left exactly as it is, whether or not it still has the demo's content, and whatever state it is in
+(a locked or reopened quarter, an edited narrative): no write, no audit entry. So `mitra demo` can run again after
+any use of the app, and a newer demo adds its new records to an older database. Known limit: a demo record whose
+natural key a user changed (a renamed cooperation) is not recognised and is created again under its old name.
 Each area of the demo has its own loader function; `LOADERS` runs them in order (later ones use earlier ones).
 """
 
@@ -14,30 +19,31 @@ from mitra.core import services
 from mitra.core.models import OrganisationUnit, StaffMember, User
 
 from . import organisation as org
+from .lookup import existing
 
 
 @transaction.atomic
 def load_organisation() -> dict[str, int]:
+    """Creates the units, logins and staff that are missing; an existing one is left exactly as it is."""
     created = {"units": 0, "users": 0, "staff": 0}
     units: dict[str, OrganisationUnit] = {}
     for order, (code, parent_code, kind, name, name_en, short, illustrative) in enumerate(org.UNITS):
-        data: dict[str, Any] = {
-            "order": order,
-            "code": code,
-            "parent": units.get(parent_code) if parent_code else None,
-            "kind": kind,
-            "name": name,
-            "name_en": name_en,
-            "short_name": short,
-            "is_illustrative": illustrative,
-            "notes": org.ILLUSTRATIVE_NOTE if illustrative else "",
-        }
-        existing = OrganisationUnit.objects.filter(code=code).first()
-        if existing is None:
-            units[code] = services.unit_create(actor=None, data=data, system=True)
+        unit = existing(OrganisationUnit, code=code)
+        if unit is None:
+            data: dict[str, Any] = {
+                "order": order,
+                "code": code,
+                "parent": units.get(parent_code) if parent_code else None,
+                "kind": kind,
+                "name": name,
+                "name_en": name_en,
+                "short_name": short,
+                "is_illustrative": illustrative,
+                "notes": org.ILLUSTRATIVE_NOTE if illustrative else "",
+            }
+            unit = services.unit_create(actor=None, data=data, system=True)
             created["units"] += 1
-        else:
-            units[code] = services.unit_update(actor=None, unit=existing, data=data, expected_version=None, system=True)
+        units[code] = unit
 
     users: dict[str, User] = {}
     for username, role, unit_code, first, last in org.USERS:
@@ -55,14 +61,13 @@ def load_organisation() -> dict[str, int]:
                 system=True,
             )
             created["users"] += 1
-        else:
-            user = services.user_update(
-                actor=None, user=user, system=True, data={"role": role, "unit": units[unit_code]}
-            )
         users[username] = user
 
     for name, unit_code, employment, position, education, grade, birth_year, login in org.STAFF:
-        data = {
+        if existing(StaffMember, full_name=name) is not None:
+            continue
+        user = users.get(login) if login else None
+        staff_data = {
             "full_name": name,
             "unit": units[unit_code],
             "employment": employment,
@@ -70,22 +75,13 @@ def load_organisation() -> dict[str, int]:
             "education": education,
             "grade": grade,
             "birth_year": birth_year,
-            "user": users.get(login) if login else None,
+            # A login that already has a profile (a user linked it to someone else) is not taken from it.
+            "user": user if user is not None and not StaffMember.all_objects.filter(user=user).exists() else None,
             "is_illustrative": True,
             "notes": org.ILLUSTRATIVE_NOTE,
         }
-        member = StaffMember.objects.filter(full_name=name).first()
-        if member is None:
-            services.staff_member_create(actor=None, data=data, system=True)  # type: ignore[arg-type]
-            created["staff"] += 1
-        else:
-            services.staff_member_update(
-                actor=None,
-                member=member,
-                data=data,  # type: ignore[arg-type]
-                expected_version=None,
-                system=True,
-            )
+        services.staff_member_create(actor=None, data=staff_data, system=True)  # type: ignore[arg-type]
+        created["staff"] += 1
     return created
 
 
@@ -101,7 +97,8 @@ def load_all() -> dict[str, int]:
 # Each loader returns {kind: number created}. Apps add theirs here as they land.
 from mitra.demo.performance import load_performance  # noqa: E402
 from mitra.demo.registry import load_registry  # noqa: E402
+from mitra.demo.unit_travel import load_unit_travel  # noqa: E402
 from mitra.reports.demo import load_narratives  # noqa: E402
 from mitra.travel.demo import load_travel  # noqa: E402
 
-LOADERS = [load_organisation, load_registry, load_performance, load_narratives, load_travel]
+LOADERS = [load_organisation, load_registry, load_performance, load_narratives, load_travel, load_unit_travel]

@@ -1,5 +1,6 @@
 """The organisation of the 2017 report (chapter I): Badan POM → Biro Kerjasama Luar Negeri → 3 divisions → 7
-sub-divisions, 24 people (16 civil servants, 8 contract staff), and the demo logins.
+sub-divisions, 24 people (16 civil servants, 8 contract staff), and the demo logins; plus one unit outside the
+bureau (Direktorat Registrasi Obat) with a head and a staff member, who request travel and read the registry.
 
 The report names the bureau, its three functions (hence the three divisions) and the counts of people and posts,
 but not the sub-divisions' names, the people or their profile (figure 2 did not survive in the text). Those are
@@ -106,6 +107,17 @@ UNITS: list[tuple[str, str | None, str, str, str, str, bool]] = [
         True,
     ),
     ("ksln-oi-tu", "ksln-oi", "subdivision", "Subbagian Tata Usaha", "Administration Sub-division", "Subbag TU", True),
+    # A unit outside the bureau that requests travel and reads the registry (most of Mitra's users are in such
+    # units). Not in the 2017 report; its people are illustrative.
+    (
+        "dit-registrasi-obat",
+        "bpom",
+        "directorate",
+        "Direktorat Registrasi Obat",
+        "Directorate of Drug Registration",
+        "Dit. Registrasi Obat",
+        True,
+    ),
 ]
 
 # (username, role, unit code, first name, last name)
@@ -117,7 +129,10 @@ USERS: list[tuple[str, str, str, str, str]] = [
     ("staf.regional", "staff", "ksln-reg", "Agus", "Setiawan"),
     ("staf.oi", "staff", "ksln-oi", "Sri", "Wahyuni"),
     ("pembaca", "reader", "ksln", "Budi", "Santoso"),
+    ("kepala.registrasi", "head_of_unit", "dit-registrasi-obat", "Yuliana", "Sari"),
+    ("staf.registrasi", "staff", "dit-registrasi-obat", "Rizky", "Ramadhan"),
 ]
+
 
 # (full name, unit code, employment, position, education, grade, birth year, login username or "")
 # 16 civil servants: 1 head of bureau, 3 heads of division, 7 heads of sub-division, 5 staff; 8 contract staff.
@@ -146,4 +161,6 @@ STAFF: list[tuple[str, str, str, str, str, str, int, str]] = [
     ("Yanti Susanti", "ksln-oi", "contract", "support", "d3", "", 1994, ""),
     ("Tono Sugiarto", "ksln-oi-tu", "contract", "support", "sma", "", 1979, ""),
     ("Putri Ayuningtyas", "ksln-bm", "contract", "support", "s1", "", 1995, ""),
+    # Outside the bureau (not counted in the report's 24): the directorate's traveller.
+    ("Rizky Ramadhan", "dit-registrasi-obat", "civil_servant", "staff", "s1", "III/a", 1991, "staf.registrasi"),
 ]

@@ -36,6 +36,8 @@ from mitra.performance.models import (
     SubActivity,
 )
 
+from .lookup import existing
+
 ILLUSTRATIVE = "Illustrative: the 2017 report does not give this detail."
 
 DISAGREEMENTS = """Where the 2017 report disagrees with itself (tables and appendix 4 win):
@@ -569,12 +571,12 @@ class _Counter:
 def _upsert(
     counter: _Counter, kind: str, model: type[TrackedModel], lookup: dict[str, Any], data: dict[str, Any]
 ) -> Any:
-    existing = model._default_manager.filter(**lookup).first()
-    if existing is None:
-        counter.add(kind, True)
-        return services.plan_record_create(actor=None, model=model, data={**lookup, **data}, system=True)
-    counter.add(kind, False)
-    return services.plan_record_update(actor=None, instance=existing, data=data, expected_version=None, system=True)
+    """The record with this natural key if one exists (left as it is), else a new one with the demo's content."""
+    found = existing(model, **lookup)
+    counter.add(kind, found is None)
+    if found is not None:
+        return found
+    return services.plan_record_create(actor=None, model=model, data={**lookup, **data}, system=True)
 
 
 @transaction.atomic
@@ -591,11 +593,15 @@ def load_performance() -> dict[str, int]:
             data["reported_absorption_pct"] = Decimal("94.62")
         if year == 2017:
             data.update(sakip_target_score=Decimal(80), notes=DISAGREEMENTS)
-        c.add("performance_years", not PerformanceYear.objects.filter(year=year).exists())
-        services.year_save(actor=None, year=year, data=data, system=True)
+        missing = not PerformanceYear.objects.filter(year=year).exists()
+        c.add("performance_years", missing)
+        if missing:
+            services.year_save(actor=None, year=year, data=data, system=True)
     for floor, label in BANDS:
-        c.add("achievement_bands", not _band_exists(floor))
-        services.band_save(actor=None, year=None, min_pct=floor, label=label, system=True)
+        missing = not _band_exists(floor)
+        c.add("achievement_bands", missing)
+        if missing:
+            services.band_save(actor=None, year=None, min_pct=floor, label=label, system=True)
 
     # Renstra 2015–2019 (Table 1, appendix 1).
     plan = _upsert(
@@ -731,6 +737,7 @@ def load_performance() -> dict[str, int]:
         code: _upsert(c, "outputs", Output, {"activity": activity, "code": code}, {"name": name})
         for code, name in OUTPUTS
     }
+    fresh: set[tuple[str, int]] = set()  # (unit, quarter) whose entries this run created
     for number, out, name, unit, ceiling, spent, volume, achieved, uom, description, served in SUB_ACTIVITIES:
         data = {
             "output": outputs[out],
@@ -748,13 +755,9 @@ def load_performance() -> dict[str, int]:
         c.add("sub_activities", sub is None)
         if sub is None:
             sub = services.sub_activity_create(actor=None, data={"number": number, **data}, system=True)
-        else:
-            sub = services.sub_activity_update(
-                actor=None, sub_activity=sub, data=data, expected_version=None, system=True
-            )
-        _quarters(c, sub, unit, ceiling, spent, volume, achieved)
+        fresh |= {(unit, q) for q in _quarters(c, sub, unit, ceiling, spent, volume, achieved)}
 
-    _approvals(c, units, users)
+    _approvals(c, units, users, fresh)
     return c.counts
 
 
@@ -765,20 +768,27 @@ def _band_exists(floor: Decimal) -> bool:
 
 
 def _target(c: _Counter, indicator: Indicator, year: int, data: dict[str, Any]) -> None:
-    c.add("indicator_targets", not indicator.targets.filter(year=year).exists())
-    services.indicator_target_set(actor=None, indicator=indicator, year=year, data=data, system=True)
+    missing = not indicator.targets.filter(year=year).exists()
+    c.add("indicator_targets", missing)
+    if missing:
+        services.indicator_target_set(actor=None, indicator=indicator, year=year, data=data, system=True)
 
 
 def _quarters(
     c: _Counter, sub: SubActivity, unit: str, ceiling: int, realised: int, target: int, achieved: int
-) -> None:
+) -> list[int]:
+    """Creates the quarter entries that are missing (plan and realisation); returns their quarters. An entry that
+    exists is left as it is: its figures and texts may be a user's, and its quarter may be locked."""
     planned_budget = metrics.split(ceiling, PLAN_WEIGHTS)
     planned_output = metrics.split(target, PLAN_WEIGHTS)
     budget = metrics.split(realised, REALISED_WEIGHTS[unit])
     output = metrics.split(achieved, REALISED_WEIGHTS[unit])
+    made = []
     for q in (1, 2, 3, 4):
         entry = QuarterEntry.objects.filter(sub_activity=sub, quarter=q).first()
         c.add("quarter_entries", entry is None)
+        if entry is not None:
+            continue
         services.quarter_plan_set(
             actor=None,
             sub_activity=sub,
@@ -795,17 +805,24 @@ def _quarters(
             "follow_up": follow_up,
             "is_illustrative": True,
         }
-        entry = QuarterEntry.objects.get(sub_activity=sub, quarter=q)
-        if any(getattr(entry, k) != v for k, v in data.items()):
+        report = services.quarter_report_for(year=sub.year, quarter=q, unit=sub.owner_unit)
+        if report.status == ReportStatus.DRAFT:  # a new sub-activity in a quarter already submitted: plan only
             services.realisation_record(actor=None, year=sub.year, sub_activity=sub, quarter=q, data=data, system=True)
+            made.append(q)
+    return made
 
 
-def _approvals(c: _Counter, units: dict[str, OrganisationUnit], users: dict[str, User]) -> None:
-    """Q1–Q4 approved for every unit, except the quarter left open for the demonstration."""
+def _approvals(
+    c: _Counter, units: dict[str, OrganisationUnit], users: dict[str, User], fresh: set[tuple[str, int]]
+) -> None:
+    """Q1–Q4 approved for every unit, except the quarter left open for the demonstration. Only the quarters whose
+    entries this run created move: a quarter that existed before is in whatever state its users left it."""
     for code in REALISED_WEIGHTS:
         for q in (1, 2, 3, 4):
+            if (code, q) == OPEN_QUARTER or (code, q) not in fresh:
+                continue
             report = services.quarter_report_for(year=2017, quarter=q, unit=units[code])
-            if (code, q) == OPEN_QUARTER or report.status == ReportStatus.APPROVED:
+            if report.status == ReportStatus.APPROVED:
                 continue
             submitter = users.get(SUBMITTERS[code])
             verifier = users.get("kabag.bilateral") if code == "ksln-bm" else users.get("admin")

@@ -20,13 +20,14 @@ from mitra.cooperation.models import (
     Sector,
     Study,
 )
-from mitra.cooperation.reference import load_sectors
+from mitra.cooperation.reference import SECTORS
 from mitra.core.models import OrganisationUnit, StaffMember
 from mitra.partners import services as partners
 from mitra.partners.models import Contact, Country, Forum, Institution
 from mitra.partners.reference import load_countries
 
 from . import registry_2017 as data
+from .lookup import existing
 
 ILLUSTRATIVE = "Illustrative: the 2017 report does not give this detail."
 YEAR = 2017
@@ -42,15 +43,15 @@ def _upsert(
     lookup: dict[str, Any],
     data: dict[str, Any],
     create: Any,
-    update: Any,
     counter: dict[str, int],
     kind: str,
 ) -> M:
-    existing = model._default_manager.filter(**lookup).first()
-    if existing is None:
-        counter[kind] = counter.get(kind, 0) + 1
-        return create(actor=None, model=model, data={**lookup, **data}, system=True)
-    return update(actor=None, instance=existing, data=data, expected_version=None, system=True)
+    """The record with this natural key if one exists (left as it is), else a new one with the demo's content."""
+    found = existing(model, **lookup)
+    if found is not None:
+        return found
+    counter[kind] = counter.get(kind, 0) + 1
+    return create(actor=None, model=model, data={**lookup, **data}, system=True)
 
 
 @transaction.atomic
@@ -68,8 +69,9 @@ def load_registry() -> dict[str, int]:
         "follow-ups": 0,
     }
     # Reference data comes with the migrations; load it again if a test emptied the database.
-    load_countries(Country)
-    load_sectors(Sector)
+    load_countries(Country)  # inserts only the missing ones
+    for order, (code, name_id, name_en) in enumerate(SECTORS):  # only the missing ones: an edited sector stays
+        Sector.objects.get_or_create(code=code, defaults={"name_id": name_id, "name_en": name_en, "order": order})
     units = {u.code: u for u in OrganisationUnit.objects.all()}
     countries = {c.code: c for c in Country.objects.all()}
 
@@ -87,7 +89,6 @@ def load_registry() -> dict[str, int]:
                 "notes": ILLUSTRATIVE if illustrative else "",
             },
             partners.create,
-            partners.update,
             created,
             "institutions",
         )
@@ -105,7 +106,6 @@ def load_registry() -> dict[str, int]:
                 "member_countries": [countries[c] for c in members],
             },
             partners.create,
-            partners.update,
             created,
             "forums",
         )
@@ -139,7 +139,6 @@ def load_registry() -> dict[str, int]:
                 "notes": notes,
             },
             _create_cooperation(row),
-            registry.update,
             created,
             "cooperations",
         )
@@ -155,7 +154,6 @@ def load_registry() -> dict[str, int]:
                 "notes": "Agreement signed in 2017 (chapter III); not a row of Table 6.",
             },
             _create_cooperation(0),
-            registry.update,
             created,
             "cooperations",
         )
@@ -180,7 +178,6 @@ def load_registry() -> dict[str, int]:
                 "notes": " ".join(filter(None, [note, "Dates, places, signatories and terms are illustrative."])),
             },
             registry.create,
-            registry.update,
             created,
             "agreements",
         )
@@ -201,12 +198,12 @@ def load_registry() -> dict[str, int]:
                     "notes": f"LAKIP 2017, Table 6, row {row}, position document column: “{position}”.",
                 },
                 registry.create,
-                registry.update,
                 created,
                 "position papers",
             )
         if participation:
             title, start, end, city, country, mode, how = data.MEETINGS[row]
+            meetings_before = created["meetings"]
             meeting = _upsert(
                 Meeting,
                 {"title": title, "cooperation": cooperation},
@@ -225,12 +222,11 @@ def load_registry() -> dict[str, int]:
                     f"{ILLUSTRATIVE} (dates, place, delegation)",
                 },
                 registry.create,
-                registry.update,
                 created,
                 "meetings",
             )
             meetings[row] = meeting
-            if not meeting.delegation.exists():
+            if created["meetings"] > meetings_before:  # a delegation only for a meeting made now
                 for index, (name, unit_name, role) in enumerate(data.DELEGATION_POOL[row % 3 : row % 3 + 2]):
                     registry.add_delegation_member(
                         actor=None,
@@ -258,7 +254,6 @@ def load_registry() -> dict[str, int]:
                 "notes": "Table 5 counts 7 studies in 2017 without naming them; the title is illustrative.",
             },
             registry.create,
-            registry.update,
             created,
             "studies",
         )
@@ -279,7 +274,6 @@ def load_registry() -> dict[str, int]:
                 "editions here); date, audience and participants are illustrative.",
             },
             registry.create,
-            registry.update,
             created,
             "outreach events",
         )
@@ -297,7 +291,6 @@ def load_registry() -> dict[str, int]:
                 "notes": "3 editions of 1,500 copies in 2017 (chapter III); dates illustrative.",
             },
             registry.create,
-            registry.update,
             created,
             "newsletter editions",
         )
@@ -317,7 +310,6 @@ def load_registry() -> dict[str, int]:
                 "notes": ILLUSTRATIVE,
             },
             registry.create,
-            registry.update,
             created,
             "follow-ups",
         )
@@ -334,7 +326,6 @@ def load_registry() -> dict[str, int]:
                 "notes": ILLUSTRATIVE,
             },
             partners.create,
-            partners.update,
             created,
             "contacts",
         )

@@ -1,8 +1,10 @@
 """Importing writes records, so it is for the people who edit some unit's records (each row is still checked by
-the service that saves it); everyone signed in may read the import page and download the templates."""
+the service that saves it) in the bureau; everyone in the bureau may open the import page, and everyone signed in
+may download the templates. Units outside the bureau import nothing."""
 
 import rules
 
-from mitra.core.rules import is_administrator, is_unit_member
+from mitra.core.rules import can_view_bureau, is_administrator, is_bureau_unit_member
 
-rules.add_perm("exchange.import", is_administrator | is_unit_member)
+rules.add_perm("exchange.import", is_administrator | is_bureau_unit_member)
+rules.add_perm("exchange.view_import", can_view_bureau)

@@ -60,7 +60,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 class ImportView(PermissionMixin, View):
     """Upload a workbook; the next page previews it."""
 
-    permission_required = "core.view_records"
+    permission_required = "exchange.view_import"  # the bureau's page: units outside it import nothing
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return self.page(request, UploadForm())
@@ -97,7 +97,7 @@ class ImportView(PermissionMixin, View):
 class ImportPreviewView(PermissionMixin, View):
     """GET: what every row would do, and every error by row and column. POST: commit, all or nothing."""
 
-    permission_required = "core.view_records"
+    permission_required = "exchange.view_import"  # the bureau's page: units outside it import nothing
 
     def upload(self, request: HttpRequest, pk: int) -> ImportUpload:
         if not request.user.has_perm("exchange.import"):

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import rules
 
-from mitra.core.rules import can_read, is_administrator, is_head_of_unit, is_leadership, is_unit_member, owns_record
+from mitra.core.rules import (
+    can_read,
+    is_administrator,
+    is_bureau_member,
+    is_bureau_unit_member,
+    is_head_of_unit,
+    is_leadership,
+    owns_record,
+)
 
-can_enter_realisation = is_administrator | (is_unit_member & owns_record)
+# The SAKIP cycle is the bureau's: a unit outside it enters, submits and verifies nothing.
+can_enter_realisation = is_administrator | (is_bureau_unit_member & owns_record)
+is_bureau_head = is_head_of_unit & is_bureau_member
 
 rules.add_perm("performance.view", can_read)
 rules.add_perm("performance.manage_plan", is_administrator)
 rules.add_perm("performance.enter_realisation", can_enter_realisation)
 rules.add_perm("performance.submit_quarter", can_enter_realisation)
-rules.add_perm("performance.verify_quarter", is_administrator | (is_head_of_unit & owns_record))
+rules.add_perm("performance.verify_quarter", is_administrator | (is_bureau_head & owns_record))
 rules.add_perm("performance.approve_quarter", is_leadership)
 rules.add_perm("performance.reopen_quarter", is_leadership)
-rules.add_perm("performance.return_quarter", is_leadership | (is_head_of_unit & owns_record))
+rules.add_perm("performance.return_quarter", is_leadership | (is_bureau_head & owns_record))

@@ -398,6 +398,19 @@ def realisation_record(
     )
 
 
+def _check_separation(actor: User | None, report: QuarterReport, to: str) -> None:
+    """Separation of duties: whoever submitted a quarter does not verify it, whoever verified it does not approve it.
+
+    Applies to every actor, administrators and the demo loader included; a step done by nobody (actor None,
+    migrations) is not checked."""
+    if actor is None or not actor.is_authenticated:
+        return
+    if to == ReportStatus.VERIFIED and report.submitted_by_id == actor.pk:
+        raise ValidationError(_("You submitted this quarter, so someone else must verify it (separation of duties)."))
+    if to == ReportStatus.APPROVED and report.verified_by_id == actor.pk:
+        raise ValidationError(_("You verified this quarter, so someone else must approve it (separation of duties)."))
+
+
 def _transition(
     *,
     actor: User | None,
@@ -417,6 +430,7 @@ def _transition(
         raise ValidationError(
             _("This quarter is %(status)s; that step is not possible now.") % {"status": current.get_status_display()}
         )
+    _check_separation(actor, current, to)
     data: dict[str, Any] = {"status": to}
     if stamp:
         data[f"{stamp}_by"] = actor if actor is not None and actor.is_authenticated else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.cooperation import indicators as coop_indicators
 from mitra.core import periods
 from mitra.core import selectors as core_selectors
+from mitra.core.models import OrganisationUnit
 from mitra.performance import metrics
 from mitra.performance import selectors as perf
 from mitra.performance.models import DocumentKind, PerformanceDocument
@@ -45,7 +47,9 @@ def _slug(code: str) -> str:
 
 def year_data(year: int) -> YearData:
     m = perf.measurement(year)
-    staff = core_selectors.staff_profile(on=periods.year_bounds(year)[1])
+    # The report's staff are the bureau's (units outside it have people in Mitra too, who request travel).
+    bureau = OrganisationUnit.objects.filter(code=settings.MITRA_TRAVEL_BUREAU).first()
+    staff = core_selectors.staff_profile(on=periods.year_bounds(year)[1], unit=bureau)
     plan = perf.current_plan(year)
     detail = perf.plan_detail(plan) if plan else None
     docs: dict[str, PerformanceDocument] = {}

@@ -1,4 +1,5 @@
-"""Everyone signed in reads and downloads reports; administrators and heads of unit write the narratives.
+"""Everyone signed in reads and downloads reports; administrators and heads of the bureau's units write the
+narratives (the report is the bureau's: a head of a unit outside it does not).
 
 A report job (a file being made in the background) is seen only by the person who asked for it and by
 administrators."""
@@ -9,7 +10,7 @@ from typing import Any
 
 import rules
 
-from mitra.core.rules import can_read, is_administrator, is_head_of_unit
+from mitra.core.rules import can_read, is_administrator, is_bureau_member, is_head_of_unit
 
 
 @rules.predicate
@@ -18,5 +19,5 @@ def asked_for_job(user: Any, job: Any) -> bool:
 
 
 rules.add_perm("reports.view", can_read)
-rules.add_perm("reports.edit_narrative", is_administrator | is_head_of_unit)
+rules.add_perm("reports.edit_narrative", is_administrator | (is_head_of_unit & is_bureau_member))
 rules.add_perm("reports.view_job", can_read & (is_administrator | asked_for_job))

@@ -31,11 +31,15 @@ def test_demo_organisation_matches_the_2017_report(demo):
     # sub-division" (chapter I, 1.3).
     from django.utils import timezone
 
-    profile = staff_profile(on=timezone.localdate().replace(year=2017, month=12, day=31))
+    profile = staff_profile(on=timezone.localdate().replace(year=2017, month=12, day=31), unit=bureau)
     assert (profile.total, profile.civil_servants, profile.contract) == (24, 16, 8)
     positions = {value: n for value, _label, n in profile.breakdowns["position"].rows}
     assert (positions["head_of_bureau"], positions["head_of_division"], positions["head_of_subdivision"]) == (1, 3, 7)
-    assert StaffMember.objects.count() == 24
+    assert StaffMember.objects.filter(unit__path__startswith=bureau.path).count() == 24
+    # Outside the bureau: the directorate that requests travel, with its head and one traveller.
+    directorate = OrganisationUnit.objects.get(code="dit-registrasi-obat")
+    assert directorate.kind == "directorate" and directorate.parent == bureau.parent
+    assert [m.user.username for m in StaffMember.objects.filter(unit=directorate) if m.user] == ["staf.registrasi"]
 
 
 def test_demo_users_and_roles(demo):
@@ -48,7 +52,11 @@ def test_demo_users_and_roles(demo):
         "staf.regional": "staff",
         "staf.oi": "staff",
         "pembaca": "reader",
+        "kepala.registrasi": "head_of_unit",
+        "staf.registrasi": "staff",
     }
     assert User.objects.get(username="admin").is_superuser
     assert not User.objects.get(username="kepala.biro").is_staff
     assert User.objects.get(username="pembaca").check_password("mitra-demo-2017")
+    assert User.objects.get(username="staf.registrasi").check_password("mitra-demo-2017")
+    assert User.objects.filter(username="kepala.registrasi", unit__code="dit-registrasi-obat").exists()
