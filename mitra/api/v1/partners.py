@@ -8,6 +8,7 @@ from mitra.partners import selectors, services
 from mitra.partners.filters import ForumFilter, InstitutionFilter
 from mitra.partners.models import Country, Forum, Institution
 
+from ..filters import bounded
 from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
 from ..viewsets import ReadOnlyViewSet, RecordViewSet
 
@@ -50,7 +51,7 @@ class PartnerViewSet(RecordViewSet):
 
     queryset_fn = staticmethod(selectors.institutions)
     serializer_class = InstitutionSerializer
-    filterset_class = InstitutionFilter
+    filterset_class = bounded(InstitutionFilter)
     ordering_fields = ["name", "acronym", "country", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM
@@ -81,7 +82,7 @@ class ForumViewSet(RecordViewSet):
 
     queryset_fn = staticmethod(lambda: selectors.forums().prefetch_related("member_countries"))
     serializer_class = ForumSerializer
-    filterset_class = ForumFilter
+    filterset_class = bounded(ForumFilter)
     ordering_fields = ["name", "acronym", "scope", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM
