@@ -6,5 +6,5 @@ from mitra.api.errors import NotFoundView
 
 urlpatterns = [
     path("v1/", include("mitra.api.v1.urls")),
-    re_path(r"^.*$", NotFoundView.as_view(), name="api-not-found"),
+    re_path(r"^", NotFoundView.as_view(), name="api-not-found"),  # any path, also one with a newline
 ]

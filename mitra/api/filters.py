@@ -10,8 +10,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
-# Text the API accepts: no NUL character (no database stores one in text) and no lone surrogate (not text).
-TEXT_PATTERN = "^[^\\u0000\\ud800-\\udfff]*$"
+# Text the API accepts: no NUL character (no database stores one in text).
+TEXT_PATTERN = "^[^\\u0000]*$"
 
 _CACHE: dict[type, type] = {}
 

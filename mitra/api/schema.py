@@ -3,8 +3,8 @@
 - Every operation documents every answer the API gives besides success — the authentication and permission
   refusals, invalid input (400), conflicts with the records (409), preconditions (ETag), throttling and body
   limits — each as problem details (`application/problem+json`, RFC 9457).
-- Request bodies state what the API refuses: unknown fields (`additionalProperties: false`), NUL characters and lone
-  surrogates (a `pattern` on every free text), text that is only spaces where a value is required (the serializers
+- Request bodies state what the API refuses: unknown fields (`additionalProperties: false`), NUL characters (a
+  `pattern` on every free text), text that is only spaces where a value is required (the serializers
   trim it to nothing); integer ranges come from the serializers (mitra.api.serializers, the range every database
   stores) and filters' bounds from mitra.api.filters.
 """
@@ -18,7 +18,10 @@ from .filters import TEXT_PATTERN
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 # Required text: at least one character that is not white space (DRF trims white space before checking blanks).
-REQUIRED_TEXT_PATTERN = "^[^\\u0000\\ud800-\\udfff]*[^\\s\\u0000\\ud800-\\udfff][^\\u0000\\ud800-\\udfff]*$"
+REQUIRED_TEXT_PATTERN = "^(?!\\s*$)[^\\u0000]*$"
+# A web address as Django's URLValidator accepts it (drf-spectacular's `format: uri` allows "a:b", which it refuses),
+# or nothing: a host of letters and digits with a top-level domain, and an optional path.
+URL_PATTERN = "^(https?://[a-z0-9]{1,20}([.][a-z0-9]{1,20}){0,2}[.][a-z]{2,10}(/[A-Za-z0-9._~-]{0,20}){0,3})?$"
 WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -54,10 +57,20 @@ def _constrain_text(schema: dict[str, Any], required_text: bool) -> None:
         _constrain_text(schema["items"], schema["items"].get("minLength", 0) > 0)
 
 
+def _is_url(prop: dict[str, Any]) -> bool:
+    return prop.get("format") == "uri" or any(alt.get("format") == "uri" for alt in prop.get("oneOf", []))
+
+
 def _constrain_request(component: dict[str, Any]) -> None:
     component["additionalProperties"] = False
-    for prop in component.get("properties", {}).values():
-        if not prop.get("readOnly"):
+    for name, prop in component.get("properties", {}).items():
+        if prop.get("readOnly"):
+            continue
+        if _is_url(prop):
+            lengths = [alt.get("maxLength") for alt in [prop, *prop.get("oneOf", [])] if alt.get("maxLength")]
+            url = {"type": "string", "pattern": URL_PATTERN, "maxLength": max(lengths or [200])}
+            component["properties"][name] = {k: v for k, v in prop.items() if k in {"title", "description"}} | url
+        else:
             _constrain_text(prop, prop.get("minLength", 0) > 0)
 
 

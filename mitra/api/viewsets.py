@@ -70,8 +70,9 @@ def actor(request: Request) -> User:
 
 
 class ETagMixin:
-    """Every API view has it: ETags on reads, and query parameters refused with 400 when they hold a NUL character
-    (PostgreSQL refuses one even in a lookup; the schema's string parameters state the same)."""
+    """Every API view has it: ETags on reads; a method the view does not offer is 405 for a signed-in user (before the
+    permission check, which would say 403); query parameters holding a NUL character are 400 (PostgreSQL refuses one
+    even in a lookup; the schema's string parameters state the same)."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         method = (request.method or "").lower()

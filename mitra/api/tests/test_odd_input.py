@@ -100,7 +100,9 @@ def test_malformed_or_overflowing_if_match_is_a_412_problem(api, exploration, if
     assert is_problem(response, 412)
 
 
-@pytest.mark.parametrize("path", ["/api/nothing/", "/api/v1/nothing/", "/api/v1/cooperations/abc/", "/api/v2/"])
+@pytest.mark.parametrize(
+    "path", ["/api/nothing/", "/api/v1/nothing/", "/api/v1/cooperations/abc/", "/api/v2/", "/api/v1/forums/1%0A/"]
+)
 def test_unknown_urls_under_api_are_json_404(api, path):
     assert is_problem(api().get(path), 404)
     assert is_problem(api().post(path, "{}", content_type="application/json"), 404)
@@ -176,7 +178,8 @@ def test_the_schema_states_the_constraints():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     publication = schema["components"]["schemas"]["PublicationRequest"]["properties"]
     assert publication["copies"]["maximum"] == 2**31 - 1
-    assert "\\u0000" in publication["notes"]["pattern"] and "\\s" in publication["edition"]["pattern"]
+    assert publication["notes"]["pattern"] == "^[^\\u0000]*$"
+    assert publication["edition"]["pattern"] == "^(?!\\s*$)[^\\u0000]*$"
     post = schema["paths"]["/api/v1/publications/"]["post"]["responses"]
     assert {"400", "401", "403", "409", "413", "415", "429"} <= set(post)
     assert set(post["409"]["content"]) == {PROBLEM_JSON}
