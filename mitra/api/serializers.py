@@ -1,10 +1,12 @@
-"""Serializer base: unknown fields are refused (a typo must not be silently dropped)."""
+"""Serializer base: unknown fields are refused (a typo must not be silently dropped), and integers are bounded by
+the range every supported database stores (the schema states the same bounds)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -37,7 +39,27 @@ class StrictSerializerMixin:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
-class RecordSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+# SQLite stores any 64-bit integer in an IntegerField, PostgreSQL 32 bits: the API (and so the schema) allows what
+# both store, the ranges Django states for a database that declares none of its own.
+PORTABLE_INTEGER_RANGES: dict[str, tuple[int, int]] = BaseDatabaseOperations.integer_field_ranges
+
+
+class PortableRangesMixin:
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)  # type: ignore[misc]
+        bounds = PORTABLE_INTEGER_RANGES.get(model_field.get_internal_type())
+        if bounds is not None and issubclass(field_class, serializers.IntegerField):
+            low, high = bounds
+            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+        return field_class, kwargs
+
+
+class PortableModelSerializer(PortableRangesMixin, StrictSerializerMixin, serializers.ModelSerializer):
+    """A model's serializer for the API: strict about fields, bounded integers."""
+
+
+class RecordSerializer(PortableModelSerializer):
     """A versioned record: `version` is what If-Match names (the ETag is the version in quotes)."""
 
     class Meta:

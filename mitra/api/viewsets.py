@@ -15,18 +15,20 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from mitra.core.models import User
 
 from .errors import LimitedJSONParser, PreconditionFailed, PreconditionRequired
+from .filters import ApiFilterBackend
 from .permissions import RulesPermission
 
 IF_MATCH = OpenApiParameter(
@@ -40,7 +42,7 @@ IF_MATCH = OpenApiParameter(
 REASON = OpenApiParameter(
     "reason", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="Why the record is deleted."
 )
-_ETAG = re.compile(r'^(?:W/)?"(\d{1,9})"$')
+_ETAG = re.compile(r'(?:W/)?"([0-9]{1,9})"')
 
 
 def body_etag(data: Any) -> str:
@@ -55,8 +57,8 @@ def expected_version(request: Request) -> int | None:
         raise PreconditionRequired()
     if header == "*":
         return None
-    match = _ETAG.match(header)
-    if not match:
+    match = _ETAG.fullmatch(header)
+    if not match:  # malformed, negative, or more digits than any version has: it cannot name the current one
         raise PreconditionFailed(_('If-Match must be the record\'s ETag, e.g. "3".'))
     return int(match.group(1))
 
@@ -68,6 +70,20 @@ def actor(request: Request) -> User:
 
 
 class ETagMixin:
+    """Every API view has it: ETags on reads; a method the view does not offer is 405 for a signed-in user (before the
+    permission check, which would say 403); query parameters holding a NUL character are 400 (PostgreSQL refuses one
+    even in a lookup; the schema's string parameters state the same)."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        method = (request.method or "").lower()
+        offered = method in self.http_method_names and hasattr(self, method)  # type: ignore[attr-defined]
+        if not offered and request.user.is_authenticated:
+            raise MethodNotAllowed(request.method or "")  # before the permission check, which knows no such method
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        with_nul = sorted({k for k, values in request.query_params.lists() for v in [k, *values] if "\x00" in v})
+        if with_nul:
+            raise ValidationError({name: [_("Null characters are not allowed.")] for name in with_nul})
+
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if request.method in ("GET", "HEAD") and response.status_code == 200 and isinstance(response, Response):
@@ -93,10 +109,13 @@ class RecordViewSet(
 
     permission_classes = [RulesPermission]
     parser_classes = [LimitedJSONParser]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     read_perm = "core.view_records"
     create_perm = ""
     edit_perm = ""
     queryset_fn: Callable[[], models.QuerySet] | None = None
+    # ASCII digits only (`\d` would let "٣" through to int()), and few enough to fit a 64-bit key.
+    lookup_value_regex = r"[0-9]{1,18}"
     create_fn: Callable[..., Any] | None = None
     update_fn: Callable[..., Any] | None = None
     delete_fn: Callable[..., Any] | None = None
@@ -116,7 +135,10 @@ class RecordViewSet(
 
     def _saved(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)
-        return Response(self.get_serializer(fresh).data, status=code, headers={"ETag": f'"{fresh.version}"'})
+        # The record's own serializer, also after an action that reads another (change-stage reads a stage change).
+        assert self.serializer_class is not None
+        serializer = self.serializer_class(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=code, headers={"ETag": f'"{fresh.version}"'})
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -149,7 +171,7 @@ class RecordViewSet(
         version = expected_version(request)
         reason = request.query_params.get("reason", "").strip()
         if not reason:
-            raise ValidationError({"reason": _("Give a reason for deleting this record.")})
+            raise ValidationError({"reason": [_("Give a reason for deleting this record.")]})
         assert self.delete_fn is not None
         type(self).delete_fn(actor=actor(request), instance=instance, expected_version=version, reason=reason)  # type: ignore[misc]
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -157,6 +179,7 @@ class RecordViewSet(
 
 class ReadOnlyViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [RulesPermission]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     read_perm = "core.view_records"
     create_perm = ""
     edit_perm = ""

@@ -78,7 +78,7 @@ def _int(value: Any) -> int | None:
     raw = xl.text(value)
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise CellValueError(_("“%(value)s” is not a whole number.") % {"value": raw})
     return int(raw)
 

@@ -150,7 +150,11 @@ def _year(request: HttpRequest) -> int:
     from mitra.performance.models import SubActivity
 
     raw = request.GET.get("year", "")
-    if not raw.isdigit() or not SubActivity.objects.filter(year=int(raw)).exists():
+    # ASCII digits only: "²".isdigit() is true, and int("²") fails.
+    if (
+        not (raw.isascii() and raw.isdigit() and len(raw) <= 4)
+        or not SubActivity.objects.filter(year=int(raw)).exists()
+    ):
         raise Http404(_("No sub-activities for that year."))
     return int(raw)
 

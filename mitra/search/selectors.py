@@ -252,7 +252,9 @@ def _facets(matched: QuerySet[SearchEntry], filters: Filters) -> dict[str, list[
     unit_names = {u.pk: u.short_name or u.name for u in OrganisationUnit.objects.filter(pk__in=[v for v, _n in units])}
     partner_names = {
         str(i.pk): i.acronym or i.name
-        for i in Institution.all_objects.filter(pk__in=[int(v) for v, _n in partners if str(v).isdigit()])
+        for i in Institution.all_objects.filter(
+            pk__in=[int(v) for v, _n in partners if str(v).isascii() and str(v).isdigit()]
+        )
     }
     country_names = {c.pk: c.name for c in Country.objects.filter(pk__in=[v for v, _n in countries])}
     scope_labels = dict(Scope.choices)

@@ -73,7 +73,7 @@ class RequestCreateView(PermissionMixin, ServiceFormMixin, CreateView):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = acting_user(self.request)
         meeting = self.request.GET.get("meeting")
-        if meeting and meeting.isdigit():
+        if meeting and meeting.isascii() and meeting.isdigit() and len(meeting) <= 18:
             kwargs.setdefault("initial", {})["meeting"] = int(meeting)
         return kwargs
 
@@ -279,14 +279,25 @@ class StepRemoveView(PermissionMixin, View):
         return redirect("travel:request-detail", pk=step.request_id)
 
 
+# Years a page can be asked for: a date's year outside them is an error in Python (year 0, 10000) and the
+# calendar's previous and next months must exist too.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+def _year_in_range(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(_("No data for that year."))
+    return year
+
+
 class OnTimeView(PermissionMixin, TemplateView):
     permission_required = "travel.view_all"
     template_name = "travel/on_time.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["result"] = selectors.on_time(self.kwargs["year"])
-        ctx["year"] = self.kwargs["year"]
+        ctx["year"] = _year_in_range(self.kwargs["year"])
+        ctx["result"] = selectors.on_time(ctx["year"])
         return ctx
 
 
@@ -296,8 +307,8 @@ class TripsView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        ctx["year"] = self.kwargs["year"]
-        ctx["rows"] = selectors.trips_by_sub_activity(self.kwargs["year"])
+        ctx["year"] = _year_in_range(self.kwargs["year"])
+        ctx["rows"] = selectors.trips_by_sub_activity(ctx["year"])
         return ctx
 
 
@@ -329,7 +340,7 @@ def _month(request: HttpRequest) -> tuple[int, int]:
         day = dt.date.fromisoformat(value + "-01") if value else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
-    return day.year, day.month
+    return _year_in_range(day.year), day.month
 
 
 class CalendarView(PermissionMixin, TemplateView):

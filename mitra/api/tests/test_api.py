@@ -139,7 +139,7 @@ def test_bad_input_is_refused_and_nothing_written(api, user_of, body, content_ty
 def test_unknown_fields_are_named(api, user_of):
     payload = publication_payload(user_of) | {"colour": "red"}
     response = api("staf.bilateral").post("/api/v1/publications/", payload, content_type="application/json")
-    assert response.status_code == 400 and "colour" in response.json()
+    assert response.status_code == 400 and "colour" in response.json()["errors"]
 
 
 def test_nul_characters_are_refused_by_field_on_every_database(api, user_of):
@@ -151,7 +151,7 @@ def test_nul_characters_are_refused_by_field_on_every_database(api, user_of):
         "sectors": ["\x00drug"],
     }
     response = api("staf.bilateral").post("/api/v1/cooperations/", payload, content_type="application/json")
-    assert response.status_code == 400 and list(response.json()) == ["sectors"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["sectors"]
 
 
 def test_huge_payload_is_refused(api, user_of, settings):
@@ -164,7 +164,7 @@ def test_huge_payload_is_refused(api, user_of, settings):
 def test_service_validation_errors_are_400_by_field(api, user_of):
     payload = publication_payload(user_of) | {"copies": -1}
     response = api("staf.bilateral").post("/api/v1/publications/", payload, content_type="application/json")
-    assert response.status_code == 400 and "copies" in response.json()
+    assert response.status_code == 400 and "copies" in response.json()["errors"]
 
 
 def test_throttling_per_token(api, settings):

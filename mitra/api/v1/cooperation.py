@@ -37,7 +37,7 @@ class RegistryViewSet(RecordViewSet):
     create_fn = staticmethod(services.create)
     update_fn = staticmethod(services.update)
     delete_fn = staticmethod(services.delete)
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class CooperationViewSet(RegistryViewSet):

@@ -8,6 +8,7 @@ from mitra.partners import kinds, selectors, services
 from mitra.partners.filters import ContactFilter, ForumFilter, InstitutionFilter
 from mitra.partners.models import Country
 
+from ..filters import bounded
 from ..serializers import StrictSerializerMixin, serializer_for
 from ..viewsets import ReadOnlyViewSet, RecordViewSet
 
@@ -37,7 +38,7 @@ class PartnerViewSet(RecordViewSet):
 
     queryset_fn = staticmethod(selectors.institutions)
     serializer_class = InstitutionSerializer
-    filterset_class = InstitutionFilter
+    filterset_class = bounded(InstitutionFilter)
     ordering_fields = ["name", "acronym", "country", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM
@@ -54,7 +55,7 @@ class ForumViewSet(RecordViewSet):
 
     queryset_fn = staticmethod(lambda: selectors.forums().prefetch_related("member_countries"))
     serializer_class = ForumSerializer
-    filterset_class = ForumFilter
+    filterset_class = bounded(ForumFilter)
     ordering_fields = ["name", "acronym", "scope", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM
@@ -71,7 +72,7 @@ class ContactViewSet(RecordViewSet):
 
     queryset_fn = staticmethod(selectors.contacts)
     serializer_class = ContactSerializer
-    filterset_class = ContactFilter
+    filterset_class = bounded(ContactFilter)
     ordering_fields = ["name", "updated_at"]
     ordering = ["name", "pk"]
     create_perm = edit_perm = services.PERM

@@ -134,7 +134,7 @@ class RealisationFilter(filters.FilterSet):
 
 class PerformanceViewSet(ReadOnlyViewSet):
     read_perm = PERF_READ
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class PlanViewSet(PerformanceViewSet):
@@ -224,7 +224,7 @@ class MeasurementView(ETagMixin, APIView):
     )
     def get(self, request: Request, year: str) -> Response:
         # The path takes any text so that a malformed year answers JSON 404 like every other API miss.
-        if not year.isdigit() or not 1900 <= int(year) <= 9999:
+        if not (year.isascii() and year.isdigit() and len(year) == 4 and 1900 <= int(year) <= 9999):
             raise NotFound(f"No performance data for {year}.")
         number = int(year)
         if not (

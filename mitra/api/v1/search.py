@@ -33,7 +33,8 @@ class SearchView(ETagMixin, APIView):
     read_perm = "core.view_records"
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)], responses={200: OpenApiTypes.OBJECT}
+        parameters=[OpenApiParameter("q", {"type": "string", "minLength": 1, "maxLength": 200}, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
         from mitra.search import selectors  # type: ignore[import-not-found,unused-ignore]

@@ -140,7 +140,7 @@ class TravelRequestViewSet(
     filterset_class = TravelRequestFilter
     ordering_fields = ["departure_date", "return_date", "status", "updated_at"]
     ordering = ["-departure_date", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[TravelRequest]:
         return selectors.with_travellers(self.visible()).prefetch_related("steps__kind")
@@ -225,7 +225,7 @@ class TravellerViewSet(
     filterset_fields = ["request"]
     ordering_fields = ["request"]
     ordering = ["request", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Traveller]:
@@ -298,7 +298,7 @@ class StepViewSet(
     filterset_fields = ["request"]
     ordering_fields = ["request", "requested_on", "completed_on"]
     ordering = ["request", "kind__order", "pk"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[TravelStep]:
         return TravelStep.objects.filter(request__in=self.visible()).select_related(

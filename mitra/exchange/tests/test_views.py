@@ -69,3 +69,11 @@ def test_calendar_feed_secret_url_and_revocation(client_for, user_of):
     client.post("/pertukaran/kalender/cabut/")
     assert Client().get(path).status_code in (401, 403)
     assert Client().get("/pertukaran/kalender/tebakan.ics").status_code in (401, 403)
+
+
+@pytest.mark.parametrize("year", ["²", "²⁰¹⁷", "٢٠١٧", "99999999999999999999999"])
+@pytest.mark.parametrize("url", ["/pertukaran/lampiran-4.xlsx", "/pertukaran/templat/appendix4.xlsx"])
+def test_appendix4_year_only_from_ascii_digits(client_for, url, year):
+    client = client_for("kepala.biro")
+    client.raise_request_exception = False
+    assert client.get(f"{url}?year={year}").status_code == 404
