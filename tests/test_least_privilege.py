@@ -86,6 +86,9 @@ def test_the_menu_shows_only_what_they_can_use(user_of):
     page.force_login(user_of("kepala.registrasi"))
     html = page.get("/").content.decode()
     assert 'href="/kinerja/"' not in html and reverse("exchange:import") not in html
+    # Not only hidden: the bureau's performance pages and reports are not theirs to read.
+    for url in (reverse("performance:home"), reverse("reports:index"), "/api/v1/performance/measurement/2017/"):
+        assert page.get(url).status_code == 403, url
 
 
 def test_bureau_membership_follows_the_unit(user_of):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import rules
 
 from mitra.core.rules import (
-    can_read,
+    can_view_bureau,
     is_administrator,
     is_bureau_member,
     is_bureau_unit_member,
@@ -23,7 +23,8 @@ from mitra.core.rules import (
 can_enter_realisation = is_administrator | (is_bureau_unit_member & owns_record)
 is_bureau_head = is_head_of_unit & is_bureau_member
 
-rules.add_perm("performance.view", can_read)
+# The bureau's plans, quarters and measurement: the bureau, leadership and administrators (not other BPOM units).
+rules.add_perm("performance.view", can_view_bureau)
 rules.add_perm("performance.manage_plan", is_administrator)
 rules.add_perm("performance.enter_realisation", can_enter_realisation)
 rules.add_perm("performance.submit_quarter", can_enter_realisation)

@@ -10,7 +10,7 @@ from typing import Any
 
 import rules
 
-from mitra.core.rules import can_read, is_administrator, is_bureau_member, is_head_of_unit
+from mitra.core.rules import can_read, can_view_bureau, is_administrator, is_bureau_member, is_head_of_unit
 
 
 @rules.predicate
@@ -18,6 +18,7 @@ def asked_for_job(user: Any, job: Any) -> bool:
     return job is not None and bool(getattr(user, "pk", None)) and job.requested_by_id == user.pk
 
 
-rules.add_perm("reports.view", can_read)
+# The bureau's reports (drafts included): the bureau, leadership and administrators.
+rules.add_perm("reports.view", can_view_bureau)
 rules.add_perm("reports.edit_narrative", is_administrator | (is_head_of_unit & is_bureau_member))
 rules.add_perm("reports.view_job", can_read & (is_administrator | asked_for_job))
