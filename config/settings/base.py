@@ -265,3 +265,15 @@ MITRA_AUDIT_KEY_CREATE = env.bool("MITRA_AUDIT_KEY_CREATE", default=True)
 
 # A password change must change the password.
 AUTH_PASSWORD_VALIDATORS += [{"NAME": "mitra.core.passwords.DifferentFromCurrentPasswordValidator"}]
+
+# Bounds checked before an uploaded file is parsed (mitra/documents/zipguard.py, mitra/documents/extraction.py,
+# mitra/exchange/imports.py; docs/documents.md and docs/exchange.md): Word/Excel packages measured as ZIPs, text
+# extracted in a child process with a time and memory limit, imports measured in rows and cells.
+MITRA_UPLOAD_MAX_UNZIPPED_BYTES = env.int("MITRA_UPLOAD_MAX_UNZIPPED_MB", default=100) * 1024 * 1024
+MITRA_UPLOAD_MAX_ZIP_MEMBER_BYTES = env.int("MITRA_UPLOAD_MAX_ZIP_MEMBER_MB", default=50) * 1024 * 1024
+MITRA_UPLOAD_MAX_ZIP_MEMBERS = env.int("MITRA_UPLOAD_MAX_ZIP_MEMBERS", default=2000)
+MITRA_EXTRACT_TIMEOUT_SECONDS = env.int("MITRA_EXTRACT_TIMEOUT_SECONDS", default=20)
+MITRA_EXTRACT_MAX_MEMORY_MB = env.int("MITRA_EXTRACT_MAX_MEMORY_MB", default=1024)
+MITRA_IMPORT_MAX_ROWS = env.int("MITRA_IMPORT_MAX_ROWS", default=20000)
+MITRA_IMPORT_MAX_CELLS = env.int("MITRA_IMPORT_MAX_CELLS", default=400000)
+MITRA_IMPORT_UPLOAD_KEEP_DAYS = env.int("MITRA_IMPORT_UPLOAD_KEEP_DAYS", default=7)
