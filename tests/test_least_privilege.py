@@ -9,18 +9,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mitra.cooperation import views as cooperation_views
+from mitra.cooperation import kinds as cooperation_kinds
 from mitra.cooperation.models import Cooperation, DelegationMember, Meeting
 from mitra.core.navigation import navigation_for
 from mitra.core.rules import is_bureau_member
 from mitra.documents.models import Document
-from mitra.partners import views as partner_views
+from mitra.partners import kinds as partner_kinds
 from mitra.partners.models import Institution
 from mitra.performance.models import QuarterReport
 from mitra.travel.models import TravelRequest, TravelStatus
 
 OUTSIDERS = ["staf.registrasi", "kepala.registrasi"]
-KINDS = cooperation_views.KINDS + partner_views.KINDS
+KINDS = cooperation_kinds.KINDS + partner_kinds.KINDS
 
 
 def refused(client: Client, url: str, data: dict | None = None) -> None:
