@@ -14,6 +14,7 @@ jobs (jobs.py) store what it reports so the job page can show it; `mitra lakip` 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -163,10 +164,8 @@ def cache_path(
 
 def touch(path: Path) -> None:
     """Mark the cached file used now (its modification time), so pruning keeps what is read."""
-    try:
+    with contextlib.suppress(OSError):  # pruned meanwhile, or read-only: the file was read all the same
         os.utime(path)
-    except OSError:
-        pass  # pruned meanwhile, or read-only: the file was read all the same
 
 
 # A file of older data is kept this long after its last use: a finished job's download may still point at it.

@@ -221,9 +221,11 @@ def prune(now: datetime | None = None) -> int:
     by generate.prune_cache). Returns how many."""
     now = now or timezone.now()
     before = now - timedelta(days=settings.MITRA_KEEP_FINISHED_JOBS_DAYS)
-    deleted, _ = ReportJob.objects.filter(status__in=[ReportJob.Status.DONE, ReportJob.Status.FAILED]).filter(
-        finished_at__lt=before
-    ).delete()
+    deleted, _ = (
+        ReportJob.objects.filter(status__in=[ReportJob.Status.DONE, ReportJob.Status.FAILED])
+        .filter(finished_at__lt=before)
+        .delete()
+    )
     return deleted
 
 

@@ -36,7 +36,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
         if not isinstance(backend, DatabaseBackend):
-            raise CommandError(f"The task backend is {type(backend).__name__}, not the database queue: no worker needed.")
+            raise CommandError(
+                f"The task backend is {type(backend).__name__}, not the database queue: no worker needed."
+            )
         worker_id = options["worker_id"] or get_random_string(12)
         # Its "starting"/"no more tasks" lines would repeat every batch; tasks' start and end are still logged.
         logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
