@@ -21,6 +21,7 @@ records, like any page that shows them) — job creation and its outcome are log
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from datetime import datetime, timedelta
@@ -98,10 +99,12 @@ def launch(job: ReportJob, wait: float = 0.0) -> ReportJob:
     if in_transaction or wait <= 0:
         return job
     deadline = time.monotonic() + wait
-    job.refresh_from_db()
-    while not job.finished and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        with contextlib.suppress(DatabaseError):  # busy with the job's writes: look again, or show the job page
+            job.refresh_from_db()
+        if job.finished:
+            break
         time.sleep(POLL_SECONDS)
-        job.refresh_from_db()
     return job
 
 
