@@ -28,7 +28,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from django_tasks.base import TaskResultStatus
@@ -100,11 +101,11 @@ def launch(job: ReportJob, wait: float = 0.0) -> ReportJob:
         return job
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
         with contextlib.suppress(DatabaseError):  # busy with the job's writes: look again, or show the job page
             job.refresh_from_db()
         if job.finished:
             break
-        time.sleep(POLL_SECONDS)
     return job
 
 
@@ -114,7 +115,8 @@ def enqueue(job_id: int, attempt: int = 1, run_after: datetime | None = None) ->
 
     task = make_report if run_after is None else make_report.using(run_after=run_after)
     result = task.enqueue(job_id=job_id, attempt=attempt)
-    ReportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+    if task.get_backend().supports_get_result:  # kept for `expire_if_stale`, which can then look the task up
+        ReportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
     return str(result.id)
 
 
@@ -162,10 +164,11 @@ def run(job_id: int, attempt: int = 1) -> str:
             enqueue(job_id, attempt + 1, run_after=timezone.now() + timedelta(seconds=delay))
             return ReportJob.Status.QUEUED
         logger.exception("report job %s failed", job_id)
-        running.update(status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now())
+        _update(running, status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now())
         return ReportJob.Status.FAILED
     assert result.path is not None
-    running.update(
+    _update(
+        running,
         status=ReportJob.Status.DONE,
         stage=ReportJob.Stage.DONE,
         percent=100,
@@ -176,6 +179,20 @@ def run(job_id: int, attempt: int = 1) -> str:
     seconds = time.perf_counter() - start_time
     logger.info("report job %s done in %.1f s (%s bytes)", job_id, seconds, len(result.content))
     return ReportJob.Status.DONE
+
+
+def _update(jobs: QuerySet[ReportJob], attempts: int = 10, **fields: object) -> int:
+    """Record the job's outcome; a database busy beyond its own timeout (SQLite, e.g. the in-memory database of
+    the browser tests, which does not wait at all) is tried again a few times rather than losing the outcome."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction.atomic():
+                return jobs.update(**fields)
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            time.sleep(0.2)
+    return 0
 
 
 def _can_wait() -> bool:
