@@ -27,7 +27,7 @@ help:
 	@echo "Mitra make targets:"
 	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements-dev.lock + project, compile translations"
 	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
-	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn (PORT=...)"
+	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
 	@echo "  make lint           ruff check + ruff format --check"
 	@echo "  make typecheck      mypy"
 	@echo "  make test-sqlite    pytest (unit/request tests) on SQLite, -n $(PYTEST_WORKERS)"
@@ -90,10 +90,14 @@ run: demo
 	@echo "  Demo logins (password for all: $(DEMO_PASSWORD)):"
 	@for u in $(DEMO_USERS); do echo "    $$u"; done
 	@echo
-	@echo "  Stop with Ctrl-C."
+	@echo "  Background tasks: one 'mitra worker' beside gunicorn."
+	@echo "  Stop both with Ctrl-C."
 	@echo "================================================================"
 	@echo
-	exec $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
+	@# The worker runs in the background of this shell; Ctrl-C (or gunicorn ending) stops it too.
+	@$(BIN)/mitra worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile -
 
 # --- checks --------------------------------------------------------------------
 

@@ -37,11 +37,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def site(live_server, transactional_db) -> str:
+def site(live_server, transactional_db, settings) -> str:
     """The live server with the demo loaded; each browser test empties the database when it ends, and the demo
-    loader puts back the reference data the migrations made (countries, sectors)."""
+    loader puts back the reference data the migrations made (countries, sectors). No worker runs beside the live
+    server: background tasks run at once in a thread of their own (mitra.tasks.backends.ThreadBackend)."""
     from mitra.demo.loader import load_all
 
+    settings.TASKS = {"default": {"BACKEND": "mitra.tasks.backends.ThreadBackend", "QUEUES": ["default"]}}
     load_all()
     return live_server.url
 

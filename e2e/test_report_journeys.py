@@ -22,6 +22,8 @@ def test_reader_previews_and_downloads_the_lakip(page: Page, site: str) -> None:
     with page.expect_download() as download:
         page.locator(".d-print-none a", has_text="XLSX").click()
     assert download.value.suggested_filename == "LAKIP-2017-Biro-KSLN.xlsx"
+    if "/laporan/tugas/" in page.url:  # not made within a second (a busy machine): its job page sent it; go back
+        page.go_back()
     figure.click()
     page.wait_for_url(site + "/kinerja/2017/pengukuran/")
 

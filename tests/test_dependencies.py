@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent / "mitra"
 # Lowest first. An app may import the apps of the layers before its own.
 LAYERS: list[tuple[str, ...]] = [
     ("core",),
+    ("tasks",),  # the background queue's worker, schedule and retries; apps register their tasks in it
     ("documents",),  # attachments of any record
     ("partners",),
     ("cooperation",),  # the registry

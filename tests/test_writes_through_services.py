@@ -27,6 +27,8 @@ SCANNED = ["mitra", "config"]
 ALLOWED: dict[str, str] = {
     "mitra/core/audit.py": "the audit log itself: appends entries and moves the chain head",
     "mitra/reports/jobs.py": "report job bookkeeping rows (queued, progress, result) of the background generator",
+    "mitra/tasks/schedule.py": "the queue's schedule rows (one per daily task and day), not a domain record",
+    "mitra/tasks/tasks.py": "the queue's upkeep: pruning finished task results and old schedule rows",
     "mitra/api/authentication.py": "a token's last-used time (bookkeeping, throttled), not a domain record",
     "mitra/cooperation/reference.py": "reference sectors, loaded by a data migration with the historical model",
     "mitra/partners/reference.py": "reference countries, loaded by a data migration with the historical model",

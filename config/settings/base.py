@@ -277,3 +277,17 @@ MITRA_EXTRACT_MAX_MEMORY_MB = env.int("MITRA_EXTRACT_MAX_MEMORY_MB", default=102
 MITRA_IMPORT_MAX_ROWS = env.int("MITRA_IMPORT_MAX_ROWS", default=20000)
 MITRA_IMPORT_MAX_CELLS = env.int("MITRA_IMPORT_MAX_CELLS", default=400000)
 MITRA_IMPORT_UPLOAD_KEEP_DAYS = env.int("MITRA_IMPORT_UPLOAD_KEEP_DAYS", default=7)
+# Background work (mitra.tasks, docs/architecture.md "Background work"): Django's task interface (django-tasks)
+# on its database backend (django-tasks-db). `mitra worker` runs the queue; any number of workers on any number
+# of machines may share one database. The worker also enqueues the daily tasks (reminders, pruning) once a day,
+# from MITRA_DAILY_TASKS_HOUR (local time) on.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "mitra.tasks"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MITRA_DAILY_TASKS_HOUR = env.int("MITRA_DAILY_TASKS_HOUR", default=6)
+# Pruning: report jobs and queue results finished longer ago than this; cached report files not read for this long.
+MITRA_KEEP_FINISHED_JOBS_DAYS = env.int("MITRA_KEEP_FINISHED_JOBS_DAYS", default=30)
+MITRA_REPORT_CACHE_DAYS = env.int("MITRA_REPORT_CACHE_DAYS", default=30)
+
+# One cache for every process and server (API throttling counts requests in it): the database's cache table by
+# default, made by `mitra migrate`; CACHE_URL=redis://host:6379/1 uses Redis instead (`pip install redis`).
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://mitra_cache")}

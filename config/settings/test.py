@@ -22,3 +22,8 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="mitra-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="mitra-test-static-")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# Tasks run at once, in the caller (deterministic); the tests of the worker switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+# The same shared cache as production: the database's cache table (rolled back with each test's transaction).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "mitra_cache"}}

@@ -47,3 +47,7 @@ class CooperationConfig(AppConfig):
         core_work.register("cooperation.follow_ups", work.follow_ups_due, area="follow_ups", heading=_("Follow-ups"))
         core_work.register("cooperation.agreements", work.agreements_ending, area="agreements", heading=_("Agreements"))
         core_work.register("cooperation.reminders", work.reminders, area="reminders", heading=_("Reminders"))
+
+        from mitra.tasks import schedule
+
+        schedule.register("reminders", "mitra.cooperation.tasks.send_reminders", daily=True)

@@ -7,3 +7,11 @@ class ReportsConfig(AppConfig):
     label = "reports"
     verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from mitra.tasks import schedule
+
+        from . import jobs, tasks
+
+        jobs.use_task(tasks.make_report)
+        schedule.register("prune-reports", "mitra.reports.tasks.prune_reports", daily=True)

@@ -3,12 +3,18 @@
 Every write in Mitra goes through a service and leaves an audit entry, so the newest audit entry of a record
 type a report reads is a cheap, exact version of its data: a cached file is served until one of them changes.
 
+The cache is a folder of MEDIA_ROOT (reports-cache/), not Django's cache: its files are megabytes, and MEDIA_ROOT
+is shared by every process and server already (attachments live there). There is no index to share: a file's
+name is computed from its parameters and the data version (which the name starts with, so files of older data
+can be pruned), and the file's modification time is its last use (a hit touches it). `prune_cache` runs daily.
+
 `generate`, `build` and `render` take an optional `progress(stage, percent)` callback: the background report
 jobs (jobs.py) store what it reports so the job page can show it; `mitra lakip` and the tests pass none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -151,7 +157,42 @@ def cache_path(
     """Where the file of these parameters at data `version` (default: the current one) is cached."""
     version = data_version() if version is None else version
     key = hashlib.sha256(f"{kind}|{year}|{quarter}|{unit}|{language}|{fmt}|{version}".encode()).hexdigest()
-    return cache_dir() / f"{key[:32]}.{fmt}"
+    return cache_dir() / f"v{version}-{key[:32]}.{fmt}"
+
+
+def touch(path: Path) -> None:
+    """Mark the cached file used now (its modification time), so pruning keeps what is read."""
+    with contextlib.suppress(OSError):  # pruned meanwhile, or read-only: the file was read all the same
+        os.utime(path)
+
+
+# A file of older data is kept this long after its last use: a finished job's download may still point at it.
+OLD_VERSION_GRACE_SECONDS = 24 * 60 * 60
+
+
+def prune_cache(now: float | None = None) -> int:
+    """Delete the cached files of an older data version unused for a day, files of the current data not read for
+    MITRA_REPORT_CACHE_DAYS, and leftover temporary files older than a day. Returns how many were deleted."""
+    folder = cache_dir()
+    if not folder.is_dir():
+        return 0
+    now = time.time() if now is None else now
+    current = f"v{data_version()}-"
+    unread = settings.MITRA_REPORT_CACHE_DAYS * 24 * 60 * 60
+    deleted = 0
+    for path in folder.iterdir():
+        try:
+            age = now - path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if path.suffix == ".tmp" or not path.name.startswith(current):
+            expired = age > OLD_VERSION_GRACE_SECONDS
+        else:
+            expired = age > unread
+        if expired and path.is_file():
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
 
 
 def cached(
@@ -171,6 +212,7 @@ def cached(
         content = path.read_bytes()
     except FileNotFoundError:
         return None
+    touch(path)
     return Generated(content, filename(kind, year, fmt, quarter, unit), FORMATS[fmt][0], 0.0, True, path)
 
 
@@ -189,6 +231,7 @@ def generate(
     name = filename(kind, year, fmt, quarter, unit)
     path = cache_path(kind, year, fmt, language, quarter, unit)
     if use_cache and path.exists():
+        touch(path)
         step(progress, DONE)
         return Generated(path.read_bytes(), name, FORMATS[fmt][0], 0.0, True, path)
     start = time.perf_counter()

@@ -55,7 +55,7 @@ class Narrative(TrackedModel):
 
 
 class ReportJob(models.Model):
-    """One request for a report file that was not in the cache: made in a background thread (jobs.py).
+    """One request for a report file that was not in the cache: made by a task of the queue (jobs.py, tasks.py).
 
     Not a record of the registry: it is not audited and not versioned; it only says how far the file is and
     where it lies once made (a file of the reports cache, see generate.py)."""
@@ -99,6 +99,7 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True, help_text=_("The id of its task in the queue."))
 
     class Meta:
         verbose_name = _("report job")

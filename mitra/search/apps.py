@@ -15,4 +15,8 @@ class SearchConfig(AppConfig):
 
         declarations.declare()
         signals.connect()
+
+        from mitra.tasks import schedule
+
+        schedule.register("search-rebuild", "mitra.search.tasks.rebuild_index", daily=False)
         signals.connect_migrate(self)

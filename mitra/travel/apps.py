@@ -15,6 +15,10 @@ class TravelConfig(AppConfig):
         from .attachments import register_attachable
 
         register_attachable()
+
+        from mitra.tasks import schedule
+
+        schedule.register("travel-reminders", "mitra.travel.tasks.send_travel_reminders", daily=True)
         from .indicators import on_time_source
 
         sources.register("travel.on_time_pct", _("Travel documents completed on time (%)"), on_time_source)

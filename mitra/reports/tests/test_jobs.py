@@ -1,11 +1,10 @@
 """Report files made in the background: the download button, the job page and its status, who may see a job,
-failures, stale jobs, and the thread itself."""
+failures, stale jobs, and the job's task (the queue and its worker: mitra/tasks/tests)."""
 
 from __future__ import annotations
 
 import io
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from pypdf import PdfReader
 from mitra.reports import generate, jobs, views
 from mitra.reports.models import ReportJob
 
-# No module-wide django_db mark: the thread tests below use `transactional_db` after a fixture of their own.
+# No module-wide django_db mark: the last test uses `transactional_db` after a fixture of its own.
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +39,7 @@ def _body(response) -> bytes:  # type: ignore[no-untyped-def]
 
 def test_a_report_not_in_the_cache_becomes_a_job_that_runs_to_done(client_for, user_of):
     reader = client_for("pembaca")
-    # In a test's transaction the thread is not started (it starts when the job's row is committed).
+    # In a test's transaction the task is not enqueued (that happens when the job's row is committed).
     job = _job_of(reader.get("/laporan/2017/lakip.pdf"))
     assert job.requested_by == user_of("pembaca")
     assert (job.kind, job.year, job.fmt, job.language, job.status) == ("lakip", 2017, "pdf", "id", "queued")
@@ -171,14 +170,14 @@ def test_a_stale_job_is_shown_failed_and_not_reused(client_for, user_of):
     job.refresh_from_db()
     assert job.status == "failed" and job.error == jobs.STALE_MESSAGE and job.finished_at
     assert b"Try again" in reader.get(job.get_absolute_url()).content
-    # A queued job whose thread never started is stale the same way.
+    # A queued job whose task never reached the queue is stale the same way.
     fresh = _job_of(reader.get("/laporan/2017/lakip.html"))
     assert fresh != job and fresh.status == "queued"
     ReportJob.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(minutes=11))
     assert _job_of(reader.get("/laporan/2017/lakip.html")) not in (job, fresh)
     fresh.refresh_from_db()
     assert fresh.status == "failed"
-    # The thread of an expired job does not run it any more.
+    # The task of an expired job does not run it any more.
     jobs.run(fresh.pk)
     fresh.refresh_from_db()
     assert fresh.status == "failed"
@@ -233,15 +232,15 @@ def demo_back_afterwards(django_db_blocker):  # type: ignore[no-untyped-def]
         load_all()
 
 
-def test_the_job_runs_in_a_thread_of_its_own(demo_back_afterwards, transactional_db, user_of, client_for, monkeypatch):
-    """One test (each transactional test costs a reload of the demo): the thread, then a quick report served by
-    the request that asked for it."""
+def test_the_job_is_enqueued_once_committed(demo_back_afterwards, transactional_db, user_of, client_for, monkeypatch):
+    """One test (each transactional test costs a reload of the demo): outside a transaction the task is enqueued
+    at once (and run at once by the tests' ImmediateBackend), then a quick report served by the request that asked
+    for it."""
     reader = client_for("pembaca")
     job, created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="xlsx", language="id")
     assert created
-    job = jobs.launch(job, wait=120)  # committed (no transaction here): the thread starts at once
+    job = jobs.launch(job, wait=120)  # committed (no transaction here): enqueued at once
     assert job.status == "done", job.error
-    assert not [t for t in threading.enumerate() if t.name == f"report-job-{job.pk}"]
     path = jobs.result_file(job)
     assert path is not None and load_workbook(path).sheetnames
     assert reader.get("/laporan/2017/lakip.xlsx")["X-Report-Cached"] == "1"
