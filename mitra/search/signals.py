@@ -23,6 +23,20 @@ def _spec(model: Any) -> Searchable | None:
     return spec if spec is not None and spec.model is model else None
 
 
+# Records whose text is part of another record's entry (a traveller's name is found on the trip): model label →
+# the record whose entry to refresh when one is saved or deleted.
+PARTS: dict[str, Any] = {"travel.traveller": lambda traveller: traveller.request}
+
+
+def _refresh_whole(instance: Any) -> None:
+    part_of = PARTS.get(instance._meta.label_lower) if hasattr(instance, "_meta") else None
+    if part_of is None:
+        return
+    whole = part_of(instance)
+    if whole is not None and _spec(type(whole)) is not None:
+        services.index_instance(whole)
+
+
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
@@ -30,6 +44,8 @@ def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> Non
         services.index_document(instance)
     elif _spec(sender) is not None:
         services.index_instance(instance)
+    else:
+        _refresh_whole(instance)
 
 
 def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -37,6 +53,8 @@ def on_delete(sender: Any, instance: Any, **kwargs: Any) -> None:
         services.remove_document(instance.pk)
     elif _spec(sender) is not None:
         services.remove_instance(sender, instance.pk)
+    else:
+        _refresh_whole(instance)
 
 
 def on_m2m(sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any) -> None:

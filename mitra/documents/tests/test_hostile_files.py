@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from mitra.core.models import StaffMember
 from mitra.documents import extraction, services
-from mitra.documents.models import Document, DocumentCategory, ExtractionStatus
+from mitra.documents.models import DocumentCategory, ExtractionStatus
 
+from .conftest import added
 from .files import docx_with_many_paragraphs, ooxml_bomb, pdf_bytes, pdf_with_many_operators
 
 
@@ -63,7 +64,7 @@ def test_zip_bombs_are_refused_before_anything_unpacks_them(
     assert len(bomb) < 20_000  # small on the wire
     response = post_upload(client_for("kabag.bilateral"), dewi, name, bomb)
     assert response.status_code == 200 and file_errors(response) == ["unpacked_too_large"]
-    assert not Document.all_objects.exists()
+    assert not added().exists()
 
 
 def test_default_zip_limits(settings):
