@@ -67,8 +67,9 @@ def _import_all(module: str) -> None:
                     raise
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type) -> list[Any]:
+    found: list[Any] = []
+    sub: Any
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))
@@ -108,7 +109,8 @@ def test_a_kind_names_every_editable_field(kind: RecordKind) -> None:
 @pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
 def test_form_detail_api_and_search_come_from_the_declaration(kind: RecordKind) -> None:
     bookkeeping = list(VersionedForm.declared_fields)  # the version and the values the form was loaded with
-    assert list(kind.form_class.base_fields) == [*kind.fields, *bookkeeping]
+    form: Any = kind.form_class
+    assert list(form.base_fields) == [*kind.fields, *bookkeeping]
 
     shown = set(kind.detail_fields)
     hidden = {kind.heading, "is_illustrative", *kind.not_in_detail}
@@ -116,13 +118,13 @@ def test_form_detail_api_and_search_come_from_the_declaration(kind: RecordKind) 
 
     from mitra.api.v1 import cooperation, partners
 
-    serializer_class = next(
+    serializer_class: Any = next(
         s
         for module in (cooperation, partners)
         for s in vars(module).values()
         if isinstance(s, type)
         and issubclass(s, serializers.ModelSerializer)
-        and getattr(s.Meta, "model", None) is kind.model
+        and getattr(getattr(s, "Meta", None), "model", None) is kind.model
     )
     writable = {name for name, f in serializer_class().fields.items() if not f.read_only}
     assert writable == set(kind.fields)

@@ -56,6 +56,7 @@ def agreements_ending(user: Any, today: dt.date) -> list[WorkItem]:
     items = []
     for agreement in rows:
         notice = agreement.notice_date
+        due: dt.date | None
         if notice and notice >= today:
             action, due = _("Decide on renewal before the notice date"), notice
         else:

@@ -167,7 +167,11 @@ class RecordKind:
         for name in self.fields:
             model_field = self.model._meta.get_field(name)
             is_text = isinstance(model_field, models.CharField | models.TextField)
-            if is_text and not model_field.choices and name not in (self.heading, "title", "title_en"):
+            if (
+                is_text
+                and not getattr(model_field, "choices", None)
+                and name not in (self.heading, "title", "title_en")
+            ):
                 found.append(name)
         return tuple(found)
 

@@ -34,13 +34,18 @@ def is_traveller(user: Any, record: Any) -> bool:
 
 
 def register_attachable() -> None:
-    papers = {"closed": travel_closed, "also_readable_by": is_traveller}
-    register("travel.travelrequest", Attachable("travel.edit_request", "travel.view_request", **papers))
-    register(
-        "travel.traveller",
-        Attachable("travel.edit_request", "travel.view_request", perm_object=travel_request, **papers),
-    )
-    register(
-        "travel.travelstep",
-        Attachable("travel.process", "travel.view_request", perm_object=travel_request, **papers),
-    )
+    for label, edit_perm in (
+        ("travel.travelrequest", "travel.edit_request"),
+        ("travel.traveller", "travel.edit_request"),
+        ("travel.travelstep", "travel.process"),  # the steps are the travel service's work
+    ):
+        register(
+            label,
+            Attachable(
+                edit_perm,
+                "travel.view_request",
+                perm_object=travel_request,
+                closed=travel_closed,
+                also_readable_by=is_traveller,
+            ),
+        )

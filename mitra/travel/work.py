@@ -46,6 +46,7 @@ def my_requests(user: Any, today: dt.date) -> list[WorkItem]:
     )
     items = []
     for request in rows:
+        action: Any
         if request.status == TravelStatus.DRAFT:
             action, due = _("Add travellers and submit"), selectors.arrival_deadline(request.departure_date)
         else:
