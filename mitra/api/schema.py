@@ -18,7 +18,7 @@ from .filters import TEXT_PATTERN
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 # Required text: at least one character that is not white space (DRF trims white space before checking blanks).
-REQUIRED_TEXT_PATTERN = "^(?!\\s*$)[^\\u0000]*$"
+REQUIRED_TEXT_PATTERN = "^(?![\\s\\u001c-\\u001f\\u0085]*$)[^\\u0000]*$"
 # A web address as Django's URLValidator accepts it (drf-spectacular's `format: uri` allows "a:b", which it refuses),
 # or nothing: a host of letters and digits with a top-level domain, and an optional path.
 URL_PATTERN = "^(https?://[a-z0-9]{1,20}([.][a-z0-9]{1,20}){0,2}[.][a-z]{2,10}(/[A-Za-z0-9._~-]{0,20}){0,3})?$"

@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +28,7 @@ from mitra.travel import kinds, selectors, services
 from mitra.travel.models import Traveller, TravelRequest, TravelStatus, TravelStep
 
 from ..errors import LimitedJSONParser
+from ..filters import ApiFilterBackend, bounded
 from ..permissions import RulesPermission
 from ..serializers import RECORD_READ_ONLY, RecordSerializer, StrictSerializerMixin
 from ..viewsets import IF_MATCH, ETagMixin, actor, expected_version
@@ -135,11 +137,12 @@ class TravelRequestViewSet(
 
     permission_classes = [RulesPermission]
     parser_classes = [LimitedJSONParser]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     read_perm = "travel.view"
     create_perm = "travel.create"
     edit_perm = "travel.edit_request"
     serializer_class = TravelRequestSerializer
-    filterset_class = TravelRequestFilter
+    filterset_class = bounded(TravelRequestFilter)
     ordering_fields = ["departure_date", "return_date", "status", "updated_at"]
     ordering = ["-departure_date", "pk"]
     lookup_value_regex = r"[0-9]{1,18}"
@@ -221,6 +224,7 @@ class TravellerViewSet(
 
     permission_classes = [RulesPermission]
     parser_classes = [LimitedJSONParser]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     read_perm = "travel.view"
     create_perm = "travel.view"  # the request named in the body is checked by the service
     edit_perm = "travel.edit_request"
@@ -294,6 +298,7 @@ class StepViewSet(
 
     permission_classes = [RulesPermission]
     parser_classes = [LimitedJSONParser]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     read_perm = "travel.view"
     edit_perm = "travel.process"
     serializer_class = StepSerializer
