@@ -34,13 +34,7 @@ ALLOWED: dict[str, str] = {
     "mitra/partners/reference.py": "reference countries, loaded by a data migration with the historical model",
     "mitra/travel/reference.py": "reference step kinds, loaded by a data migration with the historical model",
     "mitra/demo/registry.py": "the demo loader's reference rule for its year (get_or_create, idempotent)",
-    "mitra/exchange/calendar.py": "calendar feed tokens: service functions (permission, audit) kept beside the feed",
     "mitra/exchange/dump.py": "restoring a whole dump into an empty database (command), below the services by design",
-    "mitra/exchange/views.py": "import staging rows written by the upload view; to move into a service (issue 13)",
-    "mitra/exchange/imports.py": (
-        "import staging rows: preview marks written outside the request's transaction so that they survive a "
-        "killed worker, and the pruning of uploads never committed"
-    ),
 }
 
 SKIPPED_FILES = {"mitra/demo/scale.py"}

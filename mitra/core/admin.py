@@ -13,7 +13,6 @@ Nothing is deleted here: records leave by soft delete on their pages, and refere
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
@@ -116,17 +115,13 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(User)
-class UserAdmin(NoDeleteMixin, AuditedAdmin, DjangoUserAdmin):
+class UserAdmin(ReadOnlyAdmin):
+    """Read-only: accounts are created and edited on Organisation → Users (core:user-list), through the user
+    services (permission, audit, one-time password links)."""
+
     list_display = ["username", "first_name", "last_name", "role", "unit", "is_active", "last_login"]
     list_filter = ["role", "unit", "is_active"]
-    fieldsets = [
-        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Mitra", {"fields": ["unit", "role", "language"]}),
-    ]
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        obj.is_staff = obj.is_superuser = obj.role == "administrator"
-        super().save_model(request, obj, form, change)
+    exclude = ["password"]
 
 
 @admin.register(OrganisationUnit)

@@ -80,20 +80,36 @@ class SoftDeleteModel(TrackedModel):
 
 
 class UnitKind(models.TextChoices):
+    """The kinds of unit in BPOM's structure (Peraturan BPOM on its organisation and work procedures)."""
+
     INSTITUTION = "institution", _("Institution")
+    DEPUTY = "deputy", _("Deputy")
+    DIRECTORATE = "directorate", _("Directorate")
+    CENTRE = "centre", _("Centre")
     BUREAU = "bureau", _("Bureau")
+    INSPECTORATE = "inspectorate", _("Inspectorate")
     DIVISION = "division", _("Division")
     SUBDIVISION = "subdivision", _("Sub-division")
-    # A unit of the institution outside the bureau (Direktorat …): requests travel, reads the registry.
-    DIRECTORATE = "directorate", _("Directorate")
+    REGIONAL_MAJOR = "regional_major", _("Major regional office (Balai Besar POM)")
+    REGIONAL = "regional", _("Regional office (Balai POM)")
+    REGIONAL_POST = "regional_post", _("Regional post (Loka POM)")
 
 
-# A unit of each kind sits under a unit of the kind before it.
-UNIT_PARENT_KIND = {
-    UnitKind.BUREAU: UnitKind.INSTITUTION,
-    UnitKind.DIVISION: UnitKind.BUREAU,
-    UnitKind.SUBDIVISION: UnitKind.DIVISION,
-    UnitKind.DIRECTORATE: UnitKind.INSTITUTION,
+# The kinds of unit each kind may sit under; an institution sits under none. Units outside the bureau
+# (settings.MITRA_TRAVEL_BUREAU) request travel and read the registry, whatever their kind.
+UNIT_PARENT_KINDS: dict[str, frozenset[str]] = {
+    UnitKind.DEPUTY: frozenset({UnitKind.INSTITUTION}),
+    UnitKind.DIRECTORATE: frozenset({UnitKind.INSTITUTION, UnitKind.DEPUTY}),
+    UnitKind.CENTRE: frozenset({UnitKind.INSTITUTION, UnitKind.DEPUTY}),
+    UnitKind.BUREAU: frozenset({UnitKind.INSTITUTION, UnitKind.DEPUTY}),
+    UnitKind.INSPECTORATE: frozenset({UnitKind.INSTITUTION, UnitKind.DEPUTY}),
+    UnitKind.DIVISION: frozenset(
+        {UnitKind.BUREAU, UnitKind.CENTRE, UnitKind.INSPECTORATE, UnitKind.DIRECTORATE, UnitKind.REGIONAL_MAJOR}
+    ),
+    UnitKind.SUBDIVISION: frozenset({UnitKind.DIVISION, UnitKind.REGIONAL}),
+    UnitKind.REGIONAL_MAJOR: frozenset({UnitKind.INSTITUTION}),
+    UnitKind.REGIONAL: frozenset({UnitKind.INSTITUTION}),
+    UnitKind.REGIONAL_POST: frozenset({UnitKind.INSTITUTION, UnitKind.REGIONAL_MAJOR, UnitKind.REGIONAL}),
 }
 
 
@@ -142,14 +158,19 @@ class OrganisationUnit(TrackedModel):
         return other is not None and (other.path == self.path or other.path.startswith(self.path + "/"))
 
     def clean(self) -> None:
-        expected = UNIT_PARENT_KIND.get(UnitKind(self.kind)) if self.kind else None
-        if self.kind == UnitKind.INSTITUTION and self.parent_id:
-            raise ValidationError({"parent": _("An institution has no parent unit.")})
-        if expected and (self.parent is None or self.parent.kind != expected):
+        if self.kind == UnitKind.INSTITUTION:
+            if self.parent_id:
+                raise ValidationError({"parent": _("An institution has no parent unit.")})
+            return
+        allowed = UNIT_PARENT_KINDS.get(self.kind)
+        if allowed and (self.parent is None or self.parent.kind not in allowed):
             raise ValidationError(
                 {
-                    "parent": _("A %(kind)s must sit under a %(parent)s.")
-                    % {"kind": UnitKind(self.kind).label, "parent": expected.label}
+                    "parent": _("A %(kind)s must sit under: %(parents)s.")
+                    % {
+                        "kind": UnitKind(self.kind).label,
+                        "parents": ", ".join(str(k.label) for k in UnitKind if k in allowed),
+                    }
                 }
             )
 

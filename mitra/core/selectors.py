@@ -155,3 +155,20 @@ def audit_entries(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs
+
+
+def users(*, q: str = "", unit: str = "", role: str = "", active: str = "") -> models.QuerySet[User]:
+    """Accounts for the administrators' list: `q` in the login or the name, `unit` a unit's code (that unit and
+    the units beneath it), `role` a role, `active` "1" or "0"."""
+    qs = User.objects.select_related("unit").order_by("unit__path", "username")
+    if q := q.strip():
+        qs = qs.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
+    if unit and (chosen := OrganisationUnit.objects.filter(code=unit).first()) is not None:
+        qs = qs.filter(within_unit(chosen, "unit"))
+    if role:
+        qs = qs.filter(role=role)
+    if active in ("0", "1"):
+        qs = qs.filter(is_active=active == "1")
+    return qs

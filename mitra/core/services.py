@@ -379,10 +379,36 @@ def user_update(
     if not system and not (actor is not None and actor.pk == user.pk and set(data) <= {"language"}):
         require(actor, "core.manage_users")
     fresh = User.objects.select_for_update().get(pk=user.pk)
+    was_administrator = fresh.role == Role.ADMINISTRATOR
     for name, value in data.items():
         setattr(fresh, name, value)
     _sync_role_flags(fresh)
+    if not system and actor is not None and actor.pk == fresh.pk:
+        if not fresh.is_active:
+            raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+        if was_administrator and fresh.role != Role.ADMINISTRATOR:
+            raise ValidationError({"role": _("You cannot take away your own administrator role.")})
     return _user_update(actor=actor, user=fresh, data={}, reason=reason)
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> tuple[str, str]:
+    """Invalidate `user`'s password and return (uidb64, token) of a one-time link at which they set a new one.
+
+    The old password stops working at once; the link works until the password is set (Django's reset tokens
+    hash the password and the last login) or PASSWORD_RESET_TIMEOUT passes. The administrator hands the link over
+    (it is also e-mailed when the user has an address); nobody else, the administrator included, learns the
+    password."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    require(actor, "core.manage_users")
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    fresh.set_unusable_password()
+    fresh.save(update_fields=["password"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, instance=fresh, changes={"password": ["…", _("reset")]})
+    return urlsafe_base64_encode(force_bytes(fresh.pk)), default_token_generator.make_token(fresh)
 
 
 @transaction.atomic

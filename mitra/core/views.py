@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,9 +18,9 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from . import selectors, services, work
-from .forms import AuditFilterForm, DeleteForm, StaffMemberForm
+from .forms import AuditFilterForm, DeleteForm, StaffMemberForm, UnitForm, UserForm
 from .middleware import LANGUAGE_COOKIE, SUPPORTED
-from .models import OrganisationUnit, StaffMember
+from .models import OrganisationUnit, Role, StaffMember, User
 from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
 
@@ -288,3 +290,151 @@ class ProfileView(PermissionMixin, TemplateView):
         user = acting_user(self.request)
         ctx["history"] = selectors.audit_entries(actor=user)[:20]
         return ctx
+
+
+# --- users and units, managed by administrators without the Django admin ------------------------------------
+
+
+class UserListView(PermissionMixin, ListView):
+    """Every account, filterable by name, unit, role and whether it is active."""
+
+    permission_required = "core.manage_users"
+    template_name = "core/user_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        return selectors.users(
+            q=self.request.GET.get("q", ""),
+            unit=self.request.GET.get("unit", ""),
+            role=self.request.GET.get("role", ""),
+            active=self.request.GET.get("active", ""),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["units"] = OrganisationUnit.objects.order_by("path")
+        ctx["roles"] = Role.choices
+        ctx["filters"] = {k: self.request.GET.get(k, "") for k in ("q", "unit", "role", "active")}
+        return ctx
+
+
+class UserCreateView(PermissionMixin, FormView):
+    permission_required = "core.manage_users"
+    template_name = "core/user_form.html"
+    form_class = UserForm
+
+    def form_valid(self, form: UserForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=acting_user(self.request),
+                username=data["username"],
+                password=None,  # the new user sets it at the one-time link shown next
+                role=data["role"],
+                unit=data["unit"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
+            if data["language"] != user.language:
+                services.user_update(actor=acting_user(self.request), user=user, data={"language": data["language"]})
+            uidb64, token = services.user_reset_password(actor=acting_user(self.request), user=user)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        return _password_link_page(self.request, user, uidb64, token, created=True)
+
+
+class UserUpdateView(PermissionMixin, FormView):
+    permission_required = "core.manage_users"
+    template_name = "core/user_form.html"
+    form_class = UserForm
+
+    def get_object(self) -> Any:
+        return get_object_or_404(User.objects.select_related("unit"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["account"] = account = self.get_object()
+        ctx["history"] = selectors.record_history(account)[:50]
+        return ctx
+
+    def form_valid(self, form: UserForm) -> HttpResponse:
+        account = form.instance
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "username"}
+        try:
+            services.user_update(actor=acting_user(self.request), user=account, data=data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("core:user-list")
+
+
+class UserResetPasswordView(PermissionMixin, View):
+    """POST: the account's password stops working; the page shows a one-time link to set a new one."""
+
+    permission_required = "core.manage_users"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        account = get_object_or_404(User, pk=pk)
+        uidb64, token = services.user_reset_password(actor=acting_user(request), user=account)
+        return _password_link_page(request, account, uidb64, token, created=False)
+
+
+def _password_link_page(request: HttpRequest, account: Any, uidb64: str, token: str, *, created: bool) -> HttpResponse:
+    link = request.build_absolute_uri(reverse("password_reset_confirm", args=[uidb64, token]))
+    mailed = False
+    if account.email:
+        subject = _("Your Mitra account") if created else _("Set a new Mitra password")
+        body = _("Set your password at this address (it works once): %(link)s") % {"link": link}
+        mailed = bool(send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [account.email], fail_silently=True))
+    response = render(
+        request,
+        "core/user_password_link.html",
+        {"account": account, "link": link, "created": created, "mailed": mailed},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class UnitCreateView(PermissionMixin, ServiceFormMixin, CreateView):
+    permission_required = "core.manage_units"
+    form_class = UnitForm
+    template_name = "core/unit_form.html"
+
+    def get_initial(self) -> dict[str, Any]:
+        parent = OrganisationUnit.objects.filter(code=self.request.GET.get("parent", "")).first()
+        return {"parent": parent} if parent else {}
+
+    def save(self, form: UnitForm) -> OrganisationUnit:
+        return services.unit_create(actor=acting_user(self.request), data=form.service_data())
+
+    def get_success_url(self) -> str:
+        assert self.object is not None
+        return reverse("core:unit-detail", args=[self.object.code])  # type: ignore[attr-defined]
+
+
+class UnitUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
+    permission_required = "core.manage_units"
+    form_class = UnitForm
+    template_name = "core/unit_form.html"
+    slug_field = "code"
+    context_object_name = "unit"
+
+    def get_queryset(self) -> Any:
+        return OrganisationUnit.objects.select_related("parent")
+
+    def save(self, form: UnitForm) -> OrganisationUnit:
+        return services.unit_update(
+            actor=acting_user(self.request),
+            unit=OrganisationUnit.objects.get(pk=self.object.pk),  # type: ignore[union-attr]
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("core:unit-detail", args=[self.kwargs["slug"]])

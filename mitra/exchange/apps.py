@@ -9,4 +9,8 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from mitra.tasks import schedule
+
         from . import rules  # noqa: F401
+
+        schedule.register("prune-uploads", "mitra.exchange.tasks.prune_uploads", daily=True)

@@ -9,52 +9,18 @@ the token is the credential — 256 random bits, stored only as a SHA-256, revoc
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from mitra.core import audit
-from mitra.core.models import AuditAction, User
+from mitra.core.models import User
 from mitra.core.selectors import within_unit
 
-from .models import CalendarFeed
-
 WINDOW_PAST_DAYS = 365
-
-
-def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-@transaction.atomic
-def feed_create(*, actor: User) -> tuple[CalendarFeed, str]:
-    """A new secret URL token for `actor`; any earlier feed of theirs is revoked (one live URL per user)."""
-    if not actor.is_authenticated:
-        raise PermissionDenied(_("You do not have permission to do this."))
-    feed_revoke_all(actor=actor)
-    raw = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.create(user=actor, digest=digest(raw))
-    audit.record(actor=actor, action=AuditAction.CREATE, instance=feed, changes={"calendar_feed": [None, feed.pk]})
-    return feed, raw
-
-
-@transaction.atomic
-def feed_revoke_all(*, actor: User) -> int:
-    now = timezone.now()
-    live = list(CalendarFeed.objects.select_for_update().filter(user=actor, revoked_at__isnull=True))
-    for feed in live:
-        feed.revoked_at = now
-        feed.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, instance=feed, changes={"revoked_at": [None, now]})
-    return len(live)
 
 
 def _scope(user: User, field: str = "responsible_unit") -> Q:

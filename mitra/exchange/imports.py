@@ -25,6 +25,7 @@ from mitra.core.models import OrganisationUnit, User
 
 from . import spreadsheet as xl
 from .models import ImportUpload
+from .services import mark_preview
 from .spreadsheet import CellError, CellValueError, RowOutcome, WorkbookError
 
 
@@ -518,7 +519,6 @@ def run(
 # --- stored uploads: a preview that cannot take workers down again, and the prune ---------------------------
 
 PREVIEW_GRACE_SECONDS = 120  # default of settings.MITRA_IMPORT_PREVIEW_GRACE_SECONDS
-KEEP_DAYS = 7  # default of settings.MITRA_IMPORT_UPLOAD_KEEP_DAYS
 
 
 def _failed(upload: ImportUpload) -> ImportResult:
@@ -548,27 +548,11 @@ def preview_upload(upload: ImportUpload, *, actor: User) -> ImportResult:
             "The preview of this workbook did not finish (it took too long or too much memory), so it is not "
             "run again. Split the workbook or upload a smaller one."
         )
-        ImportUpload.objects.filter(pk=upload.pk).update(failure=upload.failure)
+        mark_preview(upload, failure=upload.failure)
         return _failed(upload)
     # Outside any transaction of the request: this mark must survive a worker that is killed mid-preview.
-    ImportUpload.objects.filter(pk=upload.pk).update(preview_started_at=now)
+    mark_preview(upload, preview_started_at=now)
     result = run(upload.kind, bytes(upload.content), actor=actor, options=upload.options, commit=False)
-    upload.preview_started_at, upload.preview_finished_at = now, timezone.now()
-    upload.failure = "\n".join(e.message for e in result.errors)  # errors of the file as a whole stay
-    ImportUpload.objects.filter(pk=upload.pk).update(
-        preview_finished_at=upload.preview_finished_at, failure=upload.failure
-    )
+    # errors of the file as a whole stay
+    mark_preview(upload, preview_finished_at=timezone.now(), failure="\n".join(e.message for e in result.errors))
     return result
-
-
-def prune_uploads(*, days: int | None = None) -> int:
-    """Delete uploads never committed that are older than `days` (settings.MITRA_IMPORT_UPLOAD_KEEP_DAYS, 7).
-
-    For the `mitra exchange prune-uploads` command and a periodic task; returns how many were deleted."""
-    if days is None:
-        days = int(getattr(settings, "MITRA_IMPORT_UPLOAD_KEEP_DAYS", KEEP_DAYS))
-    if days < 0:
-        raise ValueError("days must not be negative")
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    deleted, _by_model = ImportUpload.objects.filter(committed_at__isnull=True, created_at__lt=cutoff).delete()
-    return deleted

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,7 +20,7 @@ from rest_framework.views import APIView
 from mitra.api.permissions import SignedIn
 from mitra.core.web import PermissionMixin, acting_user
 
-from . import calendar, imports, workbooks
+from . import calendar, imports, services, workbooks
 from . import spreadsheet as xl
 from .models import CalendarFeed, ImportUpload
 
@@ -84,10 +83,10 @@ class ImportView(PermissionMixin, View):
             for problem in error.errors:
                 form.add_error("file", problem.message)
             return self.page(request, form, status=400)
-        upload = ImportUpload.objects.create(
-            user=acting_user(request),
+        upload = services.stage_upload(
+            actor=acting_user(request),
             kind=data["kind"],
-            filename=data["file"].name[:255],
+            filename=data["file"].name,
             content=content,
             options={"year": data.get("year"), "quarter": data.get("quarter") or 4},
         )
@@ -115,12 +114,8 @@ class ImportPreviewView(PermissionMixin, View):
         upload = self.upload(request, pk)
         if upload.failure:  # never read again: the page shows why
             return redirect("exchange:import-preview", pk=pk)
-        result = imports.run(
-            upload.kind, bytes(upload.content), actor=acting_user(request), options=upload.options, commit=True
-        )
+        result = services.commit_upload(actor=acting_user(request), upload=upload)
         if result.committed:
-            upload.committed_at = timezone.now()
-            upload.save(update_fields=["committed_at"])
             messages.success(request, _("Imported %(n)s rows.") % {"n": len(result.rows)})
             return redirect("exchange:import")
         messages.error(request, _("Nothing was imported: correct the errors below and upload the workbook again."))
@@ -173,7 +168,7 @@ class CalendarFeedCreateView(PermissionMixin, View):
     permission_required = "core.view_records"
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        _feed, raw = calendar.feed_create(actor=acting_user(request))
+        _feed, raw = services.feed_create(actor=acting_user(request))
         url = request.build_absolute_uri(f"/pertukaran/kalender/{raw}.ics")
         return render(request, "exchange/feed_created.html", {"url": url})
 
@@ -182,7 +177,7 @@ class CalendarFeedRevokeView(PermissionMixin, View):
     permission_required = "core.view_records"
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        calendar.feed_revoke_all(actor=acting_user(request))
+        services.feed_revoke_all(actor=acting_user(request))
         messages.success(request, _("The calendar address was revoked."))
         return redirect("core:profile")
 
@@ -192,7 +187,9 @@ class FeedTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         token = request.parser_context["kwargs"].get("token", "") if request.parser_context else ""
-        feed = CalendarFeed.objects.select_related("user", "user__unit").filter(digest=calendar.digest(token)).first()
+        feed = (
+            CalendarFeed.objects.select_related("user", "user__unit").filter(digest=services.feed_digest(token)).first()
+        )
         if feed is None or feed.revoked_at is not None or not feed.user.is_active:
             raise exceptions.NotAuthenticated(_("This calendar address is not valid or has been revoked."))
         return feed.user, feed

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import Workbook
 
-from mitra.exchange import imports, workbooks
+from mitra.exchange import imports, services, workbooks
 from mitra.exchange import spreadsheet as xl
 from mitra.exchange.models import ImportUpload
 
@@ -158,6 +158,6 @@ def test_prune_deletes_old_uncommitted_uploads_only(user_of):
     assert "Deleted 1 " in out.getvalue()
     remaining = set(ImportUpload.objects.values_list("pk", flat=True))
     assert old.pk not in remaining and {old_committed.pk, fresh.pk} <= remaining
-    assert imports.prune_uploads(days=0) == 1  # the fresh one
+    assert services.prune_uploads(days=0) == 1  # the fresh one
     with pytest.raises(ValueError):
-        imports.prune_uploads(days=-1)
+        services.prune_uploads(days=-1)

@@ -179,23 +179,29 @@ def daily_calls(monkeypatch):  # type: ignore[no-untyped-def]
 def test_the_daily_tasks_run_once_a_day_from_the_hour(db, settings, daily_calls):
     settings.MITRA_DAILY_TASKS_HOUR = 6
     assert schedule.enqueue_due(_at(5)) == []
-    assert sorted(schedule.enqueue_due(_at(6))) == ["prune-queue", "prune-reports", "reminders", "travel-reminders"]
+    assert sorted(schedule.enqueue_due(_at(6))) == [
+        "prune-queue",
+        "prune-reports",
+        "prune-uploads",
+        "reminders",
+        "travel-reminders",
+    ]
     assert daily_calls == ["reminders", "travel"]  # run at once by the tests' ImmediateBackend
     assert schedule.enqueue_due(_at(7)) == [] and schedule.enqueue_due(_at(23)) == []
     assert daily_calls == ["reminders", "travel"]
-    assert len(schedule.enqueue_due(_at(9, day=5))) == 4  # the next day
+    assert len(schedule.enqueue_due(_at(9, day=5))) == 5  # the next day
     assert daily_calls == ["reminders", "travel"] * 2
     assert ScheduledRun.objects.filter(name="reminders").count() == 2
 
 
 def test_several_workers_enqueue_a_daily_task_once(queue, daily_calls, monkeypatch):
-    assert len(schedule.enqueue_due(_at(8))) == 4
+    assert len(schedule.enqueue_due(_at(8))) == 5
     # A second worker that read the schedule before the first wrote it still cannot enqueue it again.
     with monkeypatch.context() as patch:
         patch.setattr(ScheduledRun.objects, "filter", lambda **kw: ScheduledRun.objects.none())
         assert schedule.enqueue_due(_at(8)) == []
     assert DBTaskResult.objects.filter(task_path="mitra.cooperation.tasks.send_reminders").count() == 1
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
     run = ScheduledRun.objects.get(name="reminders")
     assert run.task_id == str(DBTaskResult.objects.get(task_path="mitra.cooperation.tasks.send_reminders").id)
     _worker_once()
@@ -207,7 +213,7 @@ def test_the_worker_enqueues_the_days_tasks_itself(queue, settings, daily_calls)
     settings.MITRA_DAILY_TASKS_HOUR = 0
     out = io.StringIO()
     call_command("worker", "--once", stdout=out)
-    assert "Daily task enqueued: reminders" in out.getvalue() and "4 task(s) run." in out.getvalue()
+    assert "Daily task enqueued: reminders" in out.getvalue() and "5 task(s) run." in out.getvalue()
     assert sorted(daily_calls) == ["reminders", "travel"]
 
 

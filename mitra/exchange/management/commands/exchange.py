@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from mitra.exchange import imports
+from mitra.exchange import services
 
 
 class Command(BaseCommand):
@@ -20,5 +20,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        deleted = imports.prune_uploads(days=options["days"])
+        deleted = services.prune_uploads(days=options["days"])
         self.stdout.write(self.style.SUCCESS(f"Deleted {deleted} uncommitted import upload(s)."))
