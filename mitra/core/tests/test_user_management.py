@@ -167,9 +167,7 @@ def test_units_take_the_kinds_of_bpom_structure_with_their_places(administrator,
     assert entry.changes == {"name_en": ["", "Test Directorate"]}
 
 
-def test_the_user_list_filters_by_unit_subtree_role_and_status(
-    administrator, institution, django_assert_num_queries
-):
+def test_the_user_list_filters_by_unit_subtree_role_and_status(administrator, institution, django_assert_num_queries):
     deputy = UnitFactory(kind=UnitKind.DEPUTY, parent=institution, code="deputi-x")
     inside = UserFactory(unit=UnitFactory(kind=UnitKind.DIRECTORATE, parent=deputy), role=Role.HEAD_OF_UNIT)
     outside = UserFactory(unit=institution, role=Role.HEAD_OF_UNIT)
