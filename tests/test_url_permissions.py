@@ -23,6 +23,11 @@ PUBLIC_PATHS = {
     "akun/sandi/atur/<uidb64>/<token>/",
     "akun/sandi/atur/selesai/",
     "bahasa/",
+    # The public view: only records the head of the bureau marked public (mitra/public/tests).
+    "publik/",
+    "publik/data.csv",
+    "publik/data.json",
+    "publik/<str:kind>/<int:pk>/",
 }
 # Django's own views that require login through their own decorators.
 LOGIN_REQUIRED_DJANGO_VIEWS = {"PasswordChangeView", "PasswordChangeDoneView"}

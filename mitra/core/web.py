@@ -32,6 +32,10 @@ PUBLIC_VIEWS = {
     "PasswordResetDoneView",
     "PasswordResetConfirmView",
     "PasswordResetCompleteView",
+    # The public view (/publik/): only what the head of the bureau marked public (mitra/public).
+    "PublicIndexView",
+    "PublicDetailView",
+    "PublicDataView",
 }
 
 

@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def institution() -> OrganisationUnit:
-    return UnitFactory(kind=UnitKind.INSTITUTION, parent=None, code="badan-uji", name="Badan Uji")
+    return UnitFactory.create(kind=UnitKind.INSTITUTION, parent=None, code="badan-uji", name="Badan Uji")
 
 
 @pytest.fixture
 def administrator(institution: OrganisationUnit) -> User:
-    return UserFactory(role=Role.ADMINISTRATOR, unit=institution)
+    return UserFactory.create(role=Role.ADMINISTRATOR, unit=institution)
 
 
 def can_sign_in(username: str, password: str) -> bool:
@@ -35,8 +35,8 @@ def signed_in(user: User) -> Client:
 
 
 def test_an_administrator_adds_a_user_who_sets_their_own_password(administrator, institution):
-    deputy = UnitFactory(kind=UnitKind.DEPUTY, parent=institution, code="deputi-uji")
-    directorate = UnitFactory(kind=UnitKind.DIRECTORATE, parent=deputy, code="dit-uji")
+    deputy = UnitFactory.create(kind=UnitKind.DEPUTY, parent=institution, code="deputi-uji")
+    directorate = UnitFactory.create(kind=UnitKind.DIRECTORATE, parent=deputy, code="dit-uji")
     client = signed_in(administrator)
     page = client.post(
         reverse("core:user-create"),
@@ -89,7 +89,7 @@ def test_a_bad_user_form_says_what_is_wrong_and_saves_nothing(administrator, ins
 
 
 def test_editing_a_user_is_audited_and_an_administrator_cannot_lock_themselves_out(administrator, institution):
-    staff = UserFactory(role=Role.STAFF, unit=institution)
+    staff = UserFactory.create(role=Role.STAFF, unit=institution)
     client = signed_in(administrator)
     url = reverse("core:user-update", args=[staff.pk])
     form = client.get(url).context["form"]
@@ -116,7 +116,7 @@ def test_editing_a_user_is_audited_and_an_administrator_cannot_lock_themselves_o
 
 
 def test_resetting_a_password_stops_the_old_one(administrator, institution):
-    staff = UserFactory(role=Role.STAFF, unit=institution, password="an-old-password-long-enough")
+    staff = UserFactory.create(role=Role.STAFF, unit=institution, password="an-old-password-long-enough")
     assert can_sign_in(staff.username, "an-old-password-long-enough")
     page = signed_in(administrator).post(reverse("core:user-reset-password", args=[staff.pk]))
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
@@ -126,8 +126,8 @@ def test_resetting_a_password_stops_the_old_one(administrator, institution):
 
 
 def test_only_administrators_manage_users_and_units(institution):
-    unit = UnitFactory(kind=UnitKind.DEPUTY, parent=institution)
-    head = UserFactory(role=Role.LEADERSHIP, unit=institution)
+    unit = UnitFactory.create(kind=UnitKind.DEPUTY, parent=institution)
+    head = UserFactory.create(role=Role.LEADERSHIP, unit=institution)
     client = signed_in(head)
     for url in (
         reverse("core:user-list"),
@@ -168,9 +168,11 @@ def test_units_take_the_kinds_of_bpom_structure_with_their_places(administrator,
 
 
 def test_the_user_list_filters_by_unit_subtree_role_and_status(administrator, institution, django_assert_num_queries):
-    deputy = UnitFactory(kind=UnitKind.DEPUTY, parent=institution, code="deputi-x")
-    inside = UserFactory(unit=UnitFactory(kind=UnitKind.DIRECTORATE, parent=deputy), role=Role.HEAD_OF_UNIT)
-    outside = UserFactory(unit=institution, role=Role.HEAD_OF_UNIT)
+    deputy = UnitFactory.create(kind=UnitKind.DEPUTY, parent=institution, code="deputi-x")
+    inside = UserFactory.create(
+        unit=UnitFactory.create(kind=UnitKind.DIRECTORATE, parent=deputy), role=Role.HEAD_OF_UNIT
+    )
+    outside = UserFactory.create(unit=institution, role=Role.HEAD_OF_UNIT)
     client = signed_in(administrator)
     with django_assert_num_queries(10):
         page = client.get(reverse("core:user-list"), {"unit": "deputi-x"})

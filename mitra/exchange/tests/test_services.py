@@ -33,17 +33,17 @@ def _workbook(name: str) -> bytes:
 
 
 def test_staging_needs_the_import_permission_and_is_audited():
-    reader = UserFactory(role=Role.READER)
+    reader = UserFactory.create(role=Role.READER)
     with pytest.raises(PermissionDenied):
         services.stage_upload(actor=reader, kind="partners", filename="x.xlsx", content=b"x", options={})
-    staff = UserFactory(role=Role.STAFF)
+    staff = UserFactory.create(role=Role.STAFF)
     upload = services.stage_upload(actor=staff, kind="partners", filename="mitra.xlsx", content=b"abc", options={})
     entry = AuditEntry.objects.get(record_type="exchange.importupload", record_id=str(upload.pk))
     assert entry.actor_username == staff.username and entry.changes["import_upload"][1]["bytes"] == 3
 
 
 def test_a_workbook_is_imported_once():
-    staff = UserFactory(role=Role.STAFF)
+    staff = UserFactory.create(role=Role.STAFF)
     content = _workbook("Lembaga Uji Sekali Impor")
     upload = services.stage_upload(actor=staff, kind="partners", filename="p.xlsx", content=content, options={})
     result = services.commit_upload(actor=staff, upload=upload)
@@ -53,7 +53,7 @@ def test_a_workbook_is_imported_once():
     with pytest.raises(PermissionDenied):
         services.commit_upload(actor=staff, upload=upload)
     assert Institution.objects.filter(name="Lembaga Uji Sekali Impor").count() == 1
-    other = UserFactory(role=Role.STAFF)
+    other = UserFactory.create(role=Role.STAFF)
     second = services.stage_upload(actor=staff, kind="partners", filename="p.xlsx", content=content, options={})
     with pytest.raises(PermissionDenied):  # only the person who uploaded it commits it
         services.commit_upload(actor=other, upload=second)
