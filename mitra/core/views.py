@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +21,13 @@ from .forms import AuditFilterForm, DeleteForm, StaffMemberForm
 from .middleware import LANGUAGE_COOKIE, SUPPORTED
 from .models import OrganisationUnit, StaffMember
 from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
+
+
+class FaviconView(View):
+    """/favicon.ico, which browsers and bookmarks ask for on their own: the SVG icon that every page links."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponsePermanentRedirect(static("mitra/favicon.svg"))
 
 
 class HealthzView(View):
