@@ -20,6 +20,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("healthz", core_views.HealthzView.as_view(), name="healthz"),
+    path("favicon.ico", core_views.FaviconView.as_view(), name="favicon"),
     path("akun/", include(auth_patterns)),
     path("admin/", admin.site.urls),
     path("kinerja/", include("mitra.performance.urls")),

@@ -54,7 +54,8 @@ def test_reader_downloads_the_pdf_through_the_progress_page(page: Page, site: st
         assert f.read(5) == b"%PDF-"
     expect(page.get_by_test_id("job-progress")).to_have_attribute("aria-valuenow", "100")
     expect(page.get_by_test_id("job-download")).to_have_attribute("href", re.compile(r"/laporan/tugas/\d+/unduh/$"))
-    # Made once: the button's link now answers with the cached file itself (shown inline, as a PDF link does).
+    # Made once: the button's link now answers with the cached file itself, as a download too.
     again = page.request.get(site + "/laporan/2017/lakip.pdf", max_redirects=0)
     assert again.status == 200 and again.headers["x-report-cached"] == "1"
+    assert again.headers["content-disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.pdf"'
     assert again.body().startswith(b"%PDF-")

@@ -16,6 +16,7 @@ from mitra.core.web import PUBLIC_VIEWS, PermissionMixin
 
 PUBLIC_PATHS = {
     "healthz",
+    "favicon.ico",
     "akun/masuk/",
     "akun/keluar/",
     "akun/sandi/lupa/",

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core import formatting
 from mitra.core.models import OrganisationUnit, SoftDeleteModel, StaffMember
 from mitra.partners.models import Country, Forum, Institution
 
@@ -492,7 +493,7 @@ class FollowUp(UnitOwned):
             errors["meeting"] = _("Link the follow-up to a meeting or a cooperation.")
         if self.meeting_id and self.due_date and self.meeting and self.due_date < self.meeting.start_date:
             errors["due_date"] = _("A follow-up cannot be due before the meeting it follows (%(date)s).") % {
-                "date": self.meeting.start_date.isoformat()
+                "date": formatting.date(self.meeting.start_date)
             }
         if self.status == FollowUpStatus.DONE and not self.completed_on:
             errors["completed_on"] = _("Give the date the action was completed.")

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mitra.core import formatting
 from mitra.core.notifications.models import Notification
 from mitra.core.notifications.services import Due, deliver_all
 
@@ -49,7 +50,7 @@ def due_reminders(today: dt.date) -> list[Due]:
                         Due(
                             f"agreement:{agreement.pk}:{event}:{date.isoformat()}:{days}",
                             agreement.responsible_unit,
-                            f"{label} {date.isoformat()} ({days} {_('days')}): {agreement.title}",
+                            f"{label} {formatting.date(date)} ({days} {_('days')}): {agreement.title}",
                             agreement.get_absolute_url(),
                             date,
                         )
@@ -67,7 +68,7 @@ def due_reminders(today: dt.date) -> list[Due]:
                     Due(
                         f"followup:{follow_up.pk}:{follow_up.due_date.isoformat()}:{days}",
                         follow_up.responsible_unit,
-                        f"{_('Follow-up due')} {follow_up.due_date.isoformat()}: {follow_up}",
+                        f"{_('Follow-up due')} {formatting.date(follow_up.due_date)}: {follow_up}",
                         follow_up.get_absolute_url(),
                         follow_up.due_date,
                     )

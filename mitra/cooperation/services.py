@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mitra.core import audit
+from mitra.core import audit, formatting
 from mitra.core.models import AuditAction, User
 from mitra.core.services import create_guarded, delete_guarded, require, soft_delete_record, update_guarded
 
@@ -114,7 +114,7 @@ def change_stage(
         raise ValidationError(
             {
                 "date": _("The date cannot be before the current stage began (%(date)s).")
-                % {"date": cooperation.stage_since.isoformat()}
+                % {"date": formatting.date(cooperation.stage_since)}
             }
         )
     if date > timezone.localdate():

@@ -21,7 +21,6 @@ class StaffMemberForm(VersionedForm):
             "education",
             "grade",
             "birth_year",
-            "is_illustrative",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -8,8 +8,9 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,13 @@ from .forms import AuditFilterForm, DeleteForm, StaffMemberForm, UnitForm, UserF
 from .middleware import LANGUAGE_COOKIE, SUPPORTED
 from .models import OrganisationUnit, Role, StaffMember, User
 from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
+
+
+class FaviconView(View):
+    """/favicon.ico, which browsers and bookmarks ask for on their own: the SVG icon that every page links."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return HttpResponsePermanentRedirect(static("mitra/favicon.svg"))
 
 
 class HealthzView(View):

@@ -25,6 +25,7 @@ from .services import StaleEditError, field_values, values_at_version
 # Views that answer without login (by name). Everything else must declare a permission.
 PUBLIC_VIEWS = {
     "HealthzView",
+    "FaviconView",
     "SetLanguageView",
     "MitraLoginView",
     "LogoutView",

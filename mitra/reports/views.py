@@ -155,13 +155,11 @@ def _serve_or_start(
 
 
 def _download(result: generate.Generated) -> HttpResponse:
+    # Always a download, whether just made or cached: a PDF shown inline would replace the application in its tab
+    # (and the standalone HTML carries its own print stylesheet; it is a file, not a page of the site).
     response = HttpResponse(result.content, content_type=result.content_type)
-    disposition = "inline" if result.filename.endswith(".pdf") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{result.filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     response["X-Report-Cached"] = "1" if result.cached else "0"
-    if result.filename.endswith(".html"):
-        # The standalone file carries its own print stylesheet; it is a download, not a page of the site.
-        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
 
 

@@ -7,12 +7,21 @@ facets: year, scope, responsible unit, partners, countries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 
 from .registry import register
+
+# The demo loader keys its made-up trips by a mark at the start of their notes ("[demo-perjalanan 123] …"); it is
+# bookkeeping, not text anyone searches for or should see in a snippet.
+DEMO_MARK = re.compile(r"^\s*\[demo-[\w-]+ \d+\]\s*")
+
+
+def _without_demo_mark(text: str) -> str:
+    return DEMO_MARK.sub("", text or "")
 
 
 def _label(obj: Any) -> str | None:
@@ -277,8 +286,9 @@ def _declare_travel() -> None:
     register(
         TravelRequest,
         title=lambda t: str(t),
-        fields=("purpose", "destination_city", "notes"),
+        fields=("purpose", "destination_city"),
         text=lambda t: [
+            _without_demo_mark(t.notes),
             *_country_names(t.destination_country),
             *_institution_text(t.partner),
             _label(t.meeting),

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core import formatting
 from mitra.core.models import OrganisationUnit, SoftDeleteModel, StaffMember, TrackedModel
 
 PASSPORT_MONTHS_AFTER_RETURN = 6
@@ -147,7 +148,7 @@ class TravelRequest(SoftDeleteModel):
         verbose_name_plural = _("travel requests")
 
     def __str__(self) -> str:
-        return f"{self.purpose_text} — {self.destination_city} ({self.departure_date:%Y-%m-%d})"
+        return f"{self.purpose_text} — {self.destination_city} ({formatting.date(self.departure_date)})"
 
     @property
     def purpose_text(self) -> str:
@@ -200,7 +201,7 @@ def check_passport(request: TravelRequest, expires_on: dt.date | None) -> None:
                     "The passport expires on %(date)s, within six months of the return; it must be valid until "
                     "at least %(needed)s."
                 )
-                % {"date": expires_on.isoformat(), "needed": needed.isoformat()}
+                % {"date": formatting.date(expires_on), "needed": formatting.date(needed)}
             }
         )
 

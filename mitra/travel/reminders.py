@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from mitra.core import formatting
 from mitra.core.notifications.models import Notification
 from mitra.core.notifications.services import Due, deliver_all
 
@@ -46,7 +47,7 @@ def due_reminders(today: dt.date) -> list[Due]:
                     Due(
                         f"travel:{step.pk}:report:{due.isoformat()}:chase{nth}",
                         request.requesting_unit,
-                        f"{_('Back-to-office report overdue')} {due.isoformat()}: {request}",
+                        f"{_('Back-to-office report overdue')} {formatting.date(due)}: {request}",
                         request.get_absolute_url(),
                         due,
                     )
@@ -59,7 +60,7 @@ def due_reminders(today: dt.date) -> list[Due]:
                     Due(
                         f"travel:{step.pk}:{due.isoformat()}:{days}",
                         request.service_unit,
-                        f"{step.kind} {_('due')} {due.isoformat()}: {request}",
+                        f"{step.kind} {_('due')} {formatting.date(due)}: {request}",
                         step.get_absolute_url(),
                         due,
                     )

@@ -8,15 +8,19 @@ from mitra.core import formatting
 
 register = template.Library()
 
+# On a page a number never breaks from its unit: "Rp 4.917.801.000" and "100,00 %" keep a no-break space. (Reports
+# and spreadsheets take core.formatting's plain text.)
+NO_BREAK_SPACE = "\u00a0"
+
 
 @register.filter
 def rupiah(value: Any) -> str:
-    return formatting.rupiah(value)
+    return formatting.rupiah(value).replace(" ", NO_BREAK_SPACE)
 
 
 @register.filter
 def percent(value: Any, places: int = 2) -> str:
-    return formatting.percent(value, int(places))
+    return formatting.percent(value, int(places)).replace(" ", NO_BREAK_SPACE)
 
 
 @register.filter

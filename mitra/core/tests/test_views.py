@@ -217,3 +217,10 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client_for, 
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) == PAGE_QUERIES[url_name], "\n".join(q["sql"] for q in small.captured_queries)
     assert len(large.captured_queries) == len(small.captured_queries), url_name
+
+
+def test_favicon_ico_leads_to_the_icon_every_page_links(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/mitra/favicon.svg"
+    login = client.get("/akun/masuk/").content.decode()
+    assert '<link rel="icon" href="/static/mitra/favicon.svg" type="image/svg+xml">' in login

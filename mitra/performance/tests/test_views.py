@@ -53,7 +53,8 @@ def test_reader_gets_no_edit_forms(perf_client):
 
 def test_measurement_page_shows_the_totals(perf_client):
     page = perf_client("pembaca").get(urls()["measurement"]).content.decode()
-    assert "Rp 5.239.601.000" in page and "Rp 4.917.869.245" in page and "93,86 %" in page
+    # A number keeps to its unit: the filters join them with a no-break space.
+    assert "Rp\u00a05.239.601.000" in page and "Rp\u00a04.917.869.245" in page and "93,86\u00a0%" in page
     assert 'data-testid="sub-22"' in page
 
 

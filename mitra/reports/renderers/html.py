@@ -66,9 +66,11 @@ class HtmlRenderer:
         head = "".join(f"<th>{escape(h)}</th>" for h in t.header)
         rows = "".join("<tr>" + "".join(self.cell(c) for c in row) + "</tr>" for row in t.rows)
         return (
+            # The wrapper scrolls a wide table sideways inside itself on a phone (static/reports/report.css).
+            '<div class="report-table-wrap">'
             f'<table class="report-table" id="{escape(t.key)}" data-table="{escape(t.key)}">'
             f"<caption>{escape(t.caption)}</caption><colgroup>{cols}</colgroup>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
     def chart(self, c: Chart) -> str:

@@ -250,3 +250,12 @@ def test_the_job_is_enqueued_once_committed(demo_back_afterwards, transactional_
     assert response.status_code == 200 and response["X-Report-Cached"] == "0"
     assert load_workbook(io.BytesIO(response.content)).sheetnames
     assert ReportJob.objects.filter(kind="monitoring").get().status == "done"
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize("name", ["LAKIP-2017-Biro-KSLN.pdf", "LAKIP-2017-Biro-KSLN.html", "LAKIP-2017-Biro-KSLN.docx"])
+def test_every_report_file_is_a_download_made_or_cached(name: str, cached: bool) -> None:
+    # A PDF shown inline would replace the application in its tab.
+    response = views._download(generate.Generated(b"%PDF-", name, "application/pdf", 0.0, cached))
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response["X-Report-Cached"] == ("1" if cached else "0")

@@ -287,3 +287,18 @@ def test_query_count_is_pinned_and_does_not_grow(client_for, user_of):
 def test_selector_is_usable_by_the_api(corpus, user_of):
     result = selectors.search("zanzibaria", filters=None, user=user_of("pembaca"), limit=1, offset=1)
     assert result.total == 3 and len(result.hits) == 1
+
+
+def test_the_demo_mark_of_a_trip_stays_out_of_its_text_and_title(demo):
+    from mitra.search.services import describe
+    from mitra.travel.models import TravelRequest
+
+    trip = TravelRequest.objects.filter(notes__startswith="[demo-perjalanan").order_by("pk").first()
+    assert trip is not None
+    spec = search_registry.for_model(TravelRequest)
+    assert spec is not None
+    described = describe(spec, trip)
+    body = " ".join(described.body_parts)
+    assert "Ilustratif" in body and "[demo-" not in body
+    # The title gives the departure as people write dates, not 2017-05-03.
+    assert str(trip.departure_date.year) in described.title and trip.departure_date.isoformat() not in described.title
