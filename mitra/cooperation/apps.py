@@ -30,6 +30,7 @@ class CooperationConfig(AppConfig):
         for name in (
             "cooperation",
             "agreement",
+            "agreementstep",
             "positionpaper",
             "study",
             "meeting",

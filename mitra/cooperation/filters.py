@@ -28,9 +28,12 @@ from .models import (
     Scope,
     Sector,
     Stage,
+    StepKind,
     Study,
     StudyKind,
 )
+
+NO_STEP = "none"
 
 
 def units(request: Any = None) -> QuerySet[OrganisationUnit]:
@@ -80,10 +83,18 @@ class AgreementFilter(RegistryFilter):
     scope = filters.ChoiceFilter(label=_("Scope"), field_name="cooperation__scope", choices=Scope.choices)
     year = YearFilter(label=_("Year signed"), field_name="date_signed__year")
     partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
+    current_step = filters.ChoiceFilter(
+        label=_("Current step"),
+        choices=[(NO_STEP, _("No step recorded")), *StepKind.choices],
+        method="filter_current_step",
+    )
 
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    def filter_current_step(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(current_step="" if value == NO_STEP else value)
 
 
 class PositionPaperFilter(RegistryFilter):

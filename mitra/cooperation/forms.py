@@ -13,7 +13,7 @@ from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm, version_field
 from mitra.partners.models import Country
 
-from .models import Cooperation, DelegationMember, Stage
+from .models import AgreementStep, Cooperation, DelegationMember, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -75,3 +75,33 @@ class DelegationMemberForm(forms.ModelForm):
         if not data.get("name") and not data.get("staff_member"):
             self.add_error("name", _("Choose a staff member or type the person's name."))
         return data
+
+
+class AgreementStepForm(forms.ModelForm):
+    """A step of an agreement's lifecycle; the view limits the steps to those allowed next."""
+
+    expected_version = version_field()
+
+    class Meta:
+        model = AgreementStep
+        fields = [
+            "kind",
+            "date",
+            "decided_by",
+            "reference",
+            "draft_version",
+            "comments_bpom",
+            "comments_partner",
+            "instrument",
+            "note",
+        ]
+        widgets = {
+            "date": DATE,
+            "comments_bpom": TEXT,
+            "comments_partner": TEXT,
+            "note": TEXT,
+        }
+        help_texts = {
+            "draft_version": _("Negotiation rounds: the draft discussed, e.g. “v3 (2017-05-02)”."),
+            "instrument": _("Ratification only."),
+        }

@@ -25,6 +25,7 @@ from .models import (
     PositionPaper,
     Publication,
     Stage,
+    StepKind,
     Study,
 )
 
@@ -83,7 +84,15 @@ def _meeting_context(record: Meeting, request: HttpRequest) -> dict[str, Any]:
 
 
 def _agreement_context(record: Agreement, request: HttpRequest) -> dict[str, Any]:
-    return {"amendments": record.amendments.all()}
+    steps = list(record.steps.select_related("recorded_by").all())
+    return {
+        "amendments": record.amendments.all(),
+        "steps": steps,
+        "next_steps": [(kind, StepKind(kind).label) for kind in services.allowed_steps(record)],
+        "needs_foreign_ministry": services.needs_foreign_ministry(record),
+        "consulted": any(step.kind == StepKind.CONSULTATION for step in steps),
+        "implementing_arrangements": record.implementing_arrangements.all(),
+    }
 
 
 COOPERATION = _common(
@@ -130,6 +139,7 @@ AGREEMENT = _common(
         "number",
         "title",
         "title_en",
+        "counterpart",
         "signatory_bpom",
         "signatory_partner",
         "place_signed",
@@ -140,6 +150,7 @@ AGREEMENT = _common(
         "notice_period_days",
         "automatic_renewal",
         "amends",
+        "parent",
         "responsible_unit",
         "notes",
         ILLUSTRATIVE,
@@ -151,16 +162,17 @@ AGREEMENT = _common(
         Column(_("Cooperation"), "cooperation"),
         Column(_("Signed"), "date_signed", sort="date_signed"),
         Column(_("Ends"), "expires_on"),
+        Column(_("Current step"), "current_step", sort="current_step"),
         Column(_("Unit"), "responsible_unit.short_name"),
     ],
     selectors.agreements,
     filters.AgreementFilter,
     widgets={"notes": TEXT},
-    computed=("expires_on", "notice_date"),
+    computed=("expires_on", "notice_date", "current_step", "current_step_on"),
     default_ordering=["-date_signed", "pk"],
     detail_template="cooperation/agreement_detail.html",
     detail_context=_agreement_context,
-    initial_from_query=("cooperation", "amends"),
+    initial_from_query=("cooperation", "amends", "parent"),
 )
 POSITION_PAPER = _common(
     "positionpaper",

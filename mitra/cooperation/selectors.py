@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
@@ -27,6 +28,7 @@ from .models import (
     Publication,
     Stage,
     StageChange,
+    StepKind,
     Study,
 )
 
@@ -39,7 +41,36 @@ def cooperations() -> QuerySet[Cooperation]:
 
 
 def agreements() -> QuerySet[Agreement]:
-    return Agreement.objects.select_related("cooperation", "responsible_unit", "amends")
+    return Agreement.objects.select_related("cooperation", "counterpart", "responsible_unit", "amends", "parent")
+
+
+PIPELINE_LIMIT = 25
+
+
+@dataclass
+class PipelineColumn:
+    step: str  # "" for agreements with no step recorded yet
+    label: str
+    count: int
+    agreements: list[Agreement]
+
+
+def agreement_pipeline(limit: int = PIPELINE_LIMIT) -> list[PipelineColumn]:
+    """Agreements grouped by their current step, in lifecycle order (those with no step first): each group's count
+    and its `limit` longest-waiting agreements. A fixed number of queries, each bounded, at any size."""
+    counts = dict(
+        Agreement.objects.order_by().values("current_step").annotate(n=Count("pk")).values_list("current_step", "n")
+    )
+    columns = []
+    for value, label in [("", str(_("No step recorded"))), *[(k.value, str(k.label)) for k in StepKind]]:
+        count = counts.get(value, 0)
+        rows = (
+            list(agreements().filter(current_step=value).order_by("current_step_on", "title", "pk")[:limit])
+            if count
+            else []
+        )
+        columns.append(PipelineColumn(value, label, count, rows))
+    return columns
 
 
 def position_papers() -> QuerySet[PositionPaper]:

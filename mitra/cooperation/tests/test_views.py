@@ -71,6 +71,7 @@ PAGE_QUERIES = {
     "cooperation:dashboard": 16,  # + the count of agreements ending within 90 days
     "cooperation:cooperation-list": 14,
     "cooperation:agreement-list": 9,
+    "cooperation:agreement-pipeline": 9,  # one count, one bounded query per step that has agreements
     "cooperation:meeting-list": 11,
     "cooperation:followup-list": 9,
     "partners:institution-list": 9,
