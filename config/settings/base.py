@@ -188,6 +188,10 @@ MITRA_REMINDER_DAYS = env.list("MITRA_REMINDER_DAYS", cast=int, default=[90, 60,
 MITRA_FOLLOW_UP_REMINDER_DAYS = env.list("MITRA_FOLLOW_UP_REMINDER_DAYS", cast=int, default=[7, 0])
 MITRA_ESCALATE_TO_DIVISION_DAYS = env.int("MITRA_ESCALATE_TO_DIVISION_DAYS", default=30)
 MITRA_ESCALATE_TO_BUREAU_DAYS = env.int("MITRA_ESCALATE_TO_BUREAU_DAYS", default=7)
+# An agreement in force with nothing done (no step, no deliverable completed) in this many days is dormant; a
+# deliverable shows in its owner's "my work" from this many days before it is due.
+MITRA_DORMANT_AGREEMENT_DAYS = env.int("MITRA_DORMANT_AGREEMENT_DAYS", default=365)
+MITRA_DELIVERABLE_WORK_DAYS = env.int("MITRA_DELIVERABLE_WORK_DAYS", default=14)
 
 # Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
 # the documents (owns the steps and their attachments), how many

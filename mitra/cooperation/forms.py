@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import User
@@ -52,6 +54,26 @@ class CooperationForm(RegistryForm):
             related = self.fields["related"]
             assert isinstance(related, forms.ModelMultipleChoiceField)
             related.queryset = Cooperation.objects.exclude(pk=self.instance.pk)
+
+
+class DeliverableForm(RegistryForm):
+    """The deliverable kind's form (kinds.DELIVERABLE declares its fields): its owner is an active person of the
+    bureau."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        owner = self.fields.get("owner")
+        if isinstance(owner, forms.ModelChoiceField):
+            bureau = str(getattr(settings, "MITRA_TRAVEL_BUREAU", "ksln"))
+            in_bureau = (
+                Q(unit__code=bureau)
+                | Q(unit__path__startswith=f"{bureau}/")
+                | Q(unit__path__contains=f"/{bureau}/")
+                | Q(unit__path__endswith=f"/{bureau}")
+            )
+            owner.queryset = User.objects.filter(in_bureau, is_active=True).order_by(
+                "first_name", "last_name", "username"
+            )
 
 
 class StageChangeForm(forms.Form):

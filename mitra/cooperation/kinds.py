@@ -19,6 +19,7 @@ from .models import (
     STAGE_TRANSITIONS,
     Agreement,
     Cooperation,
+    Deliverable,
     FollowUp,
     Meeting,
     OutreachEvent,
@@ -85,6 +86,8 @@ def _meeting_context(record: Meeting, request: HttpRequest) -> dict[str, Any]:
 
 def _agreement_context(record: Agreement, request: HttpRequest) -> dict[str, Any]:
     steps = list(record.steps.select_related("recorded_by").all())
+    today = timezone.localdate()
+    deliverables = list(record.deliverables.select_related("owner", "responsible_unit").all())
     return {
         "amendments": record.amendments.all(),
         "steps": steps,
@@ -92,6 +95,9 @@ def _agreement_context(record: Agreement, request: HttpRequest) -> dict[str, Any
         "needs_foreign_ministry": services.needs_foreign_ministry(record),
         "consulted": any(step.kind == StepKind.CONSULTATION for step in steps),
         "implementing_arrangements": record.implementing_arrangements.all(),
+        "deliverables": deliverables,
+        "deliverable_summary": selectors.deliverable_summary(deliverables, today),
+        "today": today,
     }
 
 
@@ -354,5 +360,38 @@ PUBLICATION = _common(
     default_ordering=["-date", "pk"],
 )
 
-KINDS = [COOPERATION, AGREEMENT, POSITION_PAPER, STUDY, MEETING, FOLLOW_UP, OUTREACH, PUBLICATION]
+DELIVERABLE = _common(
+    "deliverable",
+    "luaran",
+    Deliverable,
+    (
+        "agreement",
+        "title",
+        "responsible_unit",
+        "owner",
+        "due_date",
+        "status",
+        "completed_on",
+        "evidence",
+        "notes",
+    ),
+    [
+        Column(_("Deliverable"), "title", link=True, sort="title"),
+        Column(_("Agreement"), "agreement"),
+        Column(_("Due"), "due_date", sort="due_date"),
+        Column(_("Status"), "status", sort="status"),
+        Column(_("Owner"), "owner"),
+        Column(_("Completed"), "completed_on"),
+        Column(_("Unit"), "responsible_unit.short_name"),
+    ],
+    selectors.deliverables,
+    filters.DeliverableFilter,
+    form_base=forms.DeliverableForm,
+    widgets={"evidence": TEXT, "notes": TEXT},
+    excluded={ILLUSTRATIVE: "not offered for deliverables; the demo loads none"},
+    default_ordering=["due_date", "pk"],
+    initial_from_query=("agreement",),
+)
+
+KINDS = [COOPERATION, AGREEMENT, POSITION_PAPER, STUDY, MEETING, FOLLOW_UP, OUTREACH, PUBLICATION, DELIVERABLE]
 BY_MODEL = {kind.model: kind for kind in KINDS}

@@ -387,6 +387,66 @@ class AgreementStep(models.Model):
         return self.agreement.owner_unit
 
 
+class DeliverableStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Deliverable(UnitOwned):
+    """What an agreement (or an implementing arrangement) commits BPOM to deliver, with its owner and due date."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="deliverables"
+    )
+    title = models.CharField(_("deliverable"), max_length=400)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliverables",
+        help_text=_("The person who delivers it; it appears in their “my work” as it comes due."),
+    )
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:deliverable-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.status == DeliverableStatus.DONE and not self.completed_on:
+            errors["completed_on"] = _("Give the date the deliverable was completed.")
+        if self.status != DeliverableStatus.DONE and self.completed_on:
+            errors["completed_on"] = _("Only a deliverable that is done has a completion date.")
+        if self.completed_on and self.completed_on > timezone.localdate():
+            errors["completed_on"] = _("The completion date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class PaperStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     FINAL = "final", _("Final")

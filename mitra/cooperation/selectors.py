@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,10 +17,14 @@ from mitra.core import periods
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
+from . import metrics
 from .models import (
     Agreement,
     AgreementKind,
+    AgreementStep,
     Cooperation,
+    Deliverable,
+    DeliverableStatus,
     FollowUp,
     FollowUpStatus,
     Meeting,
@@ -71,6 +76,66 @@ def agreement_pipeline(limit: int = PIPELINE_LIMIT) -> list[PipelineColumn]:
         )
         columns.append(PipelineColumn(value, label, count, rows))
     return columns
+
+
+def deliverables() -> QuerySet[Deliverable]:
+    return Deliverable.objects.select_related("agreement", "owner", "responsible_unit")
+
+
+OPEN_DELIVERABLE = [DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]
+
+
+@dataclass
+class DeliverableSummary:
+    total: int
+    done: int
+    open: int
+    overdue: int
+    completion_rate: Any  # Decimal | None (metrics.completion_rate)
+    average_delay: Any  # Decimal | None, days (metrics.average_delay)
+
+
+def deliverable_summary(rows: list[Deliverable], today: dt.date | None = None) -> DeliverableSummary:
+    """An agreement's deliverables in figures (the formulas are in metrics.py)."""
+    today = today or timezone.localdate()
+    return DeliverableSummary(
+        total=len(rows),
+        done=sum(1 for d in rows if d.status == DeliverableStatus.DONE),
+        open=sum(1 for d in rows if d.is_open),
+        overdue=sum(1 for d in rows if d.is_overdue(today)),
+        completion_rate=metrics.completion_rate(d.status for d in rows),
+        average_delay=metrics.average_delay(
+            metrics.delay_days(d.status, d.due_date, d.completed_on, today) for d in rows
+        ),
+    )
+
+
+def dormant_days() -> int:
+    """How long an agreement in force may go without anything done before it counts as dormant
+    (settings.MITRA_DORMANT_AGREEMENT_DAYS, default 365)."""
+    return int(getattr(settings, "MITRA_DORMANT_AGREEMENT_DAYS", 365))
+
+
+def dormant_agreements(today: dt.date | None = None) -> QuerySet[Agreement]:
+    """Agreements in force today (signed or in force, not ended, not terminated) with nothing done in the last
+    `dormant_days()`: no step dated in that time, no deliverable completed in it, and not signed or entered into
+    force in it; the longest-signed first."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=dormant_days())
+    started = Q(entry_into_force__lte=today) | Q(entry_into_force__isnull=True, date_signed__lte=today)
+    recent_step = AgreementStep.objects.filter(agreement=OuterRef("pk"), date__gte=since)
+    recent_delivery = Deliverable.objects.filter(agreement=OuterRef("pk"), completed_on__gte=since)
+    return (
+        agreements()
+        .filter(started)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(current_step=StepKind.TERMINATION)
+        .exclude(date_signed__gte=since)
+        .exclude(entry_into_force__gte=since)
+        .exclude(Exists(recent_step))
+        .exclude(Exists(recent_delivery))
+        .order_by("date_signed", "pk")
+    )
 
 
 def position_papers() -> QuerySet[PositionPaper]:
@@ -139,6 +204,9 @@ class Dashboard:
     meetings_this_quarter: list[Meeting]
     quarter: tuple[dt.date, dt.date]
     country_counts: dict[str, int]  # ISO numeric → active cooperations with partners there
+    dormant: list[Agreement]
+    dormant_count: int
+    dormant_days: int
 
 
 def dashboard(today: dt.date | None = None) -> Dashboard:
@@ -151,6 +219,7 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
     start, end = periods.quarter_bounds(today.year, periods.quarter_of(today))
     overdue = overdue_follow_ups(today)
     expiring = agreements_expiring(90, today)
+    dormant = dormant_agreements(today)
     country_counts = dict(
         Country.objects.filter(
             institutions__cooperations__stage__in=ACTIVE_STAGES,
@@ -174,6 +243,9 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
         ),
         quarter=(start, end),
         country_counts=country_counts,
+        dormant=list(dormant[:15]),
+        dormant_count=dormant.count(),
+        dormant_days=dormant_days(),
     )
 
 
