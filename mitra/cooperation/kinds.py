@@ -388,7 +388,7 @@ DELIVERABLE = _common(
     filters.DeliverableFilter,
     form_base=forms.DeliverableForm,
     widgets={"evidence": TEXT, "notes": TEXT},
-    excluded={ILLUSTRATIVE: "not offered for deliverables; the demo loads none"},
+    excluded={ILLUSTRATIVE: "not offered for deliverables; the demo says in their notes which are illustrative"},
     default_ordering=["due_date", "pk"],
     initial_from_query=("agreement",),
 )

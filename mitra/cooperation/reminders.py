@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from mitra.core.models import OrganisationUnit, UnitKind
 from mitra.core.notifications.models import Notification
+from mitra.core.notifications.selectors import first_sent
 from mitra.core.notifications.services import Due, deliver_all
 
 from .models import Agreement, FollowUp, FollowUpStatus, StepKind
@@ -61,14 +62,7 @@ def _ancestor(unit: OrganisationUnit, kind: str, cache: dict[tuple[str, str], Or
 
 def _nobody_acted(agreement: Agreement, prefix: str, lead: int) -> bool:
     """An earlier reminder of this date went out and no step of the agreement was recorded since."""
-    first = (
-        Notification.objects.filter(key__startswith=prefix)
-        .exclude(key__endswith=":division")
-        .exclude(key__endswith=":bureau")
-        .exclude(key=f"{prefix}{lead}")
-        .order_by("created_at")
-        .first()
-    )
+    first = first_sent(prefix, exclude=[f"{prefix}{lead}"], exclude_endings=(":division", ":bureau"))
     return first is not None and not agreement.steps.filter(recorded_at__gte=first.created_at).exists()
 
 

@@ -11,6 +11,7 @@ from mitra.cooperation import services as registry
 from mitra.cooperation.models import (
     Agreement,
     Cooperation,
+    Deliverable,
     EffectivenessRule,
     FollowUp,
     Meeting,
@@ -21,7 +22,7 @@ from mitra.cooperation.models import (
     Study,
 )
 from mitra.cooperation.reference import SECTORS
-from mitra.core.models import OrganisationUnit, StaffMember
+from mitra.core.models import OrganisationUnit, StaffMember, User
 from mitra.partners import services as partners
 from mitra.partners.models import Contact, Country, Forum, Institution
 from mitra.partners.reference import load_countries
@@ -375,6 +376,27 @@ def load_registry() -> dict[str, int]:
             registry.create,
             created,
             "follow-ups",
+        )
+
+    users = {u.username: u for u in User.objects.filter(username__in={d[2] for d in data.DELIVERABLES})}
+    for agreement_title, title, owner, due, status, completed in data.DELIVERABLES:
+        agreement_found = existing(Agreement, title=agreement_title)
+        if agreement_found is None:
+            continue
+        _upsert(
+            Deliverable,
+            {"title": title, "agreement": agreement_found},
+            {
+                "responsible_unit": agreement_found.responsible_unit,
+                "owner": users.get(owner),
+                "due_date": day(due),
+                "status": status,
+                "completed_on": day(completed) if completed else None,
+                "notes": ILLUSTRATIVE,
+            },
+            registry.create,
+            created,
+            "deliverables",
         )
 
     for name, role, institution, forum, email in data.CONTACTS:
