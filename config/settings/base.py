@@ -185,9 +185,17 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MITRA_MAX_UPLOAD_BYTES = env.int("MITRA_MAX_UPLOAD_MB", default=25) * 1024 * 1024
 
 # Registry reminders (mitra.cooperation.reminders): days before an agreement's notice or end date, and before a
-# follow-up's due date (0 = on the day), that a reminder goes out.
-MITRA_REMINDER_DAYS = env.list("MITRA_REMINDER_DAYS", cast=int, default=[90, 30])
+# follow-up's due date (0 = on the day), that a reminder goes out; from how many days before the date a reminder
+# nobody acted on (no step of the agreement recorded since the first reminder) also goes to the head of division
+# and to the head of bureau.
+MITRA_REMINDER_DAYS = env.list("MITRA_REMINDER_DAYS", cast=int, default=[90, 60, 30, 7, 0])
 MITRA_FOLLOW_UP_REMINDER_DAYS = env.list("MITRA_FOLLOW_UP_REMINDER_DAYS", cast=int, default=[7, 0])
+MITRA_ESCALATE_TO_DIVISION_DAYS = env.int("MITRA_ESCALATE_TO_DIVISION_DAYS", default=30)
+MITRA_ESCALATE_TO_BUREAU_DAYS = env.int("MITRA_ESCALATE_TO_BUREAU_DAYS", default=7)
+# An agreement in force with nothing done (no step, no deliverable completed) in this many days is dormant; a
+# deliverable shows in its owner's "my work" from this many days before it is due.
+MITRA_DORMANT_AGREEMENT_DAYS = env.int("MITRA_DORMANT_AGREEMENT_DAYS", default=365)
+MITRA_DELIVERABLE_WORK_DAYS = env.int("MITRA_DELIVERABLE_WORK_DAYS", default=14)
 
 # Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
 # the documents (owns the steps and their attachments), how many

@@ -30,6 +30,8 @@ class CooperationConfig(AppConfig):
         for name in (
             "cooperation",
             "agreement",
+            "agreementstep",
+            "deliverable",
             "positionpaper",
             "study",
             "meeting",
@@ -46,6 +48,9 @@ class CooperationConfig(AppConfig):
 
         core_work.register("cooperation.follow_ups", work.follow_ups_due, area="follow_ups", heading=_("Follow-ups"))
         core_work.register("cooperation.agreements", work.agreements_ending, area="agreements", heading=_("Agreements"))
+        core_work.register(
+            "cooperation.deliverables", work.deliverables_due, area="deliverables", heading=_("Deliverables")
+        )
         core_work.register("cooperation.reminders", work.reminders, area="reminders", heading=_("Reminders"))
 
         from mitra.tasks import schedule

@@ -18,6 +18,8 @@ from .models import (
     Agreement,
     AgreementKind,
     Cooperation,
+    Deliverable,
+    DeliverableStatus,
     FollowUp,
     FollowUpStatus,
     Meeting,
@@ -28,9 +30,12 @@ from .models import (
     Scope,
     Sector,
     Stage,
+    StepKind,
     Study,
     StudyKind,
 )
+
+NO_STEP = "none"
 
 
 def units(request: Any = None) -> QuerySet[OrganisationUnit]:
@@ -80,10 +85,42 @@ class AgreementFilter(RegistryFilter):
     scope = filters.ChoiceFilter(label=_("Scope"), field_name="cooperation__scope", choices=Scope.choices)
     year = YearFilter(label=_("Year signed"), field_name="date_signed__year")
     partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
+    current_step = filters.ChoiceFilter(
+        label=_("Current step"),
+        choices=[(NO_STEP, _("No step recorded")), *StepKind.choices],
+        method="filter_current_step",
+    )
 
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    dormant = filters.BooleanFilter(label=_("Dormant"), method="filter_dormant")
+
+    def filter_current_step(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(current_step="" if value == NO_STEP else value)
+
+    def filter_dormant(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        from .selectors import dormant_agreements
+
+        dormant = dormant_agreements().values("pk")
+        return queryset.filter(pk__in=dormant) if value else queryset.exclude(pk__in=dormant)
+
+
+class DeliverableFilter(RegistryFilter):
+    search_fields = ("title", "evidence", "agreement__title")
+    status = filters.ChoiceFilter(label=_("Status"), choices=DeliverableStatus.choices)
+    overdue = filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    year = YearFilter(label=_("Year due"), field_name="due_date__year")
+
+    class Meta:
+        model = Deliverable
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        open_statuses = [DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]
+        overdue = Q(status__in=open_statuses, due_date__lt=timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class PositionPaperFilter(RegistryFilter):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import User
@@ -13,7 +15,7 @@ from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm, version_field
 from mitra.partners.models import Country
 
-from .models import Cooperation, DelegationMember, Stage
+from .models import AgreementStep, Cooperation, DelegationMember, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -54,6 +56,26 @@ class CooperationForm(RegistryForm):
             related.queryset = Cooperation.objects.exclude(pk=self.instance.pk)
 
 
+class DeliverableForm(RegistryForm):
+    """The deliverable kind's form (kinds.DELIVERABLE declares its fields): its owner is an active person of the
+    bureau."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        owner = self.fields.get("owner")
+        if isinstance(owner, forms.ModelChoiceField):
+            bureau = str(getattr(settings, "MITRA_TRAVEL_BUREAU", "ksln"))
+            in_bureau = (
+                Q(unit__code=bureau)
+                | Q(unit__path__startswith=f"{bureau}/")
+                | Q(unit__path__contains=f"/{bureau}/")
+                | Q(unit__path__endswith=f"/{bureau}")
+            )
+            owner.queryset = User.objects.filter(in_bureau, is_active=True).order_by(
+                "first_name", "last_name", "username"
+            )
+
+
 class StageChangeForm(forms.Form):
     expected_version = version_field()
     to_stage = forms.ChoiceField(label=_("New stage"), choices=Stage.choices)
@@ -75,3 +97,33 @@ class DelegationMemberForm(forms.ModelForm):
         if not data.get("name") and not data.get("staff_member"):
             self.add_error("name", _("Choose a staff member or type the person's name."))
         return data
+
+
+class AgreementStepForm(forms.ModelForm):
+    """A step of an agreement's lifecycle; the view limits the steps to those allowed next."""
+
+    expected_version = version_field()
+
+    class Meta:
+        model = AgreementStep
+        fields = [
+            "kind",
+            "date",
+            "decided_by",
+            "reference",
+            "draft_version",
+            "comments_bpom",
+            "comments_partner",
+            "instrument",
+            "note",
+        ]
+        widgets = {
+            "date": DATE,
+            "comments_bpom": TEXT,
+            "comments_partner": TEXT,
+            "note": TEXT,
+        }
+        help_texts = {
+            "draft_version": _("Negotiation rounds: the draft discussed, e.g. “v3 (2017-05-02)”."),
+            "instrument": _("Ratification only."),
+        }

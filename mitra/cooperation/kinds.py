@@ -19,12 +19,14 @@ from .models import (
     STAGE_TRANSITIONS,
     Agreement,
     Cooperation,
+    Deliverable,
     FollowUp,
     Meeting,
     OutreachEvent,
     PositionPaper,
     Publication,
     Stage,
+    StepKind,
     Study,
 )
 
@@ -83,7 +85,20 @@ def _meeting_context(record: Meeting, request: HttpRequest) -> dict[str, Any]:
 
 
 def _agreement_context(record: Agreement, request: HttpRequest) -> dict[str, Any]:
-    return {"amendments": record.amendments.all()}
+    steps = list(record.steps.select_related("recorded_by").all())
+    today = timezone.localdate()
+    deliverables = list(record.deliverables.select_related("owner", "responsible_unit").all())
+    return {
+        "amendments": record.amendments.all(),
+        "steps": steps,
+        "next_steps": [(kind, StepKind(kind).label) for kind in services.allowed_steps(record)],
+        "needs_foreign_ministry": services.needs_foreign_ministry(record),
+        "consulted": any(step.kind == StepKind.CONSULTATION for step in steps),
+        "implementing_arrangements": record.implementing_arrangements.all(),
+        "deliverables": deliverables,
+        "deliverable_summary": selectors.deliverable_summary(deliverables, today),
+        "today": today,
+    }
 
 
 COOPERATION = _common(
@@ -130,6 +145,7 @@ AGREEMENT = _common(
         "number",
         "title",
         "title_en",
+        "counterpart",
         "signatory_bpom",
         "signatory_partner",
         "place_signed",
@@ -140,6 +156,7 @@ AGREEMENT = _common(
         "notice_period_days",
         "automatic_renewal",
         "amends",
+        "parent",
         "responsible_unit",
         "notes",
         ILLUSTRATIVE,
@@ -151,16 +168,17 @@ AGREEMENT = _common(
         Column(_("Cooperation"), "cooperation"),
         Column(_("Signed"), "date_signed", sort="date_signed"),
         Column(_("Ends"), "expires_on"),
+        Column(_("Current step"), "current_step", sort="current_step"),
         Column(_("Unit"), "responsible_unit.short_name"),
     ],
     selectors.agreements,
     filters.AgreementFilter,
     widgets={"notes": TEXT},
-    computed=("expires_on", "notice_date"),
+    computed=("expires_on", "notice_date", "current_step", "current_step_on"),
     default_ordering=["-date_signed", "pk"],
     detail_template="cooperation/agreement_detail.html",
     detail_context=_agreement_context,
-    initial_from_query=("cooperation", "amends"),
+    initial_from_query=("cooperation", "amends", "parent"),
 )
 POSITION_PAPER = _common(
     "positionpaper",
@@ -342,5 +360,38 @@ PUBLICATION = _common(
     default_ordering=["-date", "pk"],
 )
 
-KINDS = [COOPERATION, AGREEMENT, POSITION_PAPER, STUDY, MEETING, FOLLOW_UP, OUTREACH, PUBLICATION]
+DELIVERABLE = _common(
+    "deliverable",
+    "luaran",
+    Deliverable,
+    (
+        "agreement",
+        "title",
+        "responsible_unit",
+        "owner",
+        "due_date",
+        "status",
+        "completed_on",
+        "evidence",
+        "notes",
+    ),
+    [
+        Column(_("Deliverable"), "title", link=True, sort="title"),
+        Column(_("Agreement"), "agreement"),
+        Column(_("Due"), "due_date", sort="due_date"),
+        Column(_("Status"), "status", sort="status"),
+        Column(_("Owner"), "owner"),
+        Column(_("Completed"), "completed_on"),
+        Column(_("Unit"), "responsible_unit.short_name"),
+    ],
+    selectors.deliverables,
+    filters.DeliverableFilter,
+    form_base=forms.DeliverableForm,
+    widgets={"evidence": TEXT, "notes": TEXT},
+    excluded={ILLUSTRATIVE: "not offered for deliverables; the demo says in their notes which are illustrative"},
+    default_ordering=["due_date", "pk"],
+    initial_from_query=("agreement",),
+)
+
+KINDS = [COOPERATION, AGREEMENT, POSITION_PAPER, STUDY, MEETING, FOLLOW_UP, OUTREACH, PUBLICATION, DELIVERABLE]
 BY_MODEL = {kind.model: kind for kind in KINDS}

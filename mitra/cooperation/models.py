@@ -167,7 +167,65 @@ class AgreementKind(models.TextChoices):
     ARRANGEMENT = "arrangement", _("Arrangement")
     MSP = "msp", _("Memorandum Saling Pengertian")
     ROD = "rod", _("Record of Discussion")
+    PKS = "pks", _("Perjanjian Kerja Sama (PKS)")
+    IA = "ia", _("Implementing Arrangement")
     OTHER = "other", _("Other")
+
+
+class StepKind(models.TextChoices):
+    """The steps of an agreement's life (UU 24/2000 on international agreements), in their usual order."""
+
+    INITIATIVE = "initiative", _("Initiative")
+    EXPLORATION = "exploration", _("Exploration")
+    CONSULTATION = "consultation", _("Consultation with the Ministry of Foreign Affairs")
+    NEGOTIATION = "negotiation", _("Negotiation round")
+    LEGAL_REVIEW = "legal_review", _("Legal review")
+    FULL_POWERS = "full_powers", _("Full Powers (Surat Kuasa Penuh)")
+    SIGNING = "signing", _("Signing")
+    DEPOSIT = "deposit", _("Original deposited with the treaty room")
+    RATIFICATION = "ratification", _("Ratification")
+    IN_FORCE = "in_force", _("In force")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    RENEWAL = "renewal", _("Renewal")
+    AMENDMENT = "amendment", _("Amendment")
+    TERMINATION = "termination", _("Termination")
+
+
+_AFTER_FORCE = (StepKind.IMPLEMENTATION, StepKind.AMENDMENT, StepKind.RENEWAL, StepKind.TERMINATION)
+
+# Which step may follow which ("" = no step yet). Full Powers, the deposit and ratification are optional: signing
+# follows the legal review directly, entry into force follows signing directly. Another negotiation round may
+# follow a round or the legal review; an agreement may be abandoned (terminated) at any step before the last.
+STEP_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "": (StepKind.INITIATIVE, StepKind.EXPLORATION),
+    StepKind.INITIATIVE: (StepKind.EXPLORATION, StepKind.CONSULTATION, StepKind.NEGOTIATION, StepKind.TERMINATION),
+    StepKind.EXPLORATION: (StepKind.CONSULTATION, StepKind.NEGOTIATION, StepKind.TERMINATION),
+    StepKind.CONSULTATION: (StepKind.NEGOTIATION, StepKind.TERMINATION),
+    StepKind.NEGOTIATION: (StepKind.NEGOTIATION, StepKind.LEGAL_REVIEW, StepKind.TERMINATION),
+    StepKind.LEGAL_REVIEW: (StepKind.NEGOTIATION, StepKind.FULL_POWERS, StepKind.SIGNING, StepKind.TERMINATION),
+    StepKind.FULL_POWERS: (StepKind.SIGNING, StepKind.TERMINATION),
+    StepKind.SIGNING: (StepKind.DEPOSIT, StepKind.RATIFICATION, StepKind.IN_FORCE, StepKind.TERMINATION),
+    StepKind.DEPOSIT: (StepKind.RATIFICATION, StepKind.IN_FORCE, StepKind.TERMINATION),
+    StepKind.RATIFICATION: (StepKind.IN_FORCE, StepKind.TERMINATION),
+    StepKind.IN_FORCE: _AFTER_FORCE,
+    StepKind.IMPLEMENTATION: _AFTER_FORCE,
+    StepKind.RENEWAL: _AFTER_FORCE,
+    StepKind.AMENDMENT: _AFTER_FORCE,
+    StepKind.TERMINATION: (),
+}
+# An agreement signed before its history was kept in Mitra may start its history at signing or later.
+SIGNED_FIRST_STEPS = (
+    StepKind.SIGNING,
+    StepKind.DEPOSIT,
+    StepKind.RATIFICATION,
+    StepKind.IN_FORCE,
+    StepKind.IMPLEMENTATION,
+)
+
+
+class RatificationInstrument(models.TextChoices):
+    LAW = "law", _("Law (undang-undang)")
+    PRESIDENTIAL_REGULATION = "perpres", _("Presidential regulation (peraturan presiden)")
 
 
 class Agreement(UnitOwned):
@@ -178,6 +236,15 @@ class Agreement(UnitOwned):
     number = models.CharField(_("number"), max_length=120, blank=True, db_index=True)
     title = models.CharField(_("title (Indonesian)"), max_length=400)
     title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    counterpart = models.ForeignKey(
+        Institution,
+        verbose_name=_("counterpart"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("The partner institution that is party to the agreement; empty: the cooperation's partners."),
+    )
     signatory_bpom = models.CharField(_("signatory for BPOM"), max_length=200, blank=True)
     signatory_partner = models.CharField(_("signatory for the partner"), max_length=300, blank=True)
     place_signed = models.CharField(_("place of signing"), max_length=120, blank=True)
@@ -201,6 +268,20 @@ class Agreement(UnitOwned):
     amends = models.ForeignKey(
         "self", verbose_name=_("amends"), null=True, blank=True, on_delete=models.PROTECT, related_name="amendments"
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("implements"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="implementing_arrangements",
+        help_text=_("For an implementing arrangement (PKS / IA): the MoU it implements."),
+    )
+    # The latest recorded step of its lifecycle and its date, kept by services.record_step (pipeline queries).
+    current_step = models.CharField(
+        _("current step"), max_length=20, choices=StepKind.choices, blank=True, editable=False, db_index=True
+    )
+    current_step_on = models.DateField(_("current step since"), null=True, blank=True, editable=False)
     # Derived from the end date or the duration on every save, and stored so that "ending soon" is a query.
     expires_on = models.DateField(_("ends on"), null=True, blank=True, editable=False, db_index=True)
 
@@ -247,6 +328,122 @@ class Agreement(UnitOwned):
             errors["amends"] = _("An agreement cannot amend itself.")
         if self.amends_id and self.amends and self.amends.cooperation_id != self.cooperation_id:
             errors["amends"] = _("An amendment belongs to the same cooperation as the agreement it amends.")
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = _("An agreement cannot implement itself.")
+        elif self.parent_id and self.parent and self.parent.parent_id:
+            errors["parent"] = _("Choose the MoU itself: an implementing arrangement has no arrangements under it.")
+        elif self.parent_id and self.pk and self.implementing_arrangements.exists():
+            errors["parent"] = _(
+                "This agreement has implementing arrangements of its own, so it cannot implement another."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementStep(models.Model):
+    """One dated step of an agreement's lifecycle (append-only, written by services.record_step)."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="steps"
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=StepKind.choices)
+    date = models.DateField(_("date"))
+    decided_by = models.CharField(
+        _("decided by"), max_length=200, blank=True, help_text=_("The official who decided or signed.")
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Letter or document number: the Ministry's letter, the treaty room's register, the law …"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Negotiation rounds: the draft discussed and each side's comments on it.
+    round = models.PositiveSmallIntegerField(_("round"), null=True, blank=True, editable=False)
+    draft_version = models.CharField(_("draft version"), max_length=60, blank=True)
+    comments_bpom = models.TextField(_("BPOM's comments"), blank=True)
+    comments_partner = models.TextField(_("the partner's comments"), blank=True)
+    instrument = models.CharField(_("ratified by"), max_length=10, choices=RatificationInstrument.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("agreement step")
+        verbose_name_plural = _("agreement steps")
+
+    def __str__(self) -> str:
+        label = str(self.get_kind_display())
+        if self.round:
+            label = f"{label} {self.round}"
+        return f"{label} ({self.date.isoformat()})" if self.date else label
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:agreement-step", args=[self.pk])
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.agreement.owner_unit
+
+
+class DeliverableStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Deliverable(UnitOwned):
+    """What an agreement (or an implementing arrangement) commits BPOM to deliver, with its owner and due date."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="deliverables"
+    )
+    title = models.CharField(_("deliverable"), max_length=400)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliverables",
+        help_text=_("The person who delivers it; it appears in their “my work” as it comes due."),
+    )
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=15, choices=DeliverableStatus.choices, default=DeliverableStatus.PLANNED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:deliverable-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS)
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.status == DeliverableStatus.DONE and not self.completed_on:
+            errors["completed_on"] = _("Give the date the deliverable was completed.")
+        if self.status != DeliverableStatus.DONE and self.completed_on:
+            errors["completed_on"] = _("Only a deliverable that is done has a completion date.")
+        if self.completed_on and self.completed_on > timezone.localdate():
+            errors["completed_on"] = _("The completion date cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 

@@ -8,17 +8,23 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
+from . import metrics
 from .models import (
     Agreement,
     AgreementKind,
+    AgreementStep,
     Cooperation,
+    Deliverable,
+    DeliverableStatus,
     FollowUp,
     FollowUpStatus,
     Meeting,
@@ -27,6 +33,7 @@ from .models import (
     Publication,
     Stage,
     StageChange,
+    StepKind,
     Study,
 )
 
@@ -39,7 +46,96 @@ def cooperations() -> QuerySet[Cooperation]:
 
 
 def agreements() -> QuerySet[Agreement]:
-    return Agreement.objects.select_related("cooperation", "responsible_unit", "amends")
+    return Agreement.objects.select_related("cooperation", "counterpart", "responsible_unit", "amends", "parent")
+
+
+PIPELINE_LIMIT = 25
+
+
+@dataclass
+class PipelineColumn:
+    step: str  # "" for agreements with no step recorded yet
+    label: str
+    count: int
+    agreements: list[Agreement]
+
+
+def agreement_pipeline(limit: int = PIPELINE_LIMIT) -> list[PipelineColumn]:
+    """Agreements grouped by their current step, in lifecycle order (those with no step first): each group's count
+    and its `limit` longest-waiting agreements. A fixed number of queries, each bounded, at any size."""
+    counts = dict(
+        Agreement.objects.order_by().values("current_step").annotate(n=Count("pk")).values_list("current_step", "n")
+    )
+    columns = []
+    for value, label in [("", str(_("No step recorded"))), *[(k.value, str(k.label)) for k in StepKind]]:
+        count = counts.get(value, 0)
+        rows = (
+            list(agreements().filter(current_step=value).order_by("current_step_on", "title", "pk")[:limit])
+            if count
+            else []
+        )
+        columns.append(PipelineColumn(value, label, count, rows))
+    return columns
+
+
+def deliverables() -> QuerySet[Deliverable]:
+    return Deliverable.objects.select_related("agreement", "owner", "responsible_unit")
+
+
+OPEN_DELIVERABLE = [DeliverableStatus.PLANNED, DeliverableStatus.IN_PROGRESS]
+
+
+@dataclass
+class DeliverableSummary:
+    total: int
+    done: int
+    open: int
+    overdue: int
+    completion_rate: Any  # Decimal | None (metrics.completion_rate)
+    average_delay: Any  # Decimal | None, days (metrics.average_delay)
+
+
+def deliverable_summary(rows: list[Deliverable], today: dt.date | None = None) -> DeliverableSummary:
+    """An agreement's deliverables in figures (the formulas are in metrics.py)."""
+    today = today or timezone.localdate()
+    return DeliverableSummary(
+        total=len(rows),
+        done=sum(1 for d in rows if d.status == DeliverableStatus.DONE),
+        open=sum(1 for d in rows if d.is_open),
+        overdue=sum(1 for d in rows if d.is_overdue(today)),
+        completion_rate=metrics.completion_rate(d.status for d in rows),
+        average_delay=metrics.average_delay(
+            metrics.delay_days(d.status, d.due_date, d.completed_on, today) for d in rows
+        ),
+    )
+
+
+def dormant_days() -> int:
+    """How long an agreement in force may go without anything done before it counts as dormant
+    (settings.MITRA_DORMANT_AGREEMENT_DAYS, default 365)."""
+    return int(getattr(settings, "MITRA_DORMANT_AGREEMENT_DAYS", 365))
+
+
+def dormant_agreements(today: dt.date | None = None) -> QuerySet[Agreement]:
+    """Agreements in force today (signed or in force, not ended, not terminated) with nothing done in the last
+    `dormant_days()`: no step dated in that time, no deliverable completed in it, and not signed or entered into
+    force in it; the longest-signed first."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=dormant_days())
+    started = Q(entry_into_force__lte=today) | Q(entry_into_force__isnull=True, date_signed__lte=today)
+    recent_step = AgreementStep.objects.filter(agreement=OuterRef("pk"), date__gte=since)
+    recent_delivery = Deliverable.objects.filter(agreement=OuterRef("pk"), completed_on__gte=since)
+    return (
+        agreements()
+        .filter(started)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .exclude(current_step=StepKind.TERMINATION)
+        .exclude(date_signed__gte=since)
+        .exclude(entry_into_force__gte=since)
+        .exclude(Exists(recent_step))
+        .exclude(Exists(recent_delivery))
+        .order_by("date_signed", "pk")
+    )
 
 
 def position_papers() -> QuerySet[PositionPaper]:
@@ -108,6 +204,9 @@ class Dashboard:
     meetings_this_quarter: list[Meeting]
     quarter: tuple[dt.date, dt.date]
     country_counts: dict[str, int]  # ISO numeric → active cooperations with partners there
+    dormant: list[Agreement]
+    dormant_count: int
+    dormant_days: int
 
 
 def dashboard(today: dt.date | None = None) -> Dashboard:
@@ -120,6 +219,7 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
     start, end = periods.quarter_bounds(today.year, periods.quarter_of(today))
     overdue = overdue_follow_ups(today)
     expiring = agreements_expiring(90, today)
+    dormant = dormant_agreements(today)
     country_counts = dict(
         Country.objects.filter(
             institutions__cooperations__stage__in=ACTIVE_STAGES,
@@ -143,6 +243,9 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
         ),
         quarter=(start, end),
         country_counts=country_counts,
+        dormant=list(dormant[:15]),
+        dormant_count=dormant.count(),
+        dormant_days=dormant_days(),
     )
 
 

@@ -15,16 +15,31 @@ from django.utils.translation import gettext as _
 
 from mitra.core import audit, formatting
 from mitra.core.models import AuditAction, User
-from mitra.core.services import create_guarded, delete_guarded, require, soft_delete_record, update_guarded
+from mitra.core.services import (
+    create_guarded,
+    delete_guarded,
+    require,
+    soft_delete_record,
+    update_guarded,
+    update_record,
+)
+from mitra.partners.models import InstitutionKind
 
 from .models import (
+    SIGNED_FIRST_STEPS,
     STAGE_TRANSITIONS,
+    STEP_TRANSITIONS,
+    Agreement,
+    AgreementStep,
     Cooperation,
     DelegationMember,
     FollowUp,
     Meeting,
+    RatificationInstrument,
+    Scope,
     Stage,
     StageChange,
+    StepKind,
     UnitOwned,
 )
 
@@ -174,3 +189,147 @@ def remove_delegation_member(*, actor: User | None, member: DelegationMember) ->
         actor=actor, action=AuditAction.UPDATE, instance=member.meeting, changes={"delegation": [f"- {member}", None]}
     )
     member.delete()
+
+
+# Partners with which an agreement is an international agreement in the sense of UU 24/2000 art. 5: a foreign
+# government body or an international organisation. Universities, pharmacopoeias and other bodies are not.
+GOVERNMENT_KINDS = (InstitutionKind.REGULATOR, InstitutionKind.MINISTRY, InstitutionKind.DEVELOPMENT_AGENCY)
+
+
+def needs_foreign_ministry(agreement: Agreement) -> bool:
+    """Must the Ministry of Foreign Affairs be consulted before negotiating (UU 24/2000 art. 5)? Yes when the
+    counterpart (else any partner of the cooperation) is a foreign government body or an international
+    organisation, or the cooperation is held in a regional or multilateral forum."""
+    cooperation = agreement.cooperation
+    if cooperation.scope != Scope.BILATERAL and cooperation.forum_id:
+        return True
+    parties = [agreement.counterpart] if agreement.counterpart else list(cooperation.partners.all())
+    for partner in parties:
+        if partner.kind == InstitutionKind.INTERNATIONAL_ORGANISATION:
+            return True
+        if partner.kind in GOVERNMENT_KINDS and partner.country_id and partner.country_id != "ID":
+            return True
+    return False
+
+
+def allowed_steps(agreement: Agreement) -> list[str]:
+    """The steps that may be recorded next, in lifecycle order."""
+    allowed = set(STEP_TRANSITIONS.get(agreement.current_step, ()))
+    if not agreement.current_step and agreement.date_signed:
+        allowed |= set(SIGNED_FIRST_STEPS)
+    return [kind for kind in StepKind.values if kind in allowed]
+
+
+STEP_FIELDS = (
+    "kind",
+    "date",
+    "decided_by",
+    "reference",
+    "note",
+    "draft_version",
+    "comments_bpom",
+    "comments_partner",
+    "instrument",
+)
+
+
+@transaction.atomic
+def record_step(
+    *,
+    actor: User | None,
+    agreement: Agreement,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+) -> AgreementStep:
+    """Record the next step of an agreement's lifecycle, dated, with who decided it; refuses a step the lifecycle
+    does not allow from the current one (STEP_TRANSITIONS), a negotiation with a foreign government or an
+    international organisation before the Ministry of Foreign Affairs was consulted, a deposit without the treaty
+    room's reference, a ratification without its instrument, and a date before the current step or in the future.
+    A signing or entry into force fills the agreement's date of signing or entry into force when empty."""
+    if not system:
+        require(actor, EDIT, agreement)
+    unknown = set(data) - set(STEP_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    current: Agreement = Agreement.all_objects.select_for_update().get(pk=agreement.pk)
+    kind = data.get("kind", "")
+    date = data.get("date")
+    errors: dict[str, str] = {}
+    if kind not in StepKind.values:
+        errors["kind"] = _("Choose a step.")
+    elif kind not in allowed_steps(current):
+        if current.current_step:
+            errors["kind"] = _("After “%(from)s” the next step cannot be “%(to)s”.") % {
+                "from": StepKind(current.current_step).label,
+                "to": StepKind(kind).label,
+            }
+        else:
+            errors["kind"] = _(
+                "The first step is the initiative or the exploration (or, for an agreement already signed, its "
+                "signing or a later step)."
+            )
+    elif (
+        kind == StepKind.NEGOTIATION
+        and needs_foreign_ministry(current)
+        and not current.steps.filter(kind=StepKind.CONSULTATION).exists()
+    ):
+        errors["kind"] = _(
+            "Consult the Ministry of Foreign Affairs before negotiating with a foreign government or an "
+            "international organisation (UU 24/2000, art. 5): record the consultation first."
+        )
+    if not isinstance(date, dt.date):
+        errors["date"] = _("Give the date of the step.")
+    elif date > timezone.localdate():
+        errors["date"] = _("A step cannot be dated in the future.")
+    elif current.current_step_on and date < current.current_step_on:
+        errors["date"] = _("The date cannot be before the current step (%(date)s).") % {
+            "date": current.current_step_on.isoformat()
+        }
+    if kind == StepKind.DEPOSIT and not str(data.get("reference", "")).strip():
+        errors["reference"] = _("Give the treaty room's reference of the deposited original.")
+    if kind == StepKind.RATIFICATION and data.get("instrument") not in RatificationInstrument.values:
+        errors["instrument"] = _("Say whether the agreement was ratified by a law or a presidential regulation.")
+    if kind == StepKind.NEGOTIATION and not str(data.get("draft_version", "")).strip():
+        errors["draft_version"] = _("Name the version of the draft negotiated in this round.")
+    if isinstance(date, dt.date) and kind == StepKind.SIGNING and current.date_signed not in (None, date):
+        errors["date"] = _("The agreement was signed on %(date)s; correct its date of signing first.") % {
+            "date": current.date_signed.isoformat()
+        }
+    if errors:
+        raise ValidationError(errors)
+    assert isinstance(date, dt.date)
+    step = AgreementStep(
+        agreement=current,
+        recorded_by=actor if actor and actor.is_authenticated else None,
+        **{name: data[name] for name in STEP_FIELDS if name in data},
+    )
+    if kind != StepKind.NEGOTIATION:
+        step.draft_version = step.comments_bpom = step.comments_partner = ""
+    else:
+        step.round = current.steps.filter(kind=StepKind.NEGOTIATION).count() + 1
+    if kind != StepKind.RATIFICATION:
+        step.instrument = ""
+    step.full_clean()
+    step.save()
+    changes: dict[str, Any] = {"current_step": kind, "current_step_on": date}
+    if kind == StepKind.SIGNING and current.date_signed is None:
+        changes["date_signed"] = date
+    if kind == StepKind.IN_FORCE and current.entry_into_force is None:
+        changes["entry_into_force"] = date
+    # A stale form (someone recorded a step meanwhile) is refused here, and the whole step with it.
+    update_record(
+        actor=actor,
+        instance=current,
+        data=changes,
+        expected_version=expected_version,
+        reason=str(step),
+        action=AuditAction.STATE_CHANGE,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=step,
+        changes={name: [None, audit.jsonable(getattr(step, name))] for name in (*STEP_FIELDS, "round")},
+    )
+    return step

@@ -21,10 +21,11 @@ from mitra.core.notifications import services as notifications
 from mitra.core.notifications.models import Notification
 from mitra.core.services import StaleEditError
 from mitra.core.web import PermissionMixin, acting_user, add_validation_error
+from mitra.documents.selectors import documents_for
 from mitra.partners.worldmap import country_paths, shade
 
 from . import forms, indicators, selectors, services
-from .models import STAGE_TRANSITIONS, Cooperation, DelegationMember, Meeting, Stage
+from .models import STAGE_TRANSITIONS, Agreement, AgreementStep, Cooperation, DelegationMember, Meeting, Stage, StepKind
 
 
 class DashboardView(PermissionMixin, TemplateView):
@@ -178,3 +179,87 @@ class NotificationReadView(PermissionMixin, View):
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
             target = ""
         return redirect(target or "cooperation:dashboard")
+
+
+class AgreementStepCreateView(PermissionMixin, FormView):
+    """Record the next step of an agreement's lifecycle (services.record_step holds the rules)."""
+
+    permission_required = "cooperation.edit_record"
+    template_name = "cooperation/agreement_step_form.html"
+    form_class = forms.AgreementStepForm
+
+    def get_permission_object(self) -> Agreement:
+        if not hasattr(self, "agreement"):
+            self.agreement = get_object_or_404(selectors.agreements(), pk=self.kwargs["pk"])
+        return self.agreement
+
+    def get_initial(self) -> dict[str, Any]:
+        agreement = self.get_permission_object()
+        initial: dict[str, Any] = {"expected_version": agreement.version, "date": timezone.localdate()}
+        allowed = services.allowed_steps(agreement)
+        if self.request.GET.get("kind") in allowed:
+            initial["kind"] = self.request.GET["kind"]
+        return initial
+
+    def get_form(self, form_class: Any = None) -> forms.AgreementStepForm:
+        form = super().get_form(form_class)
+        allowed = services.allowed_steps(self.get_permission_object())
+        field = form.fields["kind"]
+        assert hasattr(field, "choices")
+        field.choices = [("", "---------")] + [(k.value, k.label) for k in StepKind if k.value in allowed]
+        return form
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        agreement = self.get_permission_object()
+        return {
+            **super().get_context_data(**kwargs),
+            "record": agreement,
+            "needs_foreign_ministry": services.needs_foreign_ministry(agreement),
+        }
+
+    def form_valid(self, form: forms.AgreementStepForm) -> HttpResponse:
+        data = {name: form.cleaned_data[name] for name in services.STEP_FIELDS if name in form.cleaned_data}
+        try:
+            step = services.record_step(
+                actor=acting_user(self.request),
+                agreement=self.get_permission_object(),
+                data=data,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except StaleEditError as stale:
+            form.add_error(None, str(stale))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Step recorded: %(step)s.") % {"step": step})
+        return redirect(self.get_permission_object().get_absolute_url() + "#lifecycle")
+
+
+class AgreementStepDetailView(PermissionMixin, TemplateView):
+    """One step of an agreement: its details and its documents (drafts, letters, the signed copy …)."""
+
+    permission_required = "core.view_records"
+    template_name = "cooperation/agreement_step.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        step = get_object_or_404(
+            AgreementStep.objects.select_related("agreement", "recorded_by"),
+            pk=self.kwargs["pk"],
+            agreement__deleted_at__isnull=True,
+        )
+        ctx.update(step=step, record=step.agreement, documents=documents_for(step))
+        return ctx
+
+
+class AgreementPipelineView(PermissionMixin, TemplateView):
+    """Agreements grouped by the current step of their lifecycle."""
+
+    permission_required = "core.view_records"
+    template_name = "cooperation/agreement_pipeline.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        ctx["pipeline"] = selectors.agreement_pipeline()
+        return ctx

@@ -1,11 +1,13 @@
 """The registry's part of a person's "my work": open follow-ups of their units due within a week or overdue,
-agreements of their units whose notice date or end comes within 90 days, and unread reminders."""
+agreements of their units whose notice date or end comes within 90 days, the open deliverables they own due within
+MITRA_DELIVERABLE_WORK_DAYS (default 14) or overdue, and unread reminders."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +67,28 @@ def agreements_ending(user: Any, today: dt.date) -> list[WorkItem]:
             WorkItem(area="agreements", action=action, label=agreement.title, url=agreement.get_absolute_url(), due=due)
         )
     return items
+
+
+def deliverables_due(user: Any, today: dt.date) -> list[WorkItem]:
+    if not getattr(user, "pk", None):
+        return []
+    days = int(getattr(settings, "MITRA_DELIVERABLE_WORK_DAYS", 14))
+    rows = (
+        selectors.deliverables()
+        .filter(owner=user, status__in=selectors.OPEN_DELIVERABLE, due_date__lte=today + dt.timedelta(days=days))
+        .order_by("due_date", "pk")[:LIMIT]
+    )
+    return [
+        WorkItem(
+            area="deliverables",
+            action=_("Deliver"),
+            label=f"{d.title} — {d.agreement.title}"[:200],
+            url=d.get_absolute_url(),
+            due=d.due_date,
+            overdue=d.due_date < today,
+        )
+        for d in rows
+    ]
 
 
 def reminders(user: Any, today: dt.date) -> list[WorkItem]:

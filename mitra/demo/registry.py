@@ -11,6 +11,7 @@ from mitra.cooperation import services as registry
 from mitra.cooperation.models import (
     Agreement,
     Cooperation,
+    Deliverable,
     EffectivenessRule,
     FollowUp,
     Meeting,
@@ -21,7 +22,7 @@ from mitra.cooperation.models import (
     Study,
 )
 from mitra.cooperation.reference import SECTORS
-from mitra.core.models import OrganisationUnit, StaffMember
+from mitra.core.models import OrganisationUnit, StaffMember, User
 from mitra.partners import services as partners
 from mitra.partners.models import Contact, Country, Forum, Institution
 from mitra.partners.reference import load_countries
@@ -52,6 +53,67 @@ def _upsert(
         return found
     counter[kind] = counter.get(kind, 0) + 1
     return create(actor=None, model=model, data={**lookup, **data}, system=True)
+
+
+def _counterpart(cooperation: Cooperation, signatory: str) -> Institution | None:
+    """The partner of the cooperation whose name or acronym the partner's signatory names."""
+    for partner in cooperation.partners.all():
+        if partner.name in signatory or (partner.acronym and partner.acronym in signatory.split(", ")[-1]):
+            return partner
+    return None
+
+
+def _agreement_history(agreement: Agreement, place: str) -> int:
+    """A plausible lifecycle (UU 24/2000) for a demo agreement that has none yet: signed ones end in force, drafts
+    in their first negotiation round. An agreement with any step recorded is left as it is."""
+    if agreement.steps.exists():
+        return 0
+    consult = registry.needs_foreign_ministry(agreement)
+    signed = agreement.date_signed
+    steps: list[tuple[str, dt.date, dict[str, str]]]
+    if signed is None:
+        steps = [
+            ("initiative", day("2017-02-01"), {"decided_by": "Kepala Biro Kerja Sama Luar Negeri"}),
+            ("exploration", day("2017-03-15"), {}),
+            ("consultation", day("2017-05-10"), {"reference": "Surat Kemlu (ilustratif)"}),
+            ("negotiation", day("2017-09-20"), {"draft_version": "v1", "comments_bpom": "Draf awal dari Badan POM."}),
+        ]
+    else:
+        back = dt.timedelta
+        steps = [
+            ("initiative", signed - back(days=300), {"decided_by": "Kepala Biro Kerja Sama Luar Negeri"}),
+            ("exploration", signed - back(days=240), {}),
+        ]
+        if consult:
+            steps.append(("consultation", signed - back(days=180), {"reference": "Surat Kemlu (ilustratif)"}))
+        steps += [
+            (
+                "negotiation",
+                signed - back(days=150),
+                {"draft_version": "v1", "comments_bpom": "Draf awal dari Badan POM."},
+            ),
+            (
+                "negotiation",
+                signed - back(days=90),
+                {"draft_version": "v2", "comments_partner": "Tanggapan mitra atas draf v1."},
+            ),
+            ("legal_review", signed - back(days=45), {"decided_by": "Biro Hukum dan Organisasi"}),
+        ]
+        if consult and place and place != "Jakarta":
+            steps.append(("full_powers", signed - back(days=14), {"decided_by": "Menteri Luar Negeri"}))
+        steps += [
+            ("signing", signed, {"decided_by": agreement.signatory_bpom or "Kepala Badan POM"}),
+            ("in_force", agreement.entry_into_force or signed, {}),
+        ]
+    for kind, date, extra in steps:
+        registry.record_step(
+            actor=None,
+            agreement=agreement,
+            data={"kind": kind, "date": date, "note": ILLUSTRATIVE, **extra},
+            expected_version=None,
+            system=True,
+        )
+    return len(steps)
 
 
 @transaction.atomic
@@ -159,11 +221,12 @@ def load_registry() -> dict[str, int]:
         )
 
     for coop, kind, title, title_en, signatory, place, signed, months, notice, note in data.AGREEMENTS:
-        _upsert(
+        agreement = _upsert(
             Agreement,
             {"title": title},
             {
                 "cooperation": cooperations[coop],
+                "counterpart": _counterpart(cooperations[coop], signatory),
                 "kind": kind,
                 "title_en": title_en,
                 "signatory_bpom": "Kepala Badan POM" if signed else "",
@@ -181,6 +244,7 @@ def load_registry() -> dict[str, int]:
             created,
             "agreements",
         )
+        created["agreement steps"] = created.get("agreement steps", 0) + _agreement_history(agreement, place)
 
     meetings: dict[int, Meeting] = {}
     staff = {s.full_name: s for s in StaffMember.objects.all()}
@@ -312,6 +376,27 @@ def load_registry() -> dict[str, int]:
             registry.create,
             created,
             "follow-ups",
+        )
+
+    users = {u.username: u for u in User.objects.filter(username__in={d[2] for d in data.DELIVERABLES})}
+    for agreement_title, title, owner, due, status, completed in data.DELIVERABLES:
+        agreement_found = existing(Agreement, title=agreement_title)
+        if agreement_found is None:
+            continue
+        _upsert(
+            Deliverable,
+            {"title": title, "agreement": agreement_found},
+            {
+                "responsible_unit": agreement_found.responsible_unit,
+                "owner": users.get(owner),
+                "due_date": day(due),
+                "status": status,
+                "completed_on": day(completed) if completed else None,
+                "notes": ILLUSTRATIVE,
+            },
+            registry.create,
+            created,
+            "deliverables",
         )
 
     for name, role, institution, forum, email in data.CONTACTS:

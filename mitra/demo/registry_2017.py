@@ -750,6 +750,35 @@ AGREEMENTS: list[tuple[str, str, str, str, str, str, str, int | None, int | None
     ),
 ]
 
+# Deliverables of agreements signed in 2017 (illustrative; the report names none): (agreement title, deliverable,
+#   owner's username, due date, status, completed on or "")
+DELIVERABLES: list[tuple[str, str, str, str, str, str]] = [
+    (
+        "Nota Kesepahaman Badan POM dan United States Pharmacopeial Convention",
+        "Pelatihan kompendial bagi penguji laboratorium PPOMN",
+        "staf.bilateral",
+        "2018-03-31",
+        "done",
+        "2018-04-12",
+    ),
+    (
+        "Nota Kesepahaman Badan POM dan United States Pharmacopeial Convention",
+        "Rencana kerja bersama 2018–2019",
+        "staf.bilateral",
+        "2018-02-28",
+        "done",
+        "2018-02-20",
+    ),
+    (
+        "Letter of Agreement Badan POM dan WHO",
+        "Laporan pelaksanaan Letter of Agreement",
+        "staf.oi",
+        "2018-03-28",
+        "done",
+        "2018-04-05",
+    ),
+]
+
 # Cooperations with agreements signed in 2017 that are not rows of Table 6: key → (title, English, partner, unit)
 OTHER_COOPERATIONS: dict[str, tuple[str, str, str, str]] = {
     "jordan": ("Kerjasama Yordania", "Cooperation with Jordan", "jfda", BM),

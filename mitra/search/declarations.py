@@ -151,6 +151,7 @@ def _declare_registry() -> None:
     from mitra.cooperation.models import (
         Agreement,
         Cooperation,
+        Deliverable,
         FollowUp,
         Meeting,
         OutreachEvent,
@@ -264,6 +265,15 @@ def _declare_registry() -> None:
         partners=_partner_ids,
         countries=_country_codes,
         queryset=_registry_rows(OutreachEvent, "forum__parent", *COOPERATION_RELATED, prefetch=COOPERATION_PREFETCH),
+    )
+    register(
+        Deliverable,
+        title=lambda d: d.title,
+        fields=kinds.DELIVERABLE.text_fields,
+        text=lambda d: [d.agreement.title, d.get_status_display()],
+        date=lambda d: d.due_date,
+        unit=unit,
+        queryset=_registry_rows(Deliverable, "agreement"),
     )
     register(
         Publication,

@@ -1,4 +1,5 @@
-"""/api/v1/cooperations, agreements, position-papers, studies, meetings, follow-ups, outreach, publications —
+"""/api/v1/cooperations, agreements, position-papers, studies, meetings, follow-ups, outreach, publications,
+deliverables —
 the registry, through mitra.cooperation's selectors and services (the same ones the interface uses)."""
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ MeetingSerializer = serializer_for(kinds.MEETING)
 FollowUpSerializer = serializer_for(kinds.FOLLOW_UP)
 OutreachEventSerializer = serializer_for(kinds.OUTREACH)
 PublicationSerializer = serializer_for(kinds.PUBLICATION)
+DeliverableSerializer = serializer_for(kinds.DELIVERABLE)
 
 
 class AgreementViewSet(RegistryViewSet):
@@ -141,3 +143,13 @@ class PublicationViewSet(RegistryViewSet):
     filterset_class = bounded(f.PublicationFilter)
     ordering_fields = ["date", "edition", "updated_at"]
     ordering = ["-date", "pk"]
+
+
+class DeliverableViewSet(RegistryViewSet):
+    """What an agreement commits BPOM to deliver: owner, due date, status, completion date."""
+
+    queryset_fn = staticmethod(selectors.deliverables)
+    serializer_class = DeliverableSerializer
+    filterset_class = bounded(f.DeliverableFilter)
+    ordering_fields = ["due_date", "status", "updated_at"]
+    ordering = ["due_date", "pk"]

@@ -68,9 +68,10 @@ def test_exports_follow_the_filter_and_keep_types(client_for):
 
 # Queries per page for a signed-in administrator, pinned (see mitra/core/tests/test_views.py).
 PAGE_QUERIES = {
-    "cooperation:dashboard": 16,  # + the count of agreements ending within 90 days
+    "cooperation:dashboard": 18,  # + the count of agreements ending within 90 days, + the dormant ones and their count
     "cooperation:cooperation-list": 14,
     "cooperation:agreement-list": 9,
+    "cooperation:agreement-pipeline": 9,  # one count, one bounded query per step that has agreements
     "cooperation:meeting-list": 11,
     "cooperation:followup-list": 9,
     "partners:institution-list": 9,

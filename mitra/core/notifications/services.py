@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from mitra.core.models import OrganisationUnit, User
+from mitra.core.models import OrganisationUnit, Role, User
 from mitra.core.services import require
 
 from .models import Notification
@@ -26,16 +26,24 @@ class Due:
     message: str
     url: str
     date: dt.date | None
+    # An escalation goes to the heads of the unit only (its head of unit, or the leadership at the bureau).
+    heads_only: bool = False
 
 
-def recipients(unit: OrganisationUnit) -> list[str]:
-    """E-mail addresses of the active users of the unit and of the units above it up to the division."""
-    paths = [unit.path]
-    while "/" in paths[-1] and paths[-1].count("/") > 2:
-        paths.append(paths[-1].rsplit("/", 1)[0])
-    return sorted(
-        User.objects.filter(is_active=True, unit__path__in=paths).exclude(email="").values_list("email", flat=True)
-    )
+HEAD_ROLES = (Role.HEAD_OF_UNIT, Role.LEADERSHIP)
+
+
+def recipients(unit: OrganisationUnit, heads_only: bool = False) -> list[str]:
+    """E-mail addresses of the active users of the unit and of the units above it up to the division; with
+    `heads_only`, of the heads (head of unit, leadership) of the unit itself."""
+    if heads_only:
+        people = User.objects.filter(is_active=True, unit=unit, role__in=HEAD_ROLES)
+    else:
+        paths = [unit.path]
+        while "/" in paths[-1] and paths[-1].count("/") > 2:
+            paths.append(paths[-1].rsplit("/", 1)[0])
+        people = User.objects.filter(is_active=True, unit__path__in=paths)
+    return sorted(people.exclude(email="").values_list("email", flat=True))
 
 
 def deliver(due: Due) -> Notification | None:
@@ -53,7 +61,7 @@ def deliver(due: Due) -> Notification | None:
             )
     except IntegrityError:  # another run made it meanwhile
         return None
-    to = recipients(due.unit)
+    to = recipients(due.unit, heads_only=due.heads_only)
     if to:
         send_mail(
             subject=f"Mitra: {due.message[:120]}",
