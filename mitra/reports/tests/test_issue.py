@@ -26,12 +26,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quick():
+def quick(monkeypatch):
     """Issue only the HTML files in the tests that are not about the formats (the PDFs take seconds each)."""
-    original = services.ISSUE_FORMATS
-    services.ISSUE_FORMATS = ("html",)
-    yield
-    services.ISSUE_FORMATS = original
+    monkeypatch.setattr(services, "ISSUE_FORMATS", ("html",))
 
 
 def sha(content: bytes) -> str:
