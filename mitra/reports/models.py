@@ -190,7 +190,9 @@ class IssuedReport(AppendOnlyMixin, TrackedModel):
     issued_at = models.DateTimeField(_("issued at"))
     reason = models.TextField(_("reason for the revision"), blank=True)
     figures = models.JSONField(_("figures"), default=dict, help_text=_("The named figures as issued."))
-    measurement = models.JSONField(_("measurement"), default=dict, help_text=_("The year's measurement as issued."))
+    measurement = models.JSONField(
+        _("measurement"), default=dict, blank=True, help_text=_("The year's measurement as issued (LAKIP only).")
+    )
     figures_sha256 = models.CharField(_("SHA-256 of the figures"), max_length=64)
     data_version = models.PositiveBigIntegerField(_("data version"))
 

@@ -160,9 +160,14 @@ def report_review(
     revision = next_revision(key)
     if ReportReview.objects.filter(**key, revision=revision).exists():
         raise ValidationError(_("Revision %(r)s is already reviewed; it can be issued.") % {"r": revision})
-    statement = (statement or "").strip() or _(
-        "The performance report of %(year)s has been reviewed (telah direviu) by %(reviewer)s."
-    ) % {"year": year, "reviewer": reviewer}
+    if kind == ReportKind.LAKIP:
+        standard = _("The performance report of %(year)s has been reviewed (telah direviu) by %(reviewer)s.")
+    else:
+        standard = _(
+            "The monitoring report of quarter %(quarter)s of %(year)s has been reviewed (telah direviu) by "
+            "%(reviewer)s."
+        )
+    statement = (statement or "").strip() or standard % {"year": year, "quarter": quarter, "reviewer": reviewer}
     return create_record(
         actor=actor,
         instance=ReportReview(

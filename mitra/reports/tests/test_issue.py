@@ -113,7 +113,7 @@ def test_revisions_need_a_review_and_a_reason_and_stay_available(demo, quick, cl
     first = services.report_issue(actor=head, year=2017)
     first_html = client_for("pembaca").get("/laporan/2017/terbit/1/id.html").content
     # The issued revision cannot be issued again: a correction is a new revision, reviewed first.
-    with pytest.raises(ValidationError, match="not been reviewed"):
+    with pytest.raises(ValidationError, match="not been reviewed|belum direviu"):
         services.report_issue(actor=head, year=2017, reason="Koreksi")
     services.report_review(actor=head, year=2017, reviewer="Inspektorat", reviewed_on=datetime.date(2018, 3, 1))
     with pytest.raises(ValidationError) as error:
@@ -144,7 +144,7 @@ def test_issuing_is_refused_while_the_consistency_check_finds_an_error(demo, qui
     services.narrative_save(
         actor=user_of("admin"), year=2017, key="foreword", text="{{ no.such.figure }}", expected_version=None
     )
-    with pytest.raises(CommandError, match="consistency check"):
+    with pytest.raises(CommandError, match="consistency check|Pemeriksaan konsistensi"):
         call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro")
     assert not IssuedReport.objects.exists()
 
@@ -222,3 +222,24 @@ def test_late_changes_are_shown_never_absorbed(demo, quick, user_of):
     page.force_login(user_of("pembaca"))
     html = page.get("/kinerja/2017/").content.decode()
     assert 'data-testid="late-changes"' in html and "Pertemuan susulan 2017" in html
+
+
+def test_a_quarterly_monitoring_report_is_reviewed_and_issued(demo, quick, user_of):
+    head = user_of("kepala.biro")
+    with pytest.raises(ValidationError, match="not been reviewed|belum direviu"):
+        services.report_issue(actor=head, year=2017, kind="monitoring", quarter=4)
+    review = services.report_review(
+        actor=head,
+        year=2017,
+        kind="monitoring",
+        quarter=4,
+        reviewer="Inspektorat",
+        reviewed_on=datetime.date(2018, 1, 20),
+    )
+    assert "triwulan 4" in review.statement.lower() or "quarter 4" in review.statement.lower()
+    issued = services.report_issue(actor=head, year=2017, kind="monitoring", quarter=4)
+    assert (issued.kind, issued.quarter, issued.unit, issued.revision) == ("monitoring", 4, "", 1)
+    for f in issued.files.all():
+        assert services.issued_content(f)  # stored, and its SHA-256 matches
+    # The LAKIP's issued figures are not touched by a monitoring report's issue.
+    assert perf.measurement_json(2017)["issue"] is None
