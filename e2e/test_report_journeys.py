@@ -3,6 +3,7 @@ report that takes longer than a page load is made in the background with its pro
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 
@@ -59,3 +60,28 @@ def test_reader_downloads_the_pdf_through_the_progress_page(page: Page, site: st
     assert again.status == 200 and again.headers["x-report-cached"] == "1"
     assert again.headers["content-disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.pdf"'
     assert again.body().startswith(b"%PDF-")
+
+
+def test_head_of_bureau_issues_the_lakip_and_downloads_the_issued_file(page: Page, site: str, monkeypatch) -> None:
+    from mitra.reports import services
+
+    monkeypatch.setattr(services, "ISSUE_FORMATS", ("html",))  # the PDFs and DOCX take long; the flow is the point
+    log_in(page, site, "kepala.biro")
+    page.goto(site + "/laporan/2017/")
+    expect(page.get_by_test_id("issue-status")).to_contain_text("Inspektorat Utama Badan POM")
+    page.get_by_test_id("issue-button").click()
+    page.get_by_test_id("issue-confirm").click()
+    page.wait_for_url(re.compile(r".*/laporan/2017/#terbit$"))
+    revisions = page.get_by_test_id("issued-revisions")
+    for _attempt in range(60):  # the files are made by a task in a thread: reload until the revision is there
+        if revisions.count():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+    expect(revisions).to_contain_text("Ratna Kusumawati")
+    link = revisions.locator('a[href$="/terbit/1/id.html"]')
+    expected = (link.get_attribute("title") or "").removeprefix("SHA-256 ")
+    response = page.request.get(site + "/laporan/2017/terbit/1/id.html")
+    assert response.status == 200
+    assert hashlib.sha256(response.body()).hexdigest() == expected
+    expect(page.get_by_test_id("review-button")).to_be_visible()  # a correction starts with a new review

@@ -251,3 +251,31 @@ INDICATORS = {
     "cooperation.outreach": outreach,
     "cooperation.editions": newsletter_editions,
 }
+
+# What each figure reads: the record types, each with the lookup of the year it counts in ("" when the record is
+# not tied to a year, e.g. the cooperation a paper belongs to). performance/sources.py registers them with the
+# figures: the reports' cache key counts their writes, and an issued year lists their later writes as late changes.
+_COOPERATIONS = {"cooperation.cooperation": ""}
+READS: dict[str, dict[str, str]] = {
+    "cooperation.developments": {
+        "cooperation.positionpaper": "year",
+        "cooperation.meeting": "start_date__year",
+        **_COOPERATIONS,
+    },
+    "cooperation.effective": {
+        "cooperation.positionpaper": "year",
+        "cooperation.meeting": "start_date__year",
+        "cooperation.followup": "completed_on__year",
+        "cooperation.outreachevent": "date__year",
+        "cooperation.study": "year",
+        "cooperation.agreement": "",
+        "cooperation.effectivenessrule": "",
+        **_COOPERATIONS,
+    },
+    "cooperation.position_papers": {"cooperation.positionpaper": "year"},
+    "cooperation.active_meetings": {"cooperation.meeting": "start_date__year"},
+    "cooperation.trips": {"cooperation.meeting": "start_date__year", "cooperation.delegationmember": ""},
+    "cooperation.studies": {"cooperation.study": "year"},
+    "cooperation.outreach": {"cooperation.outreachevent": "date__year", "cooperation.publication": "date__year"},
+    "cooperation.editions": {"cooperation.publication": "date__year"},
+}

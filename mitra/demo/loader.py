@@ -99,7 +99,7 @@ from mitra.demo.performance import load_performance  # noqa: E402
 from mitra.demo.registry import load_registry  # noqa: E402
 from mitra.demo.unit_travel import load_unit_travel  # noqa: E402
 from mitra.public.demo import load_public  # noqa: E402
-from mitra.reports.demo import load_narratives  # noqa: E402
+from mitra.reports.demo import load_narratives, load_review  # noqa: E402
 from mitra.travel.demo import load_travel  # noqa: E402
 
 LOADERS = [
@@ -109,5 +109,6 @@ LOADERS = [
     load_narratives,
     load_travel,
     load_unit_travel,
+    load_review,
     load_public,
 ]

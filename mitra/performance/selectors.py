@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -279,8 +280,10 @@ def _volume(value: Decimal | None) -> int | str | None:
     return None if rounded is None else str(rounded.normalize())
 
 
-def measurement_json(year: int) -> dict[str, Any]:
-    """The year's performance measurement as plain JSON: money as integers, percentages as 2-place strings."""
+def current_measurement_json(year: int) -> dict[str, Any]:
+    """The year's performance measurement as the records say now, as plain JSON: money as integers, percentages as
+    2-place strings. `measurement_json` is what pages, the command and the API show (the issued figures of an
+    issued year)."""
     m = measurement(year)
     setting = m.settings.setting
     score = setting.sakip_score if setting else None
@@ -349,6 +352,216 @@ def measurement_json(year: int) -> dict[str, Any]:
                 if y.year <= year
             ],
         },
+    }
+
+
+# --- issued figures and late changes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedMeasurement:
+    """The measurement of a year as frozen when its LAKIP was issued (the reports app keeps it)."""
+
+    year: int
+    revision: int
+    issued_at: datetime
+    issued_by: str
+    measurement: dict[str, Any]  # current_measurement_json(year) at the issue
+    url: str = ""
+
+
+# The reports app, above this one, tells which figures of a year were issued (`register_issued_lookup` from its
+# AppConfig.ready()): a lower app never imports a higher one.
+_ISSUED_LOOKUP: Callable[[int], IssuedMeasurement | None] | None = None
+
+
+def register_issued_lookup(lookup: Callable[[int], IssuedMeasurement | None]) -> None:
+    global _ISSUED_LOOKUP
+    _ISSUED_LOOKUP = lookup
+
+
+def issued_measurement(year: int) -> IssuedMeasurement | None:
+    return _ISSUED_LOOKUP(year) if _ISSUED_LOOKUP is not None else None
+
+
+# The records the year's budget figures read (ceilings, revisions, quarterly realisation), with their year lookup.
+BUDGET_READS = {
+    "performance.subactivity": "year",
+    "performance.budgetrevision": "sub_activity__year",
+    "performance.quarterentry": "sub_activity__year",
+}
+SETTINGS_READS = {"performance.performanceyear": "year", "performance.achievementband": ""}
+
+
+@dataclass
+class MovedFigure:
+    figure: str  # e.g. "indicators.IKU-1.realized"
+    issued: Any
+    current: Any
+    reads: dict[str, str]  # record type -> year lookup ("" = not tied to a year)
+    records: set[str] = field(default_factory=set)  # ids of the records listed behind it (issued or now)
+    narrow: dict[str, dict[str, Any]] = field(default_factory=dict)  # record type -> extra filter (one sub-activity)
+
+
+def _by(items: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    return {item[key]: item for item in items}
+
+
+def moved_figures(issued: dict[str, Any], current: dict[str, Any]) -> list[MovedFigure]:
+    """The figures whose value the records give now differs from the issued one, with what each reads."""
+    moved: list[MovedFigure] = []
+
+    def compare(prefix: str, before: dict[str, Any], now: dict[str, Any], reads: dict[str, str], **extra: Any) -> None:
+        for name in sorted(set(before) | set(now)):
+            if name in ("records", "name", "code", "number", "unit", "output_code", "output_unit", "source"):
+                continue
+            if isinstance(before.get(name), (dict, list)) or isinstance(now.get(name), (dict, list)):
+                continue
+            if before.get(name) != now.get(name):
+                moved.append(MovedFigure(f"{prefix}.{name}", before.get(name), now.get(name), reads, **extra))
+
+    compare("budget", issued.get("budget", {}), current.get("budget", {}), BUDGET_READS)
+    for kind, key, prefix in (("outputs", "code", "outputs"), ("sub_activities", "number", "sub_activities")):
+        old, new = _by(issued.get(kind, []), key), _by(current.get(kind, []), key)
+        for k in sorted(set(old) | set(new), key=str):
+            narrow: dict[str, dict[str, Any]] = {}
+            if kind == "sub_activities":
+                narrow = {
+                    "performance.subactivity": {"number": k},
+                    "performance.budgetrevision": {"sub_activity__number": k},
+                    "performance.quarterentry": {"sub_activity__number": k},
+                }
+            compare(f"{prefix}.{k}", old.get(k, {}), new.get(k, {}), BUDGET_READS, narrow=narrow)
+    old, new = _by(issued.get("indicators", []), "code"), _by(current.get("indicators", []), "code")
+    for code in sorted(set(old) | set(new)):
+        item = new.get(code) or old[code]
+        if (
+            item.get("source") == SourceKind.COMPUTED
+            and item.get("source_key")
+            and sources.is_registered(item["source_key"])
+        ):
+            reads = dict(sources.get(item["source_key"]).reads)
+        else:
+            reads = {"performance.indicatortarget": "year"}
+        reads.update(SETTINGS_READS)
+        records = {str(r) for r in old.get(code, {}).get("records", []) + new.get(code, {}).get("records", [])}
+        compare(f"indicators.{code}", old.get(code, {}), new.get(code, {}), reads, records=records)
+    compare("sakip", issued.get("sakip", {}), current.get("sakip", {}), SETTINGS_READS)
+    return moved
+
+
+def _touches_year(entry: Any, lookup: str, year: int) -> bool:
+    """Whether the audited record counts in `year`, now or before the change (a record moved out of the year)."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.record_type)
+    except (LookupError, ValueError):
+        return False
+    manager = getattr(model, "all_objects", model._default_manager)
+    if manager.filter(pk=entry.record_id, **{lookup: year}).exists():
+        return True
+    name, _sep, rest = lookup.partition("__")
+    if rest not in ("", "year"):
+        return False  # through a relation: the record as it is now decided it
+    values = (entry.changes or {}).get(name, [])
+    return any(value is not None and str(value)[:4] == str(year) for value in values)
+
+
+def late_changes(year: int, issued: IssuedMeasurement, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """The writes after the issue that move an issued figure: each audited create, change or delete after the
+    issue of a record a moved figure reads, with the figure, its issued and current value, who and when."""
+    from mitra.core.models import AuditEntry
+
+    moved = moved_figures(issued.measurement, current)
+    if not moved:
+        return []
+    types = {t for m in moved for t in m.reads}
+    entries = AuditEntry.objects.filter(at__gt=issued.issued_at, record_type__in=types).order_by("id")
+    out: list[dict[str, Any]] = []
+    relevant: dict[tuple[int, str, str], bool] = {}
+    for entry in entries:
+        for m in moved:
+            lookup = m.reads.get(entry.record_type)
+            if lookup is None:
+                continue
+            if lookup == "":
+                if (
+                    m.records
+                    and entry.record_id not in m.records
+                    and entry.record_type != "performance.achievementband"
+                ):
+                    continue
+            else:
+                narrow = m.narrow.get(entry.record_type, {})
+                key = (entry.id, lookup, repr(sorted(narrow.items())))
+                if key not in relevant:
+                    relevant[key] = _touches_year(entry, lookup, year) and (not narrow or _matches(entry, narrow))
+                if not relevant[key]:
+                    continue
+            out.append(
+                {
+                    "record": {
+                        "type": entry.record_type,
+                        "id": entry.record_id,
+                        "label": entry.record_repr,
+                        "action": entry.action,
+                    },
+                    "figure": m.figure,
+                    "issued_value": m.issued,
+                    "current_value": m.current,
+                    "who": entry.actor_username,
+                    "when": entry.at.isoformat(),
+                }
+            )
+    return out
+
+
+def _matches(entry: Any, narrow: dict[str, Any]) -> bool:
+    from django.apps import apps
+
+    model = apps.get_model(entry.record_type)
+    manager = getattr(model, "all_objects", model._default_manager)
+    return bool(manager.filter(pk=entry.record_id, **narrow).exists())
+
+
+@dataclass
+class IssuedComparison:
+    """What the pages of an issued year show: the issue, the figures the records now give differently, and the
+    writes after the issue that moved them."""
+
+    issue: IssuedMeasurement
+    moved: list[MovedFigure]
+    late_changes: list[dict[str, Any]]
+
+
+def issued_comparison(year: int) -> IssuedComparison | None:
+    issued = issued_measurement(year)
+    if issued is None:
+        return None
+    current = current_measurement_json(year)
+    return IssuedComparison(issued, moved_figures(issued.measurement, current), late_changes(year, issued, current))
+
+
+def measurement_json(year: int) -> dict[str, Any]:
+    """The year's measurement as pages, `mitra measurement` and the API show it. For a year whose LAKIP was issued:
+    the issued figures, unchanged by later writes, with `"issue"` (revision, when, by whom), `"current"` (what the
+    records say now) and `"late_changes"` (the writes after the issue that move a figure); otherwise the figures
+    of the records, with `"issue": null` and no late changes."""
+    current = current_measurement_json(year)
+    issued = issued_measurement(year)
+    if issued is None:
+        return {**current, "issue": None, "late_changes": []}
+    return {
+        **issued.measurement,
+        "issue": {
+            "revision": issued.revision,
+            "issued_at": issued.issued_at.isoformat(),
+            "issued_by": issued.issued_by,
+            "url": issued.url,
+        },
+        "current": current,
+        "late_changes": late_changes(year, issued, current),
     }
 
 

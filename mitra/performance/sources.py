@@ -8,7 +8,14 @@ together with the records behind it, so every computed figure links to its list.
     from mitra.performance.sources import SourceRecord, SourceResult, register
 
     def developments(year: int) -> SourceResult: ...
-    register("cooperation.developments", _("Cooperation developments"), developments)
+    register("cooperation.developments", _("Cooperation developments"), developments,
+             reads={"cooperation.positionpaper": "year", "cooperation.meeting": "start_date__year", ...})
+
+`reads` declares the record types the source reads, each with the lookup from that record to the year it counts
+in ("" when the record is not tied to a year): the reports' data version (cache key) counts every write of them,
+and the late changes of an issued year (selectors.late_changes) are the audited writes of them after the issue.
+A source whose value depends on today's date as well (`date_dependent`, e.g. the on-time figure: a request still
+open counts once its deadline has passed) is keyed with the date too.
 """
 
 from __future__ import annotations
@@ -41,13 +48,34 @@ class Source:
     key: str
     label: Any
     compute: Callable[[int], SourceResult]
+    reads: dict[str, str] = field(default_factory=dict)  # "app_label.model" -> lookup of its year ("" if none)
+    date_dependent: bool = False
 
 
 _SOURCES: dict[str, Source] = {}
 
 
-def register(key: str, label: Any, compute: Callable[[int], SourceResult]) -> None:
-    _SOURCES[key] = Source(key, label, compute)
+def register(
+    key: str,
+    label: Any,
+    compute: Callable[[int], SourceResult],
+    *,
+    reads: dict[str, str],
+    date_dependent: bool = False,
+) -> None:
+    """Register a source; `reads` must name every record type its value depends on (see the module's text)."""
+    if not reads:
+        raise ValueError(f"Indicator source {key!r} must declare the record types it reads")
+    _SOURCES[key] = Source(key, label, compute, dict(reads), date_dependent)
+
+
+def all_reads() -> set[str]:
+    """Every record type any registered source reads."""
+    return {label for source in _SOURCES.values() for label in source.reads}
+
+
+def date_dependent_keys() -> set[str]:
+    return {s.key for s in _SOURCES.values() if s.date_dependent}
 
 
 def get(key: str) -> Source:
@@ -88,7 +116,12 @@ def _sakip_score(year: int) -> SourceResult:
 def register_builtin() -> None:
     from django.utils.translation import gettext_lazy as _
 
-    register("performance.sakip_score", _("SAKIP score of the year"), _sakip_score)
+    register(
+        "performance.sakip_score",
+        _("SAKIP score of the year"),
+        _sakip_score,
+        reads={"performance.performanceyear": "year"},
+    )
 
 
 def from_indicator(indicator: Any) -> SourceResult:
@@ -117,7 +150,7 @@ def _indicator_source(compute: Callable[[int], Any]) -> Callable[[int], SourceRe
 
 def register_registry_indicators() -> None:
     """Offer the registry's figures (`cooperation.indicators.INDICATORS`) as indicator sources, never typed."""
-    from mitra.cooperation.indicators import INDICATORS, LABELS
+    from mitra.cooperation.indicators import INDICATORS, LABELS, READS
 
     for key, compute in INDICATORS.items():
-        register(key, LABELS[key], _indicator_source(compute))
+        register(key, LABELS[key], _indicator_source(compute), reads=READS[key])

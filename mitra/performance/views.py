@@ -88,6 +88,7 @@ class YearView(PermissionMixin, YearMixin, TemplateView):
             history=[(y, metrics.sakip_grade(y.sakip_score)) for y in history],
             efficient_count=sum(1 for f in m.subs if f.efficient),
             plan=selectors.current_plan(self.year),
+            issued=selectors.issued_comparison(self.year),
         )
         return ctx
 
@@ -108,6 +109,7 @@ class MeasurementView(PermissionMixin, YearMixin, TemplateView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             outputs=[(o, [f for f in o.subs if f.sub.pk in shown]) for o in m.outputs],
+            issued=selectors.issued_comparison(self.year),
         )
         return ctx
 

@@ -74,3 +74,30 @@ def load_narratives() -> dict[str, int]:
             narrative_save(actor=None, year=2017, key=key, text=text, expected_version=None, system=True)
             created += 1
     return {"narratives": created}
+
+
+@transaction.atomic
+def load_review() -> dict[str, int]:
+    """The internal auditor's review of the 2017 LAKIP (the Inspektorat reviewed the report before it was issued),
+    recorded by the head of bureau's login, so that the demo's 2017 LAKIP can be issued."""
+    import datetime
+
+    from mitra.core.models import User
+
+    from .models import ReportReview
+    from .services import report_review
+
+    user = User.objects.filter(username="kepala.biro").first()
+    if user is None or ReportReview.objects.filter(kind="lakip", year=2017).exists():
+        return {"reviews": 0}
+    report_review(
+        actor=user,
+        year=2017,
+        reviewer="Inspektorat Utama Badan POM",
+        reviewed_on=datetime.date(2018, 2, 12),
+        statement=(
+            "Laporan Kinerja Biro Kerjasama Luar Negeri tahun 2017 telah direviu oleh Inspektorat Utama Badan POM "
+            "sesuai Peraturan Menteri PAN dan RB Nomor 53 Tahun 2014."
+        ),
+    )
+    return {"reviews": 1}

@@ -25,8 +25,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Max
+from django.utils import timezone
 
 from mitra.core.models import AuditEntry
+from mitra.performance import sources
+from mitra.performance.models import IndicatorTarget, SourceKind
 
 from .model import Report
 from .progress import (  # noqa: F401  (the stages are part of this module's interface: jobs.py, tests)
@@ -47,6 +50,8 @@ FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 SOURCE_APPS = ("performance.", "cooperation.", "core.staffmember", "core.organisationunit", "reports.", "partners.")
+# ... and every record type an indicator source declares it reads (performance.sources: travel requests and their
+# steps for the on-time figure), so a write of any of them makes the reports again.
 
 # The image format each file format draws its charts in (XLSX has none).
 CHART_FORMAT = {"pdf": "svg", "html": "svg", "docx": "png"}
@@ -56,10 +61,22 @@ def data_version() -> int:
     """The id of the newest audit entry of any record a report reads (0 before any)."""
     from django.db.models import Q
 
-    q = Q()
+    q = Q(record_type__in=sorted(sources.all_reads()))
     for prefix in SOURCE_APPS:
         q |= Q(record_type__startswith=prefix)
     return AuditEntry.objects.filter(q).aggregate(m=Max("id"))["m"] or 0
+
+
+def data_date(year: int) -> str:
+    """Today's date when one of the year's indicators comes from a source whose value depends on the date (the
+    on-time figure: an open request counts as late once its deadline passed), else "": part of the cache key."""
+    keys = sources.date_dependent_keys()
+    if not keys:
+        return ""
+    uses = IndicatorTarget.objects.filter(
+        year=year, indicator__source_kind=SourceKind.COMPUTED, indicator__source_key__in=sorted(keys)
+    ).exists()
+    return timezone.localdate().isoformat() if uses else ""
 
 
 def draw_charts(report: Report, fmt: str, progress: Progress | None = None) -> None:
@@ -156,7 +173,8 @@ def cache_path(
 ) -> Path:
     """Where the file of these parameters at data `version` (default: the current one) is cached."""
     version = data_version() if version is None else version
-    key = hashlib.sha256(f"{kind}|{year}|{quarter}|{unit}|{language}|{fmt}|{version}".encode()).hexdigest()
+    day = data_date(year)
+    key = hashlib.sha256(f"{kind}|{year}|{quarter}|{unit}|{language}|{fmt}|{version}|{day}".encode()).hexdigest()
     return cache_dir() / f"v{version}-{key[:32]}.{fmt}"
 
 

@@ -3,7 +3,10 @@ background jobs that make report files."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -125,3 +128,111 @@ class ReportJob(models.Model):
         else:
             url = reverse("reports:monitoring", args=[self.year, self.quarter or 4, self.unit or "biro", self.fmt])
         return f"{url}?bahasa={self.language}"
+
+
+class ReportKind(models.TextChoices):
+    LAKIP = "lakip", _("Performance report (LAKIP)")
+    MONITORING = "monitoring", _("Quarterly monitoring report")
+
+
+class AppendOnlyMixin:
+    """Rows that are only ever added: an issued revision is corrected by a newer one, never changed or removed."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:  # type: ignore[attr-defined]
+            raise ValidationError(_("An issued report and its review are never changed; issue a new revision."))
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError(_("An issued report and its review are never deleted."))
+
+
+class ReportReview(AppendOnlyMixin, TrackedModel):
+    """The internal auditor's (APIP, Inspektorat) statement that a report has been reviewed ("telah direviu"),
+    recorded for the revision it clears for issue."""
+
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices, default=ReportKind.LAKIP)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0 for the LAKIP."))
+    unit = models.CharField(_("unit"), max_length=50, blank=True, help_text=_("Unit code; empty for the bureau."))
+    revision = models.PositiveIntegerField(_("revision"))
+    reviewer = models.CharField(_("reviewer"), max_length=200, help_text=_("The internal auditor who reviewed it."))
+    reviewed_on = models.DateField(_("date of review"))
+    statement = models.TextField(_("review statement"))
+
+    class Meta:
+        verbose_name = _("report review")
+        verbose_name_plural = _("report reviews")
+        ordering = ["kind", "year", "quarter", "unit", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "quarter", "unit", "revision"], name="reports_review_one_per_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} r{self.revision}: {self.reviewer} {self.reviewed_on}"
+
+
+class IssuedReport(AppendOnlyMixin, TrackedModel):
+    """One issued revision of a report: signed by the head of bureau, its figures and files frozen with their
+    SHA-256. Revision 1 is the first issue; a later revision is a correction and says why."""
+
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices, default=ReportKind.LAKIP)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0 for the LAKIP."))
+    unit = models.CharField(_("unit"), max_length=50, blank=True, help_text=_("Unit code; empty for the bureau."))
+    revision = models.PositiveIntegerField(_("revision"))
+    review = models.ForeignKey(ReportReview, verbose_name=_("review"), on_delete=models.PROTECT, related_name="issued")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    reason = models.TextField(_("reason for the revision"), blank=True)
+    figures = models.JSONField(_("figures"), default=dict, help_text=_("The named figures as issued."))
+    measurement = models.JSONField(
+        _("measurement"), default=dict, blank=True, help_text=_("The year's measurement as issued (LAKIP only).")
+    )
+    figures_sha256 = models.CharField(_("SHA-256 of the figures"), max_length=64)
+    data_version = models.PositiveBigIntegerField(_("data version"))
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["kind", "year", "quarter", "unit", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "quarter", "unit", "revision"], name="reports_issued_one_per_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} r{self.revision}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:year", args=[self.year]) + f"#terbit-{self.revision}"
+
+
+class IssuedFile(AppendOnlyMixin, TrackedModel):
+    """One file of an issued revision, as it was made at the issue (kept in Django's storage)."""
+
+    issued = models.ForeignKey(
+        IssuedReport, verbose_name=_("issued report"), on_delete=models.PROTECT, related_name="files"
+    )
+    fmt = models.CharField(_("format"), max_length=10, help_text=_("html, pdf, docx, xlsx, or json (the figures)."))
+    language = models.CharField(_("language"), max_length=5, blank=True, help_text=_("Empty for the figures."))
+    file = models.FileField(_("file"), upload_to="issued-reports/", max_length=300)
+    filename = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("issued report file")
+        verbose_name_plural = _("issued report files")
+        ordering = ["issued", "language", "fmt"]
+        constraints = [
+            models.UniqueConstraint(fields=["issued", "fmt", "language"], name="reports_issued_file_one_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issued} {self.language}.{self.fmt}"

@@ -25,3 +25,23 @@ def make_report(job_id: int, attempt: int = 1) -> str:
 def prune_reports() -> dict[str, int]:
     """Report jobs finished long ago, and cached files of older data or not read for a long time."""
     return {"jobs": jobs.prune(), "files": generate.prune_cache()}
+
+
+@task()
+def issue_report(
+    user_id: int, year: int, kind: str = "lakip", quarter: int | None = None, unit: str | None = None, reason: str = ""
+) -> int:
+    """Issue a report asked for from its page (services.report_issue re-checks everything); returns the revision."""
+    import logging
+
+    from mitra.core.models import User
+
+    from . import services
+
+    user = User.objects.get(pk=user_id)
+    try:
+        issued = services.report_issue(actor=user, year=year, kind=kind, quarter=quarter, unit=unit, reason=reason)
+    except Exception:
+        logging.getLogger(__name__).exception("issuing %s %s for %s failed", kind, year, user.get_username())
+        raise
+    return issued.revision

@@ -16,6 +16,13 @@ urlpatterns = [
         views.MonitoringDownloadView.as_view(),
         name="monitoring",
     ),
+    path("<int:year>/reviu/", views.ReviewView.as_view(), name="review"),
+    path("<int:year>/terbitkan/", views.IssueView.as_view(), name="issue"),
+    path(
+        "<int:year>/terbit/<int:revision>/<slug:language>.<slug:fmt>",
+        views.IssuedFileView.as_view(),
+        name="issued-file",
+    ),
     path("tugas/<int:pk>/", views.JobView.as_view(), name="job"),
     path("tugas/<int:pk>/status/", views.JobStatusView.as_view(), name="job-status"),
     path("tugas/<int:pk>/unduh/", views.JobDownloadView.as_view(), name="job-download"),

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -20,14 +21,16 @@ from mitra.core.models import OrganisationUnit
 from mitra.core.web import PermissionMixin, VersionErrorsShown, acting_user, version_field
 from mitra.performance import selectors as perf
 
-from . import consistency, generate, jobs, services
+from . import consistency, generate, issuing, jobs, services
 from .figures import year_data
 from .lakip import LakipBuilder, narratives
-from .models import Narrative, NarrativeKey, ReportJob
+from .models import IssuedReport, Narrative, NarrativeKey, ReportJob
 from .renderers.html import render_fragment
 
 VIEW = "reports.view"
 EDIT = "reports.edit_narrative"
+REVIEW_PERM = "reports.review"
+ISSUE_PERM = "reports.issue"
 
 
 def _year(kwargs: dict[str, Any]) -> int:
@@ -78,6 +81,10 @@ class YearView(PermissionMixin, TemplateView):
             previous_has_text=Narrative.objects.filter(year=year - 1).exists(),
             quarters=[1, 2, 3, 4],
             units=units,
+            issue=issuing.state("lakip", year),
+            can_review=services.may(acting_user(self.request), REVIEW_PERM),
+            can_issue=services.may(acting_user(self.request), ISSUE_PERM),
+            languages=["id", "en"],
         )
         return ctx
 
@@ -335,3 +342,146 @@ class NarrativeCopyView(PermissionMixin, View):
         copied = services.narratives_copy(actor=acting_user(request), from_year=year - 1, to_year=year)
         messages.success(request, _("%(n)s sections copied from %(y)s.") % {"n": copied, "y": year - 1})
         return redirect(reverse("reports:year", args=[year]) + "#narasi")
+
+
+# --- review and issue ---------------------------------------------------------------------------------------
+
+REVIEW = services.REVIEW_PERM
+ISSUE = services.ISSUE_PERM
+
+
+class ReviewForm(forms.Form):
+    reviewer = forms.CharField(
+        label=gettext_lazy("Reviewed by"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("The internal auditor (APIP), e.g. Inspektorat Utama Badan POM."),
+    )
+    reviewed_on = forms.DateField(
+        label=gettext_lazy("Date of review"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    statement = forms.CharField(
+        label=gettext_lazy("Review statement"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Empty: the standard statement that the report has been reviewed (telah direviu)."),
+    )
+
+
+class IssueForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the revision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required for a revision that corrects an issued report."),
+    )
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+class SigningPermission(PermissionMixin):
+    """The permission by its own rule (services.may): an administrator's superuser status does not sign."""
+
+    request: HttpRequest
+
+    def has_permission(self) -> bool:
+        return services.may(acting_user(self.request), str(self.permission_required))
+
+
+class ReviewView(SigningPermission, FormView):
+    """Record the internal auditor's review of the LAKIP's next revision (draft → reviewed)."""
+
+    permission_required = REVIEW
+    template_name = "reports/review_form.html"
+    form_class = ReviewForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.kwargs)
+        ctx.update(year=year, state=issuing.state("lakip", year))
+        return ctx
+
+    def form_valid(self, form: ReviewForm) -> HttpResponse:
+        year = _year(self.kwargs)
+        try:
+            review = services.report_review(
+                actor=acting_user(self.request),
+                year=year,
+                reviewer=form.cleaned_data["reviewer"],
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                statement=form.cleaned_data["statement"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Revision %(r)s is reviewed; it can now be issued.") % {"r": review.revision})
+        return redirect(reverse("reports:year", args=[year]) + "#terbit")
+
+
+class IssueView(SigningPermission, FormView):
+    """Issue the reviewed LAKIP, signed by the head of bureau. The files are made by a task of the queue (they take
+    seconds); everything that would refuse the issue is checked here first, so the page answers at once."""
+
+    permission_required = ISSUE
+    template_name = "reports/issue_form.html"
+    form_class = IssueForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        year = _year(self.kwargs)
+        ctx.update(year=year, state=issuing.state("lakip", year))
+        return ctx
+
+    def form_valid(self, form: IssueForm) -> HttpResponse:
+        year = _year(self.kwargs)
+        user = acting_user(self.request)
+        reason = form.cleaned_data["reason"]
+        try:
+            _review, revision = services.issue_check(actor=user, year=year, reason=reason)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        from .tasks import issue_report
+
+        transaction.on_commit(lambda: issue_report.enqueue(user_id=user.pk, year=year, reason=reason))
+        messages.success(
+            self.request,
+            _(
+                "Revision %(r)s is being issued: its files are being made. It appears under “Issued revisions” "
+                "when they are ready (reload the page in a minute)."
+            )
+            % {"r": revision},
+        )
+        return redirect(reverse("reports:year", args=[year]) + "#terbit")
+
+
+class IssuedFileView(PermissionMixin, View):
+    """A file of an issued revision, exactly as issued (its SHA-256 is checked on every download)."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, year: int, revision: int, language: str, fmt: str) -> HttpResponse:
+        year = _year({"year": year})
+        issued = get_object_or_404(IssuedReport, kind="lakip", year=year, quarter=0, unit="", revision=revision)
+        found = issuing.file_of(issued, fmt, "" if fmt == "json" else language)
+        if found is None:
+            raise Http404
+        try:
+            content = services.issued_content(found)
+        except services.IssuedFileAltered:
+            return HttpResponse(
+                _("The stored file is not the one issued (its SHA-256 differs). Tell the administrator."),
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        content_type = "application/json" if fmt == "json" else generate.FORMATS[fmt][0]
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+        response["X-Content-SHA256"] = found.sha256
+        return response

@@ -21,7 +21,17 @@ class TravelConfig(AppConfig):
         schedule.register("travel-reminders", "mitra.travel.tasks.send_travel_reminders", daily=True)
         from .indicators import on_time_source
 
-        sources.register("travel.on_time_pct", _("Travel documents completed on time (%)"), on_time_source)
+        # The figure also depends on today's date: a request still open counts (late) once its deadline passed.
+        sources.register(
+            "travel.on_time_pct",
+            _("Travel documents completed on time (%)"),
+            on_time_source,
+            reads={
+                "travel.travelrequest": "departure_date__year",
+                "travel.travelstep": "request__departure_date__year",
+            },
+            date_dependent=True,
+        )
 
         from mitra.core import work as core_work
 

@@ -224,7 +224,7 @@ def test_computed_indicator_uses_a_registered_source_and_shows_unavailable_other
         ]
         return sources.SourceResult(Decimal(len(records)), records)
 
-    sources.register("test.cooperations", "Test", cooperations)
+    sources.register("test.cooperations", "Test", cooperations, reads={"cooperation.cooperation": ""})
     try:
         result = selectors.indicator_result(iku, target, 2017, [])
         assert result.realised == 31 and result.achievement_pct == 100 and len(result.records) == 31
