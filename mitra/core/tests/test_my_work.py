@@ -48,7 +48,7 @@ def test_the_open_quarter_travels_from_staff_to_head_to_leadership(client_for, u
 
 
 def test_follow_ups_due_and_overdue_are_the_units_own(client_for, user_of):
-    cooperation = CooperationFactory(responsible_unit=OrganisationUnit.objects.get(code="ksln-reg"))
+    cooperation = CooperationFactory.create(responsible_unit=OrganisationUnit.objects.get(code="ksln-reg"))
     today = dt.date.today()
     overdue = registry.create(
         actor=None,
@@ -75,7 +75,7 @@ def test_home_answers_in_a_fixed_number_of_queries(client_for, username):
     with CaptureQueriesContext(connection) as before:
         client.get("/")
     for n in range(5):  # more of every kind of work must not add queries
-        cooperation = CooperationFactory()
+        cooperation = CooperationFactory.create()
         registry.create(
             actor=None,
             model=FollowUp,
