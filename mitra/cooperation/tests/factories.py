@@ -15,40 +15,20 @@ import factory
 from mitra.cooperation import services
 from mitra.cooperation.models import Agreement, AgreementKind, Cooperation, FollowUp, Meeting, Scope
 from mitra.core.tests.factories import ServiceFactory, UnitFactory
-from mitra.partners.models import Country, Forum, ForumScope, Institution
+from mitra.partners.models import Country
+from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
+
+__all__ = [
+    "AgreementFactory",
+    "CooperationFactory",
+    "FollowUpFactory",
+    "ForumFactory",
+    "InstitutionFactory",
+    "MeetingFactory",
+]
 
 _numbers = itertools.count(1)
 R = TypeVar("R")
-
-
-class InstitutionFactory(ServiceFactory[Institution]):
-    class Meta:
-        model = Institution
-
-    name = factory.LazyFunction(lambda: f"Partner agency {next(_numbers)}")
-    kind = "regulator"
-    country = factory.LazyFunction(lambda: Country.objects.get(code="JP"))
-
-    @classmethod
-    def create_with(cls, **data: Any) -> Institution:
-        from mitra.partners import services as partner_services
-
-        return partner_services.create(actor=None, model=Institution, data=data, system=True)
-
-
-class ForumFactory(ServiceFactory[Forum]):
-    class Meta:
-        model = Forum
-
-    name = factory.LazyFunction(lambda: f"Forum uji {next(_numbers)}")
-    acronym = factory.LazyFunction(lambda: f"FU{next(_numbers)}")
-    scope = ForumScope.REGIONAL
-
-    @classmethod
-    def create_with(cls, **data: Any) -> Forum:
-        from mitra.partners import services as partner_services
-
-        return partner_services.create(actor=None, model=Forum, data=data, system=True)
 
 
 class _RegistryFactory(ServiceFactory[R]):

@@ -22,6 +22,7 @@ from mitra.core import services
 from mitra.core.models import OrganisationUnit, Role, StaffMember, UnitKind, User
 
 _numbers = itertools.count(1)
+PASSWORD = "a-long-test-password-1"  # every factory user's
 T = TypeVar("T")
 
 
@@ -105,7 +106,7 @@ class UserFactory(ServiceFactory[User]):
     username = factory.LazyFunction(lambda: f"f.user{number()}")
     role = Role.STAFF
     unit: Any = factory.SubFactory(UnitFactory)
-    password = "a-long-test-password-1"
+    password = PASSWORD
     email = factory.LazyAttribute(lambda u: f"{u.username}@test.invalid")
 
     @classmethod

@@ -90,10 +90,10 @@ def test_travel_papers_are_not_downloadable_by_counting_ids(trip, client_for, us
 
 
 def test_a_traveller_may_download_their_own_papers(trip, client_for, user_of):
-    _request, _step, scan, _owner = trip
+    request, _step, scan, _owner = trip
     traveller_user = outside_user("staf.dit-c", "dit-c", user_of("admin"))
     assert download(client_for(traveller_user.username), scan).status_code == 403
-    member = StaffMember.objects.get(full_name="Dewi Lestari")  # the traveller of `through`
+    member = request.travellers.get().staff_member  # the traveller `through` added
     member.user = traveller_user
     member.save(update_fields=["user"])
     assert download(client_for(traveller_user.username), scan).status_code == 200
