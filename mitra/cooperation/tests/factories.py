@@ -1,53 +1,48 @@
-"""Factories of registry records (through the registry's services, validated and audited), for edge cases."""
+"""Factories of registry records (through the registry's services, validated and audited), for edge cases.
+
+Each record belongs to a new division (core's `UnitFactory`) unless `responsible_unit` is given; a test that acts
+as staff makes the user in that unit: `UserFactory(unit=record.responsible_unit)`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
 
 from mitra.cooperation import services
-from mitra.cooperation.models import Agreement, AgreementKind, Cooperation, Meeting, Scope
-from mitra.core.models import OrganisationUnit
-from mitra.core.tests.factories import ServiceFactory
-from mitra.partners.models import Country, Institution
+from mitra.cooperation.models import Agreement, AgreementKind, Cooperation, FollowUp, Meeting, Scope
+from mitra.core.tests.factories import ServiceFactory, UnitFactory
+from mitra.partners.models import Country
+from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
+
+__all__ = [
+    "AgreementFactory",
+    "CooperationFactory",
+    "FollowUpFactory",
+    "ForumFactory",
+    "InstitutionFactory",
+    "MeetingFactory",
+]
 
 _numbers = itertools.count(1)
+R = TypeVar("R")
 
 
-def _unit() -> OrganisationUnit:
-    return OrganisationUnit.objects.get(code="ksln-bm")
-
-
-class InstitutionFactory(ServiceFactory):
-    class Meta:
-        model = Institution
-
-    name = factory.LazyFunction(lambda: f"Partner agency {next(_numbers)}")
-    kind = "regulator"
-    country = factory.LazyFunction(lambda: Country.objects.get(code="JP"))
-
-    @classmethod
-    def create_with(cls, **data: Any) -> Institution:
-        from mitra.partners import services as partner_services
-
-        return partner_services.create(actor=None, model=Institution, data=data, system=True)
-
-
-class _RegistryFactory(ServiceFactory):
+class _RegistryFactory(ServiceFactory[R]):
     class Meta:
         abstract = True
 
-    responsible_unit = factory.LazyFunction(_unit)
+    responsible_unit: Any = factory.SubFactory(UnitFactory)
 
     @classmethod
     def create_with(cls, **data: Any) -> Any:
         return services.create(actor=None, model=cls._meta.model, data=data, system=True)
 
 
-class CooperationFactory(_RegistryFactory):
+class CooperationFactory(_RegistryFactory[Cooperation]):
     class Meta:
         model = Cooperation
 
@@ -56,23 +51,35 @@ class CooperationFactory(_RegistryFactory):
     stage_since = dt.date(2017, 1, 2)
 
 
-class AgreementFactory(_RegistryFactory):
+class AgreementFactory(_RegistryFactory[Agreement]):
     class Meta:
         model = Agreement
 
-    cooperation = factory.SubFactory(CooperationFactory)
+    cooperation = factory.SubFactory(CooperationFactory, responsible_unit=factory.SelfAttribute("..responsible_unit"))
     kind = AgreementKind.MOU
     title = factory.LazyFunction(lambda: f"MoU uji {next(_numbers)}")
     date_signed = dt.date(2013, 1, 10)
 
 
-class MeetingFactory(_RegistryFactory):
+class MeetingFactory(_RegistryFactory[Meeting]):
     class Meta:
         model = Meeting
 
     title = factory.LazyFunction(lambda: f"Pertemuan uji {next(_numbers)}")
-    cooperation = factory.SubFactory(CooperationFactory)
+    cooperation = factory.SubFactory(CooperationFactory, responsible_unit=factory.SelfAttribute("..responsible_unit"))
     start_date = dt.date(2017, 3, 1)
     end_date = dt.date(2017, 3, 2)
     city = "Tokyo"
     country = factory.LazyFunction(lambda: Country.objects.get(code="JP"))
+
+
+class FollowUpFactory(_RegistryFactory[FollowUp]):
+    """A follow-up action of a meeting, in the meeting's unit."""
+
+    class Meta:
+        model = FollowUp
+
+    description = factory.LazyFunction(lambda: f"Tindak lanjut uji {next(_numbers)}")
+    meeting = factory.SubFactory(MeetingFactory)
+    responsible_unit = factory.LazyAttribute(lambda f: f.meeting.responsible_unit)
+    due_date = factory.LazyAttribute(lambda f: f.meeting.end_date + dt.timedelta(days=30))

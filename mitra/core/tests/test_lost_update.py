@@ -4,30 +4,48 @@ are form errors, never server errors. update_record is atomic by itself (issue 1
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
 from mitra.core import audit, services
 from mitra.core.models import StaffMember
+from mitra.core.tests.factories import AdminFactory, HeadFactory, StaffFactory, UserFactory, logged_in
 from mitra.core.tests.formdata import page_form, posted
-from mitra.partners.models import Country, Forum
+from mitra.partners.models import Country
+from mitra.partners.tests.factories import ForumFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def dewi() -> StaffMember:
-    return StaffMember.objects.get(full_name="Dewi Lestari")
+@pytest.fixture
+def team() -> SimpleNamespace:
+    """A head of a division, an administrator, and a civil servant of the division (grade III/a, S1, version 1)."""
+    head = HeadFactory.create()
+    member = StaffFactory.create(unit=head.unit, employment="civil_servant", grade="III/a", education="s1")
+    return SimpleNamespace(head=head, admin=AdminFactory.create(), member=member)
 
 
-def test_confirming_after_a_stale_warning_keeps_the_other_editors_field(client_for):
+@pytest.fixture
+def dewi(team):
+    """Reads the team's staff member afresh."""
+
+    def get() -> StaffMember:
+        return StaffMember.objects.get(pk=team.member.pk)
+
+    return get
+
+
+def test_confirming_after_a_stale_warning_keeps_the_other_editors_field(team, dewi):
     url = reverse("core:staff-update", args=[dewi().pk])
-    head, admin = client_for("kabag.bilateral"), client_for("admin")
+    head, admin = logged_in(team.head), logged_in(team.admin)
     a_form, b_form = page_form(admin.get(url)), page_form(head.get(url))  # both open version 1
     assert admin.post(url, posted(a_form, education="s2")).status_code == 302  # A changes x
     stale = head.post(url, posted(b_form, grade="III/c"))  # B changes y and saves
     assert stale.status_code == 200
     page = stale.content.decode()
-    assert 'data-testid="stale-edit"' in page and "admin" in page
+    assert 'data-testid="stale-edit"' in page and team.admin.username in page
     saved = dewi()
     assert (saved.education, saved.grade, saved.version) == ("s2", "III/a", 2)  # nothing of B's was saved
     # The form now shows A's change with B's on top, at the current version.
@@ -42,10 +60,10 @@ def test_confirming_after_a_stale_warning_keeps_the_other_editors_field(client_f
     assert (saved.education, saved.grade, saved.version) == ("s2", "III/c", 3)
 
 
-def test_resending_the_first_form_with_the_new_version_still_keeps_the_other_editors_field(client_for):
+def test_resending_the_first_form_with_the_new_version_still_keeps_the_other_editors_field(team, dewi):
     """A client that sends its first form again, only with the version bumped, changes only what it changed."""
     url = reverse("core:staff-update", args=[dewi().pk])
-    head, admin = client_for("kabag.bilateral"), client_for("admin")
+    head, admin = logged_in(team.head), logged_in(team.admin)
     a_form, b_form = page_form(admin.get(url)), page_form(head.get(url))
     admin.post(url, posted(a_form, education="s2"))
     assert head.post(url, posted(b_form, grade="III/c", expected_version="2")).status_code == 302
@@ -53,9 +71,9 @@ def test_resending_the_first_form_with_the_new_version_still_keeps_the_other_edi
     assert (saved.education, saved.grade) == ("s2", "III/c")
 
 
-def test_without_the_loaded_values_the_audit_log_tells_what_the_editor_had(client_for):
+def test_without_the_loaded_values_the_audit_log_tells_what_the_editor_had(team, dewi):
     url = reverse("core:staff-update", args=[dewi().pk])
-    head, admin = client_for("kabag.bilateral"), client_for("admin")
+    head, admin = logged_in(team.head), logged_in(team.admin)
     a_form, b_form = page_form(admin.get(url)), page_form(head.get(url))
     admin.post(url, posted(a_form, education="s2"))
     stale = head.post(url, posted(b_form, grade="III/c", loaded_values=""))
@@ -65,9 +83,9 @@ def test_without_the_loaded_values_the_audit_log_tells_what_the_editor_had(clien
     assert (dewi().education, dewi().grade) == ("s2", "III/c")
 
 
-def test_both_changing_the_same_field_is_a_conflict_and_nothing_is_saved(client_for):
+def test_both_changing_the_same_field_is_a_conflict_and_nothing_is_saved(team, dewi):
     url = reverse("core:staff-update", args=[dewi().pk])
-    head, admin = client_for("kabag.bilateral"), client_for("admin")
+    head, admin = logged_in(team.head), logged_in(team.admin)
     a_form, b_form = page_form(admin.get(url)), page_form(head.get(url))
     admin.post(url, posted(a_form, grade="III/b", notes="A's note"))
     conflict = head.post(url, posted(b_form, grade="III/d"))
@@ -75,7 +93,7 @@ def test_both_changing_the_same_field_is_a_conflict_and_nothing_is_saved(client_
     form = page_form(conflict)
     assert set(form.errors) == {"__all__", "grade"}
     message = " ".join(str(error) for error in form.errors["grade"])
-    assert "III/b" in message and "III/d" in message and "admin" in message
+    assert "III/b" in message and "III/d" in message and team.admin.username in message
     saved = dewi()
     assert (saved.grade, saved.notes, saved.version) == ("III/b", "A's note", 2)
     # The editor has now seen both values; saving again keeps the one left in the field, and A's note.
@@ -84,9 +102,9 @@ def test_both_changing_the_same_field_is_a_conflict_and_nothing_is_saved(client_
     assert (saved.grade, saved.notes, saved.version) == ("III/d", "A's note", 3)
 
 
-def test_the_same_change_by_both_is_no_conflict(client_for):
+def test_the_same_change_by_both_is_no_conflict(team, dewi):
     url = reverse("core:staff-update", args=[dewi().pk])
-    head, admin = client_for("kabag.bilateral"), client_for("admin")
+    head, admin = logged_in(team.head), logged_in(team.admin)
     a_form, b_form = page_form(admin.get(url)), page_form(head.get(url))
     admin.post(url, posted(a_form, grade="III/b"))
     stale = head.post(url, posted(b_form, grade="III/b", notes="B's note"))
@@ -95,11 +113,10 @@ def test_the_same_change_by_both_is_no_conflict(client_for):
     assert (dewi().grade, dewi().notes) == ("III/b", "B's note")
 
 
-def test_generic_record_pages_merge_many_to_many_and_checkbox_fields(client_for):
-    forum = Forum.objects.filter(is_illustrative=False).order_by("pk").first()
-    assert forum is not None
+def test_generic_record_pages_merge_many_to_many_and_checkbox_fields():
+    forum = ForumFactory.create(member_countries=list(Country.objects.filter(pk__in=["JP", "KR"])))
     url = reverse("partners:forum-update", args=[forum.pk])
-    a, b = client_for("admin"), client_for("staf.oi")
+    a, b = logged_in(AdminFactory.create()), logged_in(UserFactory.create())  # staff of a bureau division
     a_form, b_form = page_form(a.get(url)), page_form(b.get(url))
     countries = sorted(forum.member_countries.values_list("pk", flat=True))
     extra = Country.objects.exclude(pk__in=countries).order_by("pk").first()
@@ -121,9 +138,9 @@ ODD_VERSIONS = ["-9223372036854775807", "-1", str(2**31), "9" * 30, "abc"]
 
 
 @pytest.mark.parametrize("version", ODD_VERSIONS)
-def test_an_odd_version_in_an_edit_form_is_a_form_error_not_a_server_error(client_for, version):
+def test_an_odd_version_in_an_edit_form_is_a_form_error_not_a_server_error(team, dewi, version):
     url = reverse("core:staff-update", args=[dewi().pk])
-    head = client_for("kabag.bilateral")
+    head = logged_in(team.head)
     form = page_form(head.get(url))
     response = head.post(url, posted(form, grade="III/c", expected_version=version))
     assert response.status_code == 200
@@ -135,7 +152,7 @@ def test_an_odd_version_in_an_edit_form_is_a_form_error_not_a_server_error(clien
     assert delete.status_code == 200 and StaffMember.objects.filter(pk=dewi().pk).exists()
 
 
-def test_update_record_is_atomic_by_itself(user_of, monkeypatch):
+def test_update_record_is_atomic_by_itself(team, dewi, monkeypatch):
     """Called without a transaction of the caller's, a failure after the row was written leaves nothing."""
     member = dewi()
 
@@ -145,14 +162,14 @@ def test_update_record_is_atomic_by_itself(user_of, monkeypatch):
     monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
         services.update_record(
-            actor=user_of("admin"), instance=member, data={"grade": "III/c"}, expected_version=member.version
+            actor=team.admin, instance=member, data={"grade": "III/c"}, expected_version=member.version
         )
     assert (dewi().grade, dewi().version) == ("III/a", 1)
 
 
-def test_values_at_version_undoes_the_audited_changes(user_of):
+def test_values_at_version_undoes_the_audited_changes(team, dewi):
     member = dewi()
-    admin = user_of("admin")
+    admin = team.admin
     services.staff_member_update(actor=admin, member=member, data={"grade": "III/b"}, expected_version=1)
     services.staff_member_update(actor=admin, member=member, data={"education": "s2"}, expected_version=2)
     current = dewi()

@@ -18,12 +18,22 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from mitra.core import services as core_services
-from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit, StaffMember, User
+from mitra.core.models import AuditAction, AuditEntry, StaffMember, User
+from mitra.core.tests.factories import (
+    AdminFactory,
+    DirectorateFactory,
+    HeadFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.documents import access, selectors, services
 from mitra.documents.models import Document, DocumentCategory
 from mitra.performance.models import QuarterEntry, QuarterReport, ReportStatus, SubActivity
 from mitra.travel.models import TravelStatus, TravelStep
+from mitra.travel.tests.factories import ProcessorFactory
 from mitra.travel.tests.helpers import through
 
 from .conftest import added
@@ -49,26 +59,25 @@ def post_upload(client, record, **extra):
     return client.post(UPLOAD, data)
 
 
-def outside_user(username: str, unit_code: str, admin: User) -> User:
-    """A staff user of a directorate outside the bureau (a sibling of the bureau under the same parent)."""
-    assert admin.unit is not None
-    unit = OrganisationUnit.objects.filter(code=unit_code).first() or core_services.unit_create(
-        actor=None,
-        system=True,
-        data={"code": unit_code, "parent": admin.unit.parent, "kind": "bureau", "name": f"Direktorat {unit_code}"},
-    )
-    return core_services.user_create(actor=None, username=username, password=None, role="staff", unit=unit, system=True)
+def outsider() -> User:
+    """Staff of a new directorate outside the bureau."""
+    return UserFactory.create(unit=DirectorateFactory.create())
 
 
 @pytest.fixture
-def trip(user_of):
+def processor(db) -> User:
+    """Staff of the unit that processes travel documents."""
+    return ProcessorFactory.create()
+
+
+@pytest.fixture
+def trip(processor):
     """An open travel request of a directorate outside the bureau, with a passport scan on one of its steps."""
-    admin = user_of("admin")
-    owner = outside_user("staf.dit-a", "dit-a", admin)
-    request = through(owner, user_of("staf.oi"), D(2018, 5, 14), D(2018, 5, 18), D(2018, 5, 4), complete=False)
+    owner = outsider()
+    request = through(owner, processor, D(2018, 5, 14), D(2018, 5, 18), D(2018, 5, 4), complete=False)
     step = request.steps.select_related("request").first()
     assert step is not None
-    scan = services.attach(actor=user_of("staf.oi"), record=step, uploaded_file=upload(), category="travel")
+    scan = services.attach(actor=processor, record=step, uploaded_file=upload(), category="travel")
     return request, step, scan, owner
 
 
@@ -76,30 +85,38 @@ def download(client, document: Document):
     return client.get(reverse("documents:download", args=[document.pk]))
 
 
-def test_travel_papers_are_not_downloadable_by_counting_ids(trip, client_for, user_of):
+def test_travel_papers_are_not_downloadable_by_counting_ids(trip, processor):
     request, _step, scan, owner = trip
-    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
-    client = client_for(outsider.username)
+    stranger = outsider()
+    client = logged_in(stranger)
     assert client.get(reverse("travel:request-detail", args=[request.pk])).status_code == 403
     assert download(client, scan).status_code == 403
-    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=outsider.username)
+    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=stranger.username)
     assert denied.filter(record_repr__contains=f"/dokumen/{scan.pk}/unduh/").exists()
     # Those who may see the request may download its papers.
-    for username in (owner.username, "staf.oi", "pembaca", "admin", "kepala.biro"):
-        assert download(client_for(username), scan).status_code == 200, username
+    allowed = {
+        "owner": owner,
+        "processor": processor,
+        "reader of the bureau": ReaderFactory.create(unit=bureau()),
+        "administrator": AdminFactory.create(),
+        "leadership": LeadershipFactory.create(),
+        "head of the owner's directorate": HeadFactory.create(unit=owner.unit),
+    }
+    for who, user in allowed.items():
+        assert download(logged_in(user), scan).status_code == 200, who
 
 
-def test_a_traveller_may_download_their_own_papers(trip, client_for, user_of):
-    _request, _step, scan, _owner = trip
-    traveller_user = outside_user("staf.dit-c", "dit-c", user_of("admin"))
-    assert download(client_for(traveller_user.username), scan).status_code == 403
-    member = StaffMember.objects.get(full_name="Dewi Lestari")  # the traveller of `through`
+def test_a_traveller_may_download_their_own_papers(trip):
+    request, _step, scan, _owner = trip
+    traveller_user = outsider()
+    assert download(logged_in(traveller_user), scan).status_code == 403
+    member = request.travellers.get().staff_member  # the traveller `through` added
     member.user = traveller_user
     member.save(update_fields=["user"])
-    assert download(client_for(traveller_user.username), scan).status_code == 200
+    assert download(logged_in(traveller_user), scan).status_code == 200
 
 
-def test_listed_documents_obey_the_same_check(trip, user_of):
+def test_listed_documents_obey_the_same_check(trip, processor):
     _request, step, scan, owner = trip
 
     def rendered(user: User) -> str:
@@ -109,28 +126,23 @@ def test_listed_documents_obey_the_same_check(trip, user_of):
         return render_to_string("documents/_attachments.html", context, request=http_request)
 
     assert scan.original_name in rendered(owner)
-    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
-    page = rendered(outsider)
+    page = rendered(outsider())
     assert scan.original_name not in page and "/unduh/" not in page and "upload-form" not in page
     # The requesting unit sees the papers but does not work the bureau's steps.
-    assert "upload-form" not in rendered(owner) and "upload-form" in rendered(user_of("staf.oi"))
+    assert "upload-form" not in rendered(owner) and "upload-form" in rendered(processor)
 
 
-def test_registry_documents_stay_readable_by_every_signed_in_user(client_for, user_of):
-    from mitra.cooperation.models import Agreement
+def test_registry_documents_stay_readable_by_every_signed_in_user(db):
+    from mitra.cooperation.tests.factories import AgreementFactory
 
-    agreement = Agreement.objects.filter(responsible_unit__code="ksln-bm").first()
-    assert agreement is not None
-    document = services.attach(
-        actor=user_of("staf.bilateral"), record=agreement, uploaded_file=upload(), category="signed_copy"
-    )
-    outsider = outside_user("staf.dit-b", "dit-b", user_of("admin"))
-    assert download(client_for(outsider.username), document).status_code == 200
+    staff = UserFactory.create()
+    agreement = AgreementFactory.create(responsible_unit=staff.unit)
+    document = services.attach(actor=staff, record=agreement, uploaded_file=upload(), category="signed_copy")
+    assert download(logged_in(outsider()), document).status_code == 200
 
 
-def test_completed_travel_request_takes_no_papers(trip, client_for, user_of):
+def test_completed_travel_request_takes_no_papers(trip, processor):
     request, step, scan, _owner = trip
-    processor = user_of("staf.oi")
     request.__class__.objects.filter(pk=request.pk).update(status=TravelStatus.COMPLETED)
     step = TravelStep.objects.select_related("request").get(pk=step.pk)
     with pytest.raises(ValidationError) as refused:
@@ -139,7 +151,7 @@ def test_completed_travel_request_takes_no_papers(trip, client_for, user_of):
     with pytest.raises(ValidationError) as refused:
         services.remove(actor=processor, document=scan, reason="salah unggah")
     assert refused.value.code == "record_closed"
-    client = client_for("staf.oi")
+    client = logged_in(processor)
     response = post_upload(client, step)
     assert response.status_code == 200 and 'data-testid="attachments-closed"' in response.content.decode()
     response = client.post(reverse("documents:remove", args=[scan.pk]), {"reason": "salah unggah"})
@@ -191,14 +203,16 @@ def test_bureau_staff_cannot_attach_to_records_they_may_not_edit(kind, client_fo
     assert not added().exists()
 
 
-def test_api_tokens_take_no_attachments(client_for, user_of):
+def test_api_tokens_take_no_attachments(db):
     from mitra.api import services as api_services
 
-    token, _raw = api_services.token_create(actor=None, user=user_of("kabag.bilateral"), name="skrip", system=True)
-    assert post_upload(client_for("staf.bilateral"), token).status_code == 404
-    assert post_upload(client_for("admin"), token).status_code == 404
+    head = HeadFactory.create()
+    admin = AdminFactory.create()
+    token, _raw = api_services.token_create(actor=None, user=head, name="skrip", system=True)
+    assert post_upload(logged_in(UserFactory.create(unit=head.unit)), token).status_code == 404
+    assert post_upload(logged_in(admin), token).status_code == 404
     with pytest.raises(TypeError):
-        services.attach(actor=user_of("admin"), record=token, uploaded_file=upload(), category="other")
+        services.attach(actor=admin, record=token, uploaded_file=upload(), category="other")
 
 
 def test_every_model_with_an_owner_unit_is_declared_or_deliberately_left_out():

@@ -18,7 +18,17 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 
-from mitra.core.models import AuditAction, AuditEntry, StaffMember
+from mitra.core.models import AuditAction, AuditEntry, StaffMember, User
+from mitra.core.tests.factories import (
+    AdminFactory,
+    HeadFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    StaffFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.documents import extraction, selectors, services
 from mitra.documents.forms import DocumentUploadForm
 from mitra.documents.models import Document, DocumentCategory, ExtractionStatus
@@ -30,9 +40,23 @@ UPLOAD = reverse("documents:upload")
 
 
 @pytest.fixture
-def dewi(demo) -> StaffMember:
-    """A record of unit ksln-bm: kabag.bilateral may edit it, pembaca and staf.regional may not."""
-    return StaffMember.objects.get(full_name="Dewi Lestari")
+def head(db) -> User:
+    """The head of a new division: manages its staff records."""
+    return HeadFactory.create()
+
+
+@pytest.fixture
+def dewi(head) -> StaffMember:
+    """A staff record of the head's division: the head may edit it; a reader, staff of another division and
+    leadership may not."""
+    return StaffFactory.create(unit=head.unit)
+
+
+OUTSIDERS = {
+    "reader": lambda: ReaderFactory.create(unit=bureau()),
+    "staff of another division": lambda: UserFactory.create(),
+    "leadership": lambda: LeadershipFactory.create(),
+}
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -118,10 +142,10 @@ def test_default_limit_is_25_mib(settings):
 # --- attach through the service: storage, extraction, audit -------------------------------------------------
 
 
-def test_attach_pdf_stores_it_under_a_server_name_and_extracts_its_text(dewi, user_of):
+def test_attach_pdf_stores_it_under_a_server_name_and_extracts_its_text(dewi, head):
     content = pdf_bytes("Nota Kesepahaman BPOM dan MFDS", "Halaman kedua")
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("../../etc/Nota MoU.pdf", content),
         category=DocumentCategory.SIGNED_COPY,
@@ -141,16 +165,16 @@ def test_attach_pdf_stores_it_under_a_server_name_and_extracts_its_text(dewi, us
     entry = AuditEntry.objects.get(
         action=AuditAction.CREATE, record_type="documents.document", record_id=str(document.pk)
     )
-    assert entry.actor_username == "kabag.bilateral"
+    assert entry.actor_username == head.username
     assert "extracted_text" not in entry.changes and entry.changes["sha256"][1] == document.sha256
 
 
-def test_docx_text_and_tables_are_extracted(dewi, user_of):
+def test_docx_text_and_tables_are_extracted(dewi, head):
     content = docx_bytes(
         "Kertas posisi Indonesia untuk ACCSQ PPWG", table=[["Isu", "Posisi"], ["Harmonisasi", "Mendukung"]]
     )
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("posisi.docx", content),
         category=DocumentCategory.POSITION_PAPER,
@@ -162,10 +186,10 @@ def test_docx_text_and_tables_are_extracted(dewi, user_of):
     assert document.title == "Posisi PPWG"
 
 
-def test_xlsx_cells_are_extracted(dewi, user_of):
+def test_xlsx_cells_are_extracted(dewi, head):
     content = xlsx_bytes([["Keluaran", "Realisasi anggaran"], ["Dokumen kerjasama 007", 4917869245]])
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("realisasi.xlsx", content),
         category=DocumentCategory.EVIDENCE,
@@ -175,25 +199,23 @@ def test_xlsx_cells_are_extracted(dewi, user_of):
     assert "Realisasi" in document.extracted_text  # the sheet's name
 
 
-def test_images_are_stored_without_text(dewi, user_of):
-    document = services.attach(
-        actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("foto.png", png_bytes()), category="other"
-    )
+def test_images_are_stored_without_text(dewi, head):
+    document = services.attach(actor=head, record=dewi, uploaded_file=upload("foto.png", png_bytes()), category="other")
     assert document.extraction_status == ExtractionStatus.SKIPPED and document.extracted_text == ""
 
 
-def test_corrupt_pdf_is_attached_with_failed_extraction(dewi, client_for):
-    response = post_upload(client_for("kabag.bilateral"), dewi, "rusak.pdf", corrupt_pdf_bytes())
+def test_corrupt_pdf_is_attached_with_failed_extraction(dewi, head):
+    response = post_upload(logged_in(head), dewi, "rusak.pdf", corrupt_pdf_bytes())
     assert response.status_code == 302
     document = Document.objects.get(original_name="rusak.pdf")
     assert document.extraction_status == ExtractionStatus.FAILED
     assert document.extraction_error and document.extracted_text == ""
 
 
-def test_extraction_is_bounded(dewi, user_of, settings):
+def test_extraction_is_bounded(dewi, head, settings):
     settings.MITRA_EXTRACT_MAX_PAGES = 2
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("panjang.pdf", pdf_bytes("satu", "dua", "tiga", "empat")),
         category="study",
@@ -202,7 +224,7 @@ def test_extraction_is_bounded(dewi, user_of, settings):
     assert "dua" in document.extracted_text and "tiga" not in document.extracted_text
     settings.MITRA_EXTRACT_MAX_CHARS = 10
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("lebar.xlsx", xlsx_bytes([["x" * 50]])),
         category="study",
@@ -210,10 +232,10 @@ def test_extraction_is_bounded(dewi, user_of, settings):
     assert document.extraction_truncated and len(document.extracted_text) <= 10
 
 
-def test_a_zip_bomb_is_not_unpacked(dewi, user_of, settings):
+def test_a_zip_bomb_is_not_unpacked(dewi, head, settings):
     settings.MITRA_EXTRACT_MAX_UNZIPPED_BYTES = 1000
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("bom.docx", docx_bytes("x" * 5000)),
         category="other",
@@ -221,10 +243,10 @@ def test_a_zip_bomb_is_not_unpacked(dewi, user_of, settings):
     assert document.extraction_status == ExtractionStatus.FAILED and "too large" in document.extraction_error
 
 
-def test_reextract_command_retries_failed_documents(dewi, user_of, settings):
+def test_reextract_command_retries_failed_documents(dewi, head, settings):
     settings.MITRA_EXTRACT_MAX_UNZIPPED_BYTES = 1000
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("kertas.docx", docx_bytes("Teks yang ditemukan kembali")),
         category="other",
@@ -242,37 +264,33 @@ def test_reextract_command_retries_failed_documents(dewi, user_of, settings):
     assert entry.changes["extraction_status"] == ["failed", "done"] and entry.reason == "reextract"
 
 
-def test_service_refuses_users_who_cannot_edit_the_record(dewi, user_of):
-    for username in ("pembaca", "staf.regional", "kepala.biro"):
+def test_service_refuses_users_who_cannot_edit_the_record(dewi, head):
+    for make in OUTSIDERS.values():
         with pytest.raises(PermissionDenied):
-            services.attach(
-                actor=user_of(username), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other"
-            )
+            services.attach(actor=make(), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other")
     assert not added().exists()
 
 
-def test_refused_upload_leaves_no_file_behind(dewi, user_of, tmp_path, settings):
+def test_refused_upload_leaves_no_file_behind(dewi, head, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
     with pytest.raises(ValidationError):
-        services.attach(
-            actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("a.pdf", b"plain text"), category="x"
-        )
+        services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", b"plain text"), category="x")
     assert not any(tmp_path.rglob("*.*"))
 
 
 # --- views --------------------------------------------------------------------------------------------------
 
 
-def test_upload_through_the_page_redirects_back_with_a_message(dewi, client_for):
-    client = client_for("kabag.bilateral")
+def test_upload_through_the_page_redirects_back_with_a_message(dewi, head):
+    client = logged_in(head)
     response = post_upload(client, dewi, "nota.pdf", pdf_bytes("MoU"), title="Salinan MoU")
     assert response.status_code == 302
     assert response["Location"] == reverse("core:staff-detail", args=[dewi.pk])
     assert selectors.documents_for(dewi).get().title == "Salinan MoU"
 
 
-def test_upload_refusal_is_shown_at_the_file_field_and_saves_nothing(dewi, client_for):
-    client = client_for("kabag.bilateral")
+def test_upload_refusal_is_shown_at_the_file_field_and_saves_nothing(dewi, head):
+    client = logged_in(head)
     response = post_upload(client, dewi, "laporan.pdf", b"Ini hanya teks biasa.\n" * 20)
     assert response.status_code == 200
     assert file_error_codes(response) == ["content_not_allowed"]
@@ -283,76 +301,73 @@ def test_upload_refusal_is_shown_at_the_file_field_and_saves_nothing(dewi, clien
     assert not added().exists()
 
 
-def test_upload_refuses_oversized_files_at_the_field(dewi, client_for, settings):
+def test_upload_refuses_oversized_files_at_the_field(dewi, head, settings):
     settings.MITRA_MAX_UPLOAD_BYTES = 512
-    response = post_upload(client_for("kabag.bilateral"), dewi, "besar.pdf", pdf_bytes("x" * 1000))
+    response = post_upload(logged_in(head), dewi, "besar.pdf", pdf_bytes("x" * 1000))
     assert response.status_code == 200 and file_error_codes(response) == ["too_large"]
 
 
-def test_upload_refuses_foreign_next_urls(dewi, client_for):
-    response = post_upload(client_for("kabag.bilateral"), dewi, "a.pdf", pdf_bytes("x"), next="https://evil.example/")
+def test_upload_refuses_foreign_next_urls(dewi, head):
+    response = post_upload(logged_in(head), dewi, "a.pdf", pdf_bytes("x"), next="https://evil.example/")
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
 
 
-def test_upload_to_unknown_or_unattachable_records_is_404(dewi, client_for):
-    client = client_for("admin")
+def test_upload_to_unknown_or_unattachable_records_is_404(dewi, head):
+    client = logged_in(AdminFactory.create())
     for record_type, record_id in [("core.staffmember", 999999), ("core.user", 1), ("nope.nothing", 1), ("x", "y")]:
         response = client.post(UPLOAD, {"record_type": record_type, "record_id": record_id, "category": "other"})
         assert response.status_code == 404, record_type
 
 
-@pytest.mark.parametrize("username", ["pembaca", "staf.regional"])
-def test_users_without_edit_rights_cannot_attach_or_remove_and_are_audited(dewi, client_for, user_of, username):
-    document = services.attach(
-        actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other"
-    )
-    client = client_for(username)
+@pytest.mark.parametrize("who", ["reader", "staff of another division"])
+def test_users_without_edit_rights_cannot_attach_or_remove_and_are_audited(dewi, head, who):
+    document = services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other")
+    outsider = OUTSIDERS[who]()
+    client = logged_in(outsider)
     assert post_upload(client, dewi, "b.pdf", pdf_bytes("y")).status_code == 403
     remove_url = reverse("documents:remove", args=[document.pk])
     assert client.get(remove_url).status_code == 403
     assert client.post(remove_url, {"reason": "tidak perlu"}).status_code == 403
     assert added(include_deleted=False).count() == 1
-    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=username)
+    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=outsider.username)
     assert denied.count() == 3
     # Readers may still download.
     assert client.get(reverse("documents:download", args=[document.pk])).status_code == 200
 
 
-def test_download_returns_the_exact_bytes_under_the_original_name(dewi, client_for, user_of):
+def test_download_returns_the_exact_bytes_under_the_original_name(dewi, head):
     content = pdf_bytes("Laporan hasil pertemuan")
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("Laporan pertemuan WHA.pdf", content),
         category=DocumentCategory.OUTCOME_REPORT,
     )
-    response = client_for("pembaca").get(reverse("documents:download", args=[document.pk]))
+    response = logged_in(ReaderFactory.create(unit=bureau())).get(reverse("documents:download", args=[document.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == content
+    assert b"".join(response.streaming_content) == content  # type: ignore[attr-defined]
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="Laporan pertemuan WHA.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
 
 
-def test_download_of_a_non_ascii_name_uses_rfc_5987(dewi, client_for, user_of):
+def test_download_of_a_non_ascii_name_uses_rfc_5987(dewi, head):
     document = services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("Kajian Ålesund — 2017.pdf", pdf_bytes("x")),
         category=DocumentCategory.STUDY,
     )
-    response = client_for("pembaca").get(reverse("documents:download", args=[document.pk]))
+    response = logged_in(ReaderFactory.create(unit=bureau())).get(reverse("documents:download", args=[document.pk]))
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="Kajian Alesund _ 2017.pdf"')
     assert "filename*=UTF-8''Kajian%20%C3%85lesund%20%E2%80%94%202017.pdf" in disposition
 
 
-def test_removal_asks_for_a_reason_is_audited_and_hides_the_document(dewi, client_for, user_of):
-    document = services.attach(
-        actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="draft"
-    )
-    client = client_for("kabag.bilateral")
+def test_removal_asks_for_a_reason_is_audited_and_hides_the_document(dewi, head):
+    document = services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="draft")
+    client = logged_in(head)
     url = reverse("documents:remove", args=[document.pk])
     back = reverse("core:staff-detail", args=[dewi.pk])
     assert client.get(url + f"?next={back}").status_code == 200
@@ -363,16 +378,14 @@ def test_removal_asks_for_a_reason_is_audited_and_hides_the_document(dewi, clien
     removed = Document.all_objects.get(pk=document.pk)
     assert removed.is_deleted and removed.delete_reason == "Salah unggah" and removed.file  # the file stays
     entry = AuditEntry.objects.get(action=AuditAction.DELETE, record_type="documents.document")
-    assert entry.reason == "Salah unggah" and entry.actor_username == "kabag.bilateral"
+    assert entry.reason == "Salah unggah" and entry.actor_username == head.username
     # Gone from downloads, for everybody.
-    assert client_for("admin").get(reverse("documents:download", args=[document.pk])).status_code == 404
+    assert logged_in(AdminFactory.create()).get(reverse("documents:download", args=[document.pk])).status_code == 404
     assert client.get(url).status_code == 404
 
 
-def test_anonymous_visitors_are_sent_to_login(dewi, user_of):
-    document = services.attach(
-        actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other"
-    )
+def test_anonymous_visitors_are_sent_to_login(dewi, head):
+    document = services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other")
     client = Client()
     for response in (
         client.get(reverse("documents:download", args=[document.pk])),
@@ -384,11 +397,9 @@ def test_anonymous_visitors_are_sent_to_login(dewi, user_of):
     assert added(include_deleted=False).count() == 1
 
 
-def test_media_is_not_served_directly(dewi, user_of, client_for):
-    document = services.attach(
-        actor=user_of("kabag.bilateral"), record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other"
-    )
-    assert client_for("admin").get(f"/media/{document.file.name}").status_code == 404
+def test_media_is_not_served_directly(dewi, head):
+    document = services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other")
+    assert logged_in(AdminFactory.create()).get(f"/media/{document.file.name}").status_code == 404
 
 
 # --- the attachments partial --------------------------------------------------------------------------------
@@ -404,32 +415,32 @@ def render_partial(record, user, can_edit: bool) -> str:
     )
 
 
-def test_partial_lists_documents_and_offers_upload_only_to_editors(dewi, user_of):
+def test_partial_lists_documents_and_offers_upload_only_to_editors(dewi, head):
     services.attach(
-        actor=user_of("kabag.bilateral"),
+        actor=head,
         record=dewi,
         uploaded_file=upload("Nota MoU.pdf", pdf_bytes("x")),
         category=DocumentCategory.SIGNED_COPY,
     )
-    editor_view = render_partial(dewi, user_of("kabag.bilateral"), can_edit=True)
-    assert "Nota MoU.pdf" in editor_view and "kabag.bilateral" in editor_view
+    editor_view = render_partial(dewi, head, can_edit=True)
+    assert "Nota MoU.pdf" in editor_view and head.username in editor_view
     assert reverse("documents:upload") in editor_view and 'enctype="multipart/form-data"' in editor_view
     assert 'name="record_type" value="core.staffmember"' in editor_view
     assert 'name="next" value="/organisasi/pegawai/1/"' in editor_view
-    reader_view = render_partial(dewi, user_of("pembaca"), can_edit=False)
+    reader_view = render_partial(dewi, ReaderFactory.create(unit=bureau()), can_edit=False)
     assert "Nota MoU.pdf" in reader_view and reverse("documents:upload") not in reader_view
     assert "/hapus/" not in reader_view and "/unduh/" in reader_view
     assert "<script" not in editor_view and "style=" not in editor_view
 
 
-def test_partial_query_count_does_not_grow_with_the_documents(dewi, user_of):
-    head = user_of("kabag.bilateral")
+def test_partial_query_count_does_not_grow_with_the_documents(dewi, head):
+    admin = AdminFactory.create()
     services.attach(actor=head, record=dewi, uploaded_file=upload("a.pdf", pdf_bytes("x")), category="other")
     render_partial(dewi, head, can_edit=True)  # warm the content-type cache
     with CaptureQueriesContext(connection) as one:
         render_partial(dewi, head, can_edit=True)
     for i in range(5):
-        actor = head if i % 2 else user_of("admin")
+        actor = head if i % 2 else admin
         services.attach(actor=actor, record=dewi, uploaded_file=upload(f"{i}.pdf", pdf_bytes("x")), category="other")
     with CaptureQueriesContext(connection) as six:
         page = render_partial(dewi, head, can_edit=True)
@@ -437,10 +448,10 @@ def test_partial_query_count_does_not_grow_with_the_documents(dewi, user_of):
     assert len(six) == len(one) == 1
 
 
-def test_upload_page_shows_the_records_attachments(dewi, client_for):
-    client = client_for("kabag.bilateral")
+def test_upload_page_shows_the_records_attachments(dewi, head):
+    client = logged_in(head)
     post_upload(client, dewi, "a.pdf", pdf_bytes("x"))
     response = client.get(UPLOAD, {"record_type": "core.staffmember", "record_id": dewi.pk})
     assert response.status_code == 200 and "a.pdf" in response.content.decode()
     query = {"record_type": "core.staffmember", "record_id": dewi.pk}
-    assert client_for("pembaca").get(UPLOAD, query).status_code == 403
+    assert logged_in(ReaderFactory.create(unit=bureau())).get(UPLOAD, query).status_code == 403

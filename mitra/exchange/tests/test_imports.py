@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from mitra.cooperation.models import Meeting
 from mitra.core.models import AuditEntry
+from mitra.core.tests.factories import AdminFactory, UserFactory
 from mitra.exchange import imports, workbooks
 from mitra.partners.models import Institution
 from mitra.performance import selectors
@@ -102,37 +103,44 @@ def test_appendix4_errors_by_row_and_column_and_nothing_written(demo, user_of, e
     assert AuditEntry.objects.count() == audit_count
 
 
-def test_a_different_layout_or_file_is_refused(demo, user_of):
+def test_a_different_layout_or_file_is_refused():
+    admin = AdminFactory.create()
     workbook = Workbook()
     workbook.active.append(["Nama", "Alamat"])
-    result = imports.run("appendix4", save(workbook), actor=user_of("admin"), options={"year": 2017}, commit=True)
+    result = imports.run("appendix4", save(workbook), actor=admin, options={"year": 2017}, commit=True)
     assert not result.ok and "appendix-4 layout" in result.errors[0].message
-    result = imports.run("partners", save(workbook), actor=user_of("admin"), commit=True)
+    result = imports.run("partners", save(workbook), actor=admin, commit=True)
     assert not result.ok and "expected layout" in result.errors[0].message
-    result = imports.run("partners", b"PK not really", actor=user_of("admin"), commit=True)
+    result = imports.run("partners", b"PK not really", actor=admin, commit=True)
     assert "not an Excel workbook" in result.errors[0].message
 
 
-def test_partner_import_all_or_nothing(demo, user_of):
+def test_partner_import_all_or_nothing():
+    staff = UserFactory.create()  # staff of a division of the bureau
     workbook = load_workbook(io.BytesIO(workbooks.list_template("partners")))
     sheet = workbook.active
     sheet.append([])  # empty rows are skipped
     sheet.append(["Food and Drug Authority", "", "FDA-X", "regulator", "ZZ", "", ""])  # unknown country
     count = Institution.objects.count()
-    result = imports.run("partners", save(workbook), actor=user_of("staf.bilateral"), commit=True)
+    result = imports.run("partners", save(workbook), actor=staff, commit=True)
     assert not result.committed and Institution.objects.count() == count
     assert [(e.row, e.column) for e in result.all_errors] == [(4, "Negara (ISO)")]
     assert result.rows[0].outcome.startswith("new")  # the good row shows what it would do
     sheet.delete_rows(4)
-    result = imports.run("partners", save(workbook), actor=user_of("staf.bilateral"), commit=True)
+    result = imports.run("partners", save(workbook), actor=staff, commit=True)
     assert result.committed and Institution.objects.count() == count + 1
 
 
-def test_meeting_import_refuses_dates_as_text(demo, user_of):
+def test_meeting_import_refuses_dates_as_text():
+    staff = UserFactory.create()
+    assert staff.unit is not None
     workbook = load_workbook(io.BytesIO(workbooks.list_template("meetings")))
     sheet = workbook.active
-    sheet.append(["Pertemuan X", "", "", "14/03/2017", dt.date(2017, 3, 16), "Bangkok", "TH", "", "ya", "ksln-reg", ""])
+    sheet.delete_rows(2, sheet.max_row)  # the template's example row (another unit's)
+    start, end = "14/03/2017", dt.date(2017, 3, 16)
+    row = ["Pertemuan X", "", "", start, end, "Bangkok", "TH", "", "ya", staff.unit.code, ""]
+    sheet.append(row)
     count = Meeting.objects.count()
-    result = imports.run("meetings", save(workbook), actor=user_of("staf.regional"), commit=True)
-    assert [(e.row, e.column) for e in result.all_errors] == [(3, "Mulai")]
+    result = imports.run("meetings", save(workbook), actor=staff, commit=True)
+    assert [(e.row, e.column) for e in result.all_errors] == [(2, "Mulai")]
     assert "date typed as text" in result.all_errors[0].message and Meeting.objects.count() == count

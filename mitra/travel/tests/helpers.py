@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from mitra.core.models import StaffMember, User
+from mitra.core.tests.factories import StaffFactory
 from mitra.partners.models import Country
 from mitra.performance.models import SubActivity
 from mitra.travel import services, workdays
@@ -37,14 +38,17 @@ def through(
     back: dt.date,
     documents_done: dt.date,
     complete: bool = True,
+    traveller: StaffMember | None = None,
     **extra: Any,
 ) -> TravelRequest:
-    """A request from draft to (optionally) completed, its last pre-departure document done on `documents_done`."""
+    """A request from draft to (optionally) completed, its last pre-departure document done on `documents_done`.
+
+    The traveller is a new staff member of the owner's unit unless given."""
     request = draft(owner, departure, back, **extra)
     services.traveller_add(
         actor=owner,
         request=request,
-        staff_member=StaffMember.objects.get(full_name="Dewi Lestari"),
+        staff_member=traveller or StaffFactory.create(unit=owner.unit),
         passport_number="X1234567",
         passport_expires_on=back.replace(year=back.year + 3),
     )
