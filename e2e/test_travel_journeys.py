@@ -50,9 +50,9 @@ def test_request_from_draft_to_complete_with_documents(page: Page, site: str, tm
     expect(page.get_by_test_id("traveller-row")).to_have_count(1)
     page.get_by_test_id("submit-request").click()
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", "submitted")
-    # Where it went and by when, the date in words (the documents are due one working day before departure).
+    # Where it went and by when, the date in words (one working day before departure; 26 June 2017 was a leave day).
     expect(page.locator(".alert-success")).to_contain_text(
-        "Diajukan ke Biro KSLN; batas proses dokumen perjalanan 26 Juni 2017"
+        "Diajukan ke Biro KSLN; batas proses dokumen perjalanan 23 Juni 2017"
     )
     page.context.clear_cookies()
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "queue": 13,
     "detail": 15,  # the steps' documents, listed on the request's page (one query for all steps)
-    "step": 13,
+    "step": 12,  # the steps' content type is already cached by the detail page (it lists their documents)
     "on_time": 9,
     "trips": 11,
     "calendar": 10,
