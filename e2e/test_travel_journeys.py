@@ -50,28 +50,42 @@ def test_request_from_draft_to_complete_with_documents(page: Page, site: str, tm
     expect(page.get_by_test_id("traveller-row")).to_have_count(1)
     page.get_by_test_id("submit-request").click()
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", "submitted")
+    # Where it went and by when, the date in words (one working day before departure; 26 June 2017 was a leave day).
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Diajukan ke Biro KSLN; batas proses dokumen perjalanan 23 Juni 2017"
+    )
     page.context.clear_cookies()
 
-    # The bureau's administration works every step and attaches the documents.
+    # The bureau's administration works every step and attaches the documents, all on the request's page: per step
+    # unfold it (1), type the two dates (2), save (1), choose the file (1), attach (1) = 6 actions and no page to
+    # find; before, each step was a page of its own (open the request, the step's link, 2 dates, save, file,
+    # attach = 7 actions and two pages per step).
     log_in(page, site, "staf.oi")
     page.goto(detail_url)
-    steps = page.get_by_test_id("step-row")
-    count = steps.count()
-    assert count >= 5
-    for i in range(count):
-        page.goto(detail_url)
-        row = page.get_by_test_id("step-row").nth(i)
-        after_return = row.get_attribute("data-step") == "laporan"
-        row.get_by_role("link").click()
-        step_form = page.get_by_test_id("step-form")
+    codes = [row.get_attribute("data-step") for row in page.get_by_test_id("step-row").all()]
+    assert len(codes) >= 5
+    actions = 0
+    for code in codes:
+        work = page.get_by_test_id(f"step-work-{code}")
+        if work.get_attribute("open") is None:
+            work.locator("summary").click()
+            actions += 1
+        after_return = code == "laporan"
+        step_form = page.get_by_test_id(f"step-form-{code}")
         step_form.locator("[name=requested_on]").fill("2017-07-03" if after_return else "2017-06-12")
         step_form.locator("[name=completed_on]").fill("2017-07-05" if after_return else "2017-06-23")
         step_form.get_by_role("button", name="Simpan").click()
+        actions += 3
         expect(page.locator(".alert-success").first).to_be_visible()
-        upload = page.get_by_test_id("upload-form")
+        assert page.url.startswith(detail_url)  # back on the request's page, this step open
+        upload = page.get_by_test_id(f"step-work-{code}").get_by_test_id("upload-form")
         upload.locator("input[type=file]").set_input_files(str(letter))
         upload.locator("button[type=submit]").click()
-        expect(page.get_by_test_id("document-row")).to_have_count(1)
+        actions += 2
+        row = page.locator(f'[data-testid=step-row][data-step="{code}"]')
+        expect(row.get_by_test_id("step-document")).to_have_count(1)
+        expect(row).to_have_attribute("data-done", "1")
+    assert actions == 6 * len(codes)
 
     page.goto(detail_url)
     expect(page.get_by_test_id("status")).to_have_attribute("data-status", "ready")
@@ -90,8 +104,21 @@ def test_request_from_draft_to_complete_with_documents(page: Page, site: str, tm
     page.goto(site + "/perjalanan/sub-kegiatan/2017/")
     q2 = page.locator("[data-testid=trips-row][data-sub='4'][data-quarter='2']")
     expect(q2).to_have_attribute("data-trips", str(trips_before + 1))
-    page.goto(site + "/perjalanan/kalender/?bulan=2017-06")
+    # The calendar jumps to any month and year: choose the month, type the year, show (3 actions; the arrows
+    # alone took one click per month, ~108 from today back to 2017).
+    page.goto(site + "/perjalanan/kalender/")
+    picker = page.get_by_test_id("month-picker")
+    picker.get_by_label("Bulan").select_option("6")
+    picker.get_by_label("Tahun").fill("2017")
+    picker.get_by_test_id("month-go").click()
+    expect(page.locator("h1")).to_contain_text("Juni 2017")
     expect(page.get_by_test_id("calendar-trip").filter(has_text="Jenewa").first).to_be_visible()
+
+    # The country's page lists the trips to it (Japan: the trips to Tokyo that search also finds).
+    page.goto(site + "/mitra/negara/JP/")
+    trips = page.get_by_test_id("partner-trips")
+    assert int(trips.get_attribute("data-count") or 0) >= 10
+    expect(trips).to_contain_text("Tokyo")
 
 
 def _q2_trips(selectors) -> int:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
@@ -19,6 +20,12 @@ BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
 
 def _locale(language: str | None = None) -> str:
     return BABEL_LOCALES.get((language or translation.get_language() or "id")[:2], "id_ID")
+
+
+def money(model_field: Any) -> Any:
+    """Mark a model field as an amount in rupiah, so that the history shows its values as "Rp …"."""
+    model_field.is_money = True
+    return model_field
 
 
 def rupiah(amount: int | Decimal | None, language: str | None = None) -> str:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from . import audit
+from . import audit, work
 from .models import AuditAction
 
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
@@ -83,3 +83,17 @@ class AccessDeniedAuditMiddleware:
                 reason=str(exception),
                 ip_address=client_ip(request),
             )
+
+
+class WorkCountsMiddleware:
+    """After a change the user made (any POST), the menu's badges are counted afresh on the next page (see
+    core/work.py: they are otherwise kept in the session for a short while)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "POST" and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            work.forget_counts(request)
+        return response

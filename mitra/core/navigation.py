@@ -23,10 +23,12 @@ class NavItem:
     prefix: str = ""
     # Pages of the area, shown as a drop-down: (label, url name).
     children: tuple[tuple[Any, str], ...] = ()
+    # The areas of "my work" (core/work.py) counted in the item's badge; "*" counts them all.
+    work_areas: tuple[str, ...] = ()
 
 
 SECTIONS: list[NavItem] = [
-    NavItem(_("Home"), "core:home", "house", "core.view_records"),
+    NavItem(_("Home"), "core:home", "house", "core.view_records", work_areas=("*",)),
     NavItem(
         _("Cooperation"),
         "cooperation:dashboard",
@@ -45,6 +47,7 @@ SECTIONS: list[NavItem] = [
             (_("Publications"), "cooperation:publication-list"),
             (_("Indicators"), "cooperation:indicator-index"),
         ),
+        work_areas=("follow_ups", "agreements", "reminders"),
     ),
     NavItem(
         _("Partners"),
@@ -66,9 +69,18 @@ SECTIONS: list[NavItem] = [
         "travel.view",
         "/perjalanan/",
         ((_("Travel requests"), "travel:queue"), (_("Travel calendar"), "travel:calendar")),
+        work_areas=("travel",),
     ),
     NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_bureau", "/organisasi/"),
-    NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_bureau", "/kinerja/"),
+    NavItem(
+        _("Performance"),
+        "performance:home",
+        "graph-up-arrow",
+        "core.view_bureau",
+        "/kinerja/",
+        ((_("Performance overview"), "performance:home"), (_("Approvals"), "performance:approvals")),
+        work_areas=("quarters",),
+    ),
     NavItem(_("Reports"), "reports:index", "file-earmark-text", "core.view_bureau", "/laporan/"),
     NavItem(
         _("Data exchange"),
@@ -82,7 +94,14 @@ SECTIONS: list[NavItem] = [
 ]
 
 
-def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
+def badge(item: NavItem, counts: dict[str, int]) -> int:
+    if "*" in item.work_areas:
+        return sum(counts.values())
+    return sum(counts.get(area, 0) for area in item.work_areas)
+
+
+def navigation_for(user: Any, path: str, counts: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """The sections the user may see; `counts` (work items by area) gives each its badge."""
     items = []
     for item in SECTIONS:
         if not user.has_perm(item.permission):
@@ -90,5 +109,14 @@ def navigation_for(user: Any, path: str) -> list[dict[str, Any]]:
         url = reverse(item.url_name)
         active = path.startswith(item.prefix) if item.prefix else path == url
         children = [{"label": label, "url": reverse(name)} for label, name in item.children]
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active, "children": children})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": active,
+                "children": children,
+                "badge": badge(item, counts or {}),
+            }
+        )
     return items

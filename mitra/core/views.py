@@ -92,7 +92,9 @@ class HomeView(PermissionMixin, TemplateView):
         user = acting_user(self.request)
         today = timezone.localdate()
         ctx["today"] = today
-        ctx["work"] = [(work.AREAS[area], items) for area, items in work.work_for(user, today).items()]
+        grouped = work.work_for(user, today)
+        work.remember_counts(self.request, today, work.counts_of(grouped))  # the menu's badges, current here
+        ctx["work"] = [(work.AREAS[area], items) for area, items in grouped.items()]
         ctx["work_count"] = sum(len(items) for _heading, items in ctx["work"])
         ctx["can_view_audit"] = user.has_perm("core.view_audit")
         if ctx["can_view_audit"]:

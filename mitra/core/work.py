@@ -8,6 +8,7 @@ asks them all. A source reads only what the user may act on (its rules), and kee
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,3 +47,61 @@ def work_for(user: Any, today: dt.date) -> dict[str, list[WorkItem]]:
     for items in grouped.values():
         items.sort(key=lambda i: (not i.overdue, i.due or dt.date.max, i.label))
     return {area: items for area, items in grouped.items() if items}
+
+
+# --- Counts for the menu's badges --------------------------------------------------------------------------------
+#
+# Every page shows, in the menu, how many items wait in each area. Asking every source on every page would add a
+# handful of queries to each page, so the counts are kept in the session: computed afresh by the home page (which
+# asks the sources anyway), after any change the user makes (a POST clears them, see WorkCountsMiddleware), on a
+# new day, and otherwise at most every BADGE_SECONDS. Between those, a page reads them from the session it has
+# loaded already: no query.
+
+BADGE_SECONDS = 120
+SESSION_KEY = "mitra.work_counts"
+
+
+def counts_of(grouped: dict[str, list[WorkItem]]) -> dict[str, int]:
+    return {area: len(items) for area, items in grouped.items() if items}
+
+
+def remember_counts(request: Any, today: dt.date, counts: dict[str, int], now: float | None = None) -> None:
+    """Keep the counts in the session; touches the session (a write) only when they or the day changed."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    stored = session.get(SESSION_KEY)
+    now = time.time() if now is None else now
+    if (
+        isinstance(stored, dict)
+        and stored.get("user") == request.user.pk
+        and stored.get("day") == today.isoformat()
+        and stored.get("counts") == counts
+        and now - stored.get("at", 0) < BADGE_SECONDS
+    ):
+        return
+    session[SESSION_KEY] = {"user": request.user.pk, "day": today.isoformat(), "at": now, "counts": counts}
+
+
+def counts_for(request: Any, today: dt.date, now: float | None = None) -> dict[str, int]:
+    """The counts of the signed-in user's work by area, from the session while they are fresh."""
+    now = time.time() if now is None else now
+    session = getattr(request, "session", None)
+    stored = session.get(SESSION_KEY) if session is not None else None
+    if (
+        isinstance(stored, dict)
+        and stored.get("user") == request.user.pk
+        and stored.get("day") == today.isoformat()
+        and 0 <= now - stored.get("at", 0) < BADGE_SECONDS
+        and isinstance(stored.get("counts"), dict)
+    ):
+        return dict(stored["counts"])
+    counts = counts_of(work_for(request.user, today))
+    remember_counts(request, today, counts, now)
+    return counts
+
+
+def forget_counts(request: Any) -> None:
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
+        del session[SESSION_KEY]

@@ -38,3 +38,25 @@ def activity() -> Activity:
     if _provided is None:
         raise ImproperlyConfigured("The partner pages need mitra.cooperation installed: it provides their activity.")
     return _provided
+
+
+# --- Trips -------------------------------------------------------------------------------------------------------
+# The official trips to a country or paid by a partner institution, for their pages. Travel sits above partners and
+# fills this from TravelConfig.ready(): a function of (user, country=…, institution=…) returning how many trips the
+# user may see and the newest of them. Without it the pages show no trips section.
+
+TripsOf = Callable[..., tuple[int, list[Any]]]
+_trips: TripsOf | None = None
+
+
+def provide_trips(trips_of: TripsOf) -> None:
+    global _trips
+    _trips = trips_of
+
+
+def trips(user: Any, *, country: Country | None = None, institution: Institution | None = None) -> dict[str, Any]:
+    """{"count": how many, "rows": the newest} of the trips `user` may see, or {} when travel is not installed."""
+    if _trips is None:
+        return {}
+    count, rows = _trips(user, country=country, institution=institution)
+    return {"count": count, "rows": rows}

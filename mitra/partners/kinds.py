@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.crud import Column, RecordKind
 
 from . import filters, forms, selectors, services
-from .activity import activity
+from .activity import activity, trips
 from .models import Contact, Forum, Institution
 
 TEXT = django_forms.Textarea(attrs={"rows": 3})
@@ -23,6 +23,7 @@ def _institution_context(record: Institution, request: HttpRequest) -> dict[str,
         "profile": activity().institution_profile(record),
         "contacts": record.contacts.all(),
         "forums": record.forums.all(),
+        "trips": trips(request.user, institution=record),
     }
 
 

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 from mitra.core.web import PermissionMixin
 
 from . import filters, selectors
-from .activity import activity
+from .activity import activity, trips
 from .models import Country
 
 
@@ -51,4 +51,5 @@ class CountryDetailView(PermissionMixin, DetailView):
         ctx["profile"] = activity().country_profile(self.object)
         ctx["institutions"] = self.object.institutions.all()
         ctx["meetings"] = activity().meetings_in(self.object)[:20]
+        ctx["trips"] = trips(self.request.user, country=self.object)
         return ctx

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core import formatting
 from mitra.core.models import OrganisationUnit, TrackedModel
 
 NOT_NEGATIVE_AMOUNT = MinValueValidator(0, message=_("Enter an amount of zero or more."))
@@ -23,7 +24,7 @@ NOT_NEGATIVE_VOLUME = MinValueValidator(Decimal(0), message=_("Enter a volume of
 
 
 def money_field(verbose_name: Any, **kwargs: Any) -> models.BigIntegerField:
-    return models.BigIntegerField(verbose_name, validators=[NOT_NEGATIVE_AMOUNT], **kwargs)
+    return formatting.money(models.BigIntegerField(verbose_name, validators=[NOT_NEGATIVE_AMOUNT], **kwargs))
 
 
 def volume_field(verbose_name: Any, **kwargs: Any) -> models.DecimalField:

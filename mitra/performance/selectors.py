@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from mitra.core import periods
 from mitra.core.models import OrganisationUnit
+from mitra.core.selectors import within_unit
 
 from . import metrics, sources
 from .models import (
@@ -766,6 +767,31 @@ def monitoring_chart_data(mon: Monitoring) -> dict[str, Any]:
 
 def quarter_reports(year: int) -> QuerySet[QuarterReport]:
     return QuarterReport.objects.filter(year=year).select_related("unit", "submitted_by", "verified_by", "approved_by")
+
+
+# The decision a quarter awaits, by status, with the permission that takes it and who may not (separation of duties).
+DECISIONS = {
+    ReportStatus.SUBMITTED: ("performance.verify_quarter", "submitted_by_id"),
+    ReportStatus.VERIFIED: ("performance.approve_quarter", "verified_by_id"),
+}
+
+
+def quarters_awaiting_decision(user: Any) -> list[QuarterReport]:
+    """The quarters waiting for this user's verification (heads, of their units) or approval (leadership), oldest
+    period first, leaving out one the user submitted or verified (someone else decides it). One query."""
+    reports = QuarterReport.objects.filter(status__in=list(DECISIONS)).select_related(
+        "unit", "submitted_by", "verified_by"
+    )
+    if not user.has_perm("performance.approve_quarter"):  # leadership decides for every unit; heads for their own
+        if user.unit is None:
+            return []
+        reports = reports.filter(within_unit(user.unit, "unit"))
+    awaiting = []
+    for report in reports.order_by("year", "quarter", "unit__path"):
+        perm, own = DECISIONS[ReportStatus(report.status)]
+        if getattr(report, own) != user.pk and user.has_perm(perm, report):
+            awaiting.append(report)
+    return awaiting
 
 
 def report_entries(report: QuarterReport) -> list[tuple[SubActivity, QuarterEntry | None]]:

@@ -6,6 +6,7 @@ app_name = "performance"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("persetujuan/", views.ApprovalsView.as_view(), name="approvals"),
     path("renstra/", views.PlanListView.as_view(), name="plans"),
     path("renstra/<int:pk>/", views.PlanDetailView.as_view(), name="plan"),
     path("sub-kegiatan/<int:pk>/", views.SubActivityView.as_view(), name="sub-activity"),

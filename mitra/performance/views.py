@@ -13,8 +13,8 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 
 from mitra.core import periods
 from mitra.core import selectors as core_selectors
-from mitra.core.models import OrganisationUnit
-from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user
+from mitra.core.models import OrganisationUnit, Role
+from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
 from . import metrics, selectors, services, sources
 from .forms import BudgetRevisionForm, QuarterEntryForm, ReasonForm
@@ -184,7 +184,11 @@ class QuarterReportMixin(YearMixin):
             unit = get_object_or_404(OrganisationUnit, code=self.kwargs["unit"])
             if not SubActivity.objects.filter(year=self.year, owner_unit=unit).exists():
                 raise Http404
-            report = QuarterReport.objects.filter(year=self.year, quarter=quarter, unit=unit).first()
+            report = (
+                QuarterReport.objects.filter(year=self.year, quarter=quarter, unit=unit)
+                .select_related("submitted_by", "verified_by", "approved_by")
+                .first()
+            )
             self._report = report or QuarterReport(year=self.year, quarter=quarter, unit=unit)
         return self._report
 
@@ -221,12 +225,17 @@ STEP_PERMISSIONS = {
     "kembalikan": "performance.return_quarter",
     "buka": "performance.reopen_quarter",
 }
+# Steps that ask first: approving locks the quarter (a confirmation page), returning and reopening need a reason
+# (their page holds the reason field; the quarter page holds it too, next to the button).
+CONFIRMED_STEPS = ("setujui", "kembalikan", "buka")
+REASON_STEPS = ("kembalikan", "buka")
 
 
-class QuarterTransitionView(PermissionMixin, QuarterReportMixin, View):
-    """POST only: one step of the approval workflow."""
+class QuarterTransitionView(PermissionMixin, QuarterReportMixin, TemplateView):
+    """One step of the approval workflow (POST). GET shows the confirmation page of a step that asks first."""
 
     permission_required = VIEW
+    template_name = "performance/quarter_confirm.html"
 
     def get_permission_required(self) -> tuple[str, ...]:
         step = self.kwargs.get("step", "")
@@ -237,18 +246,35 @@ class QuarterTransitionView(PermissionMixin, QuarterReportMixin, View):
     def get_permission_object(self) -> QuarterReport:
         return self.get_report()
 
+    def _report_page(self, report: QuarterReport) -> HttpResponse:
+        return redirect("performance:quarter-report", year=report.year, quarter=report.quarter, unit=report.unit.code)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.kwargs["step"] not in CONFIRMED_STEPS:
+            return self._report_page(self.get_report())
+        return self.confirm(ReasonForm() if self.kwargs["step"] in REASON_STEPS else None)
+
+    def confirm(self, form: ReasonForm | None) -> HttpResponse:
+        report = self.get_report()
+        return self.render_to_response(
+            self.get_context_data(report=report, step=self.kwargs["step"], reason_form=form) | self.year_context()
+        )
+
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         step = self.kwargs["step"]
         actor = acting_user(request)
         report = self.get_report()
+        if step == "setujui" and request.POST.get("confirm") != "yes":
+            return self.confirm(None)  # approving locks the quarter: only from the confirmation page
+        form = ReasonForm(request.POST)
+        if step in REASON_STEPS and not form.is_valid():
+            return self.confirm(form)
         if report.pk is None:
             report = services.quarter_report_for(year=report.year, quarter=report.quarter, unit=report.unit)
-        form = ReasonForm(request.POST)
         try:
-            if step in ("kembalikan", "buka"):
-                reason = form.data.get("reason", "")
+            if step in REASON_STEPS:
                 action = services.quarter_return if step == "kembalikan" else services.quarter_reopen
-                action(actor=actor, report=report, reason=str(reason))
+                action(actor=actor, report=report, reason=form.cleaned_data["reason"])
             else:
                 {
                     "ajukan": services.quarter_submit,
@@ -256,15 +282,34 @@ class QuarterTransitionView(PermissionMixin, QuarterReportMixin, View):
                     "setujui": services.quarter_approve,
                 }[step](actor=actor, report=report)
         except ValidationError as error:
+            if step in REASON_STEPS and hasattr(error, "error_dict") and "reason" in error.error_dict:
+                add_validation_error(form, error)
+                return self.confirm(form)
             for text in error.messages:
                 messages.error(request, text)
         else:
             messages.success(request, _("The quarter is now: %(status)s.") % {"status": self._status(report)})
-        return redirect("performance:quarter-report", year=report.year, quarter=report.quarter, unit=report.unit.code)
+        return self._report_page(report)
 
     def _status(self, report: QuarterReport) -> str:
         report.refresh_from_db()
         return str(report.get_status_display())
+
+
+class ApprovalsView(PermissionMixin, TemplateView):
+    """The inbox of heads and leadership: the quarters waiting for their verification or approval."""
+
+    permission_required = VIEW
+    template_name = "performance/approvals.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = acting_user(self.request)
+        return super().get_context_data(**kwargs) | {
+            "reports": selectors.quarters_awaiting_decision(user),
+            # Who decides at all (heads verify their units' quarters, leadership approves): their empty inbox says
+            # "nothing waits"; others read who decides.
+            "decides": user.role in (Role.HEAD_OF_UNIT, Role.LEADERSHIP, Role.ADMINISTRATOR),
+        }
 
 
 class EntryUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):

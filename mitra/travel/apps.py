@@ -16,6 +16,12 @@ class TravelConfig(AppConfig):
 
         register_attachable()
 
+        from mitra.partners.activity import provide_trips
+
+        from .selectors import trips_for_partner
+
+        provide_trips(trips_for_partner)
+
         from mitra.tasks import schedule
 
         schedule.register("travel-reminders", "mitra.travel.tasks.send_travel_reminders", daily=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from mitra.cooperation.models import Meeting
@@ -88,6 +89,23 @@ class StepAddForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# Years a page can be asked for: a date's year outside them is an error in Python (year 0, 10000) and the
+# calendar's previous and next months must exist too.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
+class MonthPickForm(forms.Form):
+    """The calendar's jump to any month and year (GET)."""
+
+    bln = forms.ChoiceField(label=_("Month"), choices=[(str(number), name) for number, name in MONTHS.items()])
+    tahun = forms.IntegerField(
+        label=_("Year"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "mitra-year-input"}),
+    )
 
 
 class MonthForm(forms.Form):

@@ -128,8 +128,12 @@ class TravelRequest(SoftDeleteModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    estimated_cost = models.BigIntegerField(_("estimated cost (Rp)"), default=0, validators=[NOT_NEGATIVE])
-    realised_cost = models.BigIntegerField(_("realised cost (Rp)"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    estimated_cost = formatting.money(
+        models.BigIntegerField(_("estimated cost (Rp)"), default=0, validators=[NOT_NEGATIVE])
+    )
+    realised_cost = formatting.money(
+        models.BigIntegerField(_("realised cost (Rp)"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=TravelStatus.choices, default=TravelStatus.DRAFT, editable=False
     )

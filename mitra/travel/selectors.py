@@ -14,14 +14,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mitra.core import periods
-from mitra.core.models import User
+from mitra.core.models import OrganisationUnit, User
 from mitra.core.selectors import within_unit
+from mitra.documents.models import Document
 from mitra.performance.models import SubActivity
 
 from . import workdays
@@ -51,6 +54,12 @@ def documents_due_working_days() -> int:
 def documents_deadline(departure: dt.date) -> dt.date:
     """The last day the documents may be completed for the request to count as on time."""
     return workdays.working_days_before(departure, documents_due_working_days())
+
+
+def bureau_name() -> str:
+    """The name requesters know the bureau by (its short name), for messages."""
+    unit = OrganisationUnit.objects.filter(code=settings.MITRA_TRAVEL_BUREAU).first()
+    return (unit.short_name or unit.name) if unit else str(settings.MITRA_TRAVEL_BUREAU)
 
 
 def arrival_deadline(departure: dt.date) -> dt.date:
@@ -96,6 +105,24 @@ def visible_requests(user: User) -> QuerySet[TravelRequest]:
     return qs.filter(within_unit(unit, "requesting_unit"))
 
 
+PARTNER_TRIPS_SHOWN = 20
+
+
+def trips_for_partner(
+    user: User, *, country: Any = None, institution: Any = None, limit: int = PARTNER_TRIPS_SHOWN
+) -> tuple[int, list[TravelRequest]]:
+    """The trips to a country (its destination) or paid by a partner institution that `user` may see, not
+    cancelled: how many, and the newest `limit` of them (two queries)."""
+    qs = visible_requests(user).exclude(status=TravelStatus.CANCELLED)
+    if country is not None:
+        qs = qs.filter(destination_country=country)
+    elif institution is not None:
+        qs = qs.filter(partner=institution)
+    else:
+        return 0, []
+    return qs.count(), list(qs.order_by("-departure_date", "-pk")[:limit])
+
+
 def with_travellers(qs: QuerySet[TravelRequest]) -> QuerySet[TravelRequest]:
     return qs.prefetch_related(Prefetch("travellers", queryset=Traveller.objects.select_related("staff_member__unit")))
 
@@ -107,6 +134,18 @@ def request_detail(pk: int) -> TravelRequest:
         .prefetch_related(Prefetch("steps", queryset=TravelStep.objects.select_related("kind")))
         .get(pk=pk)
     )
+
+
+def step_documents(steps: list[TravelStep]) -> dict[int, list[Any]]:
+    """The live documents of each of these steps, newest first: one query for all of them."""
+    found: dict[int, list[Any]] = defaultdict(list)
+    if steps:
+        rows = Document.objects.filter(
+            content_type=ContentType.objects.get_for_model(TravelStep), object_id__in=[s.pk for s in steps]
+        ).select_related("created_by")
+        for document in rows:
+            found[document.object_id].append(document)
+    return found
 
 
 def step_detail(pk: int) -> TravelStep:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/langkah/", views.StepAddView.as_view(), name="step-add"),
     path("<int:pk>/<str:action>/", views.RequestActionView.as_view(), name="request-action"),
     path("langkah/<int:pk>/", views.StepView.as_view(), name="step"),
+    path("langkah/<int:pk>/tandai/<str:what>/", views.StepMarkView.as_view(), name="step-mark"),
     path("langkah/<int:pk>/hapus/", views.StepRemoveView.as_view(), name="step-remove"),
     path("tepat-waktu/<int:year>/", views.OnTimeView.as_view(), name="on-time"),
     path("sub-kegiatan/<int:year>/", views.TripsView.as_view(), name="trips"),

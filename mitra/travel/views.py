@@ -17,13 +17,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
+from mitra.core import formatting
 from mitra.core.selectors import record_history
 from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 from mitra.documents.selectors import documents_for
+from mitra.documents.views import safe_next
 from mitra.performance.models import SubActivity
 
 from . import ical, selectors, services
-from .forms import ReasonForm, StepAddForm, StepForm, TravellerForm, TravelRequestForm
+from .forms import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MonthPickForm,
+    ReasonForm,
+    StepAddForm,
+    StepForm,
+    TravellerForm,
+    TravelRequestForm,
+)
 from .models import Traveller, TravelRequest, TravelStatus, TravelStep
 
 
@@ -122,7 +133,7 @@ class RequestDetailView(PermissionMixin, TemplateView):
         today = timezone.localdate()
         ctx.update(
             record=record,
-            steps=[(s, selectors.step_due(s)) for s in record.steps.all()],
+            steps=_steps_with_documents(record, user),
             deadline=selectors.documents_deadline(record.departure_date),
             arrival_deadline=selectors.arrival_deadline(record.departure_date),
             on_time=selectors.is_on_time(record) if not record.is_draft else None,
@@ -136,6 +147,55 @@ class RequestDetailView(PermissionMixin, TemplateView):
             passport_needed=record.passport_needed_until(),
         )
         return ctx
+
+
+def _steps_with_documents(record: TravelRequest, user: Any) -> list[dict[str, Any]]:
+    """Each step with its due date, its documents (one query for all steps) and, for the bureau's service, the form
+    to work it on the request's page."""
+    steps = list(record.steps.all())
+    documents = selectors.step_documents(steps)
+    # The steps are worked by whoever processes their request (the same rule): asked once, not once per step.
+    works = record.status in (TravelStatus.SUBMITTED, TravelStatus.DOCUMENTS_READY) and user.has_perm(
+        "travel.process", record
+    )
+    rows = []
+    for step in steps:
+        step.request = record  # the steps' request is this one: no query per step for it
+        rows.append(
+            {
+                "step": step,
+                "due": selectors.step_due(step),
+                "documents": documents.get(step.pk, []),
+                "next": f"{record.get_absolute_url()}?langkah={step.pk}",  # back here, this step's work open
+                "form": StepForm(instance=step, auto_id=f"id_step{step.pk}_%s") if works else None,
+            }
+        )
+    return rows
+
+
+class StepMarkView(PermissionMixin, View):
+    """One click on the request's page: a step requested today, or completed today (the step's service checks
+    the rest, e.g. passports before the visa step)."""
+
+    permission_required = "travel.process"
+
+    def post(self, request: HttpRequest, pk: int, what: str) -> HttpResponse:
+        step = get_object_or_404(TravelStep.objects.select_related("request", "kind"), pk=pk)
+        field = {"diminta": "requested_on", "selesai": "completed_on"}.get(what)
+        if field is None:
+            raise Http404
+        today = timezone.localdate()
+        data: dict[str, Any] = {field: today}
+        if field == "completed_on" and step.requested_on is None:
+            data["requested_on"] = today
+        try:
+            services.step_update(actor=acting_user(request), step=step, data=data, expected_version=None)
+        except ValidationError as error:
+            messages.error(request, f"{step.kind}: " + " ".join(error.messages))
+        else:
+            done = _("%(step)s: requested on %(date)s.") if what == "diminta" else _("%(step)s: completed on %(date)s.")
+            messages.success(request, done % {"step": step.kind, "date": formatting.date(today)})
+        return redirect(reverse("travel:request-detail", args=[step.request_id]) + f"#step-{step.pk}")
 
 
 class TravellerAddView(PermissionMixin, View):
@@ -187,16 +247,22 @@ class RequestActionView(PermissionMixin, View):
         try:
             if action == "ajukan":
                 services.request_submit(actor=actor, request=record)
+                done = _("Submitted to %(bureau)s; the travel documents are due by %(date)s.") % {
+                    "bureau": selectors.bureau_name(),
+                    "date": formatting.date(selectors.documents_deadline(record.departure_date)),
+                }
             elif action == "selesai":
                 services.request_complete(actor=actor, request=record)
+                done = _("The trip is completed.")
             elif action == "batal":
                 services.request_cancel(actor=actor, request=record, reason=request.POST.get("reason", ""))
+                done = _("The trip is cancelled.")
             else:
                 raise Http404
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, done)
         return redirect("travel:request-detail", pk=pk)
 
 
@@ -234,7 +300,10 @@ class StepView(PermissionMixin, ServiceFormMixin, UpdateView):
         )
 
     def get_success_url(self) -> str:
-        return reverse("travel:step", args=[self.kwargs["pk"]])
+        # From the request's page (the step worked in place) back to it; else this step's page.
+        fallback = reverse("travel:step", args=[self.kwargs["pk"]])
+        target = safe_next(self.request, fallback)
+        return target + f"#step-{self.kwargs['pk']}" if target != fallback else target
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -281,7 +350,7 @@ class StepRemoveView(PermissionMixin, View):
 
 # Years a page can be asked for: a date's year outside them is an error in Python (year 0, 10000) and the
 # calendar's previous and next months must exist too.
-FIRST_YEAR, LAST_YEAR = 1900, 9998
+# (FIRST_YEAR, LAST_YEAR: see forms.py, which bounds the month/year form with them.)
 
 
 def _year_in_range(year: int) -> int:
@@ -334,13 +403,22 @@ class TripsFeedView(PermissionMixin, View):
         return redirect("travel:trips", year=sub_activity.year)
 
 
-def _month(request: HttpRequest) -> tuple[int, int]:
+def _month(request: HttpRequest) -> tuple[int, int, MonthPickForm]:
+    """The month asked for: the month/year form (`tahun`, `bln`) when sent, else `bulan=YYYY-MM` (the arrows),
+    else this month. A form with a wrong year keeps this month and says why at the field."""
+    today = timezone.localdate()
+    picker = MonthPickForm(request.GET if "tahun" in request.GET else None)
+    if picker.is_bound:
+        if picker.is_valid():
+            return picker.cleaned_data["tahun"], int(picker.cleaned_data["bln"]), picker
+        return today.year, today.month, picker
     value = request.GET.get("bulan", "")
     try:
-        day = dt.date.fromisoformat(value + "-01") if value else timezone.localdate()
+        day = dt.date.fromisoformat(value + "-01") if value else today
     except ValueError:
-        day = timezone.localdate()
-    return _year_in_range(day.year), day.month
+        day = today
+    year = _year_in_range(day.year)
+    return year, day.month, MonthPickForm(initial={"tahun": year, "bln": str(day.month)})
 
 
 class CalendarView(PermissionMixin, TemplateView):
@@ -349,7 +427,7 @@ class CalendarView(PermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        year, month = _month(self.request)
+        year, month, picker = _month(self.request)
         weeks, trips = selectors.month_grid(acting_user(self.request), year, month)
         first = dt.date(year, month, 1)
         previous = first - dt.timedelta(days=1)
@@ -359,6 +437,7 @@ class CalendarView(PermissionMixin, TemplateView):
             trips=trips,
             month=first,
             month_param=f"{year:04d}-{month:02d}",
+            picker=picker,
             previous=f"{previous.year:04d}-{previous.month:02d}",
             next=f"{following.year:04d}-{following.month:02d}",
         )
@@ -369,7 +448,7 @@ class CalendarExportView(PermissionMixin, View):
     permission_required = "travel.view"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        year, month = _month(request)
+        year, month, _picker = _month(request)
         first = dt.date(year, month, 1)
         last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
         trips = selectors.travelling_between(acting_user(request), first, last)

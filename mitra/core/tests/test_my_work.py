@@ -4,6 +4,7 @@ queries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from django.urls import reverse
 from mitra.cooperation import services as registry
 from mitra.cooperation.models import FollowUp
 from mitra.cooperation.tests.factories import CooperationFactory
+from mitra.core import work
 from mitra.core.models import User
 from mitra.core.tests.factories import (
     AdminFactory,
@@ -24,6 +26,9 @@ from mitra.core.tests.factories import (
     logged_in,
 )
 from mitra.performance import services as performance
+from mitra.performance.models import QuarterReport
+
+Q4 = reverse("performance:quarter-report", args=[2017, 4, "ksln-bm"])
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +133,40 @@ HOME_QUERIES = {
     "staff": 17,
     "reader": 17,
 }
+
+
+def _badges(page: str) -> dict[str, int]:
+    return {url: int(n) for url, n in re.findall(r'data-testid="nav-badge" data-for="([^"]+)">(\d+)<', page)}
+
+
+def test_the_menu_counts_my_work_on_every_page(client_for, user_of):
+    staff = client_for("staf.bilateral")
+    page = staff.get(reverse("partners:institution-list")).content.decode()  # not the home page
+    counts = work.counts_of(work.work_for(user_of("staf.bilateral"), dt.date.today()))
+    assert counts.get("quarters", 0) >= 1  # the bilateral division's draft Q4 2017
+    badges = _badges(page)
+    assert badges[reverse("core:home")] == sum(counts.values())
+    assert badges[reverse("performance:home")] == counts["quarters"]
+
+
+def test_the_badges_follow_my_changes_at_once_and_others_within_minutes(client_for, user_of):
+    head = client_for("kepala.biro")
+    performance_url = reverse("performance:home")
+    before = _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0)
+    report = QuarterReport.objects.get(year=2017, quarter=4, unit__code="ksln-bm")
+    performance.quarter_submit(actor=user_of("staf.bilateral"), report=report)
+    performance.quarter_verify(actor=user_of("kabag.bilateral"), report=report)
+    # Someone else's change: the head's counts are kept in the session for a short while ...
+    assert _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0) == before
+    # ... and counted afresh once they are older than BADGE_SECONDS.
+    session = head.session
+    stored = session[work.SESSION_KEY]
+    stored["at"] -= work.BADGE_SECONDS + 1
+    session[work.SESSION_KEY] = stored
+    session.save()
+    assert _badges(head.get(reverse("partners:institution-list")).content.decode())[performance_url] == before + 1
+
+    # The head's own change (any POST) clears them: the next page counts again.
+    head.post(Q4 + "setujui/", {"confirm": "yes"})
+    assert QuarterReport.objects.get(pk=report.pk).status == "approved"
+    assert _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0) == before

@@ -108,7 +108,7 @@ def test_workflow_through_the_pages(perf_client):
     assert perf_client("staf.bilateral").post(step("ajukan")).status_code == 302
     assert perf_client("staf.bilateral").post(step("verifikasi")).status_code == 403
     assert perf_client("kabag.bilateral").post(step("verifikasi")).status_code == 302
-    assert perf_client("kepala.biro").post(step("setujui")).status_code == 302
+    assert perf_client("kepala.biro").post(step("setujui"), {"confirm": "yes"}).status_code == 302
     page = perf_client("kepala.biro").get(report_url).content.decode()
     assert 'data-testid="report-locked"' in page and 'data-testid="reopen-quarter"' in page
     response = perf_client("kepala.biro").post(step("buka"), {"reason": ""}, follow=True)

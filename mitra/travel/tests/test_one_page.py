@@ -1,0 +1,188 @@
+"""Travel on one page: the bureau works each document step on the request's page (one-click dates, the step's
+form and its files in place); submitting says where the request went and by when; the calendar jumps to any month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from mitra.core import formatting
+from mitra.core.models import StaffMember
+from mitra.travel import selectors, services
+from mitra.travel.models import StepTiming, TravelRequest
+
+from .helpers import draft
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _submitted(user_of) -> TravelRequest:
+    owner = user_of("staf.bilateral")
+    departure = timezone.localdate() + dt.timedelta(days=40)
+    request = draft(owner, departure, departure + dt.timedelta(days=4))
+    services.traveller_add(
+        actor=owner,
+        request=request,
+        staff_member=StaffMember.objects.get(full_name="Dewi Lestari"),
+        passport_number="X1234567",
+        passport_expires_on=departure.replace(year=departure.year + 3),
+    )
+    services.request_submit(actor=owner, request=request)
+    return request
+
+
+def test_submitting_says_where_it_went_and_by_when(client_for, user_of):
+    owner = user_of("staf.bilateral")
+    departure = timezone.localdate() + dt.timedelta(days=40)
+    request = draft(owner, departure, departure + dt.timedelta(days=4))
+    services.traveller_add(
+        actor=owner,
+        request=request,
+        staff_member=StaffMember.objects.get(full_name="Dewi Lestari"),
+        passport_number="X1234567",
+        passport_expires_on=departure.replace(year=departure.year + 3),
+    )
+    response = client_for("staf.bilateral").post(reverse("travel:request-action", args=[request.pk, "ajukan"]))
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    due = formatting.date(selectors.documents_deadline(departure), "id")
+    assert texts == [f"Diajukan ke {selectors.bureau_name()}; batas proses dokumen perjalanan {due}."]
+    assert "-" not in due  # a human date, not ISO
+
+
+def test_the_bureau_works_the_steps_on_the_request_page(client_for, user_of):
+    request = _submitted(user_of)
+    url = reverse("travel:request-detail", args=[request.pk])
+    bureau = client_for("staf.oi")
+    page = bureau.get(url).content.decode()
+    steps = list(request.steps.select_related("kind").order_by("pk"))
+    first = next(s for s in steps if s.kind.timing != StepTiming.AFTER_RETURN and not s.kind.checks_passport)
+    assert f'action="{reverse("travel:step-mark", args=[first.pk, "selesai"])}"' in page
+    assert f'data-testid="step-form-{first.kind.code}"' in page
+    assert page.count('data-testid="upload-form"') == len(steps)  # each step's files are attached in place
+    # The requester sees the steps, not the bureau's forms.
+    requester = client_for("staf.bilateral").get(url).content.decode()
+    assert 'data-testid="step-completed-today"' not in requester and 'data-testid="upload-form"' not in requester
+
+    # One click: the step is requested and completed today; back on the request's page.
+    response = bureau.post(reverse("travel:step-mark", args=[first.pk, "selesai"]))
+    assert response.status_code == 302 and response["Location"] == f"{url}#step-{first.pk}"
+    first.refresh_from_db()
+    assert first.completed_on == first.requested_on == timezone.localdate()
+
+    # The step's form saves and comes back to the request's page with that step open.
+    second = next(s for s in steps if s.pk != first.pk and s.kind.timing != StepTiming.AFTER_RETURN)
+    back = f"{url}?langkah={second.pk}"
+    response = bureau.post(
+        reverse("travel:step", args=[second.pk]),
+        {
+            "requested_on": timezone.localdate().isoformat(),
+            "reference": "B-123/KS/2026",
+            "expected_version": 1,
+            "next": back,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == f"{back}#step-{second.pk}"
+    page = bureau.get(back).content.decode()
+    assert f'data-testid="step-work-{second.kind.code}" open' in page and "B-123/KS/2026" in page
+
+    # A file attached from the request's page comes back to it and is listed on the step's row.
+    upload = bureau.post(
+        reverse("documents:upload"),
+        {
+            "record_type": "travel.travelstep",
+            "record_id": second.pk,
+            "next": back,
+            "category": "other",
+            "title": "Surat permohonan",
+            "file": SimpleUploadedFile("surat.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert upload.status_code == 302 and upload["Location"] == back
+    assert 'data-testid="step-document">Surat permohonan<' in bureau.get(url).content.decode()
+
+
+def test_a_step_that_cannot_be_done_says_why(client_for, user_of):
+    request = _submitted(user_of)
+    bureau = client_for("staf.oi")
+    after_return = request.steps.filter(kind__timing=StepTiming.AFTER_RETURN).first()
+    assert after_return is not None
+    response = bureau.post(reverse("travel:step-mark", args=[after_return.pk, "selesai"]), follow=True)
+    after_return.refresh_from_db()
+    assert after_return.completed_on is None
+    assert "setelah kembali" in response.content.decode() or response.context["messages"]
+    # Only the bureau's service works steps.
+    assert (
+        client_for("staf.bilateral").post(reverse("travel:step-mark", args=[after_return.pk, "diminta"])).status_code
+        == 403
+    )
+
+
+def test_the_request_page_keeps_a_fixed_number_of_queries_with_files(client_for, user_of):
+    request = _submitted(user_of)
+    url = reverse("travel:request-detail", args=[request.pk])
+    bureau = client_for("staf.oi")
+    bureau.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert bureau.get(url).status_code == 200
+    for step in request.steps.all():
+        for n in range(2):
+            from mitra.documents import services as documents
+
+            documents.attach(
+                actor=user_of("staf.oi"),
+                record=step,
+                uploaded_file=SimpleUploadedFile(f"f{n}.pdf", PDF, "application/pdf"),
+                category="other",
+                title=f"Berkas {n}",
+            )
+    with CaptureQueriesContext(connection) as large:
+        assert bureau.get(url).status_code == 200
+    assert len(small.captured_queries) == DETAIL_QUERIES, "\n".join(q["sql"] for q in small.captured_queries)
+    assert len(large.captured_queries) == DETAIL_QUERIES
+
+
+# session, user, request, travellers, steps, unit, the steps' documents, the service line (3 rules), permissions (2),
+# step kinds, history; the session's save (3).
+DETAIL_QUERIES = 17
+
+
+def test_the_calendar_jumps_to_any_month_and_year(client_for):
+    client = client_for("staf.regional")
+    page = client.get(reverse("travel:calendar") + "?bln=3&tahun=2017").content.decode()
+    assert "Maret 2017" in page and 'data-testid="calendar-trip"' in page
+    assert '<option value="3" selected>' in page and 'value="2017"' in page
+    wrong = client.get(reverse("travel:calendar") + "?bln=3&tahun=99999")
+    assert wrong.status_code == 200
+    assert 'id="tahun-error"' in wrong.content.decode()
+
+
+def test_country_and_partner_pages_list_the_trips_the_user_may_see(client_for, user_of):
+    from mitra.partners.models import Country
+
+    japan = Country.objects.get(code="JP")
+    everyone = TravelRequest.objects.filter(destination_country=japan).exclude(status="cancelled")
+    assert everyone.filter(destination_city__icontains="Tokyo").count() >= 10
+    page = client_for("kepala.biro").get(reverse("partners:country-detail", args=["JP"])).content.decode()
+    assert f'data-testid="partner-trips" data-count="{everyone.count()}"' in page
+    assert page.count('data-testid="partner-trip"') == min(everyone.count(), selectors.PARTNER_TRIPS_SHOWN)
+    assert "Tokyo" in page
+    # A unit outside the bureau sees only its own unit's trips there.
+    outsider = user_of("staf.registrasi")
+    own = selectors.visible_requests(outsider).filter(destination_country=japan).exclude(status="cancelled").count()
+    page = client_for("staf.registrasi").get(reverse("partners:country-detail", args=["JP"])).content.decode()
+    assert f'data-testid="partner-trips" data-count="{own}"' in page and own < everyone.count()
+
+    paid = TravelRequest.objects.exclude(partner=None).exclude(status="cancelled").first()
+    if paid is not None:  # a partner institution's page lists the trips it paid for
+        page = client_for("kepala.biro").get(paid.partner.get_absolute_url()).content.decode()
+        n = TravelRequest.objects.filter(partner=paid.partner).exclude(status="cancelled").count()
+        assert f'data-testid="partner-trips" data-count="{n}"' in page
