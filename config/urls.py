@@ -32,6 +32,7 @@ urlpatterns = [
     path("pertukaran/", include("mitra.exchange.urls")),
     path("perjalanan/", include("mitra.travel.urls")),
     path("cari/", include("mitra.search.urls")),
+    path("evaluasi/", include("mitra.evaluation.urls")),
     path("", include("mitra.core.urls")),
 ]
 

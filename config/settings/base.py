@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mitra.exchange",
     "mitra.travel",
     "mitra.search",
+    "mitra.evaluation",
 ]
 
 AUTHENTICATION_BACKENDS = [

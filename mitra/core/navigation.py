@@ -69,6 +69,13 @@ SECTIONS: list[NavItem] = [
     ),
     NavItem(_("Organisation"), "core:organisation", "diagram-3", "core.view_bureau", "/organisasi/"),
     NavItem(_("Performance"), "performance:home", "graph-up-arrow", "core.view_bureau", "/kinerja/"),
+    NavItem(
+        _("SAKIP evaluation"),
+        "evaluation:index",
+        "clipboard-check",
+        "evaluation.view",
+        "/evaluasi/",
+    ),
     NavItem(_("Reports"), "reports:index", "file-earmark-text", "core.view_bureau", "/laporan/"),
     NavItem(
         _("Data exchange"),

@@ -98,7 +98,16 @@ def load_all() -> dict[str, int]:
 from mitra.demo.performance import load_performance  # noqa: E402
 from mitra.demo.registry import load_registry  # noqa: E402
 from mitra.demo.unit_travel import load_unit_travel  # noqa: E402
+from mitra.evaluation.demo import load_evaluation  # noqa: E402
 from mitra.reports.demo import load_narratives  # noqa: E402
 from mitra.travel.demo import load_travel  # noqa: E402
 
-LOADERS = [load_organisation, load_registry, load_performance, load_narratives, load_travel, load_unit_travel]
+LOADERS = [
+    load_organisation,
+    load_registry,
+    load_performance,
+    load_narratives,
+    load_travel,
+    load_unit_travel,
+    load_evaluation,
+]
