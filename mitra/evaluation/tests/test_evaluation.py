@@ -337,3 +337,14 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client_for, 
         assert client.get(url).status_code == 200
     assert len(small.captured_queries) == PAGES[url_name], "\n".join(q["sql"] for q in small.captured_queries)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_overview_shows_the_estimate_beside_the_official_history(client_for):
+    response = client_for("kepala.biro").get(reverse("evaluation:overview", args=[2017]))
+    assert response.status_code == 200
+    history = {year: (score, grade) for year, score, grade in response.context["history"]}
+    assert history[2017] == (Decimal("71.74"), "BB")
+    assert history[2016] == (Decimal("69.84"), "B")
+    assert history[2015] == (Decimal("62.57"), "B")
+    assert "Perkiraan, bukan hasil resmi" in response.content.decode()
+    assert response.context["data"].total == Decimal(str(result()["total"]))
