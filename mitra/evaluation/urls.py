@@ -14,6 +14,7 @@ urlpatterns = [
     path("bukti/<int:pk>/hapus/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
     path("<int:year>/", views.OverviewView.as_view(), name="overview"),
     path("<int:year>/lke.xlsx", views.ExportView.as_view(), name="export"),
+    path("<int:year>/ringkasan.pdf", views.SummaryPdfView.as_view(), name="summary-pdf"),
     path("<int:year>/saran-bukti/", views.SuggestView.as_view(), name="suggest"),
     path("<int:year>/<str:code>/", views.ComponentView.as_view(), name="component"),
 ]

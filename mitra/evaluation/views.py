@@ -234,6 +234,26 @@ class ExportView(PermissionMixin, View):
         return response
 
 
+class SummaryPdfView(PermissionMixin, View):
+    """The overview as a PDF (WeasyPrint, like the reports): components, total and grade marked as an estimate."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, year: int) -> HttpResponse:
+        from django.template.loader import render_to_string
+        from weasyprint import HTML  # heavy: imported only for the PDF
+
+        sheet = _worksheet(year, request.GET.get("versi"))
+        html = render_to_string(
+            "evaluation/summary_pdf.html",
+            {"sheet": sheet, "data": selectors.sheet_data(sheet), "history": selectors.official_history(sheet.year)},
+            request=request,
+        )
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="lke-{sheet.year}-v{sheet.number}.pdf"'
+        return response
+
+
 class LoadView(PermissionMixin, View):
     """Upload a worksheet: first a preview with every problem listed, then loading the previewed file."""
 

@@ -348,3 +348,13 @@ def test_the_overview_shows_the_estimate_beside_the_official_history(client_for)
     assert history[2015] == (Decimal("62.57"), "B")
     assert "Perkiraan, bukan hasil resmi" in response.content.decode()
     assert response.context["data"].total == Decimal(str(result()["total"]))
+
+
+def test_the_pdf_summary_names_the_components_and_the_estimate(client_for):
+    from pypdf import PdfReader
+
+    response = client_for("pembaca").get(reverse("evaluation:summary-pdf", args=[2017]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Perkiraan, bukan hasil resmi" in text
+    assert "Pelaporan Kinerja" in text and "71,74" in text
