@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +44,7 @@ def small_workbook(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-SMALL = [
+SMALL: list[list[Any]] = [
     ["komponen", "1", "Perencanaan", 30],
     ["pemenuhan", "1.a", "Pemenuhan", 20],
     ["kriteria", "1.a.1", "Renstra ada", None, "Y/T", "", "renstra", "n"],
@@ -88,6 +89,7 @@ def test_the_command_refuses_a_year_without_worksheet(demo):
 
 def test_the_demo_links_evidence_to_every_criterion_mitra_holds_evidence_for(demo):
     sheet = selectors.current(2017)
+    assert sheet is not None
     finder = Finder()
     holds = [
         c
@@ -164,15 +166,16 @@ def test_loading_again_makes_a_new_version_and_answers_stay_with_theirs(user_of)
     [
         (
             [["komponen", "1", "A", 60], ["pemenuhan", "1.a", "P", 100], ["kriteria", "1.a.1", "x", None, "Y/T"]],
-            "sum to 100",
+            "bobot komponen harus 100",
         ),
-        ([*SMALL[:2], ["kriteria", "1.a.1", "x", None, "Y/N"]], "Row 4"),
-        ([*SMALL[:2], ["kriteria", "1.a.1", "x", None, "Y/T", "", "lakip"]], "unknown evidence kind"),
+        ([*SMALL[:2], ["kriteria", "1.a.1", "x", None, "Y/N"]], "Baris 4: skala"),
+        ([*SMALL[:2], ["kriteria", "1.a.1", "x", None, "Y/T", "", "lakip"]], "jenis bukti lakip tidak dikenal"),
         ([*SMALL[:2], ["kriteria", "1.a.1", "x", None, "Y/T", "9.9.9"]], "9.9.9"),
-        ([["kriteria", "1.a.1", "x", None, "Y/T"]], "Row 2"),
+        ([["kriteria", "1.a.1", "x", None, "Y/T"]], "Baris 2"),
     ],
 )
 def test_a_bad_worksheet_is_refused_with_its_row_and_nothing_is_loaded(user_of, rows, message):
+    # The messages are in Indonesian, the default language (English in locale/en).
     count = Worksheet.objects.count()
     with pytest.raises(ValidationError) as error:
         services.load_worksheet(actor=user_of("admin"), year=2032, content=small_workbook(rows))
