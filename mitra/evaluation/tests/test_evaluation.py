@@ -361,3 +361,19 @@ def test_the_pdf_summary_names_the_components_and_the_estimate(client_for):
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Perkiraan, bukan hasil resmi" in text
     assert "Pelaporan Kinerja" in text and "71,74" in text
+
+
+def test_the_command_loads_a_worksheet_file_as_a_new_version(demo, tmp_path):
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("sakip-evaluation", "load", str(evaluation_demo.TEMPLATE), "--year", "2017", stdout=out)
+    latest = selectors.current(2017)
+    assert latest is not None and latest.number == 2
+    assert Criterion.objects.filter(worksheet=latest).count() == 62
+    assert result()["answered"] == 0  # the answers stay with version 1
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(small_workbook([["komponen", "1", "A", 60]]))
+    with pytest.raises(CommandError, match="100"):
+        call_command("sakip-evaluation", "load", str(bad), "--year", "2017")
+    assert selectors.current(2017) == latest
