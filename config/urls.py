@@ -34,6 +34,7 @@ urlpatterns = [
     path("perjalanan/", include("mitra.travel.urls")),
     path("cari/", include("mitra.search.urls")),
     path("publik/", include("mitra.public.urls")),
+    path("evaluasi/", include("mitra.evaluation.urls")),
     path("", include("mitra.core.urls")),
 ]
 

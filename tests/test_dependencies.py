@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("performance",),  # owns indicators; the registry's figures are offered to it as sources
     ("travel",),  # travel requests are paid from performance sub-activities and feed its indicators
     ("reports", "search", "public"),  # public: the anonymous view of what the head marked public
+    ("evaluation",),  # the SAKIP evaluation worksheet: reads performance, cooperation and documents as evidence
     ("api",),  # the REST API over the apps below it, search included
     ("exchange",),  # the calendar feed answers through the API's authentication and permission classes
     ("demo",),  # loads every app's demo data through its services

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mitra.travel",
     "mitra.search",
     "mitra.public",
+    "mitra.evaluation",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -78,7 +78,11 @@ SECTIONS: list[NavItem] = [
         "graph-up-arrow",
         "core.view_bureau",
         "/kinerja/",
-        ((_("Performance overview"), "performance:home"), (_("Approvals"), "performance:approvals")),
+        (
+            (_("Performance overview"), "performance:home"),
+            (_("Approvals"), "performance:approvals"),
+            (_("SAKIP evaluation"), "evaluation:index"),
+        ),
         work_areas=("quarters",),
     ),
     NavItem(_("Reports"), "reports:index", "file-earmark-text", "core.view_bureau", "/laporan/"),

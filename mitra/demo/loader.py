@@ -98,6 +98,7 @@ def load_all() -> dict[str, int]:
 from mitra.demo.performance import load_performance  # noqa: E402
 from mitra.demo.registry import load_registry  # noqa: E402
 from mitra.demo.unit_travel import load_unit_travel  # noqa: E402
+from mitra.evaluation.demo import load_evaluation  # noqa: E402
 from mitra.public.demo import load_public  # noqa: E402
 from mitra.reports.demo import load_narratives, load_review  # noqa: E402
 from mitra.travel.demo import load_travel  # noqa: E402
@@ -111,4 +112,5 @@ LOADERS = [
     load_unit_travel,
     load_review,
     load_public,
+    load_evaluation,
 ]

@@ -169,3 +169,71 @@ def rounded(value: Decimal | None, places: int = 2) -> Decimal | None:
     if value is None:
         return None
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+# --- the SAKIP evaluation worksheet (LKE, PermenPAN-RB 88/2021) ------------------------------------------------
+# They live here with the other SAKIP formulas (sakip_grade included) so that every formula has one home; the
+# evaluation app passes plain numbers and answers, no models.
+
+# Y/T: 1/0; A–E: 1 / 0,75 / 0,5 / 0,25 / 0.
+LKE_ANSWER_VALUES: dict[str, Decimal] = {
+    "Y": ONE,
+    "T": Decimal(0),
+    "A": ONE,
+    "B": Decimal("0.75"),
+    "C": Decimal("0.5"),
+    "D": Decimal("0.25"),
+    "E": Decimal(0),
+}
+
+
+def lke_answer_value(answer: str | None) -> Decimal | None:
+    """The value of one answer; None when unanswered. An unknown answer is an error, not a zero."""
+    if not answer:
+        return None
+    try:
+        return LKE_ANSWER_VALUES[answer]
+    except KeyError:
+        raise ValueError(f"Not an LKE answer: {answer!r}") from None
+
+
+def lke_sub_weight(component_weight: Number, share_pct: Number) -> Decimal:
+    """A sub-component's weight: its share (20 / 30 / 50 %) of its component's weight."""
+    return _dec(component_weight) * _dec(share_pct) / HUNDRED
+
+
+def lke_criterion_weight(sub_weight: Number, criteria: int) -> Decimal:
+    """A criterion's weight: its sub-component's weight divided by the number of its criteria."""
+    if criteria <= 0:
+        raise ValueError("A sub-component has at least one criterion.")
+    return _dec(sub_weight) / criteria
+
+
+def lke_sub_score(sub_weight: Number, values: Sequence[Decimal | None]) -> Decimal:
+    """Σ value × criterion weight over the sub-component's criteria; an unanswered criterion counts 0.
+
+    Computed as weight × Σ values / n, which is the same sum with one division (no rounding per criterion)."""
+    if not values:
+        raise ValueError("A sub-component has at least one criterion.")
+    total = sum((v for v in values if v is not None), Decimal(0))
+    return _dec(sub_weight) * total / len(values)
+
+
+def lke_pct(score: Decimal, weight: Number) -> Decimal | None:
+    """A score as a percentage of its weight (how much of the sub-component or component is met)."""
+    w = _dec(weight)
+    return score / w * HUNDRED if w else None
+
+
+def lke_total(component_scores: Iterable[Decimal]) -> tuple[list[Decimal], Decimal]:
+    """The worksheet's total as the official worksheet writes it: each component's score rounded half-up to two
+    places, the total their sum. Returns (the rounded component scores, the total)."""
+    shown = [s.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for s in component_scores]
+    return shown, sum(shown, Decimal(0))
+
+
+def lke_exceeds(value: Decimal | None, basis: Decimal | None) -> bool:
+    """The logical-framework check: an answer (or a quality score %) above what it rests on."""
+    if value is None:
+        return False
+    return value > (basis if basis is not None else Decimal(0))

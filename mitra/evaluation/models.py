@@ -1,0 +1,175 @@
+"""The SAKIP evaluation worksheet (LKE): its structure per year and version, the answers and the evidence.
+
+The structure (components, sub-components, criteria, weights, answer scales) is data an administrator loads from
+an XLSX worksheet (`workbook.py`), never code: the official worksheet changes between years. Loading a year again
+makes a new version; answers and evidence belong to the criteria of their version, so an older version keeps its
+answers. The scores are computed (`performance.metrics`), never stored."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.models import TrackedModel
+
+
+class SubComponentKind(models.TextChoices):
+    FULFILMENT = "pemenuhan", _("Fulfilment")
+    QUALITY = "kualitas", _("Quality")
+    USE = "pemanfaatan", _("Use")
+
+
+class Scale(models.TextChoices):
+    YES_NO = "YT", _("Y/T (yes or no)")
+    A_TO_E = "AE", _("A–E")
+
+
+class EvidenceYear(models.IntegerChoices):
+    CURRENT = 0, _("year n")
+    PREVIOUS = 1, _("year n−1")
+
+
+class Worksheet(TrackedModel):
+    year = models.PositiveSmallIntegerField(_("evaluation year"))
+    number = models.PositiveSmallIntegerField(_("worksheet version"))
+    source_name = models.CharField(_("loaded from"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="evaluation_worksheet_year_number")]
+        verbose_name = _("evaluation worksheet (LKE)")
+        verbose_name_plural = _("evaluation worksheets (LKE)")
+
+    def __str__(self) -> str:
+        return f"LKE {self.year} v{self.number}"
+
+
+class Component(TrackedModel):
+    worksheet = models.ForeignKey(
+        Worksheet, verbose_name=_("worksheet"), on_delete=models.CASCADE, related_name="components"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("component"), max_length=300)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["worksheet", "order"]
+        constraints = [models.UniqueConstraint(fields=["worksheet", "code"], name="evaluation_component_code")]
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class SubComponent(TrackedModel):
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.CASCADE, related_name="sub_components"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=12, choices=SubComponentKind.choices)
+    name = models.CharField(_("sub-component"), max_length=300)
+    share_pct = models.DecimalField(_("share of the component's weight (%)"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["component", "order"]
+        verbose_name = _("sub-component")
+        verbose_name_plural = _("sub-components")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Criterion(TrackedModel):
+    worksheet = models.ForeignKey(
+        Worksheet, verbose_name=_("worksheet"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    sub_component = models.ForeignKey(
+        SubComponent, verbose_name=_("sub-component"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=20)
+    text = models.TextField(_("criterion"))
+    scale = models.CharField(_("answer scale"), max_length=2, choices=Scale.choices)
+    depends_on = models.ForeignKey(
+        "self",
+        verbose_name=_("rests on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dependents",
+        help_text=_("The criterion whose answer this one may not exceed."),
+    )
+    evidence_kinds = models.CharField(_("evidence Mitra looks for"), max_length=200, blank=True)
+    evidence_year = models.PositiveSmallIntegerField(
+        _("evidence of"), choices=EvidenceYear.choices, default=EvidenceYear.CURRENT
+    )
+
+    class Meta:
+        ordering = ["worksheet", "order"]
+        constraints = [models.UniqueConstraint(fields=["worksheet", "code"], name="evaluation_criterion_code")]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:80]}"
+
+
+class Answer(TrackedModel):
+    """The unit's own answer to one criterion and, beside it, the evaluator's."""
+
+    criterion = models.OneToOneField(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="answer"
+    )
+    own_answer = models.CharField(_("unit's answer"), max_length=1, blank=True)
+    own_note = models.TextField(_("unit's note"), blank=True)
+    evaluator_answer = models.CharField(_("evaluator's answer"), max_length=1, blank=True)
+    evaluator_note = models.TextField(_("evaluator's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.own_answer or '-'} / {self.evaluator_answer or '-'}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .scales import choices_of
+
+        allowed = [c for c, _label in choices_of(self.criterion.scale)]
+        errors = {}
+        for name in ("own_answer", "evaluator_answer"):
+            value = getattr(self, name)
+            if value and value not in allowed:
+                errors[name] = _("Choose one of %(choices)s.") % {"choices": ", ".join(allowed)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Evidence(TrackedModel):
+    """A link from a criterion to a Mitra record (or document) that shows it is met."""
+
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(_("kind of evidence"), max_length=20)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    label = models.CharField(_("evidence"), max_length=300)
+    url = models.CharField(_("link"), max_length=300)
+    suggested = models.BooleanField(_("suggested by Mitra"), default=False)
+
+    class Meta:
+        ordering = ["criterion", "kind", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "kind", "object_id"], name="evaluation_evidence_once")
+        ]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,19 @@
+"""Who may do what with the evaluation worksheet.
+
+- Reading the worksheet is the bureau's, with leadership and administrators (like the performance pages).
+- Loading a worksheet (a new version for a year) is the administrator's: the structure is reference data.
+- The unit's own answers, notes and evidence links: the bureau's staff and heads of unit (and administrators).
+- The evaluator's answer beside it: leadership (who reviews the unit's self-assessment before the evaluator comes,
+  and records the evaluator's answers from the evaluation report) and administrators. Staff and readers cannot.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from mitra.core.rules import can_view_bureau, is_administrator, is_bureau_unit_member, is_leadership
+
+rules.add_perm("evaluation.view", can_view_bureau)
+rules.add_perm("evaluation.manage", is_administrator)
+rules.add_perm("evaluation.answer", is_administrator | is_bureau_unit_member)
+rules.add_perm("evaluation.evaluate", is_administrator | is_leadership)

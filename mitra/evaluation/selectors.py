@@ -1,0 +1,189 @@
+"""Reads of the evaluation worksheet: the current version of a year, and its scores and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from mitra.performance import metrics
+from mitra.performance.models import PerformanceYear
+
+from .models import Answer, Component, Criterion, Evidence, SubComponent, SubComponentKind, Worksheet
+
+
+def current(year: int) -> Worksheet | None:
+    """The year's worksheet: its latest version."""
+    return Worksheet.objects.filter(year=year).order_by("-number").first()
+
+
+def worksheets() -> list[Worksheet]:
+    return list(Worksheet.objects.order_by("-year", "-number"))
+
+
+@dataclass
+class Row:
+    criterion: Criterion
+    answer: Answer | None
+    evidence: list[Evidence]
+    value: Decimal | None  # the answer that counts: the evaluator's when given, else the unit's own
+    own_value: Decimal | None
+    warning: str = ""
+
+
+@dataclass
+class SubData:
+    sub: SubComponent
+    weight: Decimal
+    criterion_weight: Decimal
+    rows: list[Row]
+    score: Decimal
+    pct: Decimal | None
+
+
+@dataclass
+class ComponentData:
+    component: Component
+    subs: list[SubData]
+    score: Decimal
+    shown: Decimal = Decimal(0)  # rounded to two places, as the total adds it
+
+
+@dataclass
+class SheetData:
+    worksheet: Worksheet
+    components: list[ComponentData]
+    total: Decimal
+    grade: str | None
+    answered: int
+    criteria: int
+    with_evidence: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _value(answer: str) -> Decimal | None:
+    try:
+        return metrics.lke_answer_value(answer)
+    except ValueError:  # a value the scale no longer knows: treated as unanswered
+        return None
+
+
+def sheet_data(worksheet: Worksheet, component: Component | None = None) -> SheetData:
+    """The worksheet with its answers, evidence and scores (all components: the total needs them all); the
+    criteria rows are read for every component, five queries however large the worksheet."""
+    criteria = (
+        Criterion.objects.filter(worksheet=worksheet)
+        .select_related("depends_on", "answer")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("kind", "year", "id")))
+        .order_by("order")
+    )
+    components = list(
+        Component.objects.filter(worksheet=worksheet)
+        .prefetch_related(Prefetch("sub_components", queryset=SubComponent.objects.order_by("order")))
+        .order_by("order")
+    )
+    by_sub: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        by_sub.setdefault(criterion.sub_component_id, []).append(criterion)
+    values: dict[int, Decimal | None] = {}
+    rows_of: dict[int, Row] = {}
+    data: list[ComponentData] = []
+    answered = with_evidence = count = 0
+    for comp in components:
+        subs: list[SubData] = []
+        for sub in comp.sub_components.all():
+            weight = metrics.lke_sub_weight(comp.weight, sub.share_pct)
+            rows: list[Row] = []
+            for criterion in by_sub.get(sub.pk, []):
+                answer = getattr(criterion, "answer", None)
+                own = _value(answer.own_answer) if answer else None
+                theirs = _value(answer.evaluator_answer) if answer else None
+                value = theirs if theirs is not None else own
+                row = Row(criterion, answer, list(criterion.evidence.all()), value, own)
+                rows.append(row)
+                rows_of[criterion.pk] = row
+                values[criterion.pk] = value
+                count += 1
+                answered += value is not None
+                with_evidence += bool(row.evidence)
+            if not rows:
+                continue
+            score = metrics.lke_sub_score(weight, [r.value for r in rows])
+            subs.append(
+                SubData(
+                    sub,
+                    weight,
+                    metrics.lke_criterion_weight(weight, len(rows)),
+                    rows,
+                    score,
+                    metrics.lke_pct(score, weight),
+                )
+            )
+        data.append(ComponentData(comp, subs, sum((s.score for s in subs), Decimal(0))))
+    shown, total = metrics.lke_total(c.score for c in data)
+    for comp_data, rounded in zip(data, shown, strict=True):
+        comp_data.shown = rounded
+    warnings = _checks(data, rows_of, values)
+    if component is not None:
+        data = [c for c in data if c.component.pk == component.pk]
+    return SheetData(worksheet, data, total, metrics.sakip_grade(total), answered, count, with_evidence, warnings)
+
+
+def _checks(data: list[ComponentData], rows_of: dict[int, Row], values: dict[int, Decimal | None]) -> list[str]:
+    """The logical-framework checks: a criterion's answer above the one it rests on, and a component whose quality
+    is rated higher than the fulfilment it rests on."""
+    warnings: list[str] = []
+    for criterion_id, row in rows_of.items():
+        basis = row.criterion.depends_on
+        if basis is not None and metrics.lke_exceeds(values[criterion_id], values.get(basis.pk)):
+            row.warning = _("The answer exceeds that of %(code)s, which it rests on.") % {"code": basis.code}
+            warnings.append(
+                _("%(code)s: the answer exceeds that of %(basis)s, which it rests on.")
+                % {"code": row.criterion.code, "basis": basis.code}
+            )
+    for comp in data:
+        kinds = {s.sub.kind: s for s in comp.subs}
+        fulfilment, quality = kinds.get(SubComponentKind.FULFILMENT), kinds.get(SubComponentKind.QUALITY)
+        if fulfilment and quality and metrics.lke_exceeds(quality.pct, fulfilment.pct):
+            warnings.append(
+                _("%(code)s: quality (%(q)s %%) is rated higher than the fulfilment it rests on (%(f)s %%).")
+                % {
+                    "code": comp.component.code,
+                    "q": metrics.rounded(quality.pct),
+                    "f": metrics.rounded(fulfilment.pct),
+                }
+            )
+    return warnings
+
+
+def official_history(year: int) -> list[tuple[int, Decimal | None, str | None]]:
+    """The official SAKIP scores of the years up to `year` (the bureau's key indicator "Nilai SAKIP")."""
+    rows = PerformanceYear.objects.filter(year__lte=year, sakip_score__isnull=False).order_by("-year")
+    return [(y.year, y.sakip_score, metrics.sakip_grade(y.sakip_score)) for y in rows]
+
+
+def result_json(data: SheetData) -> dict[str, Any]:
+    """`mitra sakip-evaluation --year Y`: the components, the total and the estimated grade."""
+    return {
+        "year": data.worksheet.year,
+        "worksheet_version": data.worksheet.number,
+        "components": [
+            {
+                "code": c.component.code,
+                "name": c.component.name,
+                "weight": float(c.component.weight),
+                "score": float(c.shown),
+            }
+            for c in data.components
+        ],
+        "total": float(data.total),
+        "grade": data.grade,
+        "estimate": True,
+        "criteria": data.criteria,
+        "answered": data.answered,
+        "with_evidence": data.with_evidence,
+        "warnings": data.warnings,
+    }

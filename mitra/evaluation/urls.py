@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("templat.xlsx", views.TemplateDownloadView.as_view(), name="template"),
+    path("muat/", views.LoadView.as_view(), name="load"),
+    path("kriteria/<int:pk>/jawaban/", views.AnswerView.as_view(), name="answer"),
+    path("kriteria/<int:pk>/evaluator/", views.AnswerView.as_view(evaluator=True), name="evaluate"),
+    path("kriteria/<int:pk>/bukti/", views.EvidenceAddView.as_view(), name="evidence-add"),
+    path("bukti/<int:pk>/hapus/", views.EvidenceRemoveView.as_view(), name="evidence-remove"),
+    path("<int:year>/", views.OverviewView.as_view(), name="overview"),
+    path("<int:year>/lke.xlsx", views.ExportView.as_view(), name="export"),
+    path("<int:year>/ringkasan.pdf", views.SummaryPdfView.as_view(), name="summary-pdf"),
+    path("<int:year>/saran-bukti/", views.SuggestView.as_view(), name="suggest"),
+    path("<int:year>/<str:code>/", views.ComponentView.as_view(), name="component"),
+]
