@@ -55,7 +55,3 @@ class PublicListing(TrackedModel):
     @property
     def kind(self) -> str:
         return "kerjasama" if self.cooperation_id else "perjanjian"
-
-    @property
-    def owner_unit(self):  # type: ignore[no-untyped-def]
-        return self.record.responsible_unit  # type: ignore[attr-defined]

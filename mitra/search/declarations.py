@@ -313,4 +313,5 @@ def _declare_travel() -> None:
             "requesting_unit", "destination_country", "partner__country", "meeting"
         ).prefetch_related("travellers__staff_member"),
         visible_to=visible,
+        weight=0.5,
     )

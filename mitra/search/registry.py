@@ -54,6 +54,9 @@ class Searchable:
     visible_to: Callable[[Any], QuerySet[Any] | None] | None = None
     # Index the files attached to these records.
     documents: bool = True
+    # How much a hit of this kind weighs in the ranking: below 1, it is listed after records of other kinds that
+    # match as well (travel requests, numerous and wordy, would otherwise crowd the registry out of general words).
+    weight: float = 1.0
     kind_label: Any = field(default=None)
 
     @property

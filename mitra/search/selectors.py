@@ -161,10 +161,21 @@ def search(
     base = f"FROM m WHERE m.entry_id IN ({ids_sql})"
     cte = f"WITH m AS MATERIALIZED ({match_sql}) "
     params = [*match_params, *ids_params]
+    # A kind's weight (registry.Searchable.weight) scales its ranks; both backends rank best lowest (negative), so
+    # a weight below 1 moves its hits after equally good ones of other kinds.
+    weighted = [(s.key, s.weight) for s in all_kinds() if s.weight != 1.0]
+    order, order_params = "m.rank", []
+    if weighted:
+        cases = " ".join("WHEN %s THEN %s" for _ in weighted)
+        order = (
+            f"m.rank * (SELECT CASE e.kind {cases} ELSE 1.0 END FROM {SearchEntry._meta.db_table} e "  # noqa: S608
+            "WHERE e.id = m.entry_id)"
+        )
+        order_params = [value for pair in weighted for value in pair]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{cte}SELECT m.entry_id, m.rank, COUNT(*) OVER () {base} ORDER BY m.rank, m.entry_id LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            f"{cte}SELECT m.entry_id, m.rank, COUNT(*) OVER () {base} ORDER BY {order}, m.entry_id LIMIT %s OFFSET %s",
+            [*params, *order_params, limit, offset],
         )
         rows = cursor.fetchall()
         if rows:

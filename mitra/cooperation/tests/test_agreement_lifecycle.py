@@ -13,7 +13,7 @@ from mitra.cooperation import services
 from mitra.cooperation.models import Agreement, AgreementStep, Cooperation, StepKind
 from mitra.cooperation.reminders import send_due_reminders
 from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory, InstitutionFactory
-from mitra.core.models import AuditAction, AuditEntry
+from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit
 
 
 def step(actor, agreement, kind, date, **extra):
@@ -32,8 +32,10 @@ def fresh_agreement(partner_kind: str = "regulator", country: str = "JP") -> Agr
         from mitra.partners.models import Country
 
         partner = InstitutionFactory(kind=partner_kind, country=Country.objects.get(code=country))
-    cooperation = CooperationFactory(partners=[partner])
-    agreement: Any = AgreementFactory(cooperation=cooperation, date_signed=None)
+    # The bilateral division's, so that its demo staff (staf.bilateral) may record the steps.
+    unit = OrganisationUnit.objects.get(code="ksln-bm")
+    cooperation = CooperationFactory(partners=[partner], responsible_unit=unit)
+    agreement: Any = AgreementFactory(cooperation=cooperation, date_signed=None, responsible_unit=unit)
     return agreement
 
 
@@ -135,7 +137,9 @@ def test_steps_out_of_order_or_misdated_are_refused_at_the_field(user_of):
 
 def test_an_agreement_signed_before_its_history_was_kept_may_start_at_signing(user_of):
     staff = user_of("staf.bilateral")
-    agreement: Any = AgreementFactory(date_signed=dt.date(2013, 1, 10))
+    unit = OrganisationUnit.objects.get(code="ksln-bm")
+    cooperation = CooperationFactory(responsible_unit=unit)
+    agreement: Any = AgreementFactory(cooperation=cooperation, date_signed=dt.date(2013, 1, 10), responsible_unit=unit)
     assert "signing" in services.allowed_steps(agreement) and "in_force" in services.allowed_steps(agreement)
     with pytest.raises(ValidationError) as caught:
         step(staff, agreement, "signing", dt.date(2013, 1, 11))  # not the agreement's date of signing

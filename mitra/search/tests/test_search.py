@@ -316,3 +316,25 @@ def test_the_demo_mark_of_a_trip_stays_out_of_its_text_and_title(demo):
     assert "Ilustratif" in body and "[demo-" not in body
     # The title gives the departure as people write dates, not 2017-05-03.
     assert str(trip.departure_date.year) in described.title and trip.departure_date.isoformat() not in described.title
+
+
+def test_a_kinds_weight_orders_equally_good_hits_and_travel_weighs_less(reader, monkeypatch):
+    from mitra.cooperation.tests.factories import AgreementFactory
+
+    cooperation = CooperationFactory.create(title="Xyloquentia pengawasan")
+    agreement = AgreementFactory.create(title="Xyloquentia pengawasan", cooperation=cooperation)
+    agreement_kind = search_registry.for_key("cooperation.agreement")
+    assert agreement_kind is not None
+    registered = search_registry._REGISTRY
+    monkeypatch.setitem(registered, "cooperation.agreement", dataclasses.replace(agreement_kind, weight=0.01))
+    first = search("xyloquentia", user=reader).hits
+    assert [(h.kind, h.url) for h in first[:2]] == [
+        ("cooperation.cooperation", cooperation.get_absolute_url()),
+        ("cooperation.agreement", agreement.get_absolute_url()),
+    ]
+    monkeypatch.setitem(registered, "cooperation.agreement", dataclasses.replace(agreement_kind, weight=100.0))
+    second = search("xyloquentia", user=reader).hits
+    assert [h.kind for h in second[:2]] == ["cooperation.agreement", "cooperation.cooperation"]
+    # Travel requests, numerous and wordy, come after registry records that match a general word as well.
+    travel = search_registry.for_key("travel.travelrequest")
+    assert travel is not None and travel.weight < 1
