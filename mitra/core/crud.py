@@ -21,6 +21,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
@@ -68,6 +69,18 @@ def display(value: Any) -> str:
     if hasattr(value, "all"):  # a related manager
         return ", ".join(str(v) for v in value.all()) or "–"
     return str(value)
+
+
+def detail_value(value: Any) -> str:
+    """A detail row's value: as `display`, but a related record that has a page links to it (a follow-up to its
+    meeting and cooperation, a meeting to its forum …), one link per record of a many-to-many field."""
+    if isinstance(value, models.Model) and hasattr(value, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+    if hasattr(value, "all"):
+        related = list(value.all())
+        if related and all(hasattr(v, "get_absolute_url") for v in related):
+            return format_html_join(", ", '<a href="{}">{}</a>', ((v.get_absolute_url(), v) for v in related))
+    return display(value)
 
 
 def field_label(record: models.Model, accessor: str) -> str:
@@ -342,7 +355,7 @@ class RecordDetailView(PermissionMixin, KindMixin, DetailView):
         ctx["history"] = record_history(record)[:50]
         ctx["can_edit"] = self.request.user.has_perm(self.kind.edit_perm, record)
         names = self.kind.detail_fields or [c.accessor for c in self.kind.columns if isinstance(c.accessor, str)]
-        ctx["fields"] = [(field_label(record, n), display(Column("", n).value(record))) for n in names]
+        ctx["fields"] = [(field_label(record, n), detail_value(Column("", n).value(record))) for n in names]
         if self.kind.documents is not None:
             ctx["documents"] = self.kind.documents(record)
         if self.kind.detail_context:
