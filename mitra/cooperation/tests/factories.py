@@ -13,7 +13,19 @@ from typing import Any, TypeVar
 import factory
 
 from mitra.cooperation import services
-from mitra.cooperation.models import Agreement, AgreementKind, Cooperation, FollowUp, Meeting, Scope
+from mitra.cooperation.models import (
+    Agreement,
+    AgreementKind,
+    Cooperation,
+    Deliverable,
+    FollowUp,
+    Meeting,
+    OutreachEvent,
+    PositionPaper,
+    Publication,
+    Scope,
+    Study,
+)
 from mitra.core.tests.factories import ServiceFactory, UnitFactory
 from mitra.partners.models import Country
 from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
@@ -21,10 +33,15 @@ from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
 __all__ = [
     "AgreementFactory",
     "CooperationFactory",
+    "DeliverableFactory",
     "FollowUpFactory",
     "ForumFactory",
     "InstitutionFactory",
     "MeetingFactory",
+    "OutreachEventFactory",
+    "PositionPaperFactory",
+    "PublicationFactory",
+    "StudyFactory",
 ]
 
 _numbers = itertools.count(1)
@@ -83,3 +100,50 @@ class FollowUpFactory(_RegistryFactory[FollowUp]):
     meeting = factory.SubFactory(MeetingFactory)
     responsible_unit = factory.LazyAttribute(lambda f: f.meeting.responsible_unit)
     due_date = factory.LazyAttribute(lambda f: f.meeting.end_date + dt.timedelta(days=30))
+
+
+class PositionPaperFactory(_RegistryFactory[PositionPaper]):
+    class Meta:
+        model = PositionPaper
+
+    title = factory.LazyFunction(lambda: f"Kertas posisi uji {next(_numbers)}")
+    year = 2017
+    cooperation = factory.SubFactory(CooperationFactory, responsible_unit=factory.SelfAttribute("..responsible_unit"))
+
+
+class StudyFactory(_RegistryFactory[Study]):
+    class Meta:
+        model = Study
+
+    title = factory.LazyFunction(lambda: f"Kajian uji {next(_numbers)}")
+    year = 2017
+
+
+class OutreachEventFactory(_RegistryFactory[OutreachEvent]):
+    class Meta:
+        model = OutreachEvent
+
+    kind = "workshop"
+    title = factory.LazyFunction(lambda: f"Lokakarya uji {next(_numbers)}")
+    date = dt.date(2017, 5, 2)
+
+
+class PublicationFactory(_RegistryFactory[Publication]):
+    class Meta:
+        model = Publication
+
+    series = "Buletin uji"
+    edition = factory.LazyFunction(lambda: f"Edisi uji {next(_numbers)}")
+    date = dt.date(2017, 6, 1)
+
+
+class DeliverableFactory(_RegistryFactory[Deliverable]):
+    """A deliverable of an agreement, in the agreement's unit."""
+
+    class Meta:
+        model = Deliverable
+
+    agreement = factory.SubFactory(AgreementFactory)
+    responsible_unit = factory.LazyAttribute(lambda d: d.agreement.responsible_unit)
+    title = factory.LazyFunction(lambda: f"Luaran uji {next(_numbers)}")
+    due_date = dt.date(2017, 9, 1)

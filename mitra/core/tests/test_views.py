@@ -5,9 +5,24 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from conftest import DEMO_PASSWORD
 from mitra.core.models import AuditAction, AuditEntry, StaffMember
+from mitra.core.tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    HeadFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    StaffFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.core.tests.formdata import posted
+
+
+def civil_servant() -> StaffMember:
+    """A civil servant of a new division, with a grade (contract staff have none)."""
+    return StaffFactory.create(employment="civil_servant", grade="III/a", education="s1")
 
 
 def test_healthz_answers_without_login(db):
@@ -16,53 +31,57 @@ def test_healthz_answers_without_login(db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_login_and_logout_are_audited(demo):
+def test_login_and_logout_are_audited(db):
+    user = UserFactory.create()
     client = Client()
-    response = client.post(reverse("login"), {"username": "staf.bilateral", "password": DEMO_PASSWORD})
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username="staf.bilateral").exists()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username=user.username).exists()
     client.post(reverse("logout"))
-    assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor_username="staf.bilateral").exists()
+    assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor_username=user.username).exists()
 
 
-def test_failed_logins_are_audited_and_throttled(demo):
+def test_failed_logins_are_audited_and_throttled(db):
+    reader = ReaderFactory.create()
     client = Client()
     for _attempt in range(5):
-        client.post(reverse("login"), {"username": "pembaca", "password": "wrong-password-123"})
-    failures = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, record_repr="pembaca")
+        client.post(reverse("login"), {"username": reader.username, "password": "wrong-password-123"})
+    failures = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, record_repr=reader.username)
     assert failures.count() >= 5
     assert "wrong-password" not in str(list(failures.values()))
     # Locked now, even with the right password.
-    response = client.post(reverse("login"), {"username": "pembaca", "password": DEMO_PASSWORD})
+    response = client.post(reverse("login"), {"username": reader.username, "password": PASSWORD})
     assert response.status_code == 429
-    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username="pembaca").exists()
+    assert not AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_username=reader.username).exists()
 
 
-def test_interface_is_indonesian_by_default_whatever_the_browser_says(client_for):
-    client = client_for("staf.bilateral")
+def test_interface_is_indonesian_by_default_whatever_the_browser_says(db):
+    client = logged_in(UserFactory.create())
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "id"
     assert "Beranda" in response.content.decode()
 
 
-def test_language_choice_is_saved_per_user(client_for, user_of):
-    client = client_for("staf.bilateral")
+def test_language_choice_is_saved_per_user(db):
+    user = UserFactory.create()
+    client = logged_in(user)
     response = client.post(reverse("core:set-language"), {"language": "en", "next": "/organisasi/"})
     assert response.status_code == 302 and response["Location"] == "/organisasi/"
-    assert user_of("staf.bilateral").language == "en"
-    fresh = client_for("staf.bilateral")  # another browser: the choice follows the user
+    user.refresh_from_db()
+    assert user.language == "en"
+    fresh = logged_in(user)  # another browser: the choice follows the user
     assert "Organisation" in fresh.get("/organisasi/").content.decode()
 
 
-def test_language_switch_refuses_foreign_redirects(client_for):
-    response = client_for("pembaca").post(
+def test_language_switch_refuses_foreign_redirects(db):
+    response = logged_in(ReaderFactory.create()).post(
         reverse("core:set-language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response["Location"] == "/"
 
 
-def test_security_headers(client_for):
-    response = client_for("pembaca").get("/")
+def test_security_headers(db):
+    response = logged_in(ReaderFactory.create()).get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -71,19 +90,20 @@ def test_security_headers(client_for):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_password_validators_require_twelve_characters(client_for):
-    client = client_for("pembaca")
+def test_password_validators_require_twelve_characters(db):
+    client = logged_in(ReaderFactory.create())
     response = client.post(
         reverse("password_change"),
-        {"old_password": DEMO_PASSWORD, "new_password1": "Short-1a", "new_password2": "Short-1a"},
+        {"old_password": PASSWORD, "new_password1": "Short-1a", "new_password2": "Short-1a"},
     )
     assert response.status_code == 200
     assert "12" in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(demo):
+def test_password_reset_sends_a_working_link(db):
+    reader = ReaderFactory.create()
     client = Client()
-    client.post(reverse("password_reset"), {"email": "pembaca@demo.mitra.invalid"})
+    client.post(reverse("password_reset"), {"email": reader.email})
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/]+(/akun/sandi/atur/\S+)", str(mail.outbox[0].body))
     assert link
@@ -91,24 +111,25 @@ def test_password_reset_sends_a_working_link(demo):
     assert "new_password1" in response.content.decode()
 
 
-def test_reader_sees_no_edit_buttons_and_gets_403_on_edit_forms(client_for):
-    client = client_for("pembaca")
-    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+def test_reader_sees_no_edit_buttons_and_gets_403_on_edit_forms(db):
+    reader = ReaderFactory.create()
+    client = logged_in(reader)
+    dewi = civil_servant()
     detail = client.get(reverse("core:staff-detail", args=[dewi.pk])).content.decode()
     assert reverse("core:staff-update", args=[dewi.pk]) not in detail
     for name in ("core:staff-update", "core:staff-delete"):
         assert client.get(reverse(name, args=[dewi.pk])).status_code == 403
     assert client.get(reverse("core:staff-create")).status_code == 403
-    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username="pembaca")
+    denied = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED, actor_username=reader.username)
     assert denied.count() == 3
 
 
-def test_staff_of_other_division_can_read_but_not_edit(client_for):
-    client = client_for("staf.regional")
-    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+def test_staff_of_other_division_can_read_but_not_edit(db):
+    client = logged_in(UserFactory.create())  # staff of another new division
+    dewi = civil_servant()
     assert client.get(reverse("core:staff-detail", args=[dewi.pk])).status_code == 200
     assert client.post(reverse("core:staff-update", args=[dewi.pk]), {"full_name": "X"}).status_code == 403
-    assert StaffMember.objects.get(pk=dewi.pk).full_name == "Dewi Lestari"
+    assert StaffMember.objects.get(pk=dewi.pk).full_name == dewi.full_name
 
 
 def form_data(member: StaffMember, **changes) -> dict:
@@ -128,11 +149,13 @@ def form_data(member: StaffMember, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(client_for):
-    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
+def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(db):
+    dewi = civil_servant()
+    assert dewi.version == 1
     url = reverse("core:staff-update", args=[dewi.pk])
-    head = client_for("kabag.bilateral")
-    admin = client_for("admin")
+    head = logged_in(HeadFactory.create(unit=dewi.unit))
+    administrator = AdminFactory.create()
+    admin = logged_in(administrator)
     # Both open the form at the same version.
     assert head.get(url).status_code == 200 and admin.get(url).status_code == 200
     first = admin.post(url, form_data(dewi, education="s2"))
@@ -140,7 +163,7 @@ def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(client_fo
     second = head.post(url, form_data(dewi, grade="III/c"))
     assert second.status_code == 200
     page = second.content.decode()
-    assert 'data-testid="stale-edit"' in page and "admin" in page
+    assert 'data-testid="stale-edit"' in page and administrator.username in page
     assert "Magister (S2)" in page or "s2" in page  # what the other editor saved
     saved = StaffMember.objects.get(pk=dewi.pk)
     assert (saved.education, saved.grade, saved.version) == ("s2", "III/a", 2)
@@ -151,32 +174,34 @@ def test_two_concurrent_editors_the_second_is_told_and_nothing_is_lost(client_fo
     assert (saved.education, saved.grade, saved.version) == ("s2", "III/c", 3)
 
 
-def test_invalid_form_shows_the_error_at_the_field(client_for):
-    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
-    response = client_for("kabag.bilateral").post(
+def test_invalid_form_shows_the_error_at_the_field(db):
+    dewi = civil_servant()
+    response = logged_in(HeadFactory.create(unit=dewi.unit)).post(
         reverse("core:staff-update", args=[dewi.pk]), form_data(dewi, employment="contract")
     )
     assert response.status_code == 200
     assert "Pegawai kontrak tidak memiliki golongan." in response.content.decode()
 
 
-def test_record_page_shows_its_history(client_for):
-    dewi = StaffMember.objects.get(full_name="Dewi Lestari")
-    client_for("kabag.bilateral").post(reverse("core:staff-update", args=[dewi.pk]), form_data(dewi, education="s2"))
-    page = client_for("pembaca").get(reverse("core:staff-detail", args=[dewi.pk])).content.decode()
-    assert "kabag.bilateral" in page and "Riwayat" in page
+def test_record_page_shows_its_history(db):
+    dewi = civil_servant()
+    head = HeadFactory.create(unit=dewi.unit)
+    edit = logged_in(head).post(reverse("core:staff-update", args=[dewi.pk]), form_data(dewi, education="s2"))
+    assert edit.status_code == 302
+    page = logged_in(ReaderFactory.create()).get(reverse("core:staff-detail", args=[dewi.pk])).content.decode()
+    assert head.username in page and "Riwayat" in page
 
 
-def test_audit_log_is_for_administrators_and_leadership(client_for):
-    assert client_for("kepala.biro").get(reverse("core:audit-log")).status_code == 200
-    assert client_for("admin").get(reverse("core:audit-log") + "?action=login").status_code == 200
-    assert client_for("staf.oi").get(reverse("core:audit-log")).status_code == 403
+def test_audit_log_is_for_administrators_and_leadership(db):
+    assert logged_in(LeadershipFactory.create()).get(reverse("core:audit-log")).status_code == 200
+    assert logged_in(AdminFactory.create()).get(reverse("core:audit-log") + "?action=login").status_code == 200
+    assert logged_in(UserFactory.create()).get(reverse("core:audit-log")).status_code == 403
 
 
-def test_django_admin_is_for_administrators_only(client_for):
-    assert client_for("admin").get("/admin/").status_code == 200
-    for username in ("kepala.biro", "kabag.bilateral", "pembaca"):
-        assert client_for(username).get("/admin/").status_code == 302  # to the admin's own login
+def test_django_admin_is_for_administrators_only(db):
+    assert logged_in(AdminFactory.create()).get("/admin/").status_code == 200
+    for user in (LeadershipFactory.create(), HeadFactory.create(), ReaderFactory.create()):
+        assert logged_in(user).get("/admin/").status_code == 302, user.role  # to the admin's own login
 
 
 # Queries per page for a signed-in administrator (session, user, then the page's own); pinned so that a change
@@ -187,25 +212,24 @@ PAGE_QUERIES = {"core:home": 14, "core:organisation": 8, "core:staff-list": 10, 
 
 
 @pytest.mark.parametrize("url_name", list(PAGE_QUERIES))
-def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client_for, url_name, user_of):
+def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(db, url_name):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = client_for("admin")
+    from mitra.core import services
+
+    admin = AdminFactory.create(unit=bureau())  # an administrator of the bureau, as in production
+    client = logged_in(admin)
     url = reverse(url_name)
     client.get(url)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    from mitra.core import services
-
-    head = user_of("admin")
-    unit = head.unit
     for i in range(30):
         services.staff_member_create(
-            actor=head,
+            actor=admin,
             data={
                 "full_name": f"Extra {i}",
-                "unit": unit,
+                "unit": admin.unit,
                 "employment": "contract",
                 "position": "support",
                 "education": "sma",

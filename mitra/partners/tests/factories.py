@@ -9,7 +9,7 @@ import factory
 
 from mitra.core.tests.factories import ServiceFactory
 from mitra.partners import services as partner_services
-from mitra.partners.models import Country, Forum, ForumScope, Institution
+from mitra.partners.models import Contact, Country, Forum, ForumScope, Institution
 
 _numbers = itertools.count(1)
 
@@ -38,3 +38,17 @@ class ForumFactory(ServiceFactory[Forum]):
     @classmethod
     def create_with(cls, **data: Any) -> Forum:
         return partner_services.create(actor=None, model=Forum, data=data, system=True)
+
+
+class ContactFactory(ServiceFactory[Contact]):
+    """A contact person of a new partner institution (pass `institution`, or `institution=None`)."""
+
+    class Meta:
+        model = Contact
+
+    name = factory.LazyFunction(lambda: f"Kontak uji {next(_numbers)}")
+    institution: Any = factory.SubFactory(InstitutionFactory)
+
+    @classmethod
+    def create_with(cls, **data: Any) -> Contact:
+        return partner_services.create(actor=None, model=Contact, data=data, system=True)
