@@ -84,4 +84,5 @@ def test_head_of_division_edits_a_staff_profile_and_sees_it_in_the_history(page:
     expect(page.get_by_role("alert")).to_contain_text("Tersimpan.")
     history = page.get_by_role("region", name="Riwayat")
     expect(history).to_contain_text("kabag.bilateral")
-    expect(history).to_contain_text("s2")
+    expect(history).to_contain_text("Pendidikan")  # the field by its label, the values by their names
+    expect(history).to_contain_text("Magister (S2)")
