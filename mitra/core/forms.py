@@ -81,7 +81,7 @@ class UserForm(forms.ModelForm):
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(value, f"{Role(value).label} — {text}") for value, text in ROLE_PRESETS.items()]
         role_field.widget = forms.RadioSelect(choices=role_field.choices)
-        self.fields["unit"].required = True
+        self.fields["unit"].help_text = _("Empty for people outside Badan POM, such as external evaluators.")
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = unit_field.queryset.order_by("path")  # type: ignore[union-attr]

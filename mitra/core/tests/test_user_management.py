@@ -80,12 +80,18 @@ def test_a_bad_user_form_says_what_is_wrong_and_saves_nothing(administrator, ins
     before = User.objects.count()
     page = client.post(
         reverse("core:user-create"),
-        {"username": administrator.username, "unit": "", "role": "nonsense", "language": "id"},
+        {"username": administrator.username, "unit": "999999", "role": "nonsense", "language": "id"},
     )
     assert page.status_code == 200
     errors = page.context["form"].errors
     assert {"username", "unit", "role"} <= set(errors)
     assert User.objects.count() == before
+    # An evaluator from outside Badan POM has no unit.
+    page = client.post(
+        reverse("core:user-create"),
+        {"username": "evaluator.luar", "unit": "", "role": Role.READER, "language": "id"},
+    )
+    assert page.status_code == 200 and User.objects.get(username="evaluator.luar").unit is None
 
 
 def test_editing_a_user_is_audited_and_an_administrator_cannot_lock_themselves_out(administrator, institution):
