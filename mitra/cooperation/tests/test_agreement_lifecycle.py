@@ -2,6 +2,7 @@
 escalating reminders."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -10,10 +11,46 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mitra.cooperation import services
-from mitra.cooperation.models import Agreement, AgreementStep, Cooperation, StepKind
+from mitra.cooperation.models import Agreement, AgreementStep, StepKind
 from mitra.cooperation.reminders import send_due_reminders
-from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory, InstitutionFactory
-from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit
+from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory, ForumFactory, InstitutionFactory
+from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit, User
+from mitra.core.tests.factories import (
+    DirectorateFactory,
+    HeadFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    UnitFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
+from mitra.partners.models import Country
+
+
+@dataclass
+class Team:
+    """A division of the bureau with its staff and head, the bureau's leadership, and people outside it."""
+
+    unit: OrganisationUnit
+    staff: User
+    head: User
+    leader: User
+    other_staff: User
+    reader: User
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    unit = UnitFactory.create()
+    return Team(
+        unit=unit,
+        staff=UserFactory.create(unit=unit),
+        head=HeadFactory.create(unit=unit),
+        leader=LeadershipFactory.create(unit=bureau()),
+        other_staff=UserFactory.create(),
+        reader=ReaderFactory.create(),
+    )
 
 
 def step(actor, agreement, kind, date, **extra):
@@ -25,18 +62,32 @@ def step(actor, agreement, kind, date, **extra):
     )
 
 
-def fresh_agreement(partner_kind: str = "regulator", country: str = "JP") -> Agreement:
+def fresh_agreement(unit: OrganisationUnit, partner_kind: str = "regulator", country: str | None = "JP") -> Agreement:
+    """An agreement of `unit` with one partner, not yet signed and without steps."""
     if partner_kind == "international_organisation":
-        partner = InstitutionFactory(kind=partner_kind, country=None)
+        partner = InstitutionFactory.create(kind=partner_kind, country=None)
     else:
-        from mitra.partners.models import Country
-
-        partner = InstitutionFactory(kind=partner_kind, country=Country.objects.get(code=country))
-    # The bilateral division's, so that its demo staff (staf.bilateral) may record the steps.
-    unit = OrganisationUnit.objects.get(code="ksln-bm")
-    cooperation = CooperationFactory(partners=[partner], responsible_unit=unit)
-    agreement: Any = AgreementFactory(cooperation=cooperation, date_signed=None, responsible_unit=unit)
+        partner = InstitutionFactory.create(kind=partner_kind, country=Country.objects.get(code=country))
+    cooperation = CooperationFactory.create(partners=[partner], responsible_unit=unit)
+    agreement: Any = AgreementFactory.create(cooperation=cooperation, date_signed=None, responsible_unit=unit)
     return agreement
+
+
+def signed_agreement(team: Team, title: str = "MoU uji yang berlaku") -> Agreement:
+    """An agreement of the team's division signed in 2017 for five years with 90 days' notice, in force."""
+    partner = InstitutionFactory.create(kind="university", country=Country.objects.get(code="US"))
+    cooperation = CooperationFactory.create(partners=[partner], responsible_unit=team.unit)
+    agreement: Any = AgreementFactory.create(
+        cooperation=cooperation,
+        responsible_unit=team.unit,
+        title=title,
+        date_signed=dt.date(2017, 11, 21),
+        duration_months=60,
+        notice_period_days=90,
+    )
+    step(team.staff, agreement, "signing", dt.date(2017, 11, 21))
+    step(team.staff, agreement, "in_force", dt.date(2017, 11, 21))
+    return Agreement.objects.get(pk=agreement.pk)
 
 
 @pytest.mark.parametrize(
@@ -51,10 +102,10 @@ def fresh_agreement(partner_kind: str = "regulator", country: str = "JP") -> Agr
     ],
 )
 def test_consulting_the_foreign_ministry_is_required_before_negotiating_with_governments_and_organisations(
-    user_of, partner_kind, country, needed
+    team, partner_kind, country, needed
 ):
-    staff = user_of("staf.bilateral")
-    agreement = fresh_agreement(partner_kind, country)
+    staff = team.staff
+    agreement = fresh_agreement(team.unit, partner_kind, country)
     assert services.needs_foreign_ministry(agreement) is needed
     step(staff, agreement, StepKind.INITIATIVE, dt.date(2024, 1, 5))
     if needed:
@@ -67,18 +118,23 @@ def test_consulting_the_foreign_ministry_is_required_before_negotiating_with_gov
     assert first.round == 1
 
 
-def test_a_forum_cooperation_needs_the_consultation_too(user_of):
-    agreement = Agreement.objects.get(title__contains="WHO")
-    assert services.needs_foreign_ministry(agreement)
-    regional = Cooperation.objects.exclude(forum=None).exclude(scope="bilateral").first()
-    assert regional is not None
-    in_forum: Any = AgreementFactory(cooperation=regional, date_signed=None)
+def test_a_forum_cooperation_needs_the_consultation_too(team):
+    who = InstitutionFactory.create(kind="international_organisation", country=None)
+    with_who: Any = AgreementFactory.create(
+        cooperation=CooperationFactory.create(partners=[who], responsible_unit=team.unit), responsible_unit=team.unit
+    )
+    assert services.needs_foreign_ministry(with_who)
+    regional = CooperationFactory.create(scope="regional", forum=ForumFactory.create(), responsible_unit=team.unit)
+    in_forum: Any = AgreementFactory.create(cooperation=regional, date_signed=None, responsible_unit=team.unit)
     assert services.needs_foreign_ministry(in_forum)
+    university = InstitutionFactory.create(kind="university", country=Country.objects.get(code="US"))
+    plain = CooperationFactory.create(partners=[university], responsible_unit=team.unit)
+    assert not services.needs_foreign_ministry(AgreementFactory.create(cooperation=plain, responsible_unit=team.unit))
 
 
-def test_the_whole_lifecycle_with_rounds_full_powers_deposit_and_ratification(user_of):
-    staff = user_of("staf.bilateral")
-    agreement = fresh_agreement()
+def test_the_whole_lifecycle_with_rounds_full_powers_deposit_and_ratification(team):
+    staff = team.staff
+    agreement = fresh_agreement(team.unit)
     assert services.allowed_steps(agreement) == [StepKind.INITIATIVE, StepKind.EXPLORATION]
     step(staff, agreement, "initiative", dt.date(2024, 1, 5), decided_by="Kepala Biro")
     step(staff, agreement, "exploration", dt.date(2024, 1, 10))
@@ -115,9 +171,9 @@ def test_the_whole_lifecycle_with_rounds_full_powers_deposit_and_ratification(us
     assert AuditEntry.objects.filter(record_type="cooperation.agreementstep", action=AuditAction.CREATE).exists()
 
 
-def test_steps_out_of_order_or_misdated_are_refused_at_the_field(user_of):
-    staff = user_of("staf.bilateral")
-    agreement = fresh_agreement("university", "US")
+def test_steps_out_of_order_or_misdated_are_refused_at_the_field(team):
+    staff = team.staff
+    agreement = fresh_agreement(team.unit, "university", "US")
     with pytest.raises(ValidationError) as caught:
         step(staff, agreement, "signing", dt.date(2024, 1, 5))
     assert "kind" in caught.value.message_dict
@@ -135,11 +191,9 @@ def test_steps_out_of_order_or_misdated_are_refused_at_the_field(user_of):
     assert Agreement.objects.get(pk=agreement.pk).current_step == "initiative"
 
 
-def test_an_agreement_signed_before_its_history_was_kept_may_start_at_signing(user_of):
-    staff = user_of("staf.bilateral")
-    unit = OrganisationUnit.objects.get(code="ksln-bm")
-    cooperation = CooperationFactory(responsible_unit=unit)
-    agreement: Any = AgreementFactory(cooperation=cooperation, date_signed=dt.date(2013, 1, 10), responsible_unit=unit)
+def test_an_agreement_signed_before_its_history_was_kept_may_start_at_signing(team):
+    staff = team.staff
+    agreement: Any = AgreementFactory.create(date_signed=dt.date(2013, 1, 10), responsible_unit=team.unit)
     assert "signing" in services.allowed_steps(agreement) and "in_force" in services.allowed_steps(agreement)
     with pytest.raises(ValidationError) as caught:
         step(staff, agreement, "signing", dt.date(2013, 1, 11))  # not the agreement's date of signing
@@ -147,18 +201,20 @@ def test_an_agreement_signed_before_its_history_was_kept_may_start_at_signing(us
     step(staff, agreement, "signing", dt.date(2013, 1, 10))
 
 
-@pytest.mark.parametrize("username", ["staf.regional", "pembaca", "kepala.biro", "staf.registrasi"])
-def test_only_the_owning_unit_records_steps(user_of, username):
-    agreement = Agreement.objects.get(title__contains="ONSSA")
+@pytest.mark.parametrize("who", ["other_staff", "reader", "leader", "requester"])
+def test_only_the_owning_unit_records_steps(team, who):
+    agreement = signed_agreement(team)
+    actor = UserFactory.create(unit=DirectorateFactory.create()) if who == "requester" else getattr(team, who)
     with pytest.raises(PermissionDenied):
-        step(user_of(username), agreement, "implementation", dt.date(2018, 1, 5))
+        step(actor, agreement, "implementation", dt.date(2018, 1, 5))
+    step(team.head, agreement, "implementation", dt.date(2018, 1, 5))  # the division's head may
 
 
-def test_a_stale_form_records_nothing(user_of):
+def test_a_stale_form_records_nothing(team):
     from mitra.core.services import StaleEditError
 
-    staff = user_of("staf.bilateral")
-    agreement = fresh_agreement("university", "US")
+    staff = team.staff
+    agreement = fresh_agreement(team.unit, "university", "US")
     version = agreement.version
     step(staff, agreement, "initiative", dt.date(2024, 1, 5))
     with pytest.raises(StaleEditError):
@@ -185,14 +241,14 @@ def test_the_demo_agreements_have_plausible_histories(demo):
     assert not Agreement.objects.filter(current_step="").exists()
 
 
-def test_renewal_reminders_escalate_to_division_then_bureau_when_nobody_acts(demo, settings):
+def test_renewal_reminders_escalate_to_division_then_bureau_when_nobody_acts(team, settings):
     settings.MITRA_REMINDER_DAYS = [90, 60, 30, 7, 0]
     settings.MITRA_ESCALATE_TO_DIVISION_DAYS = 30
     settings.MITRA_ESCALATE_TO_BUREAU_DAYS = 7
-    onssa = Agreement.objects.get(title__contains="ONSSA")  # unit ksln-bm, notice date 2022-05-25
-    notice = onssa.notice_date
-    assert notice is not None and notice == dt.date(2022, 5, 25)
-    prefix = f"agreement:{onssa.pk}:notice:{notice.isoformat()}:"
+    agreement = signed_agreement(team)
+    notice = agreement.notice_date
+    assert notice == dt.date(2022, 11, 21) - dt.timedelta(days=90)
+    prefix = f"agreement:{agreement.pk}:notice:{notice.isoformat()}:"
 
     def keys(day):
         return {n.key for n in send_due_reminders(day) if n.key.startswith(prefix)}
@@ -203,48 +259,50 @@ def test_renewal_reminders_escalate_to_division_then_bureau_when_nobody_acts(dem
     mail.outbox.clear()
     assert keys(notice - dt.timedelta(days=30)) == {prefix + "30", prefix + "30:division"}
     escalation = next(m for m in mail.outbox if "Nobody" in m.subject or "Belum" in m.subject)
-    assert escalation.to == ["kabag.bilateral@demo.mitra.invalid"]  # the head of division only
+    assert escalation.to == [team.head.email]  # the head of division only
     assert keys(notice - dt.timedelta(days=7)) == {prefix + "7", prefix + "7:division", prefix + "7:bureau"}
-    bureau = [m for m in mail.outbox if m.to == ["kepala.biro@demo.mitra.invalid"]]
-    assert bureau, [m.to for m in mail.outbox]
+    to_bureau = [m for m in mail.outbox if team.leader.email in m.to]
+    assert to_bureau and team.staff.email not in to_bureau[0].to, [m.to for m in mail.outbox]
 
 
-def test_a_step_recorded_after_the_first_reminder_stops_the_escalation(demo, user_of):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    notice = onssa.notice_date
+def test_a_step_recorded_after_the_first_reminder_stops_the_escalation(team):
+    agreement = signed_agreement(team)
+    notice = agreement.notice_date
     assert notice is not None
-    prefix = f"agreement:{onssa.pk}:notice:{notice.isoformat()}:"
+    prefix = f"agreement:{agreement.pk}:notice:{notice.isoformat()}:"
     send_due_reminders(notice - dt.timedelta(days=90))
-    step(user_of("staf.bilateral"), onssa, "implementation", dt.date(2022, 3, 1), note="Renewal under discussion")
+    step(team.staff, agreement, "implementation", dt.date(2022, 3, 1), note="Renewal under discussion")
     sent = {n.key for n in send_due_reminders(notice - dt.timedelta(days=7)) if n.key.startswith(prefix)}
     assert sent == {prefix + "7"}
 
 
-def test_a_terminated_agreement_is_not_reminded(demo, user_of):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    step(user_of("staf.bilateral"), onssa, "termination", dt.date(2020, 1, 2))
-    assert onssa.notice_date is not None
-    sent = send_due_reminders(onssa.notice_date - dt.timedelta(days=90))
-    assert not [n for n in sent if n.key.startswith(f"agreement:{onssa.pk}:")]
+def test_a_terminated_agreement_is_not_reminded(team):
+    agreement = signed_agreement(team)
+    assert agreement.notice_date is not None
+    day = agreement.notice_date - dt.timedelta(days=90)
+    other = signed_agreement(team, title="MoU uji lain")
+    step(team.staff, agreement, "termination", dt.date(2020, 1, 2))
+    sent = {n.key.split(":")[1] for n in send_due_reminders(day) if n.key.startswith("agreement:")}
+    assert str(agreement.pk) not in sent and str(other.pk) in sent
 
 
 # Pages
 
 
-def test_the_agreement_page_shows_the_current_step_and_what_is_next(client_for):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    page = client_for("staf.bilateral").get(onssa.get_absolute_url()).content.decode()
+def test_the_agreement_page_shows_the_current_step_and_what_is_next(team):
+    onssa = signed_agreement(team)
+    page = logged_in(team.staff).get(onssa.get_absolute_url()).content.decode()
     assert 'data-testid="current-step">Berlaku' in page
     assert reverse("cooperation:agreement-step-create", args=[onssa.pk]) + "?kind=implementation" in page
     assert 'data-testid="record-step"' in page
-    reader = client_for("staf.regional").get(onssa.get_absolute_url()).content.decode()
+    reader = logged_in(team.other_staff).get(onssa.get_absolute_url()).content.decode()
     assert 'data-testid="current-step"' in reader and 'data-testid="record-step"' not in reader
 
 
-def test_recording_a_step_through_the_page(client_for):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
+def test_recording_a_step_through_the_page(team):
+    onssa = signed_agreement(team)
     url = reverse("cooperation:agreement-step-create", args=[onssa.pk])
-    client = client_for("staf.bilateral")
+    client = logged_in(team.staff)
     form = client.get(url)
     assert form.status_code == 200
     options = form.content.decode()
@@ -261,16 +319,16 @@ def test_recording_a_step_through_the_page(client_for):
     created = onssa.steps.get(kind="implementation")
     detail = client.get(created.get_absolute_url())
     assert detail.status_code == 200 and 'data-testid="upload-form"' in detail.content.decode()
-    assert client_for("staf.regional").post(url, {"kind": "amendment", "date": "2018-03-01"}).status_code == 403
-    other = client_for("staf.regional").get(created.get_absolute_url()).content.decode()
+    assert logged_in(team.other_staff).post(url, {"kind": "amendment", "date": "2018-03-01"}).status_code == 403
+    other = logged_in(team.other_staff).get(created.get_absolute_url()).content.decode()
     assert 'data-testid="attachments"' in other and 'data-testid="upload-form"' not in other
 
 
-def test_negotiating_without_the_consultation_is_refused_on_the_page(client_for, user_of):
-    agreement = fresh_agreement()
-    step(user_of("staf.bilateral"), agreement, "initiative", dt.date(2024, 1, 5))
+def test_negotiating_without_the_consultation_is_refused_on_the_page(team):
+    agreement = fresh_agreement(team.unit)
+    step(team.staff, agreement, "initiative", dt.date(2024, 1, 5))
     agreement.refresh_from_db()
-    response = client_for("staf.bilateral").post(
+    response = logged_in(team.staff).post(
         reverse("cooperation:agreement-step-create", args=[agreement.pk]),
         {"kind": "negotiation", "date": "2024-02-01", "draft_version": "v1", "expected_version": agreement.version},
     )
@@ -278,10 +336,15 @@ def test_negotiating_without_the_consultation_is_refused_on_the_page(client_for,
     assert "Kementerian Luar Negeri" in response.content.decode()
 
 
-def test_the_pipeline_groups_agreements_by_current_step(client_for):
-    page = client_for("staf.regional").get(reverse("cooperation:agreement-pipeline")).content.decode()
+def test_the_pipeline_groups_agreements_by_current_step(team):
+    in_force = signed_agreement(team, title="MoU uji berlaku")
+    negotiating = fresh_agreement(team.unit, "university", "US")
+    step(team.staff, negotiating, "initiative", dt.date(2024, 1, 5))
+    step(team.staff, negotiating, "negotiation", dt.date(2024, 2, 1), draft_version="v1")
+    client = logged_in(team.other_staff)
+    page = client.get(reverse("cooperation:agreement-pipeline")).content.decode()
     assert 'data-testid="pipeline-in_force"' in page and 'data-testid="pipeline-negotiation"' in page
-    assert "ONSSA" in page
-    listed = client_for("staf.regional").get(reverse("cooperation:agreement-list") + "?current_step=negotiation")
+    assert in_force.title in page and negotiating.title in page
+    listed = client.get(reverse("cooperation:agreement-list") + "?current_step=negotiation")
     text = listed.content.decode()
-    assert "NCEMMDME" in text and "ONSSA" not in text
+    assert negotiating.title in text and in_force.title not in text
