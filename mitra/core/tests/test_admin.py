@@ -12,8 +12,10 @@ from django.test import RequestFactory
 
 from mitra.core.admin import ReadOnlyAdmin, ReferenceAdmin, ServiceAdmin
 from mitra.core.models import AuditEntry, OrganisationUnit, TrackedModel
+from mitra.core.tests.factories import AdminFactory, UnitFactory, logged_in
 from mitra.documents.models import Document
 from mitra.partners.models import Contact
+from mitra.partners.tests.factories import ContactFactory
 from mitra.performance.models import AchievementBand, Indicator, PerformanceYear
 from mitra.travel.models import StepKind
 
@@ -36,9 +38,9 @@ def _form_data(response: Any, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_no_admin_deletes_or_offers_bulk_actions(user_of):
+def test_no_admin_deletes_or_offers_bulk_actions(db):
     request = RequestFactory().get("/admin/")
-    request.user = user_of("admin")
+    request.user = AdminFactory.create()
     assert not admin.site.is_registered(Group)  # roles grant permissions; groups are unused
     for model, model_admin in admin.site._registry.items():
         if not model.__module__.startswith("mitra."):
@@ -51,10 +53,9 @@ def test_no_admin_deletes_or_offers_bulk_actions(user_of):
             assert not issubclass(model, TrackedModel) or model in REFERENCE_TABLES, model
 
 
-def test_contact_bulk_delete_is_not_offered_and_deletes_nothing(client_for):
-    client = client_for("admin")
-    contact = Contact.objects.first()
-    assert contact is not None
+def test_contact_bulk_delete_is_not_offered_and_deletes_nothing(db):
+    client = logged_in(AdminFactory.create())
+    contact = ContactFactory.create()
     changelist = "/admin/partners/contact/"
     page = client.get(changelist)
     assert page.status_code == 200 and "delete_selected" not in page.content.decode()
@@ -76,10 +77,11 @@ EDITABLE = {
 
 
 @pytest.mark.parametrize("kind", list(EDITABLE))
-def test_editable_admins_save_through_the_services(client_for, user_of, kind):
-    client = client_for("admin")
+def test_editable_admins_save_through_the_services(demo, kind):
+    admin_user = AdminFactory.create()
+    client = logged_in(admin_user)
     record: Any = {
-        "unit": lambda: user_of("staf.bilateral").unit,
+        "unit": lambda: UnitFactory.create(),
         "indicator": lambda: Indicator.objects.order_by("pk").first(),
         "year": lambda: PerformanceYear.objects.order_by("year").first(),
         "band": lambda: AchievementBand.objects.order_by("pk").first(),
@@ -94,18 +96,17 @@ def test_editable_admins_save_through_the_services(client_for, user_of, kind):
     fresh = type(record).objects.get(pk=record.pk)
     assert getattr(fresh, field) == "Changed in the admin"
     assert fresh.version == record.version + 1
-    assert fresh.updated_by is not None and fresh.updated_by.username == "admin"  # set by the services only
+    assert fresh.updated_by == admin_user  # set by the services only
     entry = AuditEntry.objects.get(
         id__gt=last.id if last else 0, record_type=path.replace("/", "."), record_id=str(record.pk)
     )
     assert entry.changes[field][1] == "Changed in the admin"
-    assert entry.actor_username == "admin"
+    assert entry.actor_username == admin_user.username
 
 
-def test_unit_added_in_the_admin_gets_its_path_from_the_service(client_for):
-    parent = OrganisationUnit.objects.filter(kind="division").order_by("path").first()
-    assert parent is not None
-    response = client_for("admin").post(
+def test_unit_added_in_the_admin_gets_its_path_from_the_service(db):
+    parent = UnitFactory.create()
+    response = logged_in(AdminFactory.create()).post(
         "/admin/core/organisationunit/add/",
         {"parent": parent.pk, "kind": "subdivision", "code": "uji-admin", "name": "Unit Uji", "order": 0},
     )
