@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from mitra.core.models import User
+from mitra.core.tests.factories import Team, make_team
 from mitra.demo import organisation as demo_org
 from mitra.demo.loader import load_all
 
@@ -26,6 +27,12 @@ def demo(db: None) -> None:
     A test that used `transactional_db` empties the database when it ends; load the demo again then."""
     if not User.objects.filter(username="admin").exists():
         load_all()
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    """A new division with its staff and head, the bureau's leader and two outsiders (see `make_team`)."""
+    return make_team()
 
 
 @pytest.fixture

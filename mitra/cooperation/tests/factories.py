@@ -42,6 +42,8 @@ __all__ = [
     "PositionPaperFactory",
     "PublicationFactory",
     "StudyFactory",
+    "signed_agreement",
+    "step",
 ]
 
 _numbers = itertools.count(1)
@@ -147,3 +149,31 @@ class DeliverableFactory(_RegistryFactory[Deliverable]):
     responsible_unit = factory.LazyAttribute(lambda d: d.agreement.responsible_unit)
     title = factory.LazyFunction(lambda: f"Luaran uji {next(_numbers)}")
     due_date = dt.date(2017, 9, 1)
+
+
+def step(actor: Any, agreement: Agreement, kind: str, date: dt.date, **extra: Any) -> Any:
+    """Record a lifecycle step of `agreement` as `actor` (through the service, permission-checked)."""
+    return services.record_step(
+        actor=actor,
+        agreement=Agreement.objects.get(pk=agreement.pk),
+        data={"kind": kind, "date": date, **extra},
+        expected_version=None,
+    )
+
+
+def signed_agreement(actor: Any, title: str = "MoU uji yang berlaku") -> Agreement:
+    """An MoU of `actor`'s unit with a university, signed on 21 November 2017 for five years with 90 days' notice,
+    its signing and entry into force recorded as steps by `actor`."""
+    partner = InstitutionFactory.create(kind="university", country=Country.objects.get(code="US"))
+    cooperation = CooperationFactory.create(partners=[partner], responsible_unit=actor.unit)
+    agreement = AgreementFactory.create(
+        cooperation=cooperation,
+        responsible_unit=actor.unit,
+        title=title,
+        date_signed=dt.date(2017, 11, 21),
+        duration_months=60,
+        notice_period_days=90,
+    )
+    step(actor, agreement, "signing", dt.date(2017, 11, 21))
+    step(actor, agreement, "in_force", dt.date(2017, 11, 21))
+    return Agreement.objects.get(pk=agreement.pk)

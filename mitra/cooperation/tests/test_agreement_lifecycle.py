@@ -2,7 +2,6 @@
 escalating reminders."""
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,53 +12,21 @@ from django.urls import reverse
 from mitra.cooperation import services
 from mitra.cooperation.models import Agreement, AgreementStep, StepKind
 from mitra.cooperation.reminders import send_due_reminders
-from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory, ForumFactory, InstitutionFactory
-from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit, User
+from mitra.cooperation.tests.factories import (
+    AgreementFactory,
+    CooperationFactory,
+    ForumFactory,
+    InstitutionFactory,
+    signed_agreement,
+    step,
+)
+from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit
 from mitra.core.tests.factories import (
     DirectorateFactory,
-    HeadFactory,
-    LeadershipFactory,
-    ReaderFactory,
-    UnitFactory,
     UserFactory,
-    bureau,
     logged_in,
 )
 from mitra.partners.models import Country
-
-
-@dataclass
-class Team:
-    """A division of the bureau with its staff and head, the bureau's leadership, and people outside it."""
-
-    unit: OrganisationUnit
-    staff: User
-    head: User
-    leader: User
-    other_staff: User
-    reader: User
-
-
-@pytest.fixture
-def team(db: None) -> Team:
-    unit = UnitFactory.create()
-    return Team(
-        unit=unit,
-        staff=UserFactory.create(unit=unit),
-        head=HeadFactory.create(unit=unit),
-        leader=LeadershipFactory.create(unit=bureau()),
-        other_staff=UserFactory.create(),
-        reader=ReaderFactory.create(),
-    )
-
-
-def step(actor, agreement, kind, date, **extra):
-    return services.record_step(
-        actor=actor,
-        agreement=Agreement.objects.get(pk=agreement.pk),
-        data={"kind": kind, "date": date, **extra},
-        expected_version=None,
-    )
 
 
 def fresh_agreement(unit: OrganisationUnit, partner_kind: str = "regulator", country: str | None = "JP") -> Agreement:
@@ -71,23 +38,6 @@ def fresh_agreement(unit: OrganisationUnit, partner_kind: str = "regulator", cou
     cooperation = CooperationFactory.create(partners=[partner], responsible_unit=unit)
     agreement: Any = AgreementFactory.create(cooperation=cooperation, date_signed=None, responsible_unit=unit)
     return agreement
-
-
-def signed_agreement(team: Team, title: str = "MoU uji yang berlaku") -> Agreement:
-    """An agreement of the team's division signed in 2017 for five years with 90 days' notice, in force."""
-    partner = InstitutionFactory.create(kind="university", country=Country.objects.get(code="US"))
-    cooperation = CooperationFactory.create(partners=[partner], responsible_unit=team.unit)
-    agreement: Any = AgreementFactory.create(
-        cooperation=cooperation,
-        responsible_unit=team.unit,
-        title=title,
-        date_signed=dt.date(2017, 11, 21),
-        duration_months=60,
-        notice_period_days=90,
-    )
-    step(team.staff, agreement, "signing", dt.date(2017, 11, 21))
-    step(team.staff, agreement, "in_force", dt.date(2017, 11, 21))
-    return Agreement.objects.get(pk=agreement.pk)
 
 
 @pytest.mark.parametrize(
@@ -203,7 +153,7 @@ def test_an_agreement_signed_before_its_history_was_kept_may_start_at_signing(te
 
 @pytest.mark.parametrize("who", ["other_staff", "reader", "leader", "requester"])
 def test_only_the_owning_unit_records_steps(team, who):
-    agreement = signed_agreement(team)
+    agreement = signed_agreement(team.staff)
     actor = UserFactory.create(unit=DirectorateFactory.create()) if who == "requester" else getattr(team, who)
     with pytest.raises(PermissionDenied):
         step(actor, agreement, "implementation", dt.date(2018, 1, 5))
@@ -245,7 +195,7 @@ def test_renewal_reminders_escalate_to_division_then_bureau_when_nobody_acts(tea
     settings.MITRA_REMINDER_DAYS = [90, 60, 30, 7, 0]
     settings.MITRA_ESCALATE_TO_DIVISION_DAYS = 30
     settings.MITRA_ESCALATE_TO_BUREAU_DAYS = 7
-    agreement = signed_agreement(team)
+    agreement = signed_agreement(team.staff)
     notice = agreement.notice_date
     assert notice == dt.date(2022, 11, 21) - dt.timedelta(days=90)
     prefix = f"agreement:{agreement.pk}:notice:{notice.isoformat()}:"
@@ -266,7 +216,7 @@ def test_renewal_reminders_escalate_to_division_then_bureau_when_nobody_acts(tea
 
 
 def test_a_step_recorded_after_the_first_reminder_stops_the_escalation(team):
-    agreement = signed_agreement(team)
+    agreement = signed_agreement(team.staff)
     notice = agreement.notice_date
     assert notice is not None
     prefix = f"agreement:{agreement.pk}:notice:{notice.isoformat()}:"
@@ -277,10 +227,10 @@ def test_a_step_recorded_after_the_first_reminder_stops_the_escalation(team):
 
 
 def test_a_terminated_agreement_is_not_reminded(team):
-    agreement = signed_agreement(team)
+    agreement = signed_agreement(team.staff)
     assert agreement.notice_date is not None
     day = agreement.notice_date - dt.timedelta(days=90)
-    other = signed_agreement(team, title="MoU uji lain")
+    other = signed_agreement(team.staff, title="MoU uji lain")
     step(team.staff, agreement, "termination", dt.date(2020, 1, 2))
     sent = {n.key.split(":")[1] for n in send_due_reminders(day) if n.key.startswith("agreement:")}
     assert str(agreement.pk) not in sent and str(other.pk) in sent
@@ -290,7 +240,7 @@ def test_a_terminated_agreement_is_not_reminded(team):
 
 
 def test_the_agreement_page_shows_the_current_step_and_what_is_next(team):
-    onssa = signed_agreement(team)
+    onssa = signed_agreement(team.staff)
     page = logged_in(team.staff).get(onssa.get_absolute_url()).content.decode()
     assert 'data-testid="current-step">Berlaku' in page
     assert reverse("cooperation:agreement-step-create", args=[onssa.pk]) + "?kind=implementation" in page
@@ -300,7 +250,7 @@ def test_the_agreement_page_shows_the_current_step_and_what_is_next(team):
 
 
 def test_recording_a_step_through_the_page(team):
-    onssa = signed_agreement(team)
+    onssa = signed_agreement(team.staff)
     url = reverse("cooperation:agreement-step-create", args=[onssa.pk])
     client = logged_in(team.staff)
     form = client.get(url)
@@ -337,7 +287,7 @@ def test_negotiating_without_the_consultation_is_refused_on_the_page(team):
 
 
 def test_the_pipeline_groups_agreements_by_current_step(team):
-    in_force = signed_agreement(team, title="MoU uji berlaku")
+    in_force = signed_agreement(team.staff, title="MoU uji berlaku")
     negotiating = fresh_agreement(team.unit, "university", "US")
     step(team.staff, negotiating, "initiative", dt.date(2024, 1, 5))
     step(team.staff, negotiating, "negotiation", dt.date(2024, 2, 1), draft_version="v1")

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from mitra.cooperation import metrics, selectors, services
 from mitra.cooperation.models import Agreement, Deliverable
+from mitra.cooperation.tests.factories import AgreementFactory, signed_agreement, step
 from mitra.cooperation.work import deliverables_due
-from mitra.core.models import OrganisationUnit
+from mitra.core.tests.factories import DirectorateFactory, UserFactory, logged_in
 
 STATUSES = ["planned", "in_progress", "done", "cancelled"]
 days = st.integers(min_value=-3000, max_value=3000)
@@ -87,19 +88,20 @@ def deliverable(actor, agreement, **data) -> Any:
     return services.create(actor=actor, model=Deliverable, data=values)
 
 
-def test_staff_of_the_owning_unit_record_deliverables_others_read(user_of):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    created = deliverable(user_of("staf.bilateral"), onssa, owner=user_of("staf.bilateral"))
-    assert created.pk and created.owner_unit.code == "ksln-bm"
-    for username in ("staf.regional", "pembaca", "kepala.biro", "staf.registrasi"):
+def test_staff_of_the_owning_unit_record_deliverables_others_read(team):
+    onssa = signed_agreement(team.staff)
+    created = deliverable(team.staff, onssa, owner=team.staff)
+    assert created.pk and created.owner_unit == team.unit
+    requester = UserFactory.create(unit=DirectorateFactory.create())
+    for outsider in (team.other_staff, team.reader, team.leader, requester):
         with pytest.raises(PermissionDenied):
-            deliverable(user_of(username), onssa)
+            deliverable(outsider, onssa)
     with pytest.raises(ValidationError) as caught:
-        deliverable(user_of("staf.bilateral"), onssa, status="done")
+        deliverable(team.staff, onssa, status="done")
     assert "completed_on" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
         deliverable(
-            user_of("staf.bilateral"),
+            team.staff,
             onssa,
             status="done",
             completed_on=dt.date.today() + dt.timedelta(days=2),
@@ -107,9 +109,9 @@ def test_staff_of_the_owning_unit_record_deliverables_others_read(user_of):
     assert "completed_on" in caught.value.message_dict
 
 
-def test_implementing_arrangements_hang_under_their_mou(user_of):
-    staff = user_of("staf.bilateral")
-    onssa = Agreement.objects.get(title__contains="ONSSA")
+def test_implementing_arrangements_hang_under_their_mou(team):
+    staff = team.staff
+    onssa = signed_agreement(team.staff)
     arrangement = services.create(
         actor=staff,
         model=Agreement,
@@ -139,15 +141,15 @@ def test_implementing_arrangements_hang_under_their_mou(user_of):
         services.update(
             actor=staff,
             instance=Agreement.objects.get(pk=onssa.pk),
-            data={"parent": Agreement.objects.get(title__contains="Jordan")},
+            data={"parent": signed_agreement(team.staff, title="MoU uji lain")},
             expected_version=None,
         )
     assert "parent" in caught.value.message_dict
 
 
-def test_the_summary_of_an_agreements_deliverables(user_of):
-    staff = user_of("staf.bilateral")
-    onssa = Agreement.objects.get(title__contains="ONSSA")
+def test_the_summary_of_an_agreements_deliverables(team):
+    staff = team.staff
+    onssa = signed_agreement(team.staff)
     deliverable(staff, onssa, due_date=dt.date(2018, 3, 1), status="done", completed_on=dt.date(2018, 3, 11))
     deliverable(staff, onssa, due_date=dt.date(2018, 5, 1), status="done", completed_on=dt.date(2018, 4, 1))
     deliverable(staff, onssa, due_date=dt.date(2018, 6, 1))
@@ -158,33 +160,30 @@ def test_the_summary_of_an_agreements_deliverables(user_of):
     assert summary.average_delay == Decimal(30) / 3  # 10 late, 0 early, 20 overdue so far
 
 
-def test_agreements_with_nothing_done_for_a_year_are_dormant(user_of, settings):
+def test_agreements_with_nothing_done_for_a_year_are_dormant(team, settings):
     settings.MITRA_DORMANT_AGREEMENT_DAYS = 365
-    staff = user_of("staf.bilateral")
-    onssa = Agreement.objects.get(title__contains="ONSSA")  # signed and in force 2017-11-21 until 2022-11-21
-    jordan = Agreement.objects.get(title__contains="Jordan")  # signed 2017-10-30
+    staff = team.staff
+    onssa = signed_agreement(staff, title="MoU uji A")  # in force 2017-11-21 until 2022-11-21
+    jordan = signed_agreement(staff, title="MoU uji B")
+    idle = signed_agreement(staff, title="MoU uji C")
+    draft = AgreementFactory.create(responsible_unit=team.unit, date_signed=None, title="MoU uji draf")
     day = dt.date(2019, 6, 1)
     dormant = set(selectors.dormant_agreements(day).values_list("title", flat=True))
     assert {onssa.title, jordan.title} <= dormant
-    assert Agreement.objects.get(title__contains="NCEMMDME").title not in dormant  # a draft is not in force
+    assert draft.title not in dormant  # a draft is not in force
     assert onssa.title not in set(selectors.dormant_agreements(dt.date(2018, 6, 1)).values_list("title", flat=True))
     # A deliverable completed within the year wakes it; so does a step.
     deliverable(staff, onssa, due_date=dt.date(2018, 12, 1), status="done", completed_on=dt.date(2018, 12, 20))
-    services.record_step(
-        actor=staff,
-        agreement=Agreement.objects.get(pk=jordan.pk),
-        data={"kind": "implementation", "date": dt.date(2019, 2, 1)},
-        expected_version=None,
-    )
+    step(staff, jordan, "implementation", dt.date(2019, 2, 1))
     dormant = set(selectors.dormant_agreements(day).values_list("title", flat=True))
     assert onssa.title not in dormant and jordan.title not in dormant
-    assert Agreement.objects.get(title__contains="Iran").title in dormant
+    assert idle.title in dormant
 
 
-def test_deliverables_due_appear_in_the_owners_work(user_of, settings):
+def test_deliverables_due_appear_in_the_owners_work(team, settings):
     settings.MITRA_DELIVERABLE_WORK_DAYS = 14
-    staff, other = user_of("staf.bilateral"), user_of("kabag.bilateral")
-    onssa = Agreement.objects.get(title__contains="ONSSA")
+    staff, other = team.staff, team.head
+    onssa = signed_agreement(staff)
     soon = deliverable(staff, onssa, title="Laporan bersama", owner=staff, due_date=dt.date(2018, 6, 30))
     deliverable(staff, onssa, title="Nanti", owner=staff, due_date=dt.date(2018, 9, 30))
     deliverable(staff, onssa, title="Selesai", owner=staff, status="done", completed_on=dt.date(2018, 6, 1))
@@ -197,38 +196,42 @@ def test_deliverables_due_appear_in_the_owners_work(user_of, settings):
 # Pages
 
 
-def test_the_agreement_page_shows_arrangements_deliverables_and_their_figures(client_for, user_of):
-    staff = user_of("staf.bilateral")
-    onssa = Agreement.objects.get(title__contains="ONSSA")
+def test_the_agreement_page_shows_arrangements_deliverables_and_their_figures(team):
+    staff = team.staff
+    onssa = signed_agreement(staff)
     deliverable(staff, onssa, due_date=dt.date(2018, 3, 1), status="done", completed_on=dt.date(2018, 3, 11))
     deliverable(staff, onssa, due_date=dt.date(2018, 5, 1))
-    page = client_for("staf.bilateral").get(onssa.get_absolute_url()).content.decode()
+    page = logged_in(staff).get(onssa.get_absolute_url()).content.decode()
     assert 'data-testid="deliverable-summary"' in page and "50,00" in page
     assert reverse("cooperation:deliverable-create") + f"?agreement={onssa.pk}" in page
     assert f"?cooperation={onssa.cooperation_id}&amp;parent={onssa.pk}" in page
-    reader = client_for("staf.regional").get(onssa.get_absolute_url()).content.decode()
+    reader = logged_in(team.other_staff).get(onssa.get_absolute_url()).content.decode()
     assert 'data-testid="deliverable-summary"' in reader and 'data-testid="add-deliverable"' not in reader
 
 
-def test_the_dashboard_flags_dormant_agreements(client_for, settings):
-    settings.MITRA_DORMANT_AGREEMENT_DAYS = 3650 * 3  # every agreement in force today has had nothing for years
-    Agreement.objects.filter(title__contains="ONSSA").update(duration_months=None, end_date=None, expires_on=None)
-    page = client_for("pembaca").get(reverse("cooperation:dashboard")).content.decode()
-    assert 'data-testid="dormant"' in page
+def test_the_dashboard_flags_dormant_agreements(team, settings):
+    lasting = AgreementFactory.create(
+        responsible_unit=team.unit, title="MoU uji tanpa akhir", date_signed=dt.date(2017, 3, 1)
+    )
+    draft = AgreementFactory.create(responsible_unit=team.unit, date_signed=None, title="MoU uji draf")
+    reader = logged_in(team.reader)
+    settings.MITRA_DORMANT_AGREEMENT_DAYS = 3650 * 3  # nothing in force has been idle that long
+    page = reader.get(reverse("cooperation:dashboard")).content.decode()
+    assert lasting.title not in page
     settings.MITRA_DORMANT_AGREEMENT_DAYS = 365
-    page = client_for("pembaca").get(reverse("cooperation:dashboard")).content.decode()
+    page = reader.get(reverse("cooperation:dashboard")).content.decode()
     dormant = page.split('data-testid="dormant"')[1].split("</section>")[0]
-    assert "ONSSA" in dormant  # in force without end, nothing done since 2017
-    listed = client_for("pembaca").get(reverse("cooperation:agreement-list") + "?dormant=true").content.decode()
-    assert "ONSSA" in listed and "NCEMMDME" not in listed
+    assert lasting.title in dormant  # in force without end, nothing done since 2017
+    listed = reader.get(reverse("cooperation:agreement-list") + "?dormant=true").content.decode()
+    assert lasting.title in listed and draft.title not in listed
 
 
-def test_the_deliverable_pages_follow_the_registry_rules(client_for):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    unit = OrganisationUnit.objects.get(code="ksln-bm")
+def test_the_deliverable_pages_follow_the_registry_rules(team):
+    onssa = signed_agreement(team.staff)
+    unit = team.unit
     url = reverse("cooperation:deliverable-create") + f"?agreement={onssa.pk}"
-    assert client_for("staf.bilateral").get(url).status_code == 200
-    response = client_for("staf.bilateral").post(
+    assert logged_in(team.staff).get(url).status_code == 200
+    response = logged_in(team.staff).post(
         reverse("cooperation:deliverable-create"),
         {
             "agreement": onssa.pk,
@@ -241,7 +244,7 @@ def test_the_deliverable_pages_follow_the_registry_rules(client_for):
     )
     assert response.status_code == 200 and "Isi tanggal" in response.content.decode()  # at the field, Indonesian
     assert not Deliverable.objects.filter(title="Modul pelatihan").exists()
-    refused = client_for("staf.regional").post(
+    refused = logged_in(team.other_staff).post(
         reverse("cooperation:deliverable-create"),
         {"agreement": onssa.pk, "title": "X", "responsible_unit": unit.pk, "due_date": "2018-07-01"},
     )
@@ -257,9 +260,9 @@ def api(user):
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def test_the_api_lists_and_creates_deliverables_with_the_same_rules(user_of):
-    onssa = Agreement.objects.get(title__contains="ONSSA")
-    client = api(user_of("staf.bilateral"))
+def test_the_api_lists_and_creates_deliverables_with_the_same_rules(team):
+    onssa = signed_agreement(team.staff)
+    client = api(team.staff)
     created = client.post(
         "/api/v1/deliverables/",
         {
@@ -267,14 +270,14 @@ def test_the_api_lists_and_creates_deliverables_with_the_same_rules(user_of):
             "title": "Laporan kegiatan bersama",
             "responsible_unit": onssa.responsible_unit_id,
             "due_date": "2018-08-01",
-            "owner": user_of("staf.bilateral").pk,
+            "owner": team.staff.pk,
         },
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
-    listed = api(user_of("pembaca")).get("/api/v1/deliverables/").json()
+    listed = api(team.reader).get("/api/v1/deliverables/?agreement=" + str(onssa.pk)).json()
     assert any(row["title"] == "Laporan kegiatan bersama" for row in listed["results"])
-    refused = api(user_of("staf.regional")).post(
+    refused = api(team.other_staff).post(
         "/api/v1/deliverables/",
         {"agreement": onssa.pk, "title": "Y", "responsible_unit": onssa.responsible_unit_id, "due_date": "2018-08-01"},
         content_type="application/json",

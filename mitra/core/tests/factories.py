@@ -12,6 +12,7 @@ has none. Every other unit a factory makes is new.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import factory
@@ -156,3 +157,28 @@ def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@dataclass
+class Team:
+    """A new division of the bureau with its staff member and head, a leader of the bureau, and two people outside
+    the division: staff of another division and a reader."""
+
+    unit: OrganisationUnit
+    staff: User
+    head: User
+    leader: User
+    other_staff: User
+    reader: User
+
+
+def make_team() -> Team:
+    unit = UnitFactory.create()
+    return Team(
+        unit=unit,
+        staff=UserFactory.create(unit=unit),
+        head=HeadFactory.create(unit=unit),
+        leader=LeadershipFactory.create(unit=bureau()),
+        other_staff=UserFactory.create(),
+        reader=ReaderFactory.create(),
+    )
