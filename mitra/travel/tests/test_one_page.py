@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mitra.core import formatting
-from mitra.core.models import StaffMember
+from mitra.core.models import User
+from mitra.core.tests.factories import StaffFactory, UserFactory, logged_in
 from mitra.travel import selectors, services
 from mitra.travel.models import StepTiming, TravelRequest
 
+from .factories import ProcessorFactory
 from .helpers import draft
 
 pytestmark = pytest.mark.django_db
@@ -25,43 +27,42 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _submitted(user_of) -> TravelRequest:
-    owner = user_of("staf.bilateral")
+def _drafted(owner: User) -> TravelRequest:
+    """A request of `owner`'s unit 40 days ahead, with one traveller of that unit."""
     departure = timezone.localdate() + dt.timedelta(days=40)
     request = draft(owner, departure, departure + dt.timedelta(days=4))
     services.traveller_add(
         actor=owner,
         request=request,
-        staff_member=StaffMember.objects.get(full_name="Dewi Lestari"),
+        staff_member=StaffFactory.create(unit=owner.unit),
         passport_number="X1234567",
         passport_expires_on=departure.replace(year=departure.year + 3),
     )
+    return request
+
+
+def _submitted(owner: User) -> TravelRequest:
+    request = _drafted(owner)
     services.request_submit(actor=owner, request=request)
     return request
 
 
-def test_submitting_says_where_it_went_and_by_when(client_for, user_of):
-    owner = user_of("staf.bilateral")
-    departure = timezone.localdate() + dt.timedelta(days=40)
-    request = draft(owner, departure, departure + dt.timedelta(days=4))
-    services.traveller_add(
-        actor=owner,
-        request=request,
-        staff_member=StaffMember.objects.get(full_name="Dewi Lestari"),
-        passport_number="X1234567",
-        passport_expires_on=departure.replace(year=departure.year + 3),
-    )
-    response = client_for("staf.bilateral").post(reverse("travel:request-action", args=[request.pk, "ajukan"]))
+def test_submitting_says_where_it_went_and_by_when():
+    owner = UserFactory.create()
+    request = _drafted(owner)
+    departure = request.departure_date
+    response = logged_in(owner).post(reverse("travel:request-action", args=[request.pk, "ajukan"]))
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     due = formatting.date(selectors.documents_deadline(departure), "id")
     assert texts == [f"Diajukan ke {selectors.bureau_name()}; batas proses dokumen perjalanan {due}."]
     assert "-" not in due  # a human date, not ISO
 
 
-def test_the_bureau_works_the_steps_on_the_request_page(client_for, user_of):
-    request = _submitted(user_of)
+def test_the_bureau_works_the_steps_on_the_request_page():
+    owner = UserFactory.create()
+    request = _submitted(owner)
     url = reverse("travel:request-detail", args=[request.pk])
-    bureau = client_for("staf.oi")
+    bureau = logged_in(ProcessorFactory.create())
     page = bureau.get(url).content.decode()
     steps = list(request.steps.select_related("kind").order_by("pk"))
     first = next(s for s in steps if s.kind.timing != StepTiming.AFTER_RETURN and not s.kind.checks_passport)
@@ -69,7 +70,7 @@ def test_the_bureau_works_the_steps_on_the_request_page(client_for, user_of):
     assert f'data-testid="step-form-{first.kind.code}"' in page
     assert page.count('data-testid="upload-form"') == len(steps)  # each step's files are attached in place
     # The requester sees the steps, not the bureau's forms.
-    requester = client_for("staf.bilateral").get(url).content.decode()
+    requester = logged_in(owner).get(url).content.decode()
     assert 'data-testid="step-completed-today"' not in requester and 'data-testid="upload-form"' not in requester
 
     # One click: the step is requested and completed today; back on the request's page.
@@ -110,9 +111,10 @@ def test_the_bureau_works_the_steps_on_the_request_page(client_for, user_of):
     assert 'data-testid="step-document">Surat permohonan<' in bureau.get(url).content.decode()
 
 
-def test_a_step_that_cannot_be_done_says_why(client_for, user_of):
-    request = _submitted(user_of)
-    bureau = client_for("staf.oi")
+def test_a_step_that_cannot_be_done_says_why():
+    owner = UserFactory.create()
+    request = _submitted(owner)
+    bureau = logged_in(ProcessorFactory.create())
     after_return = request.steps.filter(kind__timing=StepTiming.AFTER_RETURN).first()
     assert after_return is not None
     response = bureau.post(reverse("travel:step-mark", args=[after_return.pk, "selesai"]), follow=True)
@@ -120,16 +122,14 @@ def test_a_step_that_cannot_be_done_says_why(client_for, user_of):
     assert after_return.completed_on is None
     assert "setelah kembali" in response.content.decode() or response.context["messages"]
     # Only the bureau's service works steps.
-    assert (
-        client_for("staf.bilateral").post(reverse("travel:step-mark", args=[after_return.pk, "diminta"])).status_code
-        == 403
-    )
+    assert logged_in(owner).post(reverse("travel:step-mark", args=[after_return.pk, "diminta"])).status_code == 403
 
 
-def test_the_request_page_keeps_a_fixed_number_of_queries_with_files(client_for, user_of):
-    request = _submitted(user_of)
+def test_the_request_page_keeps_a_fixed_number_of_queries_with_files():
+    request = _submitted(UserFactory.create())
     url = reverse("travel:request-detail", args=[request.pk])
-    bureau = client_for("staf.oi")
+    processor = ProcessorFactory.create()
+    bureau = logged_in(processor)
     bureau.get(url)
     with CaptureQueriesContext(connection) as small:
         assert bureau.get(url).status_code == 200
@@ -138,7 +138,7 @@ def test_the_request_page_keeps_a_fixed_number_of_queries_with_files(client_for,
             from mitra.documents import services as documents
 
             documents.attach(
-                actor=user_of("staf.oi"),
+                actor=processor,
                 record=step,
                 uploaded_file=SimpleUploadedFile(f"f{n}.pdf", PDF, "application/pdf"),
                 category="other",
