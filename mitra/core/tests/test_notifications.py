@@ -14,6 +14,7 @@ from django.urls import reverse
 from mitra.core.models import OrganisationUnit
 from mitra.core.notifications import services
 from mitra.core.notifications.models import Notification
+from mitra.core.tests.factories import UnitFactory, UserFactory, logged_in
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,13 +23,14 @@ def _due(unit: OrganisationUnit, key: str = "test:1") -> services.Due:
     return services.Due(key, unit, "Something is due", "/kerjasama/", dt.date(2018, 3, 31))
 
 
-def test_deliver_creates_e_mails_and_marks_sent_once(user_of):
-    unit = user_of("staf.bilateral").unit
+def test_deliver_creates_e_mails_and_marks_sent_once(db):
+    unit = UnitFactory.create()
+    staff = UserFactory.create(unit=unit)
     mail.outbox.clear()
     first = services.deliver(_due(unit))
     assert first is not None
     assert len(mail.outbox) == 1
-    assert user_of("staf.bilateral").email in mail.outbox[0].to
+    assert mail.outbox[0].to == [staff.email]
     stored = Notification.objects.get(key="test:1")
     assert stored.emailed_to == ", ".join(mail.outbox[0].to)
     assert services.deliver(_due(unit)) is None
@@ -36,16 +38,18 @@ def test_deliver_creates_e_mails_and_marks_sent_once(user_of):
     assert Notification.objects.filter(key="test:1").count() == 1
 
 
-def test_mark_read_only_for_the_users_unit(user_of, client_for):
-    notification = services.deliver(_due(user_of("staf.bilateral").unit, "test:2"))
+def test_mark_read_only_for_the_users_unit(db):
+    unit = UnitFactory.create()
+    staff, other = UserFactory.create(unit=unit), UserFactory.create()
+    notification = services.deliver(_due(unit, "test:2"))
     assert notification is not None
     with pytest.raises(PermissionDenied):
-        services.mark_read(user=user_of("staf.oi"), notification=notification)
+        services.mark_read(user=other, notification=notification)
     url = reverse("cooperation:notification-read", args=[notification.pk])
-    assert client_for("staf.oi").post(url).status_code == 403
+    assert logged_in(other).post(url).status_code == 403
     assert not notification.read_by.exists()
-    assert client_for("staf.bilateral").post(url, {"next": "/kerjasama/"}).status_code == 302
-    assert list(notification.read_by.values_list("username", flat=True)) == ["staf.bilateral"]
+    assert logged_in(staff).post(url, {"next": "/kerjasama/"}).status_code == 302
+    assert list(notification.read_by.all()) == [staff]
 
 
 @pytest.mark.parametrize("path", ["mitra/travel/reminders.py", "mitra/cooperation/reminders.py"])

@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import Workbook
 
+from mitra.core.models import User
+from mitra.core.tests.factories import UserFactory, logged_in
 from mitra.exchange import imports, services, workbooks
 from mitra.exchange import spreadsheet as xl
 from mitra.exchange.models import ImportUpload
@@ -50,26 +52,32 @@ def post(client, content: bytes, kind: str = "partners"):
     return client.post("/pertukaran/impor/", {"kind": kind, "file": SimpleUploadedFile("impor.xlsx", content)})
 
 
-def test_a_workbook_whose_dimension_claims_millions_of_cells_is_refused_and_not_stored(client_for, monkeypatch):
+@pytest.fixture
+def staff(db: None) -> User:
+    """Staff of a division of the bureau (imports write registry records of their own unit)."""
+    return UserFactory.create()
+
+
+def test_a_workbook_whose_dimension_claims_millions_of_cells_is_refused_and_not_stored(staff, monkeypatch):
     def must_not_open(*args, **kwargs):
         raise AssertionError("openpyxl opened a refused workbook")
 
     hostile = xlsx(3, dimension="A1:Z5000000")
     assert len(hostile) < 10_000
     monkeypatch.setattr(xl, "load_workbook", must_not_open)
-    response = post(client_for("staf.bilateral"), hostile)
+    response = post(logged_in(staff), hostile)
     assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert not ImportUpload.objects.exists()
 
 
-def test_rows_and_cells_are_counted_when_the_dimension_is_missing(client_for, settings):
+def test_rows_and_cells_are_counted_when_the_dimension_is_missing(staff, settings):
     settings.MITRA_IMPORT_MAX_CELLS = 1000
-    response = post(client_for("staf.bilateral"), xlsx(600, 2, dimension=None))  # 1 200 cells
+    response = post(logged_in(staff), xlsx(600, 2, dimension=None))  # 1 200 cells
     assert response.status_code == 400 and not ImportUpload.objects.exists()
     settings.MITRA_IMPORT_MAX_CELLS = 10_000
     settings.MITRA_IMPORT_MAX_ROWS = 500
-    response = post(client_for("staf.bilateral"), xlsx(600, 2, dimension=None))
+    response = post(logged_in(staff), xlsx(600, 2, dimension=None))
     assert response.status_code == 400 and not ImportUpload.objects.exists()
     settings.MITRA_IMPORT_MAX_ROWS = 1000
     xl.check_bounds(xlsx(600, 2, dimension=None))  # within both limits
@@ -86,9 +94,9 @@ def test_counting_does_not_miss_tags_split_between_chunks(settings):
         xl.check_bounds(content)
 
 
-def test_an_import_zip_bomb_is_refused(client_for, settings):
+def test_an_import_zip_bomb_is_refused(staff, settings):
     settings.MITRA_UPLOAD_MAX_UNZIPPED_BYTES = 100_000
-    response = post(client_for("staf.bilateral"), xlsx(2000, 3))
+    response = post(logged_in(staff), xlsx(2000, 3))
     assert response.status_code == 400 and not ImportUpload.objects.exists()
 
 
@@ -97,9 +105,9 @@ def stored(user, content: bytes, **fields) -> ImportUpload:
     return ImportUpload.objects.create(user=user, kind="partners", filename="x.xlsx", content=content, **fields)
 
 
-def test_a_stored_upload_that_failed_its_preview_is_not_read_again(client_for, user_of, monkeypatch):
-    upload = stored(user_of("staf.bilateral"), xlsx(3, dimension="A1:Z5000000"))
-    client = client_for("staf.bilateral")
+def test_a_stored_upload_that_failed_its_preview_is_not_read_again(staff, monkeypatch):
+    upload = stored(staff, xlsx(3, dimension="A1:Z5000000"))
+    client = logged_in(staff)
     first = client.get(f"/pertukaran/impor/{upload.pk}/")
     assert first.status_code == 200 and first.context["result"].errors
     upload.refresh_from_db()
@@ -115,7 +123,7 @@ def test_a_stored_upload_that_failed_its_preview_is_not_read_again(client_for, u
     assert client.post(f"/pertukaran/impor/{upload.pk}/").status_code == 302  # no commit either
 
 
-def test_a_preview_that_never_finished_is_not_started_again(client_for, user_of, monkeypatch, settings):
+def test_a_preview_that_never_finished_is_not_started_again(staff, monkeypatch, settings):
     """The worker that ran it was killed: reloading must not kill another one."""
     settings.MITRA_IMPORT_PREVIEW_GRACE_SECONDS = 60
 
@@ -123,8 +131,8 @@ def test_a_preview_that_never_finished_is_not_started_again(client_for, user_of,
         raise AssertionError("the preview ran again")
 
     monkeypatch.setattr(imports, "run", must_not_run)
-    user = user_of("staf.bilateral")
-    client = client_for("staf.bilateral")
+    user = staff
+    client = logged_in(staff)
     recent = stored(user, xlsx(3), preview_started_at=timezone.now() - dt.timedelta(seconds=5))
     page = client.get(f"/pertukaran/impor/{recent.pk}/")
     assert page.status_code == 200 and page.context["result"].errors
@@ -137,18 +145,18 @@ def test_a_preview_that_never_finished_is_not_started_again(client_for, user_of,
     assert killed.failure
 
 
-def test_a_good_workbook_previews_as_before_and_records_that_it_finished(client_for, user_of):
-    upload = stored(user_of("staf.bilateral"), workbooks.list_template("partners"))
-    response = client_for("staf.bilateral").get(f"/pertukaran/impor/{upload.pk}/")
+def test_a_good_workbook_previews_as_before_and_records_that_it_finished(staff):
+    upload = stored(staff, workbooks.list_template("partners"))
+    response = logged_in(staff).get(f"/pertukaran/impor/{upload.pk}/")
     assert response.status_code == 200 and response.context["result"].ok
     upload.refresh_from_db()
     assert upload.preview_started_at and upload.preview_finished_at and not upload.failure
     # and may be previewed again
-    assert client_for("staf.bilateral").get(f"/pertukaran/impor/{upload.pk}/").context["result"].ok
+    assert logged_in(staff).get(f"/pertukaran/impor/{upload.pk}/").context["result"].ok
 
 
-def test_prune_deletes_old_uncommitted_uploads_only(user_of):
-    user = user_of("staf.bilateral")
+def test_prune_deletes_old_uncommitted_uploads_only(staff):
+    user = staff
     now = timezone.now()
     old = stored(user, b"x", created_at=now - dt.timedelta(days=10))
     old_committed = stored(user, b"x", created_at=now - dt.timedelta(days=10), committed_at=now)
