@@ -20,6 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         load_all()
 
 
+@pytest.fixture(autouse=True)
+def _cold_content_types() -> None:
+    """Every test starts with Django's per-process content-type cache empty, so the pinned query counts of a page
+    do not depend on which test happened to run before it in the same worker."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """The whole demo dataset (the 2017 organisation, its staff and logins, and every later part).
