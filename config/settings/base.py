@@ -291,6 +291,10 @@ MITRA_EXTRACT_MAX_MEMORY_MB = env.int("MITRA_EXTRACT_MAX_MEMORY_MB", default=102
 MITRA_IMPORT_MAX_ROWS = env.int("MITRA_IMPORT_MAX_ROWS", default=20000)
 MITRA_IMPORT_MAX_CELLS = env.int("MITRA_IMPORT_MAX_CELLS", default=400000)
 MITRA_IMPORT_UPLOAD_KEEP_DAYS = env.int("MITRA_IMPORT_UPLOAD_KEEP_DAYS", default=7)
+# The IATI export (mitra/exchange/iati.py): the reporting organisation's IATI identifier and name. Set the identifier
+# Badan POM registered with IATI before publishing the file.
+MITRA_IATI_REPORTING_ORG_REF = env("MITRA_IATI_REPORTING_ORG_REF", default="ID-BPOM")
+MITRA_IATI_REPORTING_ORG_NAME = env("MITRA_IATI_REPORTING_ORG_NAME", default="Badan Pengawas Obat dan Makanan")
 # Background work (mitra.tasks, docs/architecture.md "Background work"): Django's task interface (django-tasks)
 # on its database backend (django-tasks-db). `mitra worker` runs the queue; any number of workers on any number
 # of machines may share one database. The worker also enqueues the daily tasks (reminders, pruning) once a day,
