@@ -209,6 +209,19 @@ MITRA_TRAVEL_LEAD_WORKING_DAYS = env.int("MITRA_TRAVEL_LEAD_WORKING_DAYS", defau
 MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS = env.int("MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS", default=1)
 MITRA_TRAVEL_REMINDER_WORKING_DAYS = env.list("MITRA_TRAVEL_REMINDER_WORKING_DAYS", cast=int, default=[3, 1])
 MITRA_TRAVEL_EXTRA_CLOSED_DAYS = env.list("MITRA_TRAVEL_EXTRA_CLOSED_DAYS", default=[])
+# The State Secretariat's rules (SE Mensesneg B-32/M/S/LN.00/12/2024; mitra/travel/setneg.py): the application
+# reaches it at least this many (calendar) days before departure, on the day the step MITRA_TRAVEL_SETNEG_STEP is
+# requested; a dialogue or exploration delegation has MIN to MAX people; trips to these countries (ISO alpha-2)
+# need the Foreign Ministry's recommendation (default: countries without diplomatic relations with Indonesia,
+# Israel and Taiwan; the administrator sets the list); the trip report is due this many days after the return.
+MITRA_TRAVEL_SETNEG_LEAD_DAYS = env.int("MITRA_TRAVEL_SETNEG_LEAD_DAYS", default=7)
+MITRA_TRAVEL_SETNEG_STEP = env("MITRA_TRAVEL_SETNEG_STEP", default="setneg")
+MITRA_TRAVEL_DELEGATION_MIN = env.int("MITRA_TRAVEL_DELEGATION_MIN", default=3)
+MITRA_TRAVEL_DELEGATION_MAX = env.int("MITRA_TRAVEL_DELEGATION_MAX", default=10)
+MITRA_TRAVEL_MOFA_RECOMMENDATION_COUNTRIES = env.list(
+    "MITRA_TRAVEL_MOFA_RECOMMENDATION_COUNTRIES", default=["IL", "TW"]
+)
+MITRA_TRAVEL_TRIP_REPORT_DAYS = env.int("MITRA_TRAVEL_TRIP_REPORT_DAYS", default=14)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -291,6 +304,10 @@ MITRA_EXTRACT_MAX_MEMORY_MB = env.int("MITRA_EXTRACT_MAX_MEMORY_MB", default=102
 MITRA_IMPORT_MAX_ROWS = env.int("MITRA_IMPORT_MAX_ROWS", default=20000)
 MITRA_IMPORT_MAX_CELLS = env.int("MITRA_IMPORT_MAX_CELLS", default=400000)
 MITRA_IMPORT_UPLOAD_KEEP_DAYS = env.int("MITRA_IMPORT_UPLOAD_KEEP_DAYS", default=7)
+# The IATI export (mitra/exchange/iati.py): the reporting organisation's IATI identifier and name. Set the identifier
+# Badan POM registered with IATI before publishing the file.
+MITRA_IATI_REPORTING_ORG_REF = env("MITRA_IATI_REPORTING_ORG_REF", default="ID-BPOM")
+MITRA_IATI_REPORTING_ORG_NAME = env("MITRA_IATI_REPORTING_ORG_NAME", default="Badan Pengawas Obat dan Makanan")
 # Background work (mitra.tasks, docs/architecture.md "Background work"): Django's task interface (django-tasks)
 # on its database backend (django-tasks-db). `mitra worker` runs the queue; any number of workers on any number
 # of machines may share one database. The worker also enqueues the daily tasks (reminders, pruning) once a day,

@@ -114,6 +114,7 @@ COOPERATION = _common(
         "responsible_unit",
         "sectors",
         "is_binding",
+        "development_cooperation",
         "related",
         "stage",
         "stage_since",

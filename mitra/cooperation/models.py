@@ -55,6 +55,14 @@ STAGE_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class DevelopmentCooperation(models.TextChoices):
+    """Whether a cooperation is development cooperation (technical assistance), and which way it flows; the IATI
+    export (exchange/iati.py) publishes the cooperations marked so."""
+
+    RECEIVED = "received", _("Technical assistance received by Badan POM")
+    GIVEN = "given", _("Technical assistance given by Badan POM")
+
+
 class Sector(models.Model):
     """Product sectors a cooperation covers (fixed list, loaded by a migration)."""
 
@@ -107,6 +115,15 @@ class Cooperation(UnitOwned):
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.EXPLORATION)
     stage_since = models.DateField(_("in this stage since"), default=timezone.localdate)
     is_binding = models.BooleanField(_("legally binding"), default=False)
+    development_cooperation = models.CharField(
+        _("development cooperation"),
+        max_length=10,
+        choices=DevelopmentCooperation.choices,
+        blank=True,
+        help_text=_(
+            "Technical assistance received or given; published in the IATI export. Empty: not development cooperation."
+        ),
+    )
     # One-way on purpose: linking A to B is an edit of A only, so it needs no permission on B and B's history
     # stays B's own; B's page lists A under "referred to by".
     related = models.ManyToManyField(

@@ -198,6 +198,7 @@ def load_registry() -> dict[str, int]:
                 "responsible_unit": units[unit],
                 "partners": [institutions[k] for k in partner_keys],
                 "sectors": [sectors[s] for s in sector_codes],
+                "development_cooperation": data.DEVELOPMENT_COOPERATION.get(row, ""),
                 "notes": notes,
             },
             _create_cooperation(row),

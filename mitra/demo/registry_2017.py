@@ -780,6 +780,10 @@ DELIVERABLES: list[tuple[str, str, str, str, str, str]] = [
 ]
 
 # Cooperations with agreements signed in 2017 that are not rows of Table 6: key → (title, English, partner, unit)
+# Rows of Table 6 the demo marks as development cooperation for the IATI export (illustrative: the report does not
+# classify them): technical assistance BPOM received from JICA, and gave to Timor-Leste's Ministry of Health.
+DEVELOPMENT_COOPERATION: dict[int, str] = {3: "received", 5: "given"}
+
 OTHER_COOPERATIONS: dict[str, tuple[str, str, str, str]] = {
     "jordan": ("Kerjasama Yordania", "Cooperation with Jordan", "jfda", BM),
     "iran": ("Kerjasama Iran", "Cooperation with Iran", "irfda", BM),

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from mitra.api.permissions import SignedIn
 from mitra.core.web import PermissionMixin, acting_user
 
-from . import calendar, imports, services, workbooks
+from . import calendar, iati, imports, services, workbooks
 from . import spreadsheet as xl
 from .models import CalendarFeed, ImportUpload
 
@@ -66,7 +66,12 @@ class ImportView(PermissionMixin, View):
 
     def page(self, request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
         can_import = request.user.has_perm("exchange.import")
-        context = {"form": form, "kinds": imports.TITLES, "can_import": can_import}
+        context = {
+            "form": form,
+            "kinds": imports.TITLES,
+            "can_import": can_import,
+            "can_export_iati": request.user.has_perm("exchange.export_iati"),
+        }
         return render(request, "exchange/import.html", context, status=status)
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -162,6 +167,17 @@ class Appendix4ExportView(PermissionMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         year = _year(request)
         return _xlsx(workbooks.appendix4(year), f"lampiran-4-{year}.xlsx")
+
+
+class IatiExportView(PermissionMixin, View):
+    """The cooperations marked as development cooperation as an IATI 2.03 activity file."""
+
+    permission_required = "exchange.export_iati"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(iati.activities_xml(), content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="mitra-iati-activities.xml"'
+        return response
 
 
 class CalendarFeedCreateView(PermissionMixin, View):

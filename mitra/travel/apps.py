@@ -45,3 +45,4 @@ class TravelConfig(AppConfig):
 
         core_work.register("travel.steps", work.steps_due, area="travel", heading=_("Official travel"))
         core_work.register("travel.requests", work.my_requests, area="travel", heading=_("Official travel"))
+        core_work.register("travel.trip-reports", work.trip_reports_due, area="travel", heading=_("Official travel"))

@@ -26,7 +26,13 @@ class TravelRequestForm(VersionedForm):
     class Meta:
         model = TravelRequest
         fields = list(kinds.REQUEST_FIELDS)
-        widgets = {"departure_date": DATE, "return_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "departure_date": DATE,
+            "return_date": DATE,
+            "trip_report_sent_on": DATE,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            **{f: forms.Textarea(attrs={"rows": 3}) for f in kinds.REQUEST_TEXT_FIELDS},
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -48,7 +54,8 @@ class TravelRequestForm(VersionedForm):
         assert isinstance(country, forms.ModelChoiceField)
         country.queryset = Country.objects.exclude(code="ID")
         if not self.instance.pk:
-            self.fields.pop("realised_cost")
+            for name in kinds.REQUEST_LATER_FIELDS:
+                self.fields.pop(name)
 
 
 class TravellerForm(forms.ModelForm):

@@ -69,6 +69,13 @@ class FundingSource(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+class DelegationKind(models.TextChoices):
+    """The kinds of trip whose delegation size the State Secretariat limits (SE Mensesneg B-32/M/S/LN.00/12/2024)."""
+
+    DIALOGUE = "dialogue", _("Dialogue")
+    EXPLORATION = "exploration", _("Exploration")
+
+
 class TravelStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Documents in process")
@@ -128,11 +135,53 @@ class TravelRequest(SoftDeleteModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    delegation_kind = models.CharField(
+        _("kind of delegation"),
+        max_length=12,
+        choices=DelegationKind.choices,
+        blank=True,
+        help_text=_("A dialogue or exploration delegation has a size the State Secretariat allows."),
+    )
+    # The terms of reference of the application to the State Secretariat (SE Mensesneg B-32/M/S/LN.00/12/2024).
+    urgency = models.TextField(_("urgency"), blank=True, help_text=_("Why Badan POM must attend, and why now."))
+    cost_benefit = models.TextField(_("costs and benefits"), blank=True)
+    follow_up_plan = models.TextField(_("follow-up plan"), blank=True)
+    invitation = models.TextField(
+        _("organiser's invitation and agenda"),
+        blank=True,
+        help_text=_("The invitation's sender, reference and date, and the agenda; attach the letters below."),
+    )
+    mission_correspondence = models.TextField(
+        _("correspondence with the Indonesian mission"),
+        blank=True,
+        help_text=_("Letters with the embassy or permanent mission (KBRI / PTRI): reference, date, subject."),
+    )
+    sponsors = models.TextField(
+        _("sponsors"), blank=True, help_text=_("Others who pay part of the trip (the organiser, a sponsor) and what.")
+    )
     estimated_cost = formatting.money(
         models.BigIntegerField(_("estimated cost (Rp)"), default=0, validators=[NOT_NEGATIVE])
     )
     realised_cost = formatting.money(
         models.BigIntegerField(_("realised cost (Rp)"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    )
+    realised_visa_cost = formatting.money(
+        models.BigIntegerField(_("visa cost (Rp)"), null=True, blank=True, validators=[NOT_NEGATIVE])
+    )
+    realised_cancellation_cost = formatting.money(
+        models.BigIntegerField(
+            _("cancellation cost (Rp)"),
+            null=True,
+            blank=True,
+            validators=[NOT_NEGATIVE],
+            help_text=_("Fees for changed or cancelled tickets and bookings."),
+        )
+    )
+    trip_report_sent_on = models.DateField(
+        _("trip report sent to the State Secretariat on"),
+        null=True,
+        blank=True,
+        help_text=_("The report on the trip and the meeting's outcome, due within a set number of days of return."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=TravelStatus.choices, default=TravelStatus.DRAFT, editable=False
@@ -169,6 +218,14 @@ class TravelRequest(SoftDeleteModel):
     def get_absolute_url(self) -> str:
         return reverse("travel:request-detail", args=[self.pk])
 
+    @property
+    def realised_total(self) -> int | None:
+        """The realised cost with its components (visa, cancellation); None while none is recorded."""
+        parts = [self.realised_cost, self.realised_visa_cost, self.realised_cancellation_cost]
+        if all(p is None for p in parts):
+            return None
+        return sum(p or 0 for p in parts)
+
     def passport_needed_until(self) -> dt.date | None:
         return self.return_date + relativedelta(months=PASSPORT_MONTHS_AFTER_RETURN) if self.return_date else None
 
@@ -192,6 +249,8 @@ class TravelRequest(SoftDeleteModel):
             errors["partner"] = _("Choose the partner that pays.")
         if self.funding_source != FundingSource.PARTNER and self.partner_id:
             errors["partner"] = _("Only a trip paid by a partner names the partner.")
+        if self.trip_report_sent_on and self.return_date and self.trip_report_sent_on < self.return_date:
+            errors["trip_report_sent_on"] = _("The trip report is sent after the return.")
         if errors:
             raise ValidationError(errors)
 
@@ -216,6 +275,12 @@ class Traveller(TrackedModel):
     )
     staff_member = models.ForeignKey(
         StaffMember, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="travels"
+    )
+    role = models.CharField(
+        _("role in the delegation"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. head of delegation, speaker on agenda item 4, technical expert on GMP."),
     )
     passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
     passport_expires_on = models.DateField(

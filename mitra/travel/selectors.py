@@ -27,7 +27,7 @@ from mitra.core.selectors import within_unit
 from mitra.documents.models import Document
 from mitra.performance.models import SubActivity
 
-from . import workdays
+from . import setneg, workdays
 from .models import (
     COUNTED_STATUSES,
     OPEN_STATUSES,
@@ -211,6 +211,7 @@ class OnTimeRow:
     completed_on: dt.date | None
     on_time: bool
     arrived_late: bool
+    setneg_late: bool = False  # the application reached the State Secretariat late (travel/setneg.py)
 
 
 @dataclass
@@ -237,6 +238,7 @@ def on_time(year: int, today: dt.date | None = None) -> OnTime:
     qs = (
         TravelRequest.objects.filter(departure_date__year=year, status__in=COUNTED_STATUSES)
         .select_related("requesting_unit", "destination_country", "meeting")
+        .prefetch_related(Prefetch("steps", queryset=TravelStep.objects.select_related("kind")))
         .order_by("departure_date", "pk")
     )
     result = OnTime(year)
@@ -253,6 +255,7 @@ def on_time(year: int, today: dt.date | None = None) -> OnTime:
                 on_time=done is not None and done <= deadline,
                 arrived_late=request.submitted_on is not None
                 and request.submitted_on > arrival_deadline(request.departure_date),
+                setneg_late=setneg.application_late(request, today),
             )
         )
     return result
@@ -299,12 +302,14 @@ def trips_by_sub_activity(year: int) -> list[SubActivityTrips]:
     """Completed bureau-paid trips and their realised cost per sub-activity and quarter of departure, beside what
     the quarterly realisation records; every sub-activity with trips or with "trip" as its unit of output."""
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for sub_id, departure, cost in TravelRequest.objects.filter(
+    for sub_id, departure, cost, visa, cancellation in TravelRequest.objects.filter(
         funding_source=FundingSource.BUREAU, status=TravelStatus.COMPLETED, sub_activity__year=year
-    ).values_list("sub_activity_id", "departure_date", "realised_cost"):
+    ).values_list(
+        "sub_activity_id", "departure_date", "realised_cost", "realised_visa_cost", "realised_cancellation_cost"
+    ):
         row = counts[(sub_id, periods.quarter_of(departure))]
         row[0] += 1
-        row[1] += cost or 0
+        row[1] += (cost or 0) + (visa or 0) + (cancellation or 0)  # visa and cancellation are realised costs too
     with_trips = {sub_id for sub_id, _q in counts}
     subs = (
         SubActivity.objects.filter(year=year)

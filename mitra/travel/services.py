@@ -109,6 +109,7 @@ def traveller_add(
     staff_member: StaffMember | None,
     passport_number: str = "",
     passport_expires_on: dt.date | None = None,
+    role: str = "",
     system: bool = False,
 ) -> Traveller:
     if not system:
@@ -120,6 +121,7 @@ def traveller_add(
     traveller = Traveller(
         request=request,
         staff_member=staff_member,
+        role=role,
         passport_number=passport_number,
         passport_expires_on=passport_expires_on,
     )
@@ -329,7 +331,7 @@ def realisation_feed(
     trips = list(trips_of(sub_activity, quarter))
     data = {
         "output_realised": Decimal(len(trips)),
-        "budget_realised": sum(t.realised_cost or 0 for t in trips),
+        "budget_realised": sum(t.realised_total or 0 for t in trips),  # visa and cancellation costs included
         "evidence": "\n".join(base_url + t.get_absolute_url() for t in trips),
     }
     return performance_services.realisation_record(

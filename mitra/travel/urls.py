@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.QueueView.as_view(), name="queue"),
     path("baru/", views.RequestCreateView.as_view(), name="request-create"),
     path("<int:pk>/", views.RequestDetailView.as_view(), name="request-detail"),
+    path("<int:pk>/paket-setneg.<str:fmt>", views.ApplicationPackageView.as_view(), name="package"),
     path("<int:pk>/ubah/", views.RequestUpdateView.as_view(), name="request-update"),
     path("<int:pk>/pelaku/", views.TravellerAddView.as_view(), name="traveller-add"),
     path("<int:pk>/pelaku/<int:traveller>/hapus/", views.TravellerRemoveView.as_view(), name="traveller-remove"),

@@ -24,7 +24,7 @@ from mitra.documents.selectors import documents_for
 from mitra.documents.views import safe_next
 from mitra.performance.models import SubActivity
 
-from . import ical, selectors, services
+from . import ical, package, selectors, services, setneg
 from .forms import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -145,8 +145,34 @@ class RequestDetailView(PermissionMixin, TemplateView):
             history=record_history(record)[:30],
             today=today,
             passport_needed=record.passport_needed_until(),
+            setneg_warnings=setneg.warnings(record, today),
+            application_deadline=setneg.application_deadline(record),
+            application_sent_on=setneg.application_sent_on(record),
+            trip_report_due=setneg.trip_report_due(record),
+            follow_ups=list(record.meeting.follow_ups.all()) if record.meeting else [],
         )
         return ctx
+
+
+class ApplicationPackageView(PermissionMixin, View):
+    """The application package for the State Secretariat as DOCX or PDF, for whoever may read the request."""
+
+    permission_required = "travel.view"
+    FORMATS = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf",
+    }
+
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if fmt not in self.FORMATS:
+            raise Http404
+        record = _visible_request(request, pk)
+        today = timezone.localdate()
+        content = package.docx(record, today) if fmt == "docx" else package.pdf(record, today)
+        response = HttpResponse(content, content_type=self.FORMATS[fmt])
+        name = f"permohonan-setneg-{record.pk}-{record.departure_date:%Y%m%d}.{fmt}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 def _steps_with_documents(record: TravelRequest, user: Any) -> list[dict[str, Any]]:
@@ -210,6 +236,7 @@ class TravellerAddView(PermissionMixin, View):
                     actor=acting_user(request),
                     request=record,
                     staff_member=form.cleaned_data["staff_member"],
+                    role=form.cleaned_data["role"],
                     passport_number=form.cleaned_data["passport_number"],
                     passport_expires_on=form.cleaned_data["passport_expires_on"],
                 )

@@ -1,5 +1,6 @@
 """Travel's part of a person's "my work": for the bureau's travel service, the document steps that are late or due
-next; for everyone, the unit's own requests still in draft or in process."""
+next; for everyone, the unit's own requests still in draft or in process; and the trip reports due at the State
+Secretariat (travel/setneg.py), for the bureau's service and the requesting unit."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mitra.core.work import WorkItem
 
-from . import selectors
+from . import selectors, setneg
 from .models import OPEN_STATUSES, TravelRequest, TravelStatus
 
 LIMIT = 10
@@ -59,6 +60,33 @@ def my_requests(user: Any, today: dt.date) -> list[WorkItem]:
                 url=request.get_absolute_url(),
                 due=due,
                 overdue=request.status == TravelStatus.DRAFT and due < today,
+            )
+        )
+    return items
+
+
+def trip_reports_due(user: Any, today: dt.date) -> list[WorkItem]:
+    """Trips back (or leaving) whose report to the State Secretariat is not recorded as sent: for the bureau's
+    service every one, for others their unit's (and beneath it)."""
+    rows = TravelRequest.objects.filter(
+        status=TravelStatus.DOCUMENTS_READY, trip_report_sent_on__isnull=True, return_date__lte=today
+    )
+    if not user.has_perm("travel.process"):
+        if user.unit is None:
+            return []
+        unit = user.unit
+        rows = rows.filter(Q(requesting_unit=unit) | Q(requesting_unit__path__startswith=unit.path + "/"))
+    items = []
+    for request in rows.select_related("meeting").order_by("return_date", "pk")[:LIMIT]:
+        due = setneg.trip_report_due(request)
+        items.append(
+            WorkItem(
+                area="travel",
+                action=_("Send the trip report to the State Secretariat"),
+                label=str(request),
+                url=request.get_absolute_url(),
+                due=due,
+                overdue=due < today,
             )
         )
     return items

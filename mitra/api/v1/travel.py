@@ -43,7 +43,7 @@ class TravellerSerializer(RecordSerializer):
 
 
 class TravellerChangeSerializer(RecordSerializer):
-    """What may change on a traveller once added: the passport (a new service passport arrives)."""
+    """What may change on a traveller once added: the role and the passport (a new service passport arrives)."""
 
     class Meta(RecordSerializer.Meta):
         model = Traveller
@@ -96,6 +96,8 @@ class TravelRequestSerializer(RecordSerializer):
         extra_kwargs = {
             "estimated_cost": {"min_value": 0, "max_value": 10**15},
             "realised_cost": {"min_value": 0, "max_value": 10**15},
+            "realised_visa_cost": {"min_value": 0, "max_value": 10**15},
+            "realised_cancellation_cost": {"min_value": 0, "max_value": 10**15},
         }
 
 
@@ -264,6 +266,7 @@ class TravellerViewSet(
             actor=actor(request),
             request=travel,
             staff_member=data["staff_member"],
+            role=data.get("role", ""),
             passport_number=data.get("passport_number", ""),
             passport_expires_on=data.get("passport_expires_on"),
         )
