@@ -19,9 +19,8 @@ pytestmark = pytest.mark.django_db
 # Queries per page with the 161 illustrative requests loaded; they must not grow with the data.
 PAGE_QUERIES = {
     "queue": 13,
-    # The content types of the request and its steps (cold); the steps' documents (one query for all steps); the
-    # meeting's follow-ups (the trip report).
-    "detail": 17,
+    # The content types of the request and its steps (cold); the steps' documents (one query for all steps).
+    "detail": 16,
     "step": 12,  # the steps' content type is already cached by the detail page (it lists their documents)
     "on_time": 10,  # the steps of all requests in one query (the State Secretariat step, travel/setneg.py)
     "trips": 11,
