@@ -60,6 +60,7 @@ class Reconciliation:
 
     @property
     def difference(self) -> Decimal:
+        """How many more the sub-activities report than the registry holds (negative: fewer)."""
         return self.reported - self.recorded
 
 
@@ -159,7 +160,7 @@ def reconciliation_figures(items: list[Reconciliation], year: int) -> dict[str, 
         p = f"records.{r.key}"
         figs[f"{p}.reported"] = Fig(f"{p}.reported", r.reported, NUMBER, url, _("Output reported by sub-activities"))
         figs[f"{p}.recorded"] = Fig(f"{p}.recorded", r.recorded, NUMBER, url, _("Records in the registry"))
-        figs[f"{p}.difference"] = Fig(f"{p}.difference", r.difference, NUMBER, url, _("Difference"))
+        figs[f"{p}.difference"] = Fig(f"{p}.difference", abs(r.difference), NUMBER, url, _("Difference"))
     return figs
 
 

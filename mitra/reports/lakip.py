@@ -221,9 +221,16 @@ class LakipBuilder:
         rows = []
         for indicator, targets in detail["indicators"]:
             st = indicator.strategic_target
+            code = _slug(indicator.code)
+            # The report year's column is the indicator's target figure (Tables 2, 3 and 5 print the same one).
             rows.append(
                 [_text(st.text if st else ""), _text(indicator.name)]
-                + [Cell(targets[y].target if y in targets else None, NUMBER) for y in years]
+                + [
+                    _f(self.f, f"indicator.{code}.target")
+                    if y == self.d.year and f"indicator.{code}.target" in self.f
+                    else Cell(Fig(f"renstra.{code}.target_{y}", targets[y].target if y in targets else None, NUMBER))
+                    for y in years
+                ]
             )
         rows.append(
             [_text(_("Funding framework (Rp)"), bold=True), _text("")]
@@ -492,10 +499,18 @@ class LakipBuilder:
                 continue
             numbers = [str(n) for n in r.subs]
             subs = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} {_('and')} {numbers[-1]}"
-            template = _(
-                "Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; the registry "
-                "holds %(recorded)s %(what)s dated %(year)s, which the performance indicators count. The difference, "
-                "%(difference)s, is output reported without a record in the registry."
+            template = (
+                _(
+                    "Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; the "
+                    "registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators count. "
+                    "The difference, %(difference)s, is output reported without a record in the registry."
+                )
+                if r.difference > 0
+                else _(
+                    "Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; the "
+                    "registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators count. "
+                    "The realisation of the sub-activities leaves out %(difference)s of the registry's records."
+                )
             )
             p = f"records.{r.key}"
             out.append(
