@@ -7,11 +7,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from mitra.core import selectors
 from mitra.core.forms import StaffMemberForm
 from mitra.core.models import OrganisationUnit
-from mitra.core.tests.factories import AdminFactory, DirectorateFactory, StaffFactory, UnitFactory, bureau
+from mitra.core.tests.factories import AdminFactory, DirectorateFactory, StaffFactory, UnitFactory, bureau, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,16 @@ def test_leaving_comes_after_joining_and_a_new_person_needs_a_joining_day():
     assert not form.is_valid() and "joined_on" in form.errors
     form = StaffMemberForm(data=data | {"joined_on": "2017-02-01"}, user=AdminFactory.create())
     assert form.is_valid(), form.errors
+
+
+def test_the_staff_page_shows_the_dates_and_the_unit_of_origin():
+    directorate = DirectorateFactory.create()
+    person = StaffFactory.create(
+        unit=UnitFactory.create(),
+        home_unit=directorate,
+        joined_on=datetime.date(2015, 1, 5),
+        left_on=datetime.date(2018, 2, 1),
+    )
+    page = logged_in(AdminFactory.create()).get(reverse("core:staff-detail", args=[person.pk])).content.decode()
+    assert "Mulai bergabung" in page and "Keluar pada" in page
+    assert directorate.name in page and "tidak dihitung sebagai pegawai" in page
