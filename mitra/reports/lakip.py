@@ -499,17 +499,19 @@ class LakipBuilder:
                 continue
             numbers = [str(n) for n in r.subs]
             subs = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} {_('and')} {numbers[-1]}"
-            template = (
+            if len(numbers) == 1:
+                reported = _("Sub-activity %(subs)s reports %(reported)s %(what)s in its quarterly realisation; ")
+            else:
+                reported = _("Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; ")
+            template = reported + (
                 _(
-                    "Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; the "
-                    "registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators count. "
-                    "The difference, %(difference)s, is output reported without a record in the registry."
+                    "the registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators "
+                    "count. The difference, %(difference)s, is output reported without a record in the registry."
                 )
                 if r.difference > 0
                 else _(
-                    "Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; the "
-                    "registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators count. "
-                    "The realisation of the sub-activities leaves out %(difference)s of the registry's records."
+                    "the registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators "
+                    "count. The realisation leaves out %(difference)s of the registry's records."
                 )
             )
             p = f"records.{r.key}"
