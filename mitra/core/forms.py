@@ -21,9 +21,16 @@ class StaffMemberForm(VersionedForm):
             "education",
             "grade",
             "birth_year",
+            "joined_on",
+            "left_on",
+            "home_unit",
             "notes",
         ]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -31,6 +38,9 @@ class StaffMemberForm(VersionedForm):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units
+        # Reports count a person from the day they joined: a new person needs the day (existing ones recorded
+        # before the field existed may keep it empty, meaning present since before Mitra's records).
+        self.fields["joined_on"].required = self.instance.pk is None
 
 
 class DeleteForm(VersionErrorsShown, forms.Form):

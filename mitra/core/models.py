@@ -302,6 +302,30 @@ class StaffMember(SoftDeleteModel):
         _("grade (golongan)"), max_length=6, choices=Grade.choices, blank=True, help_text=_("Civil servants only.")
     )
     position = models.CharField(_("position"), max_length=30, choices=Position.choices)
+    home_unit = models.ForeignKey(
+        OrganisationUnit,
+        verbose_name=_("unit of origin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Only for a person of another unit recorded here as a traveller: their own unit. "
+            "They are not counted as staff of this unit."
+        ),
+    )
+    joined_on = models.DateField(
+        _("joined on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the person joined the unit; reports count them from this day."),
+    )
+    left_on = models.DateField(
+        _("left on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the person left the unit (moved, retired); reports count them until the day before."),
+    )
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Not taken from an official source.")
     )
@@ -319,6 +343,11 @@ class StaffMember(SoftDeleteModel):
     def owner_unit(self) -> OrganisationUnit:
         return self.unit
 
+    def is_member_on(self, day: date) -> bool:
+        """Whether the person was on the unit's staff on `day`: joined by then (or joined before Mitra's records, with
+        no date) and not yet left."""
+        return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or self.left_on > day)
+
     def age_band(self, on: date | None = None) -> AgeBand:
         return AgeBand.of(self.birth_year, on or timezone.localdate())
 
@@ -330,6 +359,10 @@ class StaffMember(SoftDeleteModel):
                 "low": this_year - 75,
                 "high": this_year - 16,
             }
+        if self.joined_on and self.left_on and self.left_on <= self.joined_on:
+            errors["left_on"] = _("The day of leaving comes after the day of joining.")
+        if self.home_unit_id is not None and self.unit_id is not None and self.home_unit_id == self.unit_id:
+            errors["home_unit"] = _("Leave this empty for the unit's own staff.")
         if self.employment == Employment.CONTRACT and self.grade:
             errors["grade"] = _("Contract staff have no civil-service grade.")
         if self.employment == Employment.CIVIL_SERVANT and not self.grade:

@@ -75,6 +75,17 @@ def staff_members(*, unit: OrganisationUnit | None = None) -> models.QuerySet[St
     return qs
 
 
+def staff_on(day: date, *, unit: OrganisationUnit | None = None) -> models.QuerySet[StaffMember]:
+    """The staff of `unit` (and the units beneath it) on `day`: people who had joined by then (no date: present
+    since before Mitra's records) and had not left, without people of other units recorded here as travellers."""
+    qs = staff_members(unit=unit).filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=day), Q(left_on__isnull=True) | Q(left_on__gt=day)
+    )
+    if unit is not None:
+        qs = qs.filter(Q(home_unit__isnull=True) | Q(home_unit__in=units_within(unit)))
+    return qs
+
+
 @dataclass
 class Breakdown:
     """Counts of people by one attribute, in the attribute's own order, with its labels."""
@@ -97,10 +108,11 @@ class StaffProfile:
 
 
 def staff_profile(*, on: date, unit: OrganisationUnit | None = None) -> StaffProfile:
-    """The chapter-I staff profile: people by education, age band, grade and position, as of `on`."""
+    """The chapter-I staff profile as of `on`: the people on the unit's staff that day (`staff_on`) by education,
+    age band, grade and position."""
     from django.utils.translation import gettext as _
 
-    rows = list(staff_members(unit=unit).values("education", "birth_year", "grade", "position", "employment"))
+    rows = list(staff_on(on, unit=unit).values("education", "birth_year", "grade", "position", "employment"))
 
     def breakdown(title: str, choices: Any, values: list[str]) -> Breakdown:
         counts = Counter(values)

@@ -64,7 +64,17 @@ def load_organisation() -> dict[str, int]:
         users[username] = user
 
     for name, unit_code, employment, position, education, grade, birth_year, login in org.STAFF:
-        if existing(StaffMember, full_name=name) is not None:
+        found = existing(StaffMember, full_name=name)
+        if found is not None:
+            # A demo person loaded before joining dates existed gets the demo's date; any date a user set stays.
+            if found.deleted_at is None and found.joined_on is None and found.notes == org.ILLUSTRATIVE_NOTE:
+                services.staff_member_update(
+                    actor=None,
+                    member=found,
+                    data={"joined_on": org.joined_on(birth_year)},
+                    expected_version=None,
+                    system=True,
+                )
             continue
         user = users.get(login) if login else None
         staff_data = {
@@ -75,6 +85,7 @@ def load_organisation() -> dict[str, int]:
             "education": education,
             "grade": grade,
             "birth_year": birth_year,
+            "joined_on": org.joined_on(birth_year),
             # A login that already has a profile (a user linked it to someone else) is not taken from it.
             "user": user if user is not None and not StaffMember.all_objects.filter(user=user).exists() else None,
             "is_illustrative": True,

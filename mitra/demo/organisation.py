@@ -9,9 +9,18 @@ plausible and marked illustrative.
 
 from __future__ import annotations
 
+import datetime
+
 DEMO_PASSWORD = "mitra-demo-2017"  # noqa: S105  (published demo password, refused in production)
 
 ILLUSTRATIVE_NOTE = "Illustrative: the 2017 report does not give this detail."
+
+
+def joined_on(birth_year: int) -> datetime.date:
+    """An illustrative joining day: at 24, and by March 2016 at the latest, so that the 24 people of the 2017 report
+    are on the staff on 31 December 2017."""
+    return datetime.date(min(birth_year + 24, 2016), 3, 1)
+
 
 # (code, parent code, kind, name, English name, short name, illustrative)
 UNITS: list[tuple[str, str | None, str, str, str, str, bool]] = [

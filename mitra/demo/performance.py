@@ -49,7 +49,8 @@ DISAGREEMENTS = """Where the 2017 report disagrees with itself (tables and appen
 - Sub-activity 4: output indicator reads "Jumlah sertifikasi ISO 9001" (copied from another line); recorded as
   "Jumlah pertemuan yang dihadiri". Its achievement is printed 96 % (171/178 = 96,07 %).
 - Sub-activity 9: 157 of 156 trips printed as 100 % (computed 100,64 %).
-- Sub-activity 11: 2 of 3 editions printed as 67,00 % (computed 66,67 %); the text says 3 editions (100 %).
+- Sub-activity 11: appendix 4 says 2 of 3 editions (67,00 %); the text says 3 editions of 1,500 copies (100 %).
+  The registry holds the 3 editions, so the realisation follows it: 3 of 3.
 - Efficiency: the text says the efficiency level reached "2,541"; no sub-activity of appendix 4 gives that
   (the highest TE is 0,664, sub-activity 12).
 - The conclusion (IV.1) names the 2016 report instead of 2017.
@@ -197,7 +198,7 @@ SUB_ACTIVITIES: list[tuple[int, str, str, str, int, int, int, int, str, str, str
         166_680_000,
         130_427_542,
         3,
-        2,
+        3,
         "edition",
         "Jumlah Drug and Food Control Newsletter yang diterbitkan",
         "sosialisasi",

@@ -126,6 +126,18 @@ def sakip_grade(score: Number | None) -> str | None:
     return "D"
 
 
+def sakip_target_grade(target: Number | None) -> str | None:
+    """The grade a SAKIP target aims at. A target is stated as a grade's floor ("A (nilai minimal 80)"), so a target
+    equal to a floor of SAKIP_GRADES names the grade above that floor; any other target names its own grade."""
+    if target is None:
+        return None
+    t = _dec(target)
+    for floor, grade in SAKIP_GRADES:
+        if t == floor:
+            return grade
+    return sakip_grade(t)
+
+
 def change(current: Number | None, previous: Number | None) -> Decimal | None:
     """Year-on-year difference (current − previous), e.g. in score points or percentage points."""
     if current is None or previous is None:

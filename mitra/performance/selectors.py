@@ -285,7 +285,12 @@ def current_measurement_json(year: int) -> dict[str, Any]:
     """The year's performance measurement as the records say now, as plain JSON: money as integers, percentages as
     2-place strings. `measurement_json` is what pages, the command and the API show (the issued figures of an
     issued year)."""
-    m = measurement(year)
+    return measurement_as_json(measurement(year))
+
+
+def measurement_as_json(m: Measurement) -> dict[str, Any]:
+    """A measurement already read, as the plain JSON of `current_measurement_json` (no queries)."""
+    year = m.year
     setting = m.settings.setting
     score = setting.sakip_score if setting else None
     target = setting.sakip_target_score if setting else None

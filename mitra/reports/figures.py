@@ -7,12 +7,14 @@ the records or the computation behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mitra.cooperation import indicators as coop_indicators
 from mitra.core import periods
@@ -20,7 +22,7 @@ from mitra.core import selectors as core_selectors
 from mitra.core.models import OrganisationUnit
 from mitra.performance import metrics
 from mitra.performance import selectors as perf
-from mitra.performance.models import DocumentKind, PerformanceDocument
+from mitra.performance.models import DocumentKind, OutputUnit, PerformanceDocument
 
 from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Fig
 
@@ -39,6 +41,47 @@ class YearData:
     quarters: list[dict[str, Any]]  # bureau-wide cumulative physical/financial realisation per quarter
     developments: Any  # the registry's list behind the key indicator (Table 6)
     figures: dict[str, Fig]
+    # Figure name -> the quantity it shows, where two names show one quantity (the SAKIP indicator's realisation
+    # is the SAKIP score); the consistency check compares values per quantity.
+    quantities: dict[str, str] = field(default_factory=dict)
+    reconciliations: list[Reconciliation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Sub-activities whose output counts records the registry also holds (position papers, studies, editions):
+    what their quarterly realisation reports against what the registry holds for the year."""
+
+    key: str  # figure prefix: records.<key>.*
+    label: Any  # what is counted, e.g. "position papers" (lazily translated)
+    subs: tuple[int, ...]  # sub-activity numbers
+    reported: Decimal  # sum of the sub-activities' realised output
+    recorded: int  # records in the registry dated in the year
+
+    @property
+    def difference(self) -> Decimal:
+        """How many more the sub-activities report than the registry holds (negative: fewer)."""
+        return self.reported - self.recorded
+
+
+# (key, label, which sub-activities, the registry's count of the same records). A sub-activity serving the
+# indicator counted from a registry source reports that source's records; a sub-activity whose output unit is an
+# edition reports publication editions.
+RECORD_COUNTS: tuple[tuple[str, Any, Any, str], ...] = (
+    (
+        "position_papers",
+        gettext_lazy("position papers"),
+        lambda sub: sub.indicator is not None and sub.indicator.source_key == "cooperation.position_papers",
+        "cooperation.position_papers",
+    ),
+    (
+        "studies",
+        gettext_lazy("studies"),
+        lambda sub: sub.indicator is not None and sub.indicator.source_key == "cooperation.studies",
+        "cooperation.studies",
+    ),
+    ("editions", gettext_lazy("editions"), lambda sub: sub.output_unit == OutputUnit.EDITION, "cooperation.editions"),
+)
 
 
 def _slug(code: str) -> str:
@@ -59,6 +102,8 @@ def year_data(year: int) -> YearData:
     developments = coop_indicators.cooperation_developments(year)
     figures = build_figures(m, staff, plan, detail, docs.get(DocumentKind.PK), quarters)
     figures.update(development_figures(developments, year))
+    reconciliations = record_reconciliations(m)
+    figures.update(reconciliation_figures(reconciliations, year))
     return YearData(
         year=year,
         measurement=m,
@@ -70,7 +115,53 @@ def year_data(year: int) -> YearData:
         quarters=quarters,
         developments=developments,
         figures=figures,
+        quantities=quantities(m),
+        reconciliations=reconciliations,
     )
+
+
+SAKIP_SOURCE = "performance.sakip_score"
+
+
+def quantities(m: perf.Measurement) -> dict[str, str]:
+    """Names that show a quantity another name shows too: the indicator measured by the SAKIP score shows the
+    SAKIP figures (its target, realisation, achievement and category)."""
+    out: dict[str, str] = {}
+    for r in m.indicators:
+        if r.indicator.source_key == SAKIP_SOURCE:
+            code = _slug(r.indicator.code)
+            for part, quantity in (
+                ("target", "sakip.target"),
+                ("realized", "sakip.score"),
+                ("achievement_pct", "sakip.achievement_pct"),
+                ("category", "sakip.category"),
+            ):
+                out[f"indicator.{code}.{part}"] = quantity
+    return out
+
+
+def record_reconciliations(m: perf.Measurement) -> list[Reconciliation]:
+    out = []
+    for key, label, serves, source in RECORD_COUNTS:
+        subs = [f for f in m.subs if serves(f.sub)]
+        if not subs:
+            continue
+        reported = sum((f.output_realised or Decimal(0) for f in subs), Decimal(0))
+        recorded = len(coop_indicators.INDICATORS[source](m.year).rows)
+        out.append(Reconciliation(key, label, tuple(f.sub.number for f in subs), reported, recorded))
+    return out
+
+
+def reconciliation_figures(items: list[Reconciliation], year: int) -> dict[str, Fig]:
+    figs: dict[str, Fig] = {}
+    for r in items:
+        source = next(s for k, _l, _s, s in RECORD_COUNTS if k == r.key)
+        url = reverse("cooperation:indicator", args=[source, year])
+        p = f"records.{r.key}"
+        figs[f"{p}.reported"] = Fig(f"{p}.reported", r.reported, NUMBER, url, _("Output reported by sub-activities"))
+        figs[f"{p}.recorded"] = Fig(f"{p}.recorded", r.recorded, NUMBER, url, _("Records in the registry"))
+        figs[f"{p}.difference"] = Fig(f"{p}.difference", abs(r.difference), NUMBER, url, _("Difference"))
+    return figs
 
 
 def build_figures(
@@ -152,6 +243,8 @@ def build_figures(
         code = _slug(r.indicator.code)
         url = perf.indicator_url(r.indicator, year)
         add(f"indicator.{code}.target", r.target.target if r.target else None, NUMBER, url, r.indicator.name)
+        if r.target and r.target.target_label:
+            add(f"indicator.{code}.target_label", r.target.target_label, TEXT, url, r.indicator.name)
         add(f"indicator.{code}.realized", r.realised, NUMBER, url, r.indicator.name)
         add(f"indicator.{code}.achievement_pct", r.achievement_pct, PCT, url, r.indicator.name)
         add(f"indicator.{code}.category", r.category, TEXT, url, r.indicator.name)
@@ -161,8 +254,11 @@ def build_figures(
     add("sakip.score", score, NUMBER, year_url, _("SAKIP score"))
     add("sakip.grade", metrics.sakip_grade(score), TEXT, year_url, _("SAKIP grade"))
     add("sakip.target", target, NUMBER, year_url, _("SAKIP target score"))
-    add("sakip.target_grade", metrics.sakip_grade(target), TEXT, year_url, _("SAKIP target grade"))
-    add("sakip.achievement_pct", metrics.achievement_pct(score, target), PCT, year_url, _("SAKIP achievement"))
+    add("sakip.target_grade", metrics.sakip_target_grade(target), TEXT, year_url, _("SAKIP target grade"))
+    sakip_pct = metrics.achievement_pct(score, target)
+    add("sakip.achievement_pct", sakip_pct, PCT, year_url, _("SAKIP achievement"))
+    sakip_category = metrics.category(sakip_pct, m.settings.bands)
+    add("sakip.category", sakip_category, TEXT, year_url, _("SAKIP achievement category"))
     prev_score = prev.sakip_score if prev else None
     add("sakip.previous_score", prev_score, NUMBER, year_url, _("SAKIP score of the previous year"))
     add("sakip.change", metrics.change(score, prev_score), NUMBER, year_url, _("SAKIP change from the previous year"))

@@ -7,6 +7,7 @@ the report shows it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -18,7 +19,7 @@ from mitra.performance.models import ActivityTarget, OutputUnit
 
 from . import charts, narrative
 from .figures import YearData, _slug, year_data
-from .model import MONEY, NUMBER, PCT, RATIO, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
+from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Cell, Chart, Fig, Inline, Paragraph, Report, Section, Styled, Table
 from .models import Narrative, NarrativeKey
 from .progress import BUILDING, READING, Progress, step
 
@@ -127,13 +128,16 @@ class LakipBuilder:
                 _f(f, "indicator.iku.category"),
             ],
             [_text(_("Budget absorption")), _f(f, "budget.absorption_pct"), _text("")],
-            [_text(_("SAKIP score")), _f(f, "sakip.score"), _f(f, "sakip.grade")],
+            # The SAKIP achievement's category comes from the band table, as in Table 5; the score's grade (BB) is
+            # another quantity, shown in its own row.
+            [_text(_("SAKIP achievement")), _f(f, "sakip.achievement_pct"), _f(f, "sakip.category")],
+            [_text(_("SAKIP score and grade")), _f(f, "sakip.score"), _f(f, "sakip.grade")],
         ]
         s.add(
             self.table(
                 "key-figures",
                 _("Key figures of %(year)s") % {"year": self.d.year},
-                [_("Figure"), _("Value"), _("Category")],
+                [_("Figure"), _("Value"), _("Category or grade")],
                 rows,
                 [3, 1.5, 1.5],
                 numbered=False,
@@ -188,7 +192,13 @@ class LakipBuilder:
                     [
                         _text(st.text if st else ""),
                         _text(line.indicator.name),
-                        _text(line.target_label or formatting.number(line.target)),
+                        Cell(
+                            Fig(
+                                f"pk.{_slug(line.indicator.code)}.target_label",
+                                line.target_label or formatting.number(line.target),
+                                TEXT,
+                            )
+                        ),
                         _f(self.f, "pk.budget") if line.budget else _text(""),
                     ]
                 )
@@ -211,9 +221,16 @@ class LakipBuilder:
         rows = []
         for indicator, targets in detail["indicators"]:
             st = indicator.strategic_target
+            code = _slug(indicator.code)
+            # The report year's column is the indicator's target figure (Tables 2, 3 and 5 print the same one).
             rows.append(
                 [_text(st.text if st else ""), _text(indicator.name)]
-                + [Cell(targets[y].target if y in targets else None, NUMBER) for y in years]
+                + [
+                    _f(self.f, f"indicator.{code}.target")
+                    if y == self.d.year and f"indicator.{code}.target" in self.f
+                    else Cell(Fig(f"renstra.{code}.target_{y}", targets[y].target if y in targets else None, NUMBER))
+                    for y in years
+                ]
             )
         rows.append(
             [_text(_("Funding framework (Rp)"), bold=True), _text("")]
@@ -235,13 +252,12 @@ class LakipBuilder:
             inds = [i for i in at.indicators.all() if i.pk in results]
             first = True
             for i in sorted(inds, key=lambda i: (i.order, i.code)):
-                r = results[i.pk]
                 rows.append(
                     [
                         _text(at.text if first else ""),
                         _text(i.name),
-                        _text(r.target.target_label if r.target and r.target.target_label else "")
-                        if r.target and r.target.target_label
+                        _f(self.f, f"indicator.{_slug(i.code)}.target_label")
+                        if f"indicator.{_slug(i.code)}.target_label" in self.f
                         else _f(self.f, f"indicator.{_slug(i.code)}.target"),
                         _text("\n".join(at.programme_list) if first else ""),
                     ]
@@ -284,16 +300,17 @@ class LakipBuilder:
                     _f(self.f, f"indicator.{code}.category"),
                 ]
             )
-        rows.append(
-            [
-                _text(""),
-                _text(_("SAKIP score")),
-                _f(self.f, "sakip.target"),
-                _f(self.f, "sakip.score"),
-                _f(self.f, "sakip.achievement_pct"),
-                _f(self.f, "sakip.grade"),
-            ]
-        )
+        if "sakip.score" not in self.d.quantities.values():  # no indicator measures the SAKIP score: its own row
+            rows.append(
+                [
+                    _text(""),
+                    _text(_("SAKIP score")),
+                    _f(self.f, "sakip.target"),
+                    _f(self.f, "sakip.score"),
+                    _f(self.f, "sakip.achievement_pct"),
+                    _f(self.f, "sakip.category"),
+                ]
+            )
         a.add(
             self.table(
                 "table-5",
@@ -340,7 +357,9 @@ class LakipBuilder:
                 [0.6, 6, 1.5, 1.5],
             )
         )
-        s.sub("activities", _("Activities")).add(*self.prose(NarrativeKey.ACTIVITIES))
+        activities = s.sub("activities", _("Activities"))
+        activities.add(*self.prose(NarrativeKey.ACTIVITIES))
+        activities.add(*self.reconciliations())
         eff = s.sub("efficiency", _("Efficiency"))
         eff.add(*self.prose(NarrativeKey.EFFICIENCY))
         rows = []
@@ -470,6 +489,46 @@ class LakipBuilder:
             )
         )
         return s
+
+    def reconciliations(self) -> list[Paragraph]:
+        """Where the sub-activities' reported output and the registry's records of the same kind differ, the report
+        says so, with both figures and the difference (the consistency check requires it)."""
+        out = []
+        for r in self.d.reconciliations:
+            if r.difference == 0:
+                continue
+            numbers = [str(n) for n in r.subs]
+            subs = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} {_('and')} {numbers[-1]}"
+            if len(numbers) == 1:
+                reported = _("Sub-activity %(subs)s reports %(reported)s %(what)s in its quarterly realisation; ")
+            else:
+                reported = _("Sub-activities %(subs)s report %(reported)s %(what)s in their quarterly realisation; ")
+            template = reported + (
+                _(
+                    "the registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators "
+                    "count. The difference, %(difference)s, is output reported without a record in the registry."
+                )
+                if r.difference > 0
+                else _(
+                    "the registry holds %(recorded)s %(what)s dated %(year)s, which the performance indicators "
+                    "count. The realisation leaves out %(difference)s of the registry's records."
+                )
+            )
+            p = f"records.{r.key}"
+            out.append(
+                Paragraph(
+                    runs(
+                        template,
+                        subs=subs,
+                        what=str(r.label),
+                        year=self.f["year"],
+                        reported=self.f[f"{p}.reported"],
+                        recorded=self.f[f"{p}.recorded"],
+                        difference=self.f[f"{p}.difference"],
+                    )
+                )
+            )
+        return out
 
     def fmt_number(self, value: Decimal) -> str:
         return formatting.number(value, 2, self.language)
@@ -624,6 +683,19 @@ class LakipBuilder:
             )
         )
         return [a1, a2, a3, a4]
+
+
+def runs(template: str, **parts: str | Fig) -> list[Inline]:
+    """A translated sentence with %(name)s placeholders as runs: figures stay figures (the consistency check sees
+    them), text is filled in."""
+    out: list[Inline] = []
+    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
+        if i % 2 == 0:
+            if piece:
+                out.append(piece)
+        else:
+            out.append(parts[piece])
+    return out
 
 
 def _grade(score: Decimal | None) -> str | None:

@@ -201,14 +201,21 @@ def issue_check(
     if revision > 1 and not (reason or "").strip():
         raise ValidationError({"reason": _("Revision %(r)s corrects an issued report: say why.") % {"r": revision}})
     if kind == ReportKind.LAKIP:
-        from .consistency import check, errors
+        from .consistency import across_editions, check, errors
         from .figures import year_data
         from .lakip import LakipBuilder, narratives
 
         data = year_data(year)
         texts = narratives(year)
-        with translation.override("id"):
-            found = errors(check(LakipBuilder(data, texts, "id").build(), data, texts))
+        # Each edition (language) is checked, and the editions against each other; every format draws these.
+        editions = []
+        found = []
+        for language in ("id", "en"):
+            with translation.override(language):
+                edition = LakipBuilder(data, texts, language).build()
+                found += errors(check(edition, data, texts))
+            editions.append(edition)
+        found += across_editions(editions, data)
         if found:
             raise ValidationError(
                 _("The consistency check finds %(n)s error(s): correct them before issuing (%(first)s: %(msg)s).")

@@ -161,3 +161,13 @@ def test_behind_plan(out_real, out_plan, bud_real, bud_plan):
     )
     assert physical == (out_real < out_plan)
     assert financial == (Decimal(bud_real) < Decimal(bud_plan) * Decimal("0.9"))
+
+
+@pytest.mark.parametrize(
+    ("target", "grade"),
+    [(Decimal(80), "A"), (Decimal(90), "AA"), (Decimal(70), "BB"), (Decimal(85), "A"), (None, None)],
+)
+def test_a_sakip_target_names_the_grade_whose_floor_it_is(target, grade):
+    # "A (nilai minimal 80)": a target at a grade's floor aims at that grade; a score of 80 itself is BB.
+    assert metrics.sakip_target_grade(target) == grade
+    assert metrics.sakip_grade(Decimal(80)) == "BB"
