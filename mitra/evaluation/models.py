@@ -173,3 +173,125 @@ class Evidence(TrackedModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class GivenGrade(models.TextChoices):
+    AA = "AA", "AA"
+    A = "A", "A"
+    BB = "BB", "BB"
+    B = "B", "B"
+    CC = "CC", "CC"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class EvaluationReport(TrackedModel):
+    """The evaluator's report (LHE, laporan hasil evaluasi) of a year: the official grade and its recommendations.
+    One per evaluation year; its file is attached through the documents app."""
+
+    year = models.PositiveSmallIntegerField(_("evaluation year"), unique=True)
+    number = models.CharField(_("report number"), max_length=100)
+    issued_on = models.DateField(_("report date"))
+    evaluator = models.CharField(_("evaluator"), max_length=200)
+    score = models.DecimalField(_("value given"), max_digits=5, decimal_places=2)
+    grade = models.CharField(_("grade given"), max_length=2, choices=GivenGrade.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Some details are plausible, not from an official source.")
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("evaluation report (LHE)")
+        verbose_name_plural = _("evaluation reports (LHE)")
+
+    def __str__(self) -> str:
+        return f"LHE {self.year} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:report", args=[self.year])
+
+    def clean(self) -> None:
+        from decimal import Decimal
+
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.score is not None and not Decimal(0) <= self.score <= Decimal(100):
+            errors["score"] = _("Enter a value between 0 and 100.")
+        if self.year and self.issued_on and self.issued_on.year < self.year:
+            errors["issued_on"] = _("The report cannot be dated before the year it evaluates.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RecommendationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
+
+
+class Recommendation(TrackedModel):
+    """One recommendation of an evaluation report, followed up as work: its owner (a unit, and a person in it),
+    the action plan, the due date, the status and what was done."""
+
+    report = models.ForeignKey(
+        EvaluationReport, verbose_name=_("evaluation report"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.TextField(_("recommendation"))
+    owner_unit = models.ForeignKey(
+        "core.OrganisationUnit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        "core.User",
+        verbose_name=_("person responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluation_recommendations",
+    )
+    action_plan = models.TextField(_("action plan"), blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=15, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    result = models.TextField(_("what was done"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Some details are plausible, not from an official source.")
+    )
+
+    class Meta:
+        ordering = ["report", "order", "id"]
+        verbose_name = _("evaluation recommendation")
+        verbose_name_plural = _("evaluation recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text[:80]}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:recommendation", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (RecommendationStatus.DONE, RecommendationStatus.CANCELLED)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.status == RecommendationStatus.DONE and not self.completed_on:
+            errors["completed_on"] = _("Give the date the action was completed.")
+        if self.owner is not None and self.owner_unit_id and not self.owner_unit.contains(self.owner.unit):
+            errors["owner"] = _("Choose a person of the responsible unit.")
+        if errors:
+            raise ValidationError(errors)

@@ -12,7 +12,17 @@ from django.utils.translation import gettext as _
 from mitra.performance import metrics
 from mitra.performance.models import PerformanceYear
 
-from .models import Answer, Component, Criterion, Evidence, SubComponent, SubComponentKind, Worksheet
+from .models import (
+    Answer,
+    Component,
+    Criterion,
+    EvaluationReport,
+    Evidence,
+    Recommendation,
+    SubComponent,
+    SubComponentKind,
+    Worksheet,
+)
 
 
 def current(year: int) -> Worksheet | None:
@@ -187,3 +197,27 @@ def result_json(data: SheetData) -> dict[str, Any]:
         "with_evidence": data.with_evidence,
         "warnings": data.warnings,
     }
+
+
+def reports() -> list[EvaluationReport]:
+    """The evaluation reports (LHE), newest first, each with its count of recommendations and of open ones."""
+    from django.db.models import Count, Q
+
+    from .models import OPEN_RECOMMENDATION
+
+    return list(
+        EvaluationReport.objects.annotate(
+            recommendation_count=Count("recommendations"),
+            open_count=Count("recommendations", filter=Q(recommendations__status__in=OPEN_RECOMMENDATION)),
+        ).order_by("-year")
+    )
+
+
+def recommendations_of(report: EvaluationReport) -> list[Recommendation]:
+    return list(report.recommendations.select_related("owner_unit", "owner").order_by("order", "id"))
+
+
+def report_documents(report: EvaluationReport) -> Any:
+    from mitra.documents.selectors import documents_for
+
+    return documents_for(report)

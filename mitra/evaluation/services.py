@@ -15,10 +15,24 @@ from mitra.core.models import AuditAction, User
 
 from . import workbook
 from .evidence import Candidate, Finder
-from .models import Answer, Component, Criterion, Evidence, SubComponent, Worksheet
+from .models import (
+    Answer,
+    Component,
+    Criterion,
+    EvaluationReport,
+    Evidence,
+    Recommendation,
+    SubComponent,
+    Worksheet,
+)
 
 OWN_FIELDS = ("own_answer", "own_note")
 EVALUATOR_FIELDS = ("evaluator_answer", "evaluator_note")
+REPORT_FIELDS = ("year", "number", "issued_on", "evaluator", "score", "grade", "notes")
+RECOMMENDATION_FIELDS = ("order", "text", "owner_unit", "owner", "action_plan", "due_date")
+# What the responsible unit writes as it follows a recommendation up (leadership may change every field).
+FOLLOW_UP_FIELDS = ("action_plan", "status", "completed_on", "result")
+LOADER_FIELDS = ("is_illustrative",)  # set by the demo loader only
 
 
 def _check(actor: User | None, perm: str, system: bool) -> None:
@@ -156,3 +170,59 @@ def suggest_evidence(*, actor: User | None, worksheet: Worksheet, system: bool =
             linked.add((criterion.pk, candidate.kind, candidate.object_id))
             added += 1
     return added
+
+
+def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    return dict(data)
+
+
+def save_report(
+    *,
+    actor: User | None,
+    data: Mapping[str, Any],
+    report: EvaluationReport | None = None,
+    expected_version: int | None = None,
+    system: bool = False,
+) -> EvaluationReport:
+    """Record the evaluator's report (LHE) of a year, or correct it. One report per year."""
+    _check(actor, "evaluation.record_report", system)
+    values = _only(data, REPORT_FIELDS + (LOADER_FIELDS if system else ()))
+    year = values.get("year", report.year if report else None)
+    others = EvaluationReport.objects.exclude(pk=report.pk) if report is not None else EvaluationReport.objects.all()
+    if isinstance(year, int) and others.filter(year=year).exists():
+        raise ValidationError({"year": _("The evaluation report of %(year)s is recorded already.") % {"year": year}})
+    if report is None:
+        return services.create_record(actor=actor, instance=EvaluationReport(**values))
+    return services.update_record(actor=actor, instance=report, data=values, expected_version=expected_version)
+
+
+def add_recommendation(
+    *, actor: User | None, report: EvaluationReport, data: Mapping[str, Any], system: bool = False
+) -> Recommendation:
+    """Add a recommendation of the report: it becomes follow-up work of its unit and person."""
+    _check(actor, "evaluation.record_report", system)
+    values = _only(data, RECOMMENDATION_FIELDS + FOLLOW_UP_FIELDS + (LOADER_FIELDS if system else ()))
+    return services.create_record(actor=actor, instance=Recommendation(report=report, **values))
+
+
+def update_recommendation(
+    *,
+    actor: User | None,
+    recommendation: Recommendation,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+) -> Recommendation:
+    """Leadership and administrators change any field; the responsible unit writes its follow-up (action plan,
+    status, completion date and what was done) and nothing else."""
+    allowed: tuple[str, ...]
+    if system or (actor is not None and actor.has_perm("evaluation.record_report")):
+        allowed = RECOMMENDATION_FIELDS + FOLLOW_UP_FIELDS
+    else:
+        services.require(actor, "evaluation.follow_up", recommendation)
+        allowed = FOLLOW_UP_FIELDS
+    values = _only(data, allowed)
+    return services.update_record(actor=actor, instance=recommendation, data=values, expected_version=expected_version)

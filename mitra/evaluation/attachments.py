@@ -1,0 +1,10 @@
+"""The evaluation report (LHE) takes its file as an attachment: attached and removed by those who record the
+report, read by whoever reads the evaluation (documents.access declares the rules; filled in from ready())."""
+
+from __future__ import annotations
+
+from mitra.documents.access import Attachable, register
+
+
+def register_attachable() -> None:
+    register("evaluation.evaluationreport", Attachable("evaluation.record_report", read_perm="evaluation.view"))
