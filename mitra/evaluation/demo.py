@@ -20,7 +20,7 @@ from django.db import transaction
 from mitra.core.models import OrganisationUnit, User
 
 from . import services
-from .models import Criterion, EvaluationReport, RecommendationStatus, Worksheet
+from .models import Criterion, EvaluationReport, RecommendationStatus, Scorecard, Worksheet
 from .template_data import DEMO_ANSWERS
 
 TEMPLATE = Path(__file__).resolve().parent / "data" / "lke-template.xlsx"
@@ -104,9 +104,68 @@ def load_report() -> dict[str, int]:
     return created
 
 
+# The bureau's 2017 scorecard. The 2017 report gives the structure's outcome — the unit score in the e-performance
+# system was 3,94, the stakeholder and process perspectives scored 4 (Baik), accountability 3 — but not the cap,
+# the bands or the weights: those are illustrative (a 1–5 scale; weights chosen so that 4, 4, 4 and 3 give 3,94).
+# The perspectives group the bureau's 2017 indicators as a balanced scorecard would.
+SCORECARD_UNIT = "ksln"
+SCORECARD_2017: dict[str, object] = {
+    "cap_pct": 120,
+    "illustrative": True,
+    "notes": "Struktur dari LAKIP 2017 (skor unit e-performance 3,94; stakeholder dan proses 4, akuntabilitas 3); "
+    "batas indeks, rentang dan bobot ilustratif.",
+    "bands": [
+        {"min_index": 120, "score": 5, "label": "Sangat baik"},
+        {"min_index": 100, "score": 4, "label": "Baik"},
+        {"min_index": 80, "score": 3, "label": "Cukup"},
+        {"min_index": 60, "score": 2, "label": "Kurang"},
+        {"min_index": 0, "score": 1, "label": "Sangat kurang"},
+    ],
+    "perspectives": [
+        {
+            "code": "stakeholder",
+            "name": "Perspektif stakeholder",
+            "weight": 47,
+            "illustrative": True,
+            "indicators": ["iku", "efektif", "sosialisasi"],
+        },
+        {
+            "code": "proses",
+            "name": "Perspektif proses internal",
+            "weight": 30,
+            "illustrative": True,
+            "indicators": ["posisi", "pertemuan", "kajian", "perjalanan"],
+        },
+        {
+            "code": "pembelajaran",
+            "name": "Perspektif pembelajaran dan pertumbuhan",
+            "weight": 17,
+            "illustrative": True,
+            "indicators": ["hcm-kinerja", "hcm-pelatihan", "iso"],
+        },
+        {
+            "code": "akuntabilitas",
+            "name": "Perspektif akuntabilitas",
+            "weight": 6,
+            "illustrative": True,
+            "indicators": ["sakip"],
+        },
+    ],
+}
+
+
+def load_scorecard() -> dict[str, int]:
+    """The bureau's 2017 scorecard, when it has none."""
+    unit = OrganisationUnit.objects.filter(code=SCORECARD_UNIT).first()
+    if unit is None or Scorecard.objects.filter(unit=unit, year=DEMO_YEAR).exists():
+        return {"scorecards": 0}
+    services.configure_scorecard(actor=None, unit=unit, year=DEMO_YEAR, config=SCORECARD_2017, system=True)
+    return {"scorecards": 1}
+
+
 @transaction.atomic
 def load_evaluation() -> dict[str, int]:
-    created = {"lke_worksheets": 0, "lke_answers": 0, "lke_evidence": 0} | load_report()
+    created = {"lke_worksheets": 0, "lke_answers": 0, "lke_evidence": 0} | load_report() | load_scorecard()
     if Worksheet.objects.filter(year=DEMO_YEAR).exists():
         return created
     sheet = services.load_worksheet(

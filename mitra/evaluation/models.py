@@ -295,3 +295,103 @@ class Recommendation(TrackedModel):
             errors["owner"] = _("Choose a person of the responsible unit.")
         if errors:
             raise ValidationError(errors)
+
+
+class Scorecard(TrackedModel):
+    """A unit's scorecard of a year: its indicators grouped by perspective, with the cap on the achievement index,
+    the bands that turn an index into a score, and the weights. Configuration data (`services.configure_scorecard`,
+    `mitra scorecard load`); the scores are computed (`performance.metrics`), never stored."""
+
+    unit = models.ForeignKey(
+        "core.OrganisationUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    cap_pct = models.DecimalField(
+        _("achievement index cap (%)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("An achievement above it counts as the cap; empty: not capped."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Some details are plausible, not from an official source.")
+    )
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="evaluation_scorecard_unit_year")]
+        verbose_name = _("unit scorecard")
+        verbose_name_plural = _("unit scorecards")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}"
+
+    @property
+    def owner_unit(self) -> object:
+        return self.unit
+
+
+class ScorecardBand(TrackedModel):
+    """An achievement index at or above `min_index` earns `score` on the scorecard's scale, named `label`."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="bands"
+    )
+    min_index = models.DecimalField(_("from index (%)"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    label = models.CharField(_("label"), max_length=60)
+
+    class Meta:
+        ordering = ["scorecard", "-min_index"]
+        verbose_name = _("scorecard band")
+        verbose_name_plural = _("scorecard bands")
+
+    def __str__(self) -> str:
+        return f"≥ {self.min_index}: {self.score} {self.label}"
+
+
+class ScorecardPerspective(TrackedModel):
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="perspectives"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("perspective"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Some details are plausible, not from an official source.")
+    )
+
+    class Meta:
+        ordering = ["scorecard", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "code"], name="evaluation_scorecard_perspective_code")
+        ]
+        verbose_name = _("perspective")
+        verbose_name_plural = _("perspectives")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScorecardItem(TrackedModel):
+    """An indicator of the unit in a perspective, with its weight within the perspective."""
+
+    perspective = models.ForeignKey(
+        ScorecardPerspective, verbose_name=_("perspective"), on_delete=models.CASCADE, related_name="items"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    indicator = models.ForeignKey(
+        "performance.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2, default=1)
+
+    class Meta:
+        ordering = ["perspective", "order"]
+        verbose_name = _("scorecard indicator")
+        verbose_name_plural = _("scorecard indicators")
+
+    def __str__(self) -> str:
+        return f"{self.perspective}: {self.indicator}"

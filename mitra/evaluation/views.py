@@ -21,7 +21,7 @@ from mitra.core.web import DAMAGED_FORM, PermissionMixin, acting_user, add_valid
 from . import selectors, services, workbook
 from .evidence import KINDS, Finder
 from .forms import AnswerForm, EvidenceForm, FollowUpForm, LoadForm, RecommendationForm, ReportForm
-from .models import Component, Criterion, EvaluationReport, Evidence, Recommendation, Worksheet
+from .models import Component, Criterion, EvaluationReport, Evidence, Recommendation, Scorecard, Worksheet
 
 VIEW = "evaluation.view"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -468,3 +468,27 @@ class RecommendationView(PermissionMixin, View):
                 messages.success(request, _("Recommendation %(n)s saved.") % {"n": saved.order})
                 return redirect(saved.get_absolute_url())
         return self.page(request, self.recommendation(pk), form)
+
+
+class ScorecardIndexView(PermissionMixin, TemplateView):
+    """The units' scorecards by year."""
+
+    permission_required = VIEW
+    template_name = "evaluation/scorecards.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"scorecards": selectors.scorecards()}
+
+
+class ScorecardView(PermissionMixin, TemplateView):
+    """A unit's scorecard of a year: each indicator's achievement index and score, by perspective, with the
+    perspectives' and the unit's scores."""
+
+    permission_required = VIEW
+    template_name = "evaluation/scorecard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        card = get_object_or_404(
+            Scorecard.objects.select_related("unit"), year=self.kwargs["year"], unit__code=self.kwargs["unit"]
+        )
+        return super().get_context_data(**kwargs) | {"data": selectors.scorecard_data(card), "card": card}

@@ -111,6 +111,7 @@ def test_the_demo_loader_adds_nothing_when_run_again(demo):
         "lke_evidence": 0,
         "lhe_reports": 0,
         "lhe_recommendations": 0,
+        "scorecards": 0,
     }
     assert AuditEntry.objects.count() == entries
 
