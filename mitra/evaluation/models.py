@@ -328,10 +328,6 @@ class Scorecard(TrackedModel):
     def __str__(self) -> str:
         return f"{self.unit} {self.year}"
 
-    @property
-    def owner_unit(self) -> object:
-        return self.unit
-
 
 class ScorecardBand(TrackedModel):
     """An achievement index at or above `min_index` earns `score` on the scorecard's scale, named `label`."""

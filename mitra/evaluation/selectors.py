@@ -220,10 +220,11 @@ def recommendations_of(report: EvaluationReport) -> list[Recommendation]:
     return list(report.recommendations.select_related("owner_unit", "owner").order_by("order", "id"))
 
 
-def report_documents(report: EvaluationReport) -> Any:
+def report_documents(record: EvaluationReport | Recommendation) -> Any:
+    """The files attached to a report (the LHE itself) or to a recommendation (its follow-up)."""
     from mitra.documents.selectors import documents_for
 
-    return documents_for(report)
+    return documents_for(record)
 
 
 # --- the unit scorecard ------------------------------------------------------------------------------------------

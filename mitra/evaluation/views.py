@@ -437,7 +437,13 @@ class RecommendationView(PermissionMixin, View):
         return None
 
     def page(self, request: HttpRequest, rec: Recommendation, form: RecommendationForm | None) -> HttpResponse:
-        return render(request, "evaluation/recommendation.html", {"rec": rec, "report": rec.report, "form": form})
+        context = {
+            "rec": rec,
+            "report": rec.report,
+            "form": form,
+            "documents": selectors.report_documents(rec),
+        }
+        return render(request, "evaluation/recommendation.html", context)
 
     def recommendation(self, pk: int) -> Recommendation:
         return get_object_or_404(

@@ -205,7 +205,7 @@ def test_the_pages_record_a_report_and_a_follow_up_with_errors_at_the_field():
     assert logged_in(ReaderFactory.create()).get(report.get_absolute_url()).status_code == 403
 
 
-PAGES = {"report": 14, "recommendation": 9}
+PAGES = {"report": 14, "recommendation": 10}
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -238,3 +238,17 @@ def test_the_demo_holds_the_2017_report_with_recommendations_from_its_stated_wea
     assert reverse("evaluation:report", args=[2017]) in overview  # beside the official score
     for year, score in ((2015, "62,57"), (2016, "69,84"), (2017, "71,74")):
         assert f'<th scope="row">{year}</th><td class="text-end">{score}</td>' in overview
+
+
+def test_the_follow_up_takes_its_files_from_its_unit_and_the_report_from_leadership():
+    from mitra.documents.tests.test_access import post_upload
+
+    unit = UnitFactory.create()
+    staff, outsider, leadership = UserFactory.create(unit=unit), UserFactory.create(), LeadershipFactory.create()
+    rec = RecommendationFactory.create(owner_unit=unit)
+    assert post_upload(logged_in(outsider), rec).status_code == 403
+    assert post_upload(logged_in(staff), rec).status_code == 302
+    assert post_upload(logged_in(staff), rec.report).status_code == 403  # the LHE's file is leadership's
+    assert post_upload(logged_in(leadership), rec.report).status_code == 302
+    page = logged_in(outsider).get(rec.get_absolute_url()).content.decode()
+    assert "scan.pdf" in page and 'name="status"' not in page  # read, not followed up, by another unit
