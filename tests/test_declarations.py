@@ -43,6 +43,9 @@ NOT_IN_A_FORM: dict[str, str] = {
     "travel.traveller.request": "the request of the page the traveller is added on (its URL)",
     "travel.travelstep.request": "the request whose submission creates the step",
     "travel.travelstep.kind": "chosen when the step is added (its own small form) or by the submission",
+    "evaluation.evaluationreport.is_illustrative": "marks the demo's made-up report details; set by the demo loader",
+    "evaluation.recommendation.report": "the report of the page the recommendation is added on (its URL)",
+    "evaluation.recommendation.is_illustrative": "marks the demo's made-up recommendations; set by the demo loader",
 }
 
 

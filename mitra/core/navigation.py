@@ -83,7 +83,7 @@ SECTIONS: list[NavItem] = [
             (_("Approvals"), "performance:approvals"),
             (_("SAKIP evaluation"), "evaluation:index"),
         ),
-        work_areas=("quarters",),
+        work_areas=("quarters", "evaluation"),
     ),
     NavItem(_("Reports"), "reports:index", "file-earmark-text", "core.view_bureau", "/laporan/"),
     NavItem(

@@ -9,4 +9,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("SAKIP evaluation")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401
+        from mitra.core import work as core_work
+
+        from . import rules, work  # noqa: F401
+        from .attachments import register_attachable
+
+        register_attachable()
+        core_work.register(
+            "evaluation.recommendations",
+            work.recommendations_open,
+            area="evaluation",
+            heading=_("Evaluation recommendations"),
+        )

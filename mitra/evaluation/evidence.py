@@ -89,6 +89,24 @@ def _follow_ups(year: int) -> list[Candidate]:
     ]
 
 
+def _recommendations(year: int) -> list[Candidate]:
+    """The follow-up of the recommendations of the year's evaluation report (LHE): what the next year's worksheet
+    asks for ("every recommendation of last year's evaluation is followed up"). Each with its status."""
+    from .models import Recommendation
+
+    rows = Recommendation.objects.filter(report__year=year).order_by("order", "id")
+    return [
+        Candidate(
+            "rekomendasi_lhe",
+            r.pk,
+            year,
+            f"Rekomendasi LHE {year} no. {r.order} ({r.get_status_display()}): {r.text}"[:300],
+            r.get_absolute_url(),
+        )
+        for r in rows
+    ]
+
+
 def _attached(year: int) -> list[Candidate]:
     """Files attached to the year's RKT/PK documents and quarterly reports."""
     types = ContentType.objects.get_for_models(PerformanceDocument, QuarterReport)
@@ -112,6 +130,7 @@ KINDS: dict[str, tuple[object, Callable[[int], list[Candidate]]]] = {
     "iku": (_("Key indicators with their targets"), _key_indicators),
     "triwulan": (_("Quarterly reports"), _quarter_reports),
     "tindak_lanjut": (_("Follow-up actions"), _follow_ups),
+    "rekomendasi_lhe": (_("Follow-up of the evaluation's recommendations (LHE)"), _recommendations),
     "dokumen": (_("Attached documents"), _attached),
 }
 

@@ -11,9 +11,22 @@ from __future__ import annotations
 
 import rules
 
-from mitra.core.rules import can_view_bureau, is_administrator, is_bureau_unit_member, is_leadership
+from mitra.core.rules import (
+    can_view_bureau,
+    is_administrator,
+    is_bureau_unit_member,
+    is_leadership,
+    is_unit_member,
+    owns_record,
+)
 
 rules.add_perm("evaluation.view", can_view_bureau)
 rules.add_perm("evaluation.manage", is_administrator)
 rules.add_perm("evaluation.answer", is_administrator | is_bureau_unit_member)
 rules.add_perm("evaluation.evaluate", is_administrator | is_leadership)
+
+# The evaluator's report (LHE) and its recommendations are recorded by leadership and administrators; a
+# recommendation's follow-up (action plan, status, what was done) is also its unit's (staff and heads of the
+# responsible unit or a unit above it).
+rules.add_perm("evaluation.record_report", is_administrator | is_leadership)
+rules.add_perm("evaluation.follow_up", is_administrator | is_leadership | (is_unit_member & owns_record))

@@ -12,7 +12,20 @@ from django.utils.translation import gettext as _
 from mitra.performance import metrics
 from mitra.performance.models import PerformanceYear
 
-from .models import Answer, Component, Criterion, Evidence, SubComponent, SubComponentKind, Worksheet
+from .models import (
+    Answer,
+    Component,
+    Criterion,
+    EvaluationReport,
+    Evidence,
+    Recommendation,
+    Scorecard,
+    ScorecardItem,
+    ScorecardPerspective,
+    SubComponent,
+    SubComponentKind,
+    Worksheet,
+)
 
 
 def current(year: int) -> Worksheet | None:
@@ -186,4 +199,138 @@ def result_json(data: SheetData) -> dict[str, Any]:
         "answered": data.answered,
         "with_evidence": data.with_evidence,
         "warnings": data.warnings,
+    }
+
+
+def reports() -> list[EvaluationReport]:
+    """The evaluation reports (LHE), newest first, each with its count of recommendations and of open ones."""
+    from django.db.models import Count, Q
+
+    from .models import OPEN_RECOMMENDATION
+
+    return list(
+        EvaluationReport.objects.annotate(
+            recommendation_count=Count("recommendations"),
+            open_count=Count("recommendations", filter=Q(recommendations__status__in=OPEN_RECOMMENDATION)),
+        ).order_by("-year")
+    )
+
+
+def recommendations_of(report: EvaluationReport) -> list[Recommendation]:
+    return list(report.recommendations.select_related("owner_unit", "owner").order_by("order", "id"))
+
+
+def report_documents(record: EvaluationReport | Recommendation) -> Any:
+    """The files attached to a report (the LHE itself) or to a recommendation (its follow-up)."""
+    from mitra.documents.selectors import documents_for
+
+    return documents_for(record)
+
+
+# --- the unit scorecard ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScorecardRow:
+    item: ScorecardItem
+    target: Decimal | None
+    realised: Decimal | None
+    achievement_pct: Decimal | None
+    index: Decimal | None
+    score: Decimal | None
+
+
+@dataclass
+class PerspectiveData:
+    perspective: ScorecardPerspective
+    rows: list[ScorecardRow]
+    score: Decimal | None
+    label: str | None
+
+
+@dataclass
+class ScorecardData:
+    scorecard: Scorecard
+    bands: list[metrics.ScoreBand]
+    perspectives: list[PerspectiveData]
+    score: Decimal | None
+    label: str | None
+
+
+def scorecards() -> list[Scorecard]:
+    return list(Scorecard.objects.select_related("unit").order_by("-year", "unit__path"))
+
+
+def scorecard_data(card: Scorecard) -> ScorecardData:
+    """Each indicator's achievement that year (as the performance pages compute it), its index (capped) and score,
+    each perspective's weighted mean and the unit's: a fixed number of queries (plus what computed indicators'
+    registry sources read)."""
+    from django.db.models import Prefetch
+
+    from mitra.performance.models import IndicatorTarget
+    from mitra.performance.selectors import indicator_result
+
+    bands = [metrics.ScoreBand(b.min_index, b.score, b.label) for b in card.bands.all()]
+    items = Prefetch(
+        "items",
+        queryset=ScorecardItem.objects.select_related("indicator").order_by("order"),
+    )
+    perspectives = list(card.perspectives.prefetch_related(items).order_by("order"))
+    indicator_ids = {i.indicator_id for p in perspectives for i in p.items.all()}
+    targets = {
+        t.indicator_id: t for t in IndicatorTarget.objects.filter(year=card.year, indicator_id__in=indicator_ids)
+    }
+    data: list[PerspectiveData] = []
+    for perspective in perspectives:
+        rows = []
+        for item in perspective.items.all():
+            target = targets.get(item.indicator_id)
+            result = indicator_result(item.indicator, target, card.year, [])
+            index = metrics.scorecard_index(result.achievement_pct, card.cap_pct)
+            rows.append(
+                ScorecardRow(
+                    item,
+                    target.target if target else None,
+                    result.realised,
+                    result.achievement_pct,
+                    index,
+                    metrics.scorecard_score(index, bands),
+                )
+            )
+        score = metrics.weighted_mean((r.item.weight, r.score) for r in rows)
+        data.append(PerspectiveData(perspective, rows, score, metrics.scorecard_label(score, bands)))
+    total = metrics.weighted_mean((p.perspective.weight, p.score) for p in data)
+    return ScorecardData(card, bands, data, total, metrics.scorecard_label(total, bands))
+
+
+def scorecard_json(data: ScorecardData) -> dict[str, Any]:
+    def num(value: Decimal | None) -> float | None:
+        return None if value is None else float(metrics.rounded(value) or 0)
+
+    return {
+        "unit": data.scorecard.unit.code,
+        "year": data.scorecard.year,
+        "cap_pct": num(data.scorecard.cap_pct),
+        "perspectives": [
+            {
+                "code": p.perspective.code,
+                "name": p.perspective.name,
+                "weight": num(p.perspective.weight),
+                "score": num(p.score),
+                "label": p.label,
+                "indicators": [
+                    {
+                        "code": r.item.indicator.code,
+                        "weight": num(r.item.weight),
+                        "achievement_pct": num(r.achievement_pct),
+                        "index": num(r.index),
+                        "score": num(r.score),
+                    }
+                    for r in p.rows
+                ],
+            }
+            for p in data.perspectives
+        ],
+        "score": num(data.score),
+        "label": data.label,
     }

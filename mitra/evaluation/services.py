@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,14 +12,33 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from mitra.core import audit, services
-from mitra.core.models import AuditAction, User
+from mitra.core.models import AuditAction, OrganisationUnit, User
+from mitra.performance.models import Indicator
 
 from . import workbook
 from .evidence import Candidate, Finder
-from .models import Answer, Component, Criterion, Evidence, SubComponent, Worksheet
+from .models import (
+    Answer,
+    Component,
+    Criterion,
+    EvaluationReport,
+    Evidence,
+    Recommendation,
+    Scorecard,
+    ScorecardBand,
+    ScorecardItem,
+    ScorecardPerspective,
+    SubComponent,
+    Worksheet,
+)
 
 OWN_FIELDS = ("own_answer", "own_note")
 EVALUATOR_FIELDS = ("evaluator_answer", "evaluator_note")
+REPORT_FIELDS = ("year", "number", "issued_on", "evaluator", "score", "grade", "notes")
+RECOMMENDATION_FIELDS = ("order", "text", "owner_unit", "owner", "action_plan", "due_date")
+# What the responsible unit writes as it follows a recommendation up (leadership may change every field).
+FOLLOW_UP_FIELDS = ("action_plan", "status", "completed_on", "result")
+LOADER_FIELDS = ("is_illustrative",)  # set by the demo loader only
 
 
 def _check(actor: User | None, perm: str, system: bool) -> None:
@@ -156,3 +176,177 @@ def suggest_evidence(*, actor: User | None, worksheet: Worksheet, system: bool =
             linked.add((criterion.pk, candidate.kind, candidate.object_id))
             added += 1
     return added
+
+
+def _only(data: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    return dict(data)
+
+
+def save_report(
+    *,
+    actor: User | None,
+    data: Mapping[str, Any],
+    report: EvaluationReport | None = None,
+    expected_version: int | None = None,
+    system: bool = False,
+) -> EvaluationReport:
+    """Record the evaluator's report (LHE) of a year, or correct it. One report per year."""
+    _check(actor, "evaluation.record_report", system)
+    values = _only(data, REPORT_FIELDS + (LOADER_FIELDS if system else ()))
+    year = values.get("year", report.year if report else None)
+    others = EvaluationReport.objects.exclude(pk=report.pk) if report is not None else EvaluationReport.objects.all()
+    if isinstance(year, int) and others.filter(year=year).exists():
+        raise ValidationError({"year": _("The evaluation report of %(year)s is recorded already.") % {"year": year}})
+    if report is None:
+        return services.create_record(actor=actor, instance=EvaluationReport(**values))
+    return services.update_record(actor=actor, instance=report, data=values, expected_version=expected_version)
+
+
+def add_recommendation(
+    *, actor: User | None, report: EvaluationReport, data: Mapping[str, Any], system: bool = False
+) -> Recommendation:
+    """Add a recommendation of the report: it becomes follow-up work of its unit and person."""
+    _check(actor, "evaluation.record_report", system)
+    values = _only(data, RECOMMENDATION_FIELDS + FOLLOW_UP_FIELDS + (LOADER_FIELDS if system else ()))
+    return services.create_record(actor=actor, instance=Recommendation(report=report, **values))
+
+
+def update_recommendation(
+    *,
+    actor: User | None,
+    recommendation: Recommendation,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    system: bool = False,
+) -> Recommendation:
+    """Leadership and administrators change any field; the responsible unit writes its follow-up (action plan,
+    status, completion date and what was done) and nothing else."""
+    allowed: tuple[str, ...]
+    if system or (actor is not None and actor.has_perm("evaluation.record_report")):
+        allowed = RECOMMENDATION_FIELDS + FOLLOW_UP_FIELDS
+    else:
+        services.require(actor, "evaluation.follow_up", recommendation)
+        allowed = FOLLOW_UP_FIELDS
+    values = _only(data, allowed)
+    return services.update_record(actor=actor, instance=recommendation, data=values, expected_version=expected_version)
+
+
+def _decimal(value: Any, where: str, errors: list[str], *, positive: bool = False) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        errors.append(_("%(where)s: enter a number.") % {"where": where})
+        return None
+    if not number.is_finite() or number < 0 or (positive and number == 0) or abs(number) >= 10000:
+        errors.append(_("%(where)s: enter a number from 0 up to 9999.") % {"where": where})
+        return None
+    return number
+
+
+@transaction.atomic
+def configure_scorecard(
+    *, actor: User | None, unit: OrganisationUnit, year: int, config: Mapping[str, Any], system: bool = False
+) -> Scorecard:
+    """Set a unit's scorecard of a year from its configuration: the cap, the bands, the perspectives with their
+    weights and indicators (by code, among the indicators with a target that year). What was configured before is
+    replaced; nothing is written when the configuration has an error (every error is listed)."""
+    _check(actor, "evaluation.manage", system)
+    errors: list[str] = []
+    if not isinstance(config, Mapping):
+        raise ValidationError(_("The scorecard configuration is an object with bands and perspectives."))
+    cap = config.get("cap_pct")
+    cap_value = None if cap is None else _decimal(cap, _("cap"), errors, positive=True)
+    bands: list[tuple[Decimal, Decimal, str]] = []
+    for i, band in enumerate(config.get("bands") or [], start=1):
+        where = _("band %(n)s") % {"n": i}
+        if not isinstance(band, Mapping) or not str(band.get("label", "")).strip():
+            errors.append(_("%(where)s: give min_index, score and label.") % {"where": where})
+            continue
+        floor = _decimal(band.get("min_index"), where, errors)
+        score = _decimal(band.get("score"), where, errors)
+        if floor is not None and score is not None:
+            bands.append((floor, score, str(band["label"]).strip()[:60]))
+    if not bands:
+        errors.append(_("Give the bands that turn an achievement index into a score."))
+    elif not any(floor == 0 for floor, _s, _l in bands):
+        errors.append(_("One band starts at index 0, so that every achievement earns a score."))
+    if len({floor for floor, _s, _l in bands}) != len(bands):
+        errors.append(_("Two bands start at the same index."))
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(targets__year=year, plan__start_year__lte=year, plan__end_year__gte=year)
+    }
+    perspectives: list[tuple[str, str, Decimal, bool, list[tuple[Indicator, Decimal]]]] = []
+    for i, p in enumerate(config.get("perspectives") or [], start=1):
+        if not isinstance(p, Mapping) or not str(p.get("code", "")).strip() or not str(p.get("name", "")).strip():
+            errors.append(_("perspective %(n)s: give its code, name, weight and indicators.") % {"n": i})
+            continue
+        code = str(p["code"]).strip()[:20]
+        weight = _decimal(p.get("weight"), code, errors)
+        items: list[tuple[Indicator, Decimal]] = []
+        for item in p.get("indicators") or []:
+            item = item if isinstance(item, Mapping) else {"code": item}
+            found = indicators.get(str(item.get("code", "")))
+            if found is None:
+                errors.append(
+                    _("%(where)s: no indicator %(code)s with a target in %(year)s.")
+                    % {"where": code, "code": item.get("code", ""), "year": year}
+                )
+                continue
+            item_weight = _decimal(item.get("weight", 1), f"{code} {found.code}", errors)
+            if item_weight is not None:
+                items.append((found, item_weight))
+        if weight is not None:
+            perspectives.append((code, str(p["name"]).strip()[:200], weight, bool(p.get("illustrative")), items))
+    if not perspectives:
+        errors.append(_("Give at least one perspective."))
+    elif sum(w for _c, _n, w, _i, _it in perspectives) <= 0:
+        errors.append(_("The perspectives' weights must add up to more than 0."))
+    if len({c for c, *_rest in perspectives}) != len(perspectives):
+        errors.append(_("Two perspectives have the same code."))
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "cap_pct": cap_value,
+        "notes": str(config.get("notes", ""))[:4000],
+        "is_illustrative": bool(config.get("illustrative")),
+    }
+    card = Scorecard.objects.filter(unit=unit, year=year).first()
+    if card is None:
+        card = services.create_record(actor=actor, instance=Scorecard(unit=unit, year=year, **values))
+    else:
+        card = services.update_record(actor=actor, instance=card, data=values, expected_version=None)
+        for old in [
+            *ScorecardItem.objects.filter(perspective__scorecard=card),
+            *ScorecardBand.objects.filter(scorecard=card),
+            *ScorecardPerspective.objects.filter(scorecard=card),
+        ]:
+            audit.record(
+                actor=actor,
+                action=AuditAction.DELETE,
+                instance=old,
+                changes={k: [v, None] for k, v in services.field_values(old).items()},
+            )
+            old.delete()
+    for floor, score, label in bands:
+        services.create_record(
+            actor=actor, instance=ScorecardBand(scorecard=card, min_index=floor, score=score, label=label)
+        )
+    for order, (code, name, weight, illustrative, items) in enumerate(perspectives):
+        perspective = services.create_record(
+            actor=actor,
+            instance=ScorecardPerspective(
+                scorecard=card, order=order, code=code, name=name, weight=weight, is_illustrative=illustrative
+            ),
+        )
+        for item_order, (indicator, item_weight) in enumerate(items):
+            services.create_record(
+                actor=actor,
+                instance=ScorecardItem(
+                    perspective=perspective, order=item_order, indicator=indicator, weight=item_weight
+                ),
+            )
+    return card

@@ -16,12 +16,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from mitra.core.services import StaleEditError
-from mitra.core.web import DAMAGED_FORM, PermissionMixin, acting_user
+from mitra.core.web import DAMAGED_FORM, PermissionMixin, acting_user, add_validation_error
 
 from . import selectors, services, workbook
 from .evidence import KINDS, Finder
-from .forms import AnswerForm, EvidenceForm, LoadForm
-from .models import Component, Criterion, Evidence, Worksheet
+from .forms import AnswerForm, EvidenceForm, FollowUpForm, LoadForm, RecommendationForm, ReportForm
+from .models import Component, Criterion, EvaluationReport, Evidence, Recommendation, Scorecard, Worksheet
 
 VIEW = "evaluation.view"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +33,10 @@ class IndexView(PermissionMixin, TemplateView):
     template_name = "evaluation/index.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs) | {"worksheets": selectors.worksheets()}
+        return super().get_context_data(**kwargs) | {
+            "worksheets": selectors.worksheets(),
+            "reports": selectors.reports(),
+        }
 
 
 class TemplateDownloadView(PermissionMixin, View):
@@ -71,6 +74,7 @@ class OverviewView(PermissionMixin, TemplateView):
             "is_latest": latest is not None and latest.pk == sheet.pk,
             "history": selectors.official_history(sheet.year),
             "year": sheet.year,
+            "lhe_years": set(EvaluationReport.objects.values_list("year", flat=True)),
         }
 
 
@@ -304,3 +308,193 @@ class LoadView(PermissionMixin, View):
             latest = selectors.current(year)
             context["next_version"] = (latest.number if latest else 0) + 1
         return render(request, self.template_name, context)
+
+
+def _stale_message(stale: StaleEditError) -> str:
+    who = stale.instance.updated_by or _("someone")
+    return _("%(who)s saved this record meanwhile; reload the page to see it, or save again to replace it.") % {
+        "who": who
+    }
+
+
+def _save(form: Any, call: Any) -> Any:
+    """Run a service with a form's data; a refused save puts its messages on the form and returns None."""
+    try:
+        return call()
+    except StaleEditError as stale:
+        form.add_error(None, _stale_message(stale))
+        data = form.data.copy()
+        data[form.add_prefix("expected_version")] = str(stale.instance.version)
+        form.data = data
+    except ValidationError as error:
+        add_validation_error(form, error)
+    return None
+
+
+class ReportCreateView(PermissionMixin, View):
+    """Record the evaluator's report (LHE) of a year."""
+
+    permission_required = "evaluation.record_report"
+    template_name = "evaluation/report_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": ReportForm(initial={"expected_version": 0})})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            report = _save(form, lambda: services.save_report(actor=acting_user(request), data=form.service_data()))
+            if report is not None:
+                messages.success(request, _("%(report)s recorded.") % {"report": report})
+                return redirect(report.get_absolute_url())
+        return render(request, self.template_name, {"form": form})
+
+
+def report_page(
+    request: HttpRequest,
+    report: EvaluationReport,
+    report_form: ReportForm | None = None,
+    recommendation_form: RecommendationForm | None = None,
+) -> HttpResponse:
+    can_record = request.user.has_perm("evaluation.record_report")
+    sheet = selectors.current(report.year)
+    context = {
+        "report": report,
+        "recommendations": selectors.recommendations_of(report),
+        "documents": selectors.report_documents(report),
+        "can_record": can_record,
+        "report_form": report_form or (ReportForm(instance=report) if can_record else None),
+        "recommendation_form": recommendation_form
+        or (
+            RecommendationForm(initial={"order": report.recommendations.count() + 1, "expected_version": 0})
+            if can_record
+            else None
+        ),
+        "estimate": selectors.sheet_data(sheet) if sheet is not None else None,
+        "next_sheet": selectors.current(report.year + 1),
+    }
+    return render(request, "evaluation/report.html", context)
+
+
+class ReportView(PermissionMixin, View):
+    """The LHE of a year with its recommendations and file; leadership corrects it and adds recommendations."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, year: int) -> HttpResponse:
+        return report_page(request, get_object_or_404(EvaluationReport, year=year))
+
+
+class ReportEditView(PermissionMixin, View):
+    permission_required = "evaluation.record_report"
+
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
+        report = get_object_or_404(EvaluationReport, year=year)
+        form = ReportForm(request.POST, instance=EvaluationReport.objects.get(pk=report.pk))
+        if form.is_valid():
+            saved = _save(
+                form,
+                lambda: services.save_report(
+                    actor=acting_user(request),
+                    report=report,
+                    data=form.service_data(),
+                    expected_version=form.cleaned_data["expected_version"],
+                ),
+            )
+            if saved is not None:
+                messages.success(request, _("%(report)s saved.") % {"report": saved})
+                return redirect(saved.get_absolute_url())
+        return report_page(request, report, report_form=form)
+
+
+class RecommendationAddView(PermissionMixin, View):
+    permission_required = "evaluation.record_report"
+
+    def post(self, request: HttpRequest, year: int) -> HttpResponse:
+        report = get_object_or_404(EvaluationReport, year=year)
+        form = RecommendationForm(request.POST)
+        if form.is_valid():
+            data = form.service_data()
+            saved = _save(
+                form, lambda: services.add_recommendation(actor=acting_user(request), report=report, data=data)
+            )
+            if saved is not None:
+                messages.success(request, _("Recommendation %(n)s added.") % {"n": saved.order})
+                return redirect(report.get_absolute_url())
+        return report_page(request, report, recommendation_form=form)
+
+
+class RecommendationView(PermissionMixin, View):
+    """A recommendation and its follow-up: leadership edits every field, the responsible unit its follow-up."""
+
+    permission_required = VIEW
+
+    def form_for(self, request: HttpRequest, rec: Recommendation, data: Any = None) -> RecommendationForm | None:
+        if request.user.has_perm("evaluation.record_report"):
+            return RecommendationForm(data, instance=rec)
+        if request.user.has_perm("evaluation.follow_up", rec):
+            return FollowUpForm(data, instance=rec)
+        return None
+
+    def page(self, request: HttpRequest, rec: Recommendation, form: RecommendationForm | None) -> HttpResponse:
+        context = {
+            "rec": rec,
+            "report": rec.report,
+            "form": form,
+            "documents": selectors.report_documents(rec),
+        }
+        return render(request, "evaluation/recommendation.html", context)
+
+    def recommendation(self, pk: int) -> Recommendation:
+        return get_object_or_404(
+            Recommendation.objects.select_related("report", "owner_unit", "owner", "updated_by"), pk=pk
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        rec = self.recommendation(pk)
+        return self.page(request, rec, self.form_for(request, rec))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        rec = self.recommendation(pk)
+        form = self.form_for(request, rec, request.POST)
+        if form is None:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if form.is_valid():
+            data = {n: form.cleaned_data[n] for n in form._meta.fields or []}
+            saved = _save(
+                form,
+                lambda: services.update_recommendation(
+                    actor=acting_user(request),
+                    recommendation=rec,
+                    data=data,
+                    expected_version=form.cleaned_data["expected_version"],
+                ),
+            )
+            if saved is not None:
+                messages.success(request, _("Recommendation %(n)s saved.") % {"n": saved.order})
+                return redirect(saved.get_absolute_url())
+        return self.page(request, self.recommendation(pk), form)
+
+
+class ScorecardIndexView(PermissionMixin, TemplateView):
+    """The units' scorecards by year."""
+
+    permission_required = VIEW
+    template_name = "evaluation/scorecards.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"scorecards": selectors.scorecards()}
+
+
+class ScorecardView(PermissionMixin, TemplateView):
+    """A unit's scorecard of a year: each indicator's achievement index and score, by perspective, with the
+    perspectives' and the unit's scores."""
+
+    permission_required = VIEW
+    template_name = "evaluation/scorecard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        card = get_object_or_404(
+            Scorecard.objects.select_related("unit"), year=self.kwargs["year"], unit__code=self.kwargs["unit"]
+        )
+        return super().get_context_data(**kwargs) | {"data": selectors.scorecard_data(card), "card": card}

@@ -249,3 +249,69 @@ def lke_exceeds(value: Decimal | None, basis: Decimal | None) -> bool:
     if value is None:
         return False
     return value > (basis if basis is not None else Decimal(0))
+
+
+# --- The unit scorecard ------------------------------------------------------------------------------------------
+#
+# Per unit and year: each indicator's achievement index (its achievement %, capped), turned into a score on the
+# scorecard's scale by bands (an index at or above a band's floor earns the band's score); a perspective's score is
+# the weighted mean of its indicators' scores, the unit's score the weighted mean of its perspectives' scores. An
+# indicator without a figure (no target or no realisation yet) is left out of the means, never counted as 0; a
+# perspective without any figure is left out of the unit's score. The configuration (cap, bands, perspectives,
+# weights) is data, passed in here as plain numbers.
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """An index at or above `min_index` (and below the next band's floor) earns `score`, named `label`."""
+
+    min_index: Decimal
+    score: Decimal
+    label: str
+
+
+def scorecard_index(pct: Decimal | None, cap: Number | None) -> Decimal | None:
+    """The achievement index: the achievement %, capped at `cap` % (None: not capped)."""
+    if pct is None:
+        return None
+    if pct < 0:
+        raise ValueError("An achievement is not negative.")
+    if cap is None:
+        return pct
+    c = _dec(cap)
+    if c <= 0:
+        raise ValueError("The cap is positive.")
+    return min(pct, c)
+
+
+def scorecard_score(index: Decimal | None, bands: Sequence[ScoreBand]) -> Decimal | None:
+    """The score an index earns: the band with the highest floor the index reaches; None below every band."""
+    if index is None:
+        return None
+    for band in sorted(bands, key=lambda b: b.min_index, reverse=True):
+        if index >= band.min_index:
+            return band.score
+    return None
+
+
+def weighted_mean(pairs: Iterable[tuple[Number, Decimal | None]]) -> Decimal | None:
+    """Σ weight × value / Σ weight over the pairs that have a value; None when none has (or their weights are 0)."""
+    total = weights = Decimal(0)
+    for weight, value in pairs:
+        w = _dec(weight)
+        if w < 0:
+            raise ValueError("A weight is not negative.")
+        if value is None:
+            continue
+        total += w * value
+        weights += w
+    return total / weights if weights else None
+
+
+def scorecard_label(score: Decimal | None, bands: Sequence[ScoreBand]) -> str | None:
+    """The name of a (mean) score: the label of the band whose score is nearest, the higher one on a tie — so 3,94
+    reads as the band scored 4."""
+    if score is None or not bands:
+        return None
+    best = min(bands, key=lambda b: (abs(b.score - score), -b.score))
+    return best.label

@@ -105,7 +105,14 @@ def test_the_demo_links_evidence_to_every_criterion_mitra_holds_evidence_for(dem
 
 def test_the_demo_loader_adds_nothing_when_run_again(demo):
     entries = AuditEntry.objects.count()
-    assert evaluation_demo.load_evaluation() == {"lke_worksheets": 0, "lke_answers": 0, "lke_evidence": 0}
+    assert evaluation_demo.load_evaluation() == {
+        "lke_worksheets": 0,
+        "lke_answers": 0,
+        "lke_evidence": 0,
+        "lhe_reports": 0,
+        "lhe_recommendations": 0,
+        "scorecards": 0,
+    }
     assert AuditEntry.objects.count() == entries
 
 
@@ -320,7 +327,7 @@ def test_the_template_download_is_the_shipped_structure(client_for):
     ]
 
 
-PAGES = {"evaluation:overview": 13, "evaluation:component": 31}
+PAGES = {"evaluation:overview": 14, "evaluation:component": 33}
 
 
 @pytest.mark.parametrize("url_name", list(PAGES))
