@@ -59,6 +59,9 @@ def year_data(year: int) -> YearData:
     developments = coop_indicators.cooperation_developments(year)
     figures = build_figures(m, staff, plan, detail, docs.get(DocumentKind.PK), quarters)
     figures.update(development_figures(developments, year))
+    from .evaluator import history_figures  # the evaluator's sections (indicators by year, agreements signed)
+
+    figures.update(history_figures(year, m, plan, figures))
     return YearData(
         year=year,
         measurement=m,
