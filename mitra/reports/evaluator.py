@@ -244,6 +244,61 @@ def history_figures(year: int, m: perf.Measurement, plan: Any, figures: dict[str
     return out
 
 
+def organisation_chart(tree: tuple[str, list[tuple[str, list[str]]]]) -> Callable[[str], bytes]:
+    """The bureau's box on top, its divisions in a row below, each division's sub-divisions stacked under it."""
+    import textwrap
+
+    root, divisions = tree
+
+    def draw(fmt: str) -> bytes:
+        n = max(1, len(divisions))
+        depth = max([len(subs) for _name, subs in divisions] or [0])
+        fig, ax = charts.plt.subplots(figsize=(8, 1.6 + 0.75 * depth))
+        width, height = 1.0 / n, 1.0 / (depth + 2)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.axis("off")
+
+        def box(x: float, y: float, text: str, bold: bool = False) -> None:
+            wrapped = "\n".join(textwrap.wrap(text, 26))
+            ax.text(
+                x,
+                y,
+                wrapped,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                fontweight="bold" if bold else "normal",
+                bbox={"boxstyle": "round,pad=0.4", "fc": "#eef3fa" if bold else "white", "ec": charts.BLUE},
+            )
+
+        top = 1 - height / 2
+        box(0.5, top, root, bold=True)
+        bar = top - height * 0.6
+        if divisions:
+            ax.plot([0.5, 0.5], [top - height * 0.3, bar], color=charts.GREY, linewidth=0.8)
+            xs = [width * (i + 0.5) for i in range(n)]
+            ax.plot([xs[0], xs[-1]], [bar, bar], color=charts.GREY, linewidth=0.8)
+        for i, (name, subs) in enumerate(divisions):
+            x = width * (i + 0.5)
+            y = top - height * 1.2
+            ax.plot([x, x], [bar, y + height * 0.3], color=charts.GREY, linewidth=0.8)
+            box(x, y, name, bold=True)
+            for j, sub in enumerate(subs, 1):
+                box(x, y - height * j, sub)
+            if subs:
+                ax.plot(
+                    [x, x],
+                    [y - height * 0.3, y - height * len(subs) + height * 0.3],
+                    color=charts.GREY,
+                    linewidth=0.8,
+                    zorder=0,
+                )
+        return charts._save(fig, fmt)
+
+    return draw
+
+
 def _text(value: object, bold: bool = False) -> Cell:
     return Cell("" if value is None else str(value), bold=bold)
 
@@ -333,7 +388,9 @@ class EvaluatorSections:
                         Styled(_("Language: "), bold=True),
                         _(
                             "the narrative sections of this report exist only in Indonesian and are reproduced as "
-                            "written; headings, tables and figures are in English."
+                            "written; headings, tables and figures are in English. Achievement categories (Baik, "
+                            "Cukup …), grades and the names of units, plans and indicators are the bureau's own "
+                            "Indonesian terms."
                         ),
                     ]
                 )
@@ -387,6 +444,12 @@ class EvaluatorSections:
         root = find(core_selectors.unit_tree())
         if root is not None:
             visit(root, 0)
+
+            def label(u: OrganisationUnit) -> str:
+                return u.name_en if self.language == "en" and u.name_en else u.name
+
+            tree = (label(root.unit), [(label(c.unit), [label(g.unit) for g in c.children]) for c in root.children])
+            s.add(Chart("organisation-chart", _("Organisation chart of the bureau"), organisation_chart(tree), 16))
             s.add(
                 self.b.table(
                     "organisation",

@@ -250,6 +250,9 @@ def test_the_english_edition_says_its_narratives_are_indonesian(demo):
     assert "exist only in Indonesian" in text and "Bagian Bilateral, quarter 4 2017 (Draft)" in text
     titles = [s.title for _level, s in report.walk()]
     assert "Causes of indicators below target" in titles and "Vision, missions and strategic goals" in titles
+    charts = {c.key: c for c in report.charts()}
+    assert "organisation-chart" in charts and "indicator-history-chart-iku" in charts
+    assert charts["organisation-chart"].draw("svg").lstrip().startswith(b"<?xml")
 
 
 def test_issuing_a_report_with_unapproved_quarters_needs_a_confirmation(demo, monkeypatch, user_of):
