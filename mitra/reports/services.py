@@ -201,10 +201,12 @@ def issue_check(
         )
     if revision > 1 and not (reason or "").strip():
         raise ValidationError({"reason": _("Revision %(r)s corrects an issued report: say why.") % {"r": revision}})
-    if kind == ReportKind.LAKIP and not confirm_unapproved:
+    if not confirm_unapproved:
         from .evaluator import describe_unapproved, unapproved_quarters
 
         unapproved = unapproved_quarters(year)
+        if kind != ReportKind.LAKIP:  # a monitoring report reads its quarter and those before, of its unit
+            unapproved = [x for x in unapproved if x.quarter <= (quarter or 0) and (not unit or x.unit.code == unit)]
         if unapproved:
             raise ValidationError(
                 {
