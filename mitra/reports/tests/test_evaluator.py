@@ -287,3 +287,19 @@ def _plain(section: Section) -> str:
     from mitra.reports.model import Paragraph, plain
 
     return " ".join(plain(b.runs, "id") for b in section.blocks if isinstance(b, Paragraph))
+
+
+def test_a_band_keeps_its_illustrative_mark_unless_told_otherwise():
+    from mitra.performance import services as perf_services
+
+    band = perf_services.band_save(
+        actor=None, year=None, min_pct=Decimal("137.5"), label="Uji", is_illustrative=True, system=True
+    )
+    assert band.is_illustrative
+    band = perf_services.band_save(actor=None, year=None, min_pct=Decimal("137.5"), label="Uji baru", system=True)
+    assert band.is_illustrative and band.label == "Uji baru"
+    assert evaluator.illustrative_parts(YEAR).bands
+    band = perf_services.band_save(
+        actor=None, year=None, min_pct=Decimal("137.5"), label="Uji baru", is_illustrative=False, system=True
+    )
+    assert not band.is_illustrative
