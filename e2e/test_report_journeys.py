@@ -70,6 +70,11 @@ def test_head_of_bureau_issues_the_lakip_and_downloads_the_issued_file(page: Pag
     page.goto(site + "/laporan/2017/")
     expect(page.get_by_test_id("issue-status")).to_contain_text("Inspektorat Utama Badan POM")
     page.get_by_test_id("issue-button").click()
+    # The demo's bilateral division has not had its fourth quarter approved: the page names it and asks to confirm.
+    expect(page.get_by_test_id("unapproved-quarters")).to_be_visible()
+    page.get_by_test_id("issue-confirm").click()
+    expect(page.locator("#id_confirm_unapproved")).to_have_class(re.compile("is-invalid"))
+    page.locator("#id_confirm_unapproved").check()
     page.get_by_test_id("issue-confirm").click()
     page.wait_for_url(re.compile(r".*/laporan/2017/#terbit$"))
     revisions = page.get_by_test_id("issued-revisions")

@@ -515,6 +515,28 @@ ACTIVITY_TARGETS: list[tuple[str, list[str]]] = [
     ("Meningkatkan akuntabilitas Biro KSLN", ["Monitoring dan Evaluasi Kerjasama Luar Negeri"]),
 ]
 
+# The key indicator's operational definition (Manual IKU), after the 2017 report (chapter II, "definisi
+# operasional ... sesuai dengan dokumen rencana kerja pemerintah"); the formula, source and frequency are how
+# Mitra counts it (cooperation.developments), stated here in the report's words.
+MANUAL_IKU: dict[str, dict[str, str]] = {
+    "iku": {
+        "definition": (
+            "Pengembangan kerjasama luar negeri meliputi penjajagan (membuat telaah/kajian) kerjasama, penyusunan "
+            "kesepakatan kerjasama dan pelaksanaan kerjasama bilateral, regional dan multilateral/organisasi "
+            "internasional. Kerja sama adalah kesepakatan internasional yang dituangkan dalam dokumen resmi "
+            "(Memorandum of Understanding/Nota Kesepahaman, Letter of Agreement, Arrangement, Memorandum Saling "
+            "Pengertian, Record of Discussion) yang ditandatangani oleh Kepala Badan POM atau atas nama Kepala "
+            "Badan POM."
+        ),
+        "formula": (
+            "Jumlah dokumen pengembangan kerjasama dan/atau kerjasama di bidang Obat dan Makanan pada tahun "
+            "berjalan (kertas posisi, partisipasi aktif dalam pertemuan, kesepakatan yang ditandatangani)."
+        ),
+        "data_source": "Register kerjasama Biro Kerjasama Luar Negeri (Mitra)",
+        "frequency": "Triwulanan, dilaporkan tahunan",
+    }
+}
+
 RENSTRA_TARGETS = {2015: 25, 2016: 28, 2017: 31, 2018: 34, 2019: 37}
 FUNDING = {2015: 5_600_000_000, 2016: 6_000_000_000, 2017: 7_000_000_000, 2018: 7_000_000_000, 2019: 8_000_000_000}
 
@@ -602,7 +624,7 @@ def load_performance() -> dict[str, int]:
         missing = not _band_exists(floor)
         c.add("achievement_bands", missing)
         if missing:
-            services.band_save(actor=None, year=None, min_pct=floor, label=label, system=True)
+            services.band_save(actor=None, year=None, min_pct=floor, label=label, is_illustrative=True, system=True)
 
     # Renstra 2015–2019 (Table 1, appendix 1).
     plan = _upsert(
@@ -676,6 +698,7 @@ def load_performance() -> dict[str, int]:
                 "strategic_target": strategic[st] if st is not None else None,
                 "source_kind": "computed" if source else "entered",
                 "source_key": source,
+                **MANUAL_IKU.get(code, {}),
             },
         )
         if code == "iku":

@@ -40,19 +40,31 @@ class PerformanceYearAdmin(ServiceAdmin):
 
 @admin.register(models.AchievementBand)
 class AchievementBandAdmin(ServiceAdmin):
-    """A band is keyed by its year and floor; only its label changes once it exists."""
+    """A band is keyed by its year and floor; only its label and its illustrative mark change once it exists."""
 
-    list_display = ["year", "min_pct", "label"]
+    list_display = ["year", "min_pct", "label", "is_illustrative"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["year", "min_pct"] if obj is not None else []
 
     def create(self, actor: User, data: dict[str, Any]) -> Any:
-        return services.band_save(actor=actor, year=data["year"], min_pct=data["min_pct"], label=data["label"])
+        return services.band_save(
+            actor=actor,
+            year=data["year"],
+            min_pct=data["min_pct"],
+            label=data["label"],
+            is_illustrative=bool(data.get("is_illustrative")),
+        )
 
     def update(self, actor: User, instance: Any, data: dict[str, Any]) -> Any:
         label = data.get("label", instance.label)
-        return services.band_save(actor=actor, year=instance.year, min_pct=instance.min_pct, label=label)
+        return services.band_save(
+            actor=actor,
+            year=instance.year,
+            min_pct=instance.min_pct,
+            label=label,
+            is_illustrative=data.get("is_illustrative", instance.is_illustrative),
+        )
 
 
 @admin.register(models.StrategicPlan)

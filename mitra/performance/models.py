@@ -146,6 +146,9 @@ class AchievementBand(TrackedModel):
     )
     min_pct = models.DecimalField(_("from achievement (%)"), max_digits=7, decimal_places=2)
     label = models.CharField(_("category"), max_length=60)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
 
     class Meta:
         ordering = ["year__year", "-min_pct"]
@@ -336,6 +339,11 @@ class Indicator(TrackedModel):
         help_text=_("For a computed indicator: the registry figure it is computed from."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The indicator's operational definition (Manual IKU), printed in the LAKIP for each key indicator.
+    definition = models.TextField(_("operational definition"), blank=True)
+    formula = models.TextField(_("formula"), blank=True, help_text=_("How the realisation is computed or counted."))
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    frequency = models.CharField(_("measurement frequency"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:

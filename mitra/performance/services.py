@@ -102,15 +102,23 @@ def year_save(*, actor: User | None, year: int, data: Mapping[str, Any], system:
 
 @transaction.atomic
 def band_save(
-    *, actor: User | None, year: PerformanceYear | None, min_pct: Any, label: str, system: bool = False
+    *,
+    actor: User | None,
+    year: PerformanceYear | None,
+    min_pct: Any,
+    label: str,
+    is_illustrative: bool | None = None,
+    system: bool = False,
 ) -> AchievementBand:
+    """Create or relabel a band; `is_illustrative` None leaves an existing band's mark as it is."""
     existing = AchievementBand.objects.filter(year=year, min_pct=min_pct).first()
     if existing is None:
-        band = AchievementBand(year=year, min_pct=min_pct, label=label)
+        band = AchievementBand(year=year, min_pct=min_pct, label=label, is_illustrative=bool(is_illustrative))
         return _create(actor=actor, instance=band, perm=PLAN_PERM, system=system)
-    return _update(
-        actor=actor, instance=existing, data={"label": label}, expected_version=None, perm=PLAN_PERM, system=system
-    )
+    data: dict[str, Any] = {"label": label}
+    if is_illustrative is not None:
+        data["is_illustrative"] = is_illustrative
+    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=PLAN_PERM, system=system)
 
 
 # --- plan records: one generic create/update, each checked with the plan permission --------------------------

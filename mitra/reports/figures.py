@@ -104,6 +104,9 @@ def year_data(year: int) -> YearData:
     figures.update(development_figures(developments, year))
     reconciliations = record_reconciliations(m)
     figures.update(reconciliation_figures(reconciliations, year))
+    from .evaluator import history_figures  # the evaluator's sections (indicators by year, agreements signed)
+
+    figures.update(history_figures(year, m, plan, figures))
     return YearData(
         year=year,
         measurement=m,

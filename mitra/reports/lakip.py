@@ -18,6 +18,7 @@ from mitra.core import formatting
 from mitra.performance.models import ActivityTarget, OutputUnit
 
 from . import charts, narrative
+from .evaluator import EvaluatorSections
 from .figures import YearData, _slug, year_data
 from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Cell, Chart, Fig, Inline, Paragraph, Report, Section, Styled, Table
 from .models import Narrative, NarrativeKey
@@ -95,6 +96,7 @@ class LakipBuilder:
             self.chapter_four(),
             *self.appendices(),
         ]
+        EvaluatorSections(self).extend(sections)
         return Report(
             kind="lakip",
             title=_("Performance Report (LAKIP) %(year)s") % {"year": y},

@@ -185,6 +185,7 @@ def issue_check(
     quarter: int | None = None,
     unit: str | None = None,
     reason: str = "",
+    confirm_unapproved: bool = False,
 ) -> tuple[ReportReview, int]:
     """Whether the report may be issued now by `actor` (raises PermissionDenied or ValidationError); returns the
     review that clears it and the revision it becomes."""
@@ -200,6 +201,22 @@ def issue_check(
         )
     if revision > 1 and not (reason or "").strip():
         raise ValidationError({"reason": _("Revision %(r)s corrects an issued report: say why.") % {"r": revision}})
+    if not confirm_unapproved:
+        from .evaluator import describe_unapproved, unapproved_quarters
+
+        unapproved = unapproved_quarters(year)
+        if kind != ReportKind.LAKIP:  # a monitoring report reads its quarter and those before, of its unit
+            unapproved = [x for x in unapproved if x.quarter <= (quarter or 0) and (not unit or x.unit.code == unit)]
+        if unapproved:
+            raise ValidationError(
+                {
+                    "confirm_unapproved": _(
+                        "The report uses quarters not yet approved: %(list)s. The report names them; confirm that "
+                        "you issue it with them."
+                    )
+                    % {"list": describe_unapproved(unapproved, year)}
+                }
+            )
     if kind == ReportKind.LAKIP:
         from .consistency import across_editions, check, errors
         from .figures import year_data
@@ -240,13 +257,22 @@ def report_issue(
     quarter: int | None = None,
     unit: str | None = None,
     reason: str = "",
+    confirm_unapproved: bool = False,
 ) -> IssuedReport:
     """Issue the report's next revision, signed by `actor` (reviewed → issued): its figures and its files in every
     format and language are made now, stored with their SHA-256, and never change afterwards.
 
     The files are made outside the transaction (they take seconds); if any record the reports read changed
     meanwhile, nothing is stored and the issue is refused (try again)."""
-    review, revision = issue_check(actor=actor, year=year, kind=kind, quarter=quarter, unit=unit, reason=reason)
+    review, revision = issue_check(
+        actor=actor,
+        year=year,
+        kind=kind,
+        quarter=quarter,
+        unit=unit,
+        reason=reason,
+        confirm_unapproved=confirm_unapproved,
+    )
     key = report_key(kind, year, quarter, unit)
     version = generate.data_version()
     with translation.override("id"):

@@ -29,7 +29,13 @@ def prune_reports() -> dict[str, int]:
 
 @task()
 def issue_report(
-    user_id: int, year: int, kind: str = "lakip", quarter: int | None = None, unit: str | None = None, reason: str = ""
+    user_id: int,
+    year: int,
+    kind: str = "lakip",
+    quarter: int | None = None,
+    unit: str | None = None,
+    reason: str = "",
+    confirm_unapproved: bool = False,
 ) -> int:
     """Issue a report asked for from its page (services.report_issue re-checks everything); returns the revision."""
     import logging
@@ -40,7 +46,15 @@ def issue_report(
 
     user = User.objects.get(pk=user_id)
     try:
-        issued = services.report_issue(actor=user, year=year, kind=kind, quarter=quarter, unit=unit, reason=reason)
+        issued = services.report_issue(
+            actor=user,
+            year=year,
+            kind=kind,
+            quarter=quarter,
+            unit=unit,
+            reason=reason,
+            confirm_unapproved=confirm_unapproved,
+        )
     except Exception:
         logging.getLogger(__name__).exception("issuing %s %s for %s failed", kind, year, user.get_username())
         raise

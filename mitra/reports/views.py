@@ -375,6 +375,10 @@ class IssueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Required for a revision that corrects an issued report."),
     )
+    confirm_unapproved = forms.BooleanField(
+        label=gettext_lazy("I issue the report with the quarters not yet approved that it names"),
+        required=False,
+    )
 
 
 def _form_errors(form: forms.Form, error: ValidationError) -> None:
@@ -435,21 +439,31 @@ class IssueView(SigningPermission, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         year = _year(self.kwargs)
-        ctx.update(year=year, state=issuing.state("lakip", year))
+        from .evaluator import describe_unapproved, unapproved_quarters
+
+        unapproved = unapproved_quarters(year)
+        ctx.update(
+            year=year,
+            state=issuing.state("lakip", year),
+            unapproved=describe_unapproved(unapproved, year) if unapproved else "",
+        )
         return ctx
 
     def form_valid(self, form: IssueForm) -> HttpResponse:
         year = _year(self.kwargs)
         user = acting_user(self.request)
         reason = form.cleaned_data["reason"]
+        confirm = bool(form.cleaned_data["confirm_unapproved"])
         try:
-            _review, revision = services.issue_check(actor=user, year=year, reason=reason)
+            _review, revision = services.issue_check(actor=user, year=year, reason=reason, confirm_unapproved=confirm)
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
         from .tasks import issue_report
 
-        transaction.on_commit(lambda: issue_report.enqueue(user_id=user.pk, year=year, reason=reason))
+        transaction.on_commit(
+            lambda: issue_report.enqueue(user_id=user.pk, year=year, reason=reason, confirm_unapproved=confirm)
+        )
         messages.success(
             self.request,
             _(

@@ -4,7 +4,8 @@
 
 `mitra lakip review --year YEAR --user USERNAME --reviewer NAME --date YYYY-MM-DD [--statement TEXT]` records the
 internal auditor's review of the next revision; `mitra lakip issue --year YEAR --user USERNAME [--reason TEXT]`
-issues it (refused unless USERNAME may issue, the revision is reviewed and the consistency check finds no error).
+issues it (refused unless USERNAME may issue, the revision is reviewed and the consistency check finds no error;
+a LAKIP that uses quarters not yet approved also needs `--confirm-unapproved`).
 Both take `--quarter Q [--unit CODE]` for a monitoring report.
 """
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="review: the date of the review, YYYY-MM-DD (default today)")
         parser.add_argument("--statement", default="", help="review: the review statement (default a standard one)")
         parser.add_argument("--reason", default="", help="issue: why a new revision corrects the issued one")
+        parser.add_argument(
+            "--confirm-unapproved",
+            action="store_true",
+            help="issue: confirm issuing a report that uses quarters not yet approved (the report names them)",
+        )
         parser.add_argument("--language", choices=["id", "en"], default="id")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
         parser.add_argument("--unit", help="unit code for a monitoring report of one unit")
@@ -100,7 +106,12 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"Revision {review.revision} reviewed: {review.statement}")
                 return
-            issued = services.report_issue(actor=user, reason=options["reason"], **where)
+            issued = services.report_issue(
+                actor=user,
+                reason=options["reason"],
+                confirm_unapproved=options["confirm_unapproved"],
+                **where,
+            )
         except PermissionDenied:
             raise CommandError(f"{username} may not {options['action']} this report.") from None
         except ValidationError as error:
