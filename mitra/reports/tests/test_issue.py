@@ -46,8 +46,14 @@ def indicator(data: dict, code: str) -> dict:
 
 
 def test_issue_freezes_every_file_and_download_returns_exactly_it(demo, client_for, user_of):
-    out = StringIO()
-    call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro", "--confirm-unapproved", stdout=out)
+    # The bilateral division's fourth quarter is a draft: a script that must not issue with it says so ...
+    with pytest.raises(CommandError, match=r"Bagian Bilateral, (quarter|triwulan) 4 2017"):
+        call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro", "--require-approved")
+    assert not IssuedReport.objects.exists()
+    # ... and the command as written, with no terminal to ask, names the quarter and issues (the report names it).
+    out, err = StringIO(), StringIO()
+    call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro", stdout=out, stderr=err)
+    assert "Bagian Bilateral" in err.getvalue()
     issued = IssuedReport.objects.get(kind="lakip", year=2017, revision=1)
     assert issued.issued_by == user_of("kepala.biro")
     assert issued.review.reviewer == "Inspektorat Utama Badan POM"

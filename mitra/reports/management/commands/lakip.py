@@ -4,14 +4,17 @@
 
 `mitra lakip review --year YEAR --user USERNAME --reviewer NAME --date YYYY-MM-DD [--statement TEXT]` records the
 internal auditor's review of the next revision; `mitra lakip issue --year YEAR --user USERNAME [--reason TEXT]`
-issues it (refused unless USERNAME may issue, the revision is reviewed and the consistency check finds no error;
-a LAKIP that uses quarters not yet approved also needs `--confirm-unapproved`).
+issues it (refused unless USERNAME may issue, the revision is reviewed and the consistency check finds no error).
+A report that uses quarters not yet approved names them; issuing it needs a confirmation: at a terminal the command
+asks (answer "y"), `--confirm-unapproved` gives it in advance, and without a terminal (a script) the command names
+the quarters on standard error and issues, unless `--require-approved` makes it refuse.
 Both take `--quarter Q [--unit CODE]` for a monitoring report.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,11 @@ class Command(BaseCommand):
             "--confirm-unapproved",
             action="store_true",
             help="issue: confirm issuing a report that uses quarters not yet approved (the report names them)",
+        )
+        parser.add_argument(
+            "--require-approved",
+            action="store_true",
+            help="issue: refuse (rather than ask) when the report uses quarters not yet approved",
         )
         parser.add_argument("--language", choices=["id", "en"], default="id")
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
@@ -106,12 +114,14 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"Revision {review.revision} reviewed: {review.statement}")
                 return
-            issued = services.report_issue(
-                actor=user,
-                reason=options["reason"],
-                confirm_unapproved=options["confirm_unapproved"],
-                **where,
-            )
+            try:
+                issued = services.report_issue(
+                    actor=user, reason=options["reason"], confirm_unapproved=options["confirm_unapproved"], **where
+                )
+            except ValidationError as error:
+                if not self._confirmed_unapproved(error, options):
+                    raise
+                issued = services.report_issue(actor=user, reason=options["reason"], confirm_unapproved=True, **where)
         except PermissionDenied:
             raise CommandError(f"{username} may not {options['action']} this report.") from None
         except ValidationError as error:
@@ -119,6 +129,19 @@ class Command(BaseCommand):
         self.stdout.write(f"{kind.upper()} {issued.year} revision {issued.revision} issued by {username}:")
         for f in issued.files.order_by("language", "fmt"):
             self.stdout.write(f"  {f.sha256}  {f.size:>9}  {f.file.name}")
+
+    def _confirmed_unapproved(self, error: ValidationError, options: dict[str, Any]) -> bool:
+        """The only objection is the quarters not yet approved, and the operator confirms: at a terminal by answering
+        "y"; from a script by not passing --require-approved (the quarters are named on standard error)."""
+        fields = set(getattr(error, "error_dict", {}) or {})
+        if fields != {"confirm_unapproved"} or options["require_approved"]:
+            return False
+        message = " ".join(_messages(error))
+        if sys.stdin.isatty():
+            answer = input(f"{message}\nIssue it with them? [y/N] ")
+            return answer.strip().lower() in {"y", "yes", "ya"}
+        self.stderr.write(f"Note: {message} Issued with them (no terminal to ask; --require-approved refuses).")
+        return True
 
 
 def _messages(error: ValidationError) -> list[str]:
