@@ -1,0 +1,136 @@
+"""Print layout shared by the PDF (through HTML) and DOCX renderers: which tables need a landscape page, column
+widths that leave every number whole, which rows stay together, and non-breaking spaces that keep a number with
+its unit.
+
+Widths are estimated from the text, not measured: a number cell never wraps, so its column is at least as wide
+as its longest number; a text column is at least as wide as its longest word. When the declared widths, scaled to
+the page, leave a column narrower than that, the column gets its minimum and the others share the rest; when the
+minimums together are wider than a portrait page, the table goes on a landscape page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Cell, Fig, Table
+
+NUMERIC = {"money", "pct", "number", "ratio"}
+NBSP = "\u00a0"
+
+# A4 with the margins of print.css and docx.py (2.5 cm left, 2 cm right).
+PORTRAIT_CM = 21.0 - 4.5
+LANDSCAPE_CM = 29.7 - 4.5
+# Table text is 8 pt DejaVu Sans: about 0.62 em a character on average (digits 0.64 em), so 0.175 cm; a cell's
+# padding and borders add about 0.25 cm. A header is bold, a little wider.
+CHAR_CM = 8 * 0.62 * 2.54 / 72
+HEADER_CHAR_CM = 8 * 0.68 * 2.54 / 72
+PAD_CM = 0.25
+# A text column narrower than this is unreadable even when its longest word fits.
+TEXT_MIN_CM = 1.2
+
+# A number and its unit or label stay on one line: "100,00 %", "Rp 4.917.801.000", "HK. 04.01…", "No. 29", "25 orang".
+# Each pattern ends with the space to make non-breaking.
+_BINDINGS = [
+    re.compile(r"(?<=\d) (?=%)"),
+    re.compile(r"\bRp\.? (?=[\d-])"),
+    re.compile(r"\b(HK|PP|No|Nomor|KEP|SK|UU|Pasal|Tahun|TW|Triwulan|Quarter)\.? (?=\d)"),
+    re.compile(r"(?<=\d) (?=(orang|dokumen|kali|kegiatan|persons?|documents?|times)\b)"),
+]
+
+
+def nbsp(text: str) -> str:
+    """`text` with the spaces that would part a number from its unit made non-breaking."""
+    if " " not in text:
+        return text
+    for pattern in _BINDINGS:
+        text = pattern.sub(lambda m: m.group(0)[:-1] + NBSP, text)
+    return text
+
+
+def _kind(cell: Cell) -> str:
+    return cell.value.kind if isinstance(cell.value, Fig) else cell.kind
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in re.split(r"[\s/–-]+", text.replace(NBSP, "\u2060")) if w), default=0)
+
+
+def _min_widths(t: Table, language: str) -> list[float]:
+    n = len(t.header)
+    mins = [max(PAD_CM + _longest_word(h) * HEADER_CHAR_CM, TEXT_MIN_CM if i else 0.6) for i, h in enumerate(t.header)]
+    for row in t.rows:
+        col = 0
+        for cell in row:
+            if col >= n:
+                break
+            text = cell.text(language)
+            if cell.span == 1:
+                if _kind(cell) in NUMERIC:  # a number cell never wraps
+                    need = PAD_CM + len(text) * CHAR_CM
+                else:
+                    need = PAD_CM + _longest_word(text) * CHAR_CM
+                mins[col] = max(mins[col], need)
+            col += cell.span
+    return mins
+
+
+def _distribute(declared: list[float], mins: list[float], usable: float) -> list[float]:
+    total = sum(declared) or 1
+    widths = [usable * w / total for w in declared]
+    fixed: set[int] = set()
+    for _round in range(len(widths)):
+        short = [i for i, w in enumerate(widths) if i not in fixed and w < mins[i] - 1e-9]
+        if not short:
+            break
+        fixed.update(short)
+        rest = usable - sum(mins[i] for i in fixed)
+        free = [i for i in range(len(widths)) if i not in fixed]
+        free_total = sum(declared[i] for i in free) or 1
+        widths = [mins[i] if i in fixed else rest * declared[i] / free_total for i in range(len(widths))]
+    return widths
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    landscape: bool
+    widths_cm: list[float]
+
+    @property
+    def percents(self) -> list[int]:
+        total = sum(self.widths_cm) or 1
+        return [max(1, round(w / total * 100)) for w in self.widths_cm]
+
+
+def table_layout(t: Table, language: str) -> TableLayout:
+    n = len(t.header)
+    declared = list(t.widths[:n]) + [1.0] * (n - len(t.widths))
+    mins = _min_widths(t, language)
+    landscape = sum(mins) > PORTRAIT_CM
+    usable = LANDSCAPE_CM if landscape else PORTRAIT_CM
+    return TableLayout(landscape, _distribute(declared, mins, usable))
+
+
+def _is_continuation(row: list[Cell], language: str) -> bool:
+    """A row whose first cell is empty and which is no heading continues the row above (a sub-activity's output
+    row under its input row, a second indicator of the same target)."""
+    return bool(row) and not row[0].text(language).strip() and not any(c.bold for c in row)
+
+
+def _is_heading(row: list[Cell], language: str) -> bool:
+    """A group heading ("997. Peralatan …"): its first cell is bold, or empty beside a bold cell."""
+    if not row:
+        return False
+    first = row[0]
+    return first.bold or (not first.text(language).strip() and any(c.bold and c.text(language).strip() for c in row))
+
+
+def keep_with_next(t: Table, language: str) -> list[bool]:
+    """For each row: must it stay on the page of the row below? Group headings stay with their first row, and a
+    row stays with the rows continuing it."""
+    rows = t.rows
+    keep = []
+    for i, row in enumerate(rows):
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        keep.append(nxt is not None and (_is_heading(row, language) or _is_continuation(nxt, language)))
+    return keep
