@@ -15,14 +15,26 @@ NUMERIC = {"money", "pct", "number", "ratio"}
 
 
 class HtmlRenderer:
-    def __init__(self, report: Report, *, links: bool = True, footnotes_inline: bool = False, paged: bool = False):
+    def __init__(
+        self,
+        report: Report,
+        *,
+        links: bool = True,
+        footnotes_inline: bool = False,
+        paged: bool = False,
+        bind_units: bool = False,
+    ):
         self.r = report
         self.links = links
         self.footnotes_inline = footnotes_inline  # WeasyPrint places them at the foot of the page
         self.paged = paged  # printed by WeasyPrint: landscape pages for wide tables, roman front matter
+        self.bind_units = bind_units  # documents (PDF, HTML download): a number never parts from its unit
         self.notes: list[str] = []
-        self.front = front_matter(report)
+        self.front = layout.front_matter(report)
         self.first_body = next((s for s in report.sections if s.key not in self.front), None)
+
+    def bind(self, text: str) -> str:
+        return layout.nbsp(text) if self.bind_units else text
 
     def runs(self, runs: list) -> str:  # type: ignore[type-arg]
         out = []
@@ -30,22 +42,22 @@ class HtmlRenderer:
             if isinstance(run, Fig):
                 out.append(self.fig(run))
             elif isinstance(run, Styled):
-                text = escape(layout.nbsp(run.text))
+                text = escape(self.bind(run.text))
                 text = f"<strong>{text}</strong>" if run.bold else text
                 out.append(f"<em>{text}</em>" if run.italic else text)
             elif isinstance(run, Note):
                 if self.footnotes_inline:
-                    out.append(f'<span class="footnote">{escape(layout.nbsp(run.text))}</span>')
+                    out.append(f'<span class="footnote">{escape(self.bind(run.text))}</span>')
                 else:
                     self.notes.append(run.text)
                     n = len(self.notes)
                     out.append(f'<sup class="fn-ref"><a href="#fn-{n}" id="fnref-{n}">{n}</a></sup>')
             else:
-                out.append(escape(layout.nbsp(str(run))))
+                out.append(escape(self.bind(str(run))))
         return "".join(out)
 
     def fig(self, fig: Fig) -> str:
-        text = escape(layout.nbsp(fig.text(self.r.language)))
+        text = escape(self.bind(fig.text(self.r.language)))
         title = escape(f"{fig.label} · {{{{ {fig.name} }}}}" if fig.label else f"{{{{ {fig.name} }}}}")
         if self.links and fig.url:
             return f'<a class="fig" data-fig="{escape(fig.name)}" href="{escape(fig.url)}" title="{title}">{text}</a>'
@@ -58,7 +70,7 @@ class HtmlRenderer:
         if isinstance(cell.value, Fig):
             body = self.fig(cell.value)
         else:
-            body = escape(layout.nbsp(cell.text(self.r.language))).replace("\n", "<br>")
+            body = escape(self.bind(cell.text(self.r.language))).replace("\n", "<br>")
             if self.links and cell.url:
                 body = f'<a href="{escape(cell.url)}">{body}</a>'
         if cell.bold:
@@ -75,7 +87,7 @@ class HtmlRenderer:
             ('<tr class="keep">' if k else "<tr>") + "".join(self.cell(c) for c in row) + "</tr>"
             for row, k in zip(t.rows, keep, strict=True)
         )
-        wide = " wide" if fit.landscape else ""
+        wide = " wide" if fit.landscape else " compact" if fit.compact else ""
         # The caption is a row of the head: WeasyPrint never leaves a head without a body row below it, so the
         # caption cannot stay alone at the foot of a page, and it is repeated over the table's next pages.
         caption = (
@@ -132,7 +144,7 @@ class HtmlRenderer:
 
     def section(self, s: Section, level: int, parent_wide: bool = False) -> str:
         classes = ["page-break"] if s.page_break else []
-        wide = self.paged and is_wide(s, self.r.language)
+        wide = self.paged and layout.is_wide(s, self.r.language)
         if wide:
             classes.append("landscape")  # print.css: `page: landscape`
         elif parent_wide:
@@ -198,30 +210,11 @@ def render_document(
     report: Report, css: str, *, links: bool = False, footnotes_inline: bool = False, paged: bool = False
 ) -> str:
     """A standalone HTML document (the `html` download and, with `paged`, WeasyPrint's input)."""
-    body = HtmlRenderer(report, links=links, footnotes_inline=footnotes_inline, paged=paged).body()
+    body = HtmlRenderer(report, links=links, footnotes_inline=footnotes_inline, paged=paged, bind_units=True).body()
     return (
         f'<!DOCTYPE html><html lang="{escape(report.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title><style>{css}</style></head><body>{body}</body></html>"
     )
-
-
-def front_matter(report: Report) -> set[str]:
-    """The keys of the sections before the first numbered chapter (foreword, executive summary): printed with
-    roman page numbers, like the cover and the table of contents."""
-    keys: set[str] = set()
-    for s in report.sections:
-        if s.numbered_title:
-            break
-        keys.add(s.key)
-    return keys if len(keys) < len(report.sections) else set()
-
-
-def is_wide(s: Section, language: str) -> bool:
-    """Does the section go on landscape pages? When one of its tables is too wide for a portrait page, or when it
-    has no text of its own and its first subsection does (the chapter's heading goes with it)."""
-    if any(isinstance(b, Table) and layout.table_layout(b, language).landscape for b in s.blocks):
-        return True
-    return not s.blocks and bool(s.children) and is_wide(s.children[0], language)
 
 
 def title_text(report: Report) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-from ..model import Cell, Fig, Table
+from ..model import Cell, Fig, Report, Section, Table
 
 NUMERIC = {"money", "pct", "number", "ratio"}
 NBSP = "\u00a0"
@@ -21,11 +23,14 @@ NBSP = "\u00a0"
 # A4 with the margins of print.css and docx.py (2.5 cm left, 2 cm right).
 PORTRAIT_CM = 21.0 - 4.5
 LANDSCAPE_CM = 29.7 - 4.5
-# Table text is 8 pt DejaVu Sans: about 0.62 em a character on average (digits 0.64 em), so 0.175 cm; a cell's
-# padding and borders add about 0.25 cm. A header is bold, a little wider.
-CHAR_CM = 8 * 0.62 * 2.54 / 72
-HEADER_CHAR_CM = 8 * 0.68 * 2.54 / 72
+# Table text is 8 pt DejaVu Sans (print.css), measured with the font's own advance widths when the font is
+# installed; else about 0.62 em a character (0.68 em bold). A cell's padding and borders add about 0.25 cm.
+FONT_PT = 8
+COMPACT_PT = 7  # a table that fits a portrait page only in smaller type (print.css `table.compact`)
+CHAR_CM = FONT_PT * 0.62 * 2.54 / 72
+HEADER_CHAR_CM = FONT_PT * 0.68 * 2.54 / 72
 PAD_CM = 0.25
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"), Path("/usr/local/share/fonts")]
 # A text column narrower than this is unreadable even when its longest word fits.
 TEXT_MIN_CM = 1.2
 
@@ -52,13 +57,41 @@ def _kind(cell: Cell) -> str:
     return cell.value.kind if isinstance(cell.value, Fig) else cell.kind
 
 
-def _longest_word(text: str) -> int:
-    return max((len(w) for w in re.split(r"[\s/–-]+", text.replace(NBSP, "\u2060")) if w), default=0)
+@cache
+def _advances(bold: bool) -> tuple[dict[int, int], int] | None:
+    """The font's advance width of each character, and its units per em (None when the font is not installed)."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    path = next((d / name for d in FONT_DIRS if (d / name).is_file()), None)
+    if path is None:
+        return None
+    from fontTools.ttLib import TTFont  # WeasyPrint's own dependency
+
+    font = TTFont(str(path), lazy=True)
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return widths, int(font["head"].unitsPerEm)
 
 
-def _min_widths(t: Table, language: str) -> list[float]:
+def text_cm(text: str, bold: bool = False, size: float = FONT_PT) -> float:
+    """The width of `text` on one line at the table's font size."""
+    font = _advances(bold)
+    if font is None:
+        return len(text) * (HEADER_CHAR_CM if bold else CHAR_CM) * size / FONT_PT
+    widths, upem = font
+    default = upem * 0.6
+    units = sum(widths.get(ord(ch), default) for ch in text)
+    return units / upem * size * 2.54 / 72
+
+
+def _longest_word(text: str, bold: bool = False, size: float = FONT_PT) -> float:
+    """The width of the longest piece of `text` that cannot wrap (cm)."""
+    words = re.split(r"[ \t\n/–-]+", text)  # not NBSP: it binds
+    return max((text_cm(w, bold, size) for w in words if w), default=0.0)
+
+
+def _min_widths(t: Table, language: str, size: float = FONT_PT) -> list[float]:
     n = len(t.header)
-    mins = [max(PAD_CM + _longest_word(h) * HEADER_CHAR_CM, TEXT_MIN_CM if i else 0.6) for i, h in enumerate(t.header)]
+    mins = [max(PAD_CM + _longest_word(h, True, size), TEXT_MIN_CM if i else 0.6) for i, h in enumerate(t.header)]
     for row in t.rows:
         col = 0
         for cell in row:
@@ -67,9 +100,9 @@ def _min_widths(t: Table, language: str) -> list[float]:
             text = cell.text(language)
             if cell.span == 1:
                 if _kind(cell) in NUMERIC:  # a number cell never wraps
-                    need = PAD_CM + len(text) * CHAR_CM
+                    need = PAD_CM + text_cm(text, cell.bold, size)
                 else:
-                    need = PAD_CM + _longest_word(text) * CHAR_CM
+                    need = PAD_CM + _longest_word(text, cell.bold, size)
                 mins[col] = max(mins[col], need)
             col += cell.span
     return mins
@@ -95,6 +128,7 @@ def _distribute(declared: list[float], mins: list[float], usable: float) -> list
 class TableLayout:
     landscape: bool
     widths_cm: list[float]
+    compact: bool = False  # set in COMPACT_PT type to fit a portrait page
 
     @property
     def percents(self) -> list[int]:
@@ -106,9 +140,12 @@ def table_layout(t: Table, language: str) -> TableLayout:
     n = len(t.header)
     declared = list(t.widths[:n]) + [1.0] * (n - len(t.widths))
     mins = _min_widths(t, language)
-    landscape = sum(mins) > PORTRAIT_CM
-    usable = LANDSCAPE_CM if landscape else PORTRAIT_CM
-    return TableLayout(landscape, _distribute(declared, mins, usable))
+    if sum(mins) <= PORTRAIT_CM:
+        return TableLayout(False, _distribute(declared, mins, PORTRAIT_CM))
+    compact = _min_widths(t, language, COMPACT_PT)
+    if sum(compact) <= PORTRAIT_CM:
+        return TableLayout(False, _distribute(declared, compact, PORTRAIT_CM), compact=True)
+    return TableLayout(True, _distribute(declared, mins, LANDSCAPE_CM))
 
 
 def _is_continuation(row: list[Cell], language: str) -> bool:
@@ -134,3 +171,22 @@ def keep_with_next(t: Table, language: str) -> list[bool]:
         nxt = rows[i + 1] if i + 1 < len(rows) else None
         keep.append(nxt is not None and (_is_heading(row, language) or _is_continuation(nxt, language)))
     return keep
+
+
+def is_wide(s: Section, language: str) -> bool:
+    """Does the section go on landscape pages? When one of its tables is too wide for a portrait page, or when it
+    has no text of its own and its first subsection does (the chapter's heading goes with it)."""
+    if any(isinstance(b, Table) and table_layout(b, language).landscape for b in s.blocks):
+        return True
+    return not s.blocks and bool(s.children) and is_wide(s.children[0], language)
+
+
+def front_matter(report: Report) -> set[str]:
+    """The keys of the sections before the first numbered chapter (foreword, executive summary): printed with
+    roman page numbers, like the cover and the table of contents."""
+    keys: set[str] = set()
+    for s in report.sections:
+        if s.numbered_title:
+            break
+        keys.add(s.key)
+    return keys if len(keys) < len(report.sections) else set()
