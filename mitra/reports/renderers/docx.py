@@ -23,8 +23,10 @@ from .emblem import emblem_raster
 
 NUMERIC = {"money", "pct", "number", "ratio"}
 MARGINS_CM = (2.5, 2.0, 2.2, 2.2)  # left, right, top, bottom: as print.css
-PG_NUM_SUCCESSORS = ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter")
-PG_NUM_SUCCESSORS += ("docGrid", "printerSettings", "sectPrChange")
+PG_NUM_SUCCESSORS = (
+    *("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter"),
+    *("docGrid", "printerSettings", "sectPrChange"),
+)
 
 
 def _page_numbers(section, fmt: str, start: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -202,6 +204,9 @@ class DocxRenderer:
                 _keep_with_next(cells)
         # Widths that leave every number whole (layout.py); a wide table's section is landscape (section()).
         table.autofit = False
+        # The grid too: LibreOffice lays a table out by its grid columns, Word by its cells' widths.
+        for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), fit.widths_cm, strict=False):
+            grid_col.set(qn("w:w"), str(int(Cm(w).twips)))
         for i, w in enumerate(fit.widths_cm):
             for row in table.rows:
                 row.cells[i].width = Cm(w)
@@ -216,7 +221,9 @@ class DocxRenderer:
     def chart(self, c: Chart) -> None:
         self.doc.add_picture(io.BytesIO(c.draw("png")), width=Cm(min(c.width_cm, 16)))
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the picture stays with its caption
         cap = self.doc.add_paragraph(c.caption, style="Caption")
+        cap.paragraph_format.keep_with_next = False
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def section(self, s: Section, level: int) -> None:

@@ -44,10 +44,18 @@ _BINDINGS = [
 ]
 
 
+# A reference code: no break after its letters' full stop ("HK.04.2.21…"), nor between "Nomor" and the code.
+_CODE = re.compile(r"\b([A-Z]{2,5})\.(?=\d)")
+_NUMBER_OF_CODE = re.compile(r"\b(Nomor|No\.|Number) (?=[A-Z]{2,5}\.\d)")
+WORD_JOINER = "\u2060"
+
+
 def nbsp(text: str) -> str:
     """`text` with the spaces that would part a number from its unit made non-breaking."""
+    text = _CODE.sub(lambda m: m.group(0) + WORD_JOINER, text)
     if " " not in text:
         return text
+    text = _NUMBER_OF_CODE.sub(lambda m: m.group(0)[:-1] + NBSP, text)
     for pattern in _BINDINGS:
         text = pattern.sub(lambda m: m.group(0)[:-1] + NBSP, text)
     return text
