@@ -173,7 +173,7 @@ class DocxRenderer:
         return layout.nbsp(cell.text(self.r.language))
 
     def table(self, t: Table) -> None:
-        fit = layout.table_layout(t, self.r.language)
+        fit = layout.table_layout(t, self.r.language, layout.DOCX)
         caption = self.doc.add_paragraph(style="Caption")
         caption.paragraph_format.keep_with_next = True  # the caption stays with the table's first rows
         caption.add_run(t.caption).bold = True
@@ -210,7 +210,7 @@ class DocxRenderer:
         for i, w in enumerate(fit.widths_cm):
             for row in table.rows:
                 row.cells[i].width = Cm(w)
-        size = Pt(7.5 if fit.compact else 8.5)
+        size = Pt(layout.DOCX.compact if fit.compact else layout.DOCX.size)
         for row in table.rows:
             for c in row.cells:
                 for para in c.paragraphs:
@@ -227,7 +227,7 @@ class DocxRenderer:
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def section(self, s: Section, level: int) -> None:
-        wide = layout.is_wide(s, self.r.language)
+        wide = layout.is_wide(s, self.r.language, layout.DOCX)
         if level == 1 and s.key not in self.front and not self.body_started:
             self.body_started = True  # the first chapter: a new section numbered 1, 2, 3 …
             self.new_section(wide, body_start=True)

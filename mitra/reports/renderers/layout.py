@@ -97,9 +97,24 @@ def _longest_word(text: str, bold: bool = False, size: float = FONT_PT) -> float
     return max((text_cm(w, bold, size) for w in words if w), default=0.0)
 
 
-def _min_widths(t: Table, language: str, size: float = FONT_PT) -> list[float]:
+@dataclass(frozen=True)
+class Type:
+    """A renderer's table type: font size, the smaller size for a table that fits only so, and cell padding."""
+
+    size: float
+    compact: float
+    pad_cm: float
+
+
+PDF = Type(FONT_PT, COMPACT_PT, PAD_CM)
+# Word: 8.5 pt (7.5 compact) and its default cell margins of 0.19 cm a side. Measured with DejaVu Sans, which is
+# wider than Calibri, so a column is wide enough in Word and in LibreOffice (which may fall back to DejaVu).
+DOCX = Type(8.5, 7.5, 0.45)
+
+
+def _min_widths(t: Table, language: str, size: float = FONT_PT, pad: float = PAD_CM) -> list[float]:
     n = len(t.header)
-    mins = [max(PAD_CM + _longest_word(h, True, size), TEXT_MIN_CM if i else 0.6) for i, h in enumerate(t.header)]
+    mins = [max(pad + _longest_word(h, True, size), TEXT_MIN_CM if i else 0.6) for i, h in enumerate(t.header)]
     for row in t.rows:
         col = 0
         for cell in row:
@@ -108,9 +123,9 @@ def _min_widths(t: Table, language: str, size: float = FONT_PT) -> list[float]:
             text = cell.text(language)
             if cell.span == 1:
                 if _kind(cell) in NUMERIC:  # a number cell never wraps
-                    need = PAD_CM + text_cm(text, cell.bold, size)
+                    need = pad + text_cm(text, cell.bold, size)
                 else:
-                    need = PAD_CM + _longest_word(text, cell.bold, size)
+                    need = pad + _longest_word(text, cell.bold, size)
                 mins[col] = max(mins[col], need)
             col += cell.span
     return mins
@@ -144,13 +159,13 @@ class TableLayout:
         return [max(1, round(w / total * 100)) for w in self.widths_cm]
 
 
-def table_layout(t: Table, language: str) -> TableLayout:
+def table_layout(t: Table, language: str, kind: Type = PDF) -> TableLayout:
     n = len(t.header)
     declared = list(t.widths[:n]) + [1.0] * (n - len(t.widths))
-    mins = _min_widths(t, language)
+    mins = _min_widths(t, language, kind.size, kind.pad_cm)
     if sum(mins) <= PORTRAIT_CM:
         return TableLayout(False, _distribute(declared, mins, PORTRAIT_CM))
-    compact = _min_widths(t, language, COMPACT_PT)
+    compact = _min_widths(t, language, kind.compact, kind.pad_cm)
     if sum(compact) <= PORTRAIT_CM:
         return TableLayout(False, _distribute(declared, compact, PORTRAIT_CM), compact=True)
     return TableLayout(True, _distribute(declared, mins, LANDSCAPE_CM))
@@ -181,12 +196,12 @@ def keep_with_next(t: Table, language: str) -> list[bool]:
     return keep
 
 
-def is_wide(s: Section, language: str) -> bool:
+def is_wide(s: Section, language: str, kind: Type = PDF) -> bool:
     """Does the section go on landscape pages? When one of its tables is too wide for a portrait page, or when it
     has no text of its own and its first subsection does (the chapter's heading goes with it)."""
-    if any(isinstance(b, Table) and table_layout(b, language).landscape for b in s.blocks):
+    if any(isinstance(b, Table) and table_layout(b, language, kind).landscape for b in s.blocks):
         return True
-    return not s.blocks and bool(s.children) and is_wide(s.children[0], language)
+    return not s.blocks and bool(s.children) and is_wide(s.children[0], language, kind)
 
 
 def front_matter(report: Report) -> set[str]:
