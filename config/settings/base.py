@@ -198,6 +198,9 @@ MITRA_ESCALATE_TO_BUREAU_DAYS = env.int("MITRA_ESCALATE_TO_BUREAU_DAYS", default
 # deliverable shows in its owner's "my work" from this many days before it is due.
 MITRA_DORMANT_AGREEMENT_DAYS = env.int("MITRA_DORMANT_AGREEMENT_DAYS", default=365)
 MITRA_DELIVERABLE_WORK_DAYS = env.int("MITRA_DELIVERABLE_WORK_DAYS", default=14)
+# The emblem on report covers: an SVG, PNG or JPEG file (an SVG needs a PNG of the same name beside it for DOCX).
+# Empty: Mitra's neutral placeholder (mitra/reports/static/reports/emblem/emblem.svg).
+MITRA_REPORT_EMBLEM = env("MITRA_REPORT_EMBLEM", default="")
 
 # Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
 # the documents (owns the steps and their attachments), how many

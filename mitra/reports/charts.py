@@ -118,7 +118,7 @@ def unit_chart(units: Sequence[tuple[str, Any, Any, Any, Any]], labels: dict[str
     """Per unit: physical and financial realisation against plan (cumulative %) for the monitoring report."""
 
     def draw(fmt: str) -> bytes:
-        fig, ax = plt.subplots(figsize=(7, 0.6 + 0.55 * max(len(units), 1)))
+        fig, ax = plt.subplots(figsize=(7, 0.9 + 0.55 * max(len(units), 1)))
         names = [u[0] for u in units]
         y = range(len(names))
         ax.barh([i - 0.3 for i in y], [_f(u[1]) for u in units], height=0.2, color=GREY, label=labels["physical_plan"])
@@ -131,7 +131,8 @@ def unit_chart(units: Sequence[tuple[str, Any, Any, Any, Any]], labels: dict[str
         ax.invert_yaxis()
         ax.set_xlim(0, 110)
         ax.set_xlabel("%")
-        ax.legend(loc="lower right", frameon=False, fontsize=6, ncols=2)
+        # The legend goes above the plot, outside it, so it never covers a bar.
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.01), frameon=False, fontsize=7, ncols=4)
         fig.tight_layout()
         return _save(fig, fmt)
 

@@ -108,6 +108,8 @@ class LakipBuilder:
             figures=self.f,
             toc_title=_("Table of contents"),
             meta={"narratives": self.texts},
+            place="Jakarta",  # the cover's place and year, as under the foreword
+            date=str(y + 1),
         )
 
     def foreword(self) -> Section:

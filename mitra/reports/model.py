@@ -149,6 +149,8 @@ class Report:
     figures: dict[str, Fig]
     meta: dict[str, Any] = field(default_factory=dict)
     toc_title: str = ""
+    place: str = ""  # the cover's place and date ("Jakarta", "2018")
+    date: str = ""
 
     def walk(self) -> Iterator[tuple[int, Section]]:
         def visit(sections: list[Section], level: int) -> Iterator[tuple[int, Section]]:

@@ -3,6 +3,9 @@ obstacles and follow-up plans. Built from performance.selectors.monitoring, like
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,6 +22,10 @@ def _pct(name: str, value, url: str) -> Cell:  # type: ignore[no-untyped-def]
     return Cell(Fig(name, value, PCT, url))
 
 
+def _number(progress: Any) -> int:
+    return int(progress.sub.number)
+
+
 def build_monitoring(
     year: int, quarter: int, unit_code: str | None, language: str = "id", progress: Progress | None = None
 ) -> Report:
@@ -27,6 +34,11 @@ def build_monitoring(
         mon = perf.monitoring(year, quarter)
         step(progress, BUILDING)
         units = [u for u in mon.units if unit_code in (None, "", u.unit.code)]
+        # Numeric order: sub-activities by number, units by the number of their first sub-activity.
+        units = sorted(
+            [replace(u, subs=sorted(u.subs, key=_number)) for u in units],
+            key=lambda u: min((_number(p) for p in u.subs), default=0),
+        )
         if unit_code and not units:
             raise LookupError(f"No sub-activities of unit {unit_code!r} in {year}")
         url = reverse("performance:monitoring", args=[year]) + f"?triwulan={quarter}"
@@ -52,6 +64,24 @@ def build_monitoring(
                     Cell(str(u.report.get_status_display()) if u.report else _("Draft")),
                     Cell(_("behind") if u.behind else _("on plan"), bold=u.behind),
                 ]
+            )
+        if not unit_code and len(units) > 1:
+            # The bureau's total: sums of the units, percentages over all its sub-activities (ceiling-weighted
+            # like each unit's, from the same selector).
+            bureau = mon.by_quarter[quarter - 1]
+            total_figs = {
+                "bureau.ceiling": Fig("bureau.ceiling", sum(u.ceiling for u in units), MONEY, url),
+                "bureau.budget_cum": Fig("bureau.budget_cum", sum(u.budget_cum for u in units), MONEY, url),
+                "bureau.physical_plan_pct": Fig("bureau.physical_plan_pct", bureau["physical_plan"], PCT, url),
+                "bureau.physical_pct": Fig("bureau.physical_pct", bureau["physical"], PCT, url),
+                "bureau.financial_plan_pct": Fig("bureau.financial_plan_pct", bureau["financial_plan"], PCT, url),
+                "bureau.financial_pct": Fig("bureau.financial_pct", bureau["financial"], PCT, url),
+            }
+            figures.update(total_figs)
+            rows.append(
+                [Cell(_("Bureau total"), bold=True)]
+                + [Cell(f, bold=True) for f in total_figs.values()]
+                + [Cell(""), Cell("")]
             )
         summary.add(
             Table(
@@ -98,21 +128,20 @@ def build_monitoring(
         )
         detail = Section("sub-activities", _("Sub-activities"))
         rows = []
-        for u in units:
-            for p in u.subs:
-                n = p.sub.number
-                rows.append(
-                    [
-                        Cell(n, NUMBER),
-                        Cell(p.sub.name, url=reverse("performance:sub-activity", args=[p.sub.pk])),
-                        Cell(p.planned_output_cum, NUMBER),
-                        Cell(p.output_cum, NUMBER),
-                        Cell(p.planned_budget_cum, MONEY),
-                        Cell(p.budget_cum, MONEY),
-                        _pct(f"sub.{n}.physical_pct", p.physical_pct, url),
-                        _pct(f"sub.{n}.financial_pct", p.financial_pct, url),
-                    ]
-                )
+        for p in sorted((p for u in units for p in u.subs), key=_number):
+            n = p.sub.number
+            rows.append(
+                [
+                    Cell(n, NUMBER),
+                    Cell(p.sub.name, url=reverse("performance:sub-activity", args=[p.sub.pk])),
+                    Cell(p.planned_output_cum, NUMBER),
+                    Cell(p.output_cum, NUMBER),
+                    Cell(p.planned_budget_cum, MONEY),
+                    Cell(p.budget_cum, MONEY),
+                    _pct(f"sub.{n}.physical_pct", p.physical_pct, url),
+                    _pct(f"sub.{n}.financial_pct", p.financial_pct, url),
+                ]
+            )
         detail.add(
             Table(
                 "sub-activities",
@@ -133,21 +162,20 @@ def build_monitoring(
         )
         behind = Section("behind", _("Behind plan"))
         rows = []
-        for u in units:
-            for p in u.behind_subs:
-                what = ", ".join(
-                    w for w, b in ((_("physical"), p.physically_behind), (_("financial"), p.financially_behind)) if b
-                )
-                rows.append(
-                    [
-                        Cell(p.sub.number, NUMBER),
-                        Cell(p.sub.name),
-                        Cell(u.unit.short_name or u.unit.name),
-                        Cell(what),
-                        Cell(p.obstacles),
-                        Cell(p.follow_up),
-                    ]
-                )
+        for u, p in sorted(((unit, p) for unit in units for p in unit.behind_subs), key=lambda up: _number(up[1])):
+            what = ", ".join(
+                w for w, b in ((_("physical"), p.physically_behind), (_("financial"), p.financially_behind)) if b
+            )
+            rows.append(
+                [
+                    Cell(p.sub.number, NUMBER),
+                    Cell(p.sub.name),
+                    Cell(u.unit.short_name or u.unit.name),
+                    Cell(what),
+                    Cell(p.obstacles),
+                    Cell(p.follow_up),
+                ]
+            )
         if rows:
             behind.add(
                 Table(
@@ -163,8 +191,7 @@ def build_monitoring(
         notes = Section("obstacles", _("Obstacles and follow-up plans"))
         rows = [
             [Cell(p.sub.number, NUMBER), Cell(p.sub.name), Cell(p.obstacles), Cell(p.follow_up)]
-            for u in units
-            for p in u.subs
+            for p in sorted((p for u in units for p in u.subs), key=_number)
             if p.obstacles or p.follow_up
         ]
         if rows:
@@ -198,4 +225,6 @@ def build_monitoring(
             sections=[summary, detail, behind, notes],
             figures=figures,
             toc_title=_("Table of contents"),
+            place="Jakarta",
+            date=formatting.date(periods.quarter_bounds(year, quarter)[1], language),
         )

@@ -8,16 +8,33 @@ from html import escape
 from django.utils.translation import gettext as _
 
 from ..model import Cell, Chart, Fig, Note, Paragraph, Report, Section, Styled, Table, plain
+from . import layout
+from .emblem import emblem_data_uri
 
 NUMERIC = {"money", "pct", "number", "ratio"}
 
 
 class HtmlRenderer:
-    def __init__(self, report: Report, *, links: bool = True, footnotes_inline: bool = False):
+    def __init__(
+        self,
+        report: Report,
+        *,
+        links: bool = True,
+        footnotes_inline: bool = False,
+        paged: bool = False,
+        bind_units: bool = False,
+    ):
         self.r = report
         self.links = links
         self.footnotes_inline = footnotes_inline  # WeasyPrint places them at the foot of the page
+        self.paged = paged  # printed by WeasyPrint: landscape pages for wide tables, roman front matter
+        self.bind_units = bind_units  # documents (PDF, HTML download): a number never parts from its unit
         self.notes: list[str] = []
+        self.front = layout.front_matter(report)
+        self.first_body = next((s for s in report.sections if s.key not in self.front), None)
+
+    def bind(self, text: str) -> str:
+        return layout.nbsp(text) if self.bind_units else text
 
     def runs(self, runs: list) -> str:  # type: ignore[type-arg]
         out = []
@@ -25,22 +42,22 @@ class HtmlRenderer:
             if isinstance(run, Fig):
                 out.append(self.fig(run))
             elif isinstance(run, Styled):
-                text = escape(run.text)
+                text = escape(self.bind(run.text))
                 text = f"<strong>{text}</strong>" if run.bold else text
                 out.append(f"<em>{text}</em>" if run.italic else text)
             elif isinstance(run, Note):
                 if self.footnotes_inline:
-                    out.append(f'<span class="footnote">{escape(run.text)}</span>')
+                    out.append(f'<span class="footnote">{escape(self.bind(run.text))}</span>')
                 else:
                     self.notes.append(run.text)
                     n = len(self.notes)
                     out.append(f'<sup class="fn-ref"><a href="#fn-{n}" id="fnref-{n}">{n}</a></sup>')
             else:
-                out.append(escape(str(run)))
+                out.append(escape(self.bind(str(run))))
         return "".join(out)
 
     def fig(self, fig: Fig) -> str:
-        text = escape(fig.text(self.r.language))
+        text = escape(self.bind(fig.text(self.r.language)))
         title = escape(f"{fig.label} · {{{{ {fig.name} }}}}" if fig.label else f"{{{{ {fig.name} }}}}")
         if self.links and fig.url:
             return f'<a class="fig" data-fig="{escape(fig.name)}" href="{escape(fig.url)}" title="{title}">{text}</a>'
@@ -53,7 +70,7 @@ class HtmlRenderer:
         if isinstance(cell.value, Fig):
             body = self.fig(cell.value)
         else:
-            body = escape(cell.text(self.r.language)).replace("\n", "<br>")
+            body = escape(self.bind(cell.text(self.r.language))).replace("\n", "<br>")
             if self.links and cell.url:
                 body = f'<a href="{escape(cell.url)}">{body}</a>'
         if cell.bold:
@@ -61,16 +78,30 @@ class HtmlRenderer:
         return f"<{tag}{cls}{span}>{body}</{tag}>"
 
     def table(self, t: Table) -> str:
-        total = sum(t.widths) or 1
-        cols = "".join(f'<col class="w{round(w / total * 100)}">' for w in t.widths)
+        # Widths that leave every number whole (layout.py); a table too wide for a portrait page gets a landscape one.
+        fit = layout.table_layout(t, self.r.language)
+        cols = "".join(f'<col class="w{p}">' for p in fit.percents)
         head = "".join(f"<th>{escape(h)}</th>" for h in t.header)
-        rows = "".join("<tr>" + "".join(self.cell(c) for c in row) + "</tr>" for row in t.rows)
+        keep = layout.keep_with_next(t, self.r.language)
+        rows = "".join(
+            ('<tr class="keep">' if k else "<tr>") + "".join(self.cell(c) for c in row) + "</tr>"
+            for row, k in zip(t.rows, keep, strict=True)
+        )
+        wide = " wide" if fit.landscape else " compact" if fit.compact else ""
+        # The caption is a row of the head: WeasyPrint never leaves a head without a body row below it, so the
+        # caption cannot stay alone at the foot of a page, and it is repeated over the table's next pages.
+        caption = (
+            f'<tr class="caption-row"><th class="caption" colspan="{len(t.header)}">{escape(t.caption)}</th></tr>'
+            if self.paged
+            else ""
+        )
         return (
             # The wrapper scrolls a wide table sideways inside itself on a phone (static/reports/report.css).
-            '<div class="report-table-wrap">'
-            f'<table class="report-table" id="{escape(t.key)}" data-table="{escape(t.key)}">'
-            f"<caption>{escape(t.caption)}</caption><colgroup>{cols}</colgroup>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+            f'<div class="report-table-wrap{wide}">'
+            f'<table class="report-table{wide}" id="{escape(t.key)}" data-table="{escape(t.key)}">'
+            + ("" if self.paged else f"<caption>{escape(t.caption)}</caption>")
+            + f"<colgroup>{cols}</colgroup>"
+            f"<thead>{caption}<tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
     def chart(self, c: Chart) -> str:
@@ -111,10 +142,20 @@ class HtmlRenderer:
             out.append("</ol>" if open_list == "number" else "</ul>")
         return "".join(out)
 
-    def section(self, s: Section, level: int) -> str:
-        cls = ' class="page-break"' if s.page_break else ""
+    def section(self, s: Section, level: int, parent_wide: bool = False) -> str:
+        classes = ["page-break"] if s.page_break else []
+        wide = self.paged and layout.is_wide(s, self.r.language)
+        if wide:
+            classes.append("landscape")  # print.css: `page: landscape`
+        elif parent_wide:
+            classes.append("portrait")
+        if self.paged and s.key in self.front:
+            classes.append("front")
+        elif self.paged and not wide and level == 1 and s is self.first_body:
+            classes.append("bodystart")  # its first page is page 1
+        cls = f' class="{" ".join(classes)}"' if classes else ""
         h = min(level + 1, 6)
-        inner = self.blocks(s.blocks) + "".join(self.section(c, level + 1) for c in s.children)
+        inner = self.blocks(s.blocks) + "".join(self.section(c, level + 1, wide) for c in s.children)
         notes = ""
         if level == 1 and self.notes and not self.footnotes_inline:
             notes = (
@@ -130,7 +171,8 @@ class HtmlRenderer:
 
     def toc(self) -> str:
         items = "".join(
-            f'<li class="toc-{level}"><a href="#s-{escape(s.key)}">{escape(s.title)}</a></li>'
+            f'<li class="toc-{level}{" front" if s.key in self.front else ""}">'
+            f'<a href="#s-{escape(s.key)}">{escape(s.title)}</a></li>'
             for level, s in self.r.walk()
             if level <= 2
         )
@@ -138,9 +180,15 @@ class HtmlRenderer:
         return f'<nav class="toc"><h2 class="toc-title">{title}</h2><ol>{items}</ol></nav>'
 
     def cover(self) -> str:
+        where = ", ".join(p for p in (self.r.place, self.r.date) if p)
+        emblem = emblem_data_uri() if self.paged else ""
         return (
-            f'<header class="cover"><p class="org">{escape(self.r.organisation)}</p>'
-            f'<h1>{escape(self.r.title)}</h1><p class="subtitle">{escape(self.r.subtitle)}</p></header>'
+            '<header class="cover">'
+            + (f'<img class="emblem" alt="{escape(_("Emblem"))}" src="{emblem}">' if emblem else "")
+            + f'<p class="org">{escape(self.r.organisation)}</p>'
+            f'<h1>{escape(self.r.title)}</h1><p class="subtitle">{escape(self.r.subtitle)}</p>'
+            + (f'<p class="place-date">{escape(where)}</p>' if where else "")
+            + "</header>"
         )
 
     def body(self) -> str:
@@ -158,9 +206,11 @@ def render_fragment(report: Report, *, links: bool = True) -> str:
     return HtmlRenderer(report, links=links).body()
 
 
-def render_document(report: Report, css: str, *, links: bool = False, footnotes_inline: bool = False) -> str:
-    """A standalone HTML document (the `html` download and WeasyPrint's input)."""
-    body = HtmlRenderer(report, links=links, footnotes_inline=footnotes_inline).body()
+def render_document(
+    report: Report, css: str, *, links: bool = False, footnotes_inline: bool = False, paged: bool = False
+) -> str:
+    """A standalone HTML document (the `html` download and, with `paged`, WeasyPrint's input)."""
+    body = HtmlRenderer(report, links=links, footnotes_inline=footnotes_inline, paged=paged, bind_units=True).body()
     return (
         f'<!DOCTYPE html><html lang="{escape(report.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title><style>{css}</style></head><body>{body}</body></html>"

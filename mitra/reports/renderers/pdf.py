@@ -19,5 +19,5 @@ PRINT_CSS = (Path(__file__).parent / "print.css").read_text() + WIDTH_CSS
 def render_pdf(report: Report) -> bytes:
     from weasyprint import HTML  # imported here: it is heavy and only the PDF needs it
 
-    document = render_document(report, PRINT_CSS, links=False, footnotes_inline=True)
+    document = render_document(report, PRINT_CSS, links=False, footnotes_inline=True, paged=True)
     return HTML(string=document).write_pdf()  # type: ignore[no-any-return]
