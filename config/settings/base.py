@@ -171,8 +171,10 @@ CONTENT_SECURITY_POLICY = {
 # Internationalisation: Indonesian first, English second; stored in UTC, shown in Jakarta time.
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-# A filter left empty reads "Semua" / "All" rather than django-filter's "---------".
+# A filter left empty reads "Semua" / "All" rather than django-filter's "---------"; a form's empty choice reads
+# "— pilih —" / "— choose —" (mitra/core/renderers.py).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FORM_RENDERER = "mitra.core.renderers.MitraFormRenderer"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"

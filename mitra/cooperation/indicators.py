@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core import periods
+from mitra.core import periods, years
 
 from .models import (
     HOME_COUNTRY,
@@ -279,3 +279,18 @@ READS: dict[str, dict[str, str]] = {
     "cooperation.outreach": {"cooperation.outreachevent": "date__year", "cooperation.publication": "date__year"},
     "cooperation.editions": {"cooperation.publication": "date__year"},
 }
+
+
+def latest_year(today: dt.date | None = None) -> int:
+    """The year the indicators open on: the latest with a meeting, position paper, study, outreach event or
+    newsletter edition, not after this year (core.years)."""
+    return years.latest_year(
+        [
+            (Meeting.objects.all(), "start_date"),
+            (PositionPaper.objects.all(), "year"),
+            (Study.objects.all(), "year"),
+            (OutreachEvent.objects.all(), "date"),
+            (Publication.objects.all(), "date"),
+        ],
+        today,
+    )

@@ -165,7 +165,7 @@ class IndicatorIndexView(PermissionMixin, View):
         return redirect(
             "cooperation:indicator",
             key=key if key in indicators.INDICATORS else "cooperation.developments",
-            year=year_number or timezone.localdate().year,
+            year=year_number or indicators.latest_year(),
         )
 
 

@@ -363,6 +363,9 @@ class RecordDetailView(PermissionMixin, KindMixin, DetailView):
         return ctx
 
 
+ILLUSTRATIVE_FLAG = "is_illustrative"
+
+
 class RecordFormMixin(ServiceFormMixin, KindMixin):
     template_name: str | None = "crud/form.html"
 
@@ -373,6 +376,14 @@ class RecordFormMixin(ServiceFormMixin, KindMixin):
         kwargs = super().get_form_kwargs()  # type: ignore[misc]
         kwargs["user"] = acting_user(self.request)
         return kwargs
+
+    def get_form(self, form_class: type[forms.ModelForm] | None = None) -> forms.ModelForm:
+        """The kind's form; the illustrative flag (a mark of made-up demo records) only for administrators: for
+        everyone else it is left out, so a new record is not illustrative and an edit keeps the flag as it was."""
+        form = super().get_form(form_class)  # type: ignore[misc]
+        if ILLUSTRATIVE_FLAG in form.fields and not acting_user(self.request).is_administrator:
+            del form.fields[ILLUSTRATIVE_FLAG]
+        return form
 
     def get_success_url(self) -> str:
         assert self.object is not None

@@ -39,6 +39,20 @@ class DocumentUploadForm(forms.Form):
             raise ValidationError(error.error_dict["file"]) from None
         return uploaded
 
+    @classmethod
+    def returned(
+        cls, data: dict[str, str], errors: dict[str, list[dict[str, str]]], auto_id: str
+    ) -> DocumentUploadForm:
+        """The form as it was refused: the category and title chosen, the messages (with their codes) at their
+        fields. Unbound (the file itself cannot come back), so nothing is validated again."""
+        form = cls(initial=data, auto_id=auto_id)
+        form.full_clean()  # an unbound form: no errors, no cleaned data
+        form.cleaned_data = {}
+        for field, messages in errors.items():
+            name = field if field in form.fields else None
+            form.add_error(name, [ValidationError(m.get("message", ""), code=m.get("code") or None) for m in messages])
+        return form
+
 
 class DocumentRemoveForm(forms.Form):
     expected_version = version_field()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,50 @@ def record_url(record: models.Model | None) -> str:
     return get_url() if callable(get_url) else reverse("core:home")
 
 
+REFUSED_UPLOAD = "documents.refused_upload"
+REFUSED_UPLOAD_MAX_AGE = 600  # seconds: a refusal not shown by then (the user went elsewhere) is forgotten
+
+
+def record_key(record: Any) -> str:
+    return f"{selectors.record_type_of(record)}:{record.pk}"
+
+
+def keep_refused_upload(request: HttpRequest, record: models.Model, form: DocumentUploadForm) -> None:
+    """Remember a refused upload (the choices made and the messages) for the record's own page, which shows it at
+    the form (PRG: a browser cannot keep a chosen file across a redirect; the category and title are kept)."""
+    request.session[REFUSED_UPLOAD] = {
+        "record": record_key(record),
+        "data": {name: request.POST.get(name, "") for name in ("category", "title")},
+        "errors": form.errors.get_json_data(),
+        "at": time.time(),
+    }
+
+
+def take_refused_upload(request: HttpRequest | None, record: Any) -> DocumentUploadForm | None:
+    """The refused upload form of `record` with its messages at the fields, once; None if there is none."""
+    session = getattr(request, "session", None)
+    if session is None or record is None or getattr(record, "pk", None) is None:
+        return None
+    refused = session.get(REFUSED_UPLOAD)
+    if not refused or refused.get("record") != record_key(record):
+        return None
+    del session[REFUSED_UPLOAD]
+    if time.time() - float(refused.get("at", 0)) > REFUSED_UPLOAD_MAX_AGE:
+        return None
+    return DocumentUploadForm.returned(
+        refused.get("data", {}), refused.get("errors", {}), auto_id=upload_auto_id(record)
+    )
+
+
+def upload_auto_id(record: Any) -> str:
+    """Ids unique to the record (a page may hold several upload forms)."""
+    return f"id_doc_{selectors.record_type_of(record).replace('.', '_')}_{record.pk}_%s"
+
+
+def upload_anchor(record: Any) -> str:
+    return f"upload-{selectors.record_type_of(record).replace('.', '-')}-{record.pk}"
+
+
 def content_disposition(filename: str) -> str:
     """`attachment` with an ASCII fallback name and the exact name in RFC 5987 form for non-ASCII names."""
     letters = (ch for ch in unicodedata.normalize("NFKD", filename) if unicodedata.category(ch) != "Mn")
@@ -50,8 +95,9 @@ def content_disposition(filename: str) -> str:
 class DocumentUploadView(PermissionMixin, TemplateView):
     """POST attaches a file to the record named by record_type + record_id; GET shows the same form alone.
 
-    An invalid file re-renders this page with the message at the file field (the browser cannot keep a chosen
-    file across a redirect, so a redirect would lose the context of the error).
+    A refused file goes back to the page it came from (`next`, the record's own page), where the upload form shows
+    the message at the file field with the category and title kept (keep_refused_upload), and a message at the
+    top says why the file was not attached.
     """
 
     permission_required = "documents.attach"  # the record's own edit permission (access.py)
@@ -97,7 +143,11 @@ class DocumentUploadView(PermissionMixin, TemplateView):
             else:
                 messages.success(request, _("%(name)s was attached.") % {"name": document.original_name})
                 return redirect(safe_next(request, record_url(record)))
-        return self.render_to_response(self.get_context_data(upload_form=form))
+        keep_refused_upload(request, record, form)
+        reasons = [str(message) for messages_ in form.errors.values() for message in messages_]
+        messages.error(request, _("The file was not attached: %(reason)s") % {"reason": " ".join(reasons)})
+        target = safe_next(request, record_url(record))
+        return redirect(target if "#" in target else f"{target}#{upload_anchor(record)}")
 
 
 class DocumentDownloadView(PermissionMixin, View):

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from mitra.core import periods
+from mitra.core import periods, years
 from mitra.core.models import OrganisationUnit, User
 from mitra.core.selectors import within_unit
 from mitra.documents.models import Document
@@ -230,6 +230,24 @@ class OnTime:
     @property
     def pct(self) -> Decimal | None:
         return Decimal(self.on_time_count) * HUNDRED / Decimal(self.measured) if self.rows else None
+
+
+def _counted(user: User | None) -> QuerySet[TravelRequest]:
+    """The requests the year pages and the calendar count (not drafts, not cancelled), of those `user` may see
+    (all when None)."""
+    requests = TravelRequest.objects.all() if user is None else visible_requests(user)
+    return requests.filter(status__in=COUNTED_STATUSES)
+
+
+def latest_trip_date(user: User | None = None, today: dt.date | None = None) -> dt.date | None:
+    """The latest departure of a counted request, not after this year (core.years)."""
+    return years.latest_date([(_counted(user), "departure_date")], today)
+
+
+def latest_year(user: User | None = None, today: dt.date | None = None) -> int:
+    """The year the travel pages open on: the latest with a counted departure, not after this year (core.years);
+    this year when there is none."""
+    return years.latest_year([(_counted(user), "departure_date")], today)
 
 
 def on_time(year: int, today: dt.date | None = None) -> OnTime:

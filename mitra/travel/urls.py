@@ -17,6 +17,8 @@ urlpatterns = [
     path("langkah/<int:pk>/", views.StepView.as_view(), name="step"),
     path("langkah/<int:pk>/tandai/<str:what>/", views.StepMarkView.as_view(), name="step-mark"),
     path("langkah/<int:pk>/hapus/", views.StepRemoveView.as_view(), name="step-remove"),
+    path("tepat-waktu/", views.LatestYearRedirectView.as_view(pattern_name="travel:on-time"), name="on-time-latest"),
+    path("sub-kegiatan/", views.LatestYearRedirectView.as_view(pattern_name="travel:trips"), name="trips-latest"),
     path("tepat-waktu/<int:year>/", views.OnTimeView.as_view(), name="on-time"),
     path("sub-kegiatan/<int:year>/", views.TripsView.as_view(), name="trips"),
     path("sub-kegiatan/<int:sub>/<int:quarter>/catat/", views.TripsFeedView.as_view(), name="trips-feed"),

@@ -71,7 +71,6 @@ class QueueView(PermissionMixin, ListView):
         ctx["status"] = self.request.GET.get("status", "")
         ctx["query"] = f"status={ctx['status']}" if ctx["status"] else ""
         ctx["can_create"] = user.has_perm("travel.create")
-        ctx["year"] = timezone.localdate().year
         return ctx
 
 
@@ -386,6 +385,16 @@ def _year_in_range(year: int) -> int:
     return year
 
 
+class LatestYearRedirectView(PermissionMixin, View):
+    """A year page without a year: the latest year with a departure (selectors.latest_year)."""
+
+    permission_required = "travel.view_all"
+    pattern_name = ""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return redirect(self.pattern_name, year=selectors.latest_year())
+
+
 class OnTimeView(PermissionMixin, TemplateView):
     permission_required = "travel.view_all"
     template_name = "travel/on_time.html"
@@ -430,20 +439,31 @@ class TripsFeedView(PermissionMixin, View):
         return redirect("travel:trips", year=sub_activity.year)
 
 
+def opening_month(request: HttpRequest) -> dt.date:
+    """The month the calendar opens on: this month when this year has trips the user may see, else the month of
+    the latest such trip (not after this year; core.years), else this month."""
+    today = timezone.localdate()
+    latest = selectors.latest_trip_date(acting_user(request), today)
+    if latest is None or latest.year == today.year:
+        return today
+    return latest
+
+
 def _month(request: HttpRequest) -> tuple[int, int, MonthPickForm]:
     """The month asked for: the month/year form (`tahun`, `bln`) when sent, else `bulan=YYYY-MM` (the arrows),
-    else this month. A form with a wrong year keeps this month and says why at the field."""
-    today = timezone.localdate()
+    else the opening month (this month, or the latest month with trips when this year has none). A form with a
+    wrong year keeps the opening month and says why at the field."""
     picker = MonthPickForm(request.GET if "tahun" in request.GET else None)
     if picker.is_bound:
         if picker.is_valid():
             return picker.cleaned_data["tahun"], int(picker.cleaned_data["bln"]), picker
-        return today.year, today.month, picker
+        opening = opening_month(request)
+        return opening.year, opening.month, picker
     value = request.GET.get("bulan", "")
     try:
-        day = dt.date.fromisoformat(value + "-01") if value else today
+        day = dt.date.fromisoformat(value + "-01") if value else opening_month(request)
     except ValueError:
-        day = today
+        day = opening_month(request)
     year = _year_in_range(day.year)
     return year, day.month, MonthPickForm(initial={"tahun": year, "bln": str(day.month)})
 

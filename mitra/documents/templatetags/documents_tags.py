@@ -6,9 +6,10 @@ from typing import Any
 
 from django import template
 
-from .. import access
+from .. import access, views
 from ..forms import DocumentUploadForm
 from ..selectors import record_type_of
+from ..views import take_refused_upload, upload_auto_id
 
 register = template.Library()
 
@@ -19,12 +20,22 @@ def record_type(record: Any) -> str:
     return record_type_of(record)
 
 
-@register.simple_tag
-def document_upload_form(record: Any, form: Any = None) -> Any:
-    """The given (bound, with errors) upload form, or a fresh one with ids unique to the record."""
+@register.simple_tag(takes_context=True)
+def document_upload_form(context: Any, record: Any, form: Any = None) -> Any:
+    """The given upload form; else the record's upload just refused (its messages at the fields, the category
+    and title kept; see views.keep_refused_upload); else a fresh one with ids unique to the record."""
     if form is not None and form != "":
         return form
-    return DocumentUploadForm(auto_id=f"id_doc_{record_type_of(record).replace('.', '_')}_{record.pk}_%s")
+    refused = take_refused_upload(context.get("request"), record)
+    if refused is not None:
+        return refused
+    return DocumentUploadForm(auto_id=upload_auto_id(record))
+
+
+@register.filter
+def upload_anchor(record: Any) -> str:
+    """The id of a record's upload form, where a refused upload comes back to."""
+    return views.upload_anchor(record)
 
 
 @register.simple_tag(takes_context=True)

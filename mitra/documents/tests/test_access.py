@@ -152,8 +152,10 @@ def test_completed_travel_request_takes_no_papers(trip, processor):
         services.remove(actor=processor, document=scan, reason="salah unggah")
     assert refused.value.code == "record_closed"
     client = logged_in(processor)
-    response = post_upload(client, step)
-    assert response.status_code == 200 and 'data-testid="attachments-closed"' in response.content.decode()
+    response = post_upload(client, step, next=step.get_absolute_url())
+    assert response.status_code == 302  # back to the step's page: why at the top, the files closed below
+    page = client.get(response["Location"]).content.decode()
+    assert "Berkas tidak dilampirkan" in page and 'data-testid="attachments-closed"' in page
     response = client.post(reverse("documents:remove", args=[scan.pk]), {"reason": "salah unggah"})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert list(selectors.documents_for(step)) == [scan]
@@ -182,7 +184,9 @@ def test_approved_quarter_entry_refuses_attach_and_remove(client_for, user_of):
         services.remove(actor=staff, document=evidence, reason="bukti lama")
     client = client_for("staf.bilateral")
     response = post_upload(client, entry)
-    assert response.status_code == 200 and 'data-testid="attachments-closed"' in response.content.decode()
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Berkas tidak dilampirkan: Triwulan ini sudah disetujui dan dikunci" in page  # why, at the top
     response = client.post(reverse("documents:remove", args=[evidence.pk]), {"reason": "bukti lama"})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert list(selectors.documents_for(entry)) == [evidence]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from io import StringIO
 
 import pytest
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
 
+from mitra.cooperation.models import Meeting
+from mitra.cooperation.tests.factories import MeetingFactory
 from mitra.core.models import AuditAction, AuditEntry, StaffMember, User
 from mitra.core.tests.factories import (
     AdminFactory,
@@ -32,6 +35,7 @@ from mitra.core.tests.factories import (
 from mitra.documents import extraction, selectors, services
 from mitra.documents.forms import DocumentUploadForm
 from mitra.documents.models import Document, DocumentCategory, ExtractionStatus
+from mitra.documents.views import REFUSED_UPLOAD
 
 from .conftest import added
 from .files import corrupt_pdf_bytes, docx_bytes, pdf_bytes, png_bytes, xlsx_bytes
@@ -63,7 +67,7 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def post_upload(client: Client, record: StaffMember, name: str, content: bytes, **extra):
+def post_upload(client: Client, record: StaffMember | Meeting, name: str, content: bytes, **extra):
     data = {
         "record_type": "core.staffmember",
         "record_id": record.pk,
@@ -77,7 +81,10 @@ def post_upload(client: Client, record: StaffMember, name: str, content: bytes, 
 
 
 def file_error_codes(response) -> list[str]:
-    return [e.code for e in response.context["upload_form"].errors.as_data().get("file", [])]
+    """The codes of the file field's messages of a refused upload, as kept for the record's page (a redirect)."""
+    assert response.status_code == 302
+    refused = response.wsgi_request.session[REFUSED_UPLOAD]
+    return [error["code"] for error in refused["errors"].get("file", [])]
 
 
 # --- validation by content ----------------------------------------------------------------------------------
@@ -292,19 +299,69 @@ def test_upload_through_the_page_redirects_back_with_a_message(dewi, head):
 def test_upload_refusal_is_shown_at_the_file_field_and_saves_nothing(dewi, head):
     client = logged_in(head)
     response = post_upload(client, dewi, "laporan.pdf", b"Ini hanya teks biasa.\n" * 20)
-    assert response.status_code == 200
     assert file_error_codes(response) == ["content_not_allowed"]
-    page = response.content.decode()
-    assert "is-invalid" in page and 'name="file"' in page
     response = post_upload(client, dewi, "nota.docx", pdf_bytes("PDF"))
     assert file_error_codes(response) == ["extension_mismatch"]
     assert not added().exists()
 
 
+def refused_on_meeting(client: Client, meeting: Meeting, **extra: str):
+    return post_upload(
+        client,
+        meeting,
+        "nota.docx",
+        pdf_bytes("PDF"),
+        record_type="cooperation.meeting",
+        next=meeting.get_absolute_url(),
+        **extra,
+    )
+
+
+def test_a_refused_upload_comes_back_to_the_records_page_with_the_message_at_the_field(db):
+    """Not a separate upload page: the record's own page, the form's category and title kept, the message at the
+    file field and at the top, in Indonesian; shown once."""
+    meeting = MeetingFactory.create()
+    client = logged_in(UserFactory.create(unit=meeting.responsible_unit))
+    detail = meeting.get_absolute_url()
+    response = refused_on_meeting(client, meeting, title="Salinan nota", category="draft")
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail}#upload-cooperation-meeting-{meeting.pk}"
+    page = client.get(response["Location"]).content.decode()
+    form = page[page.index(f'id="upload-cooperation-meeting-{meeting.pk}"') :]
+    form = form[: form.index("</form>")]
+    field = f'id="id_doc_cooperation_meeting_{meeting.pk}_file"'
+    assert field in form and "is-invalid" in form[form.index(field) - 200 : form.index(field) + 200]
+    assert "Nama berkas berakhiran .docx" in form  # the reason, at the field
+    assert 'value="Salinan nota"' in form and '<option value="draft" selected>' in form
+    assert "Berkas tidak dilampirkan" in page[: page.index(f'id="upload-cooperation-meeting-{meeting.pk}"')]
+    again = client.get(detail).content.decode()
+    assert "is-invalid" not in again and "Salinan nota" not in again  # once only
+    assert not added().exists()
+
+
+def test_a_refusal_is_shown_only_on_its_own_records_page(db):
+    meeting = MeetingFactory.create()
+    other = MeetingFactory.create(responsible_unit=meeting.responsible_unit)
+    client = logged_in(UserFactory.create(unit=meeting.responsible_unit))
+    refused_on_meeting(client, meeting, title="Salinan nota")
+    other_page = client.get(other.get_absolute_url()).content.decode()
+    assert "Salinan nota" not in other_page and "is-invalid" not in other_page
+    assert "is-invalid" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_refusal_left_unseen_is_forgotten(db, monkeypatch):
+    meeting = MeetingFactory.create()
+    client = logged_in(UserFactory.create(unit=meeting.responsible_unit))
+    refused_on_meeting(client, meeting, title="Salinan nota")
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert "is-invalid" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
 def test_upload_refuses_oversized_files_at_the_field(dewi, head, settings):
     settings.MITRA_MAX_UPLOAD_BYTES = 512
     response = post_upload(logged_in(head), dewi, "besar.pdf", pdf_bytes("x" * 1000))
-    assert response.status_code == 200 and file_error_codes(response) == ["too_large"]
+    assert file_error_codes(response) == ["too_large"]
 
 
 def test_upload_refuses_foreign_next_urls(dewi, head):

@@ -110,6 +110,26 @@ def test_the_bureau_works_the_steps_on_the_request_page():
     assert upload.status_code == 302 and upload["Location"] == back
     assert 'data-testid="step-document">Surat permohonan<' in bureau.get(url).content.decode()
 
+    # A refused file comes back to the same page, the step's work open, the reason at its file field.
+    refused = bureau.post(
+        reverse("documents:upload"),
+        {
+            "record_type": "travel.travelstep",
+            "record_id": second.pk,
+            "next": back,
+            "category": "other",
+            "title": "Surat kedua",
+            "file": SimpleUploadedFile("surat.pdf", b"bukan PDF", "application/pdf"),
+        },
+    )
+    assert refused.status_code == 302 and refused["Location"] == f"{back}#upload-travel-travelstep-{second.pk}"
+    page = bureau.get(refused["Location"]).content.decode()
+    work = page[page.index(f'data-testid="step-work-{second.kind.code}"') :]
+    assert work.startswith(f'data-testid="step-work-{second.kind.code}" open')
+    form = work[work.index(f'id="upload-travel-travelstep-{second.pk}"') :]
+    form = form[: form.index("</form>")]
+    assert "is-invalid" in form and 'value="Surat kedua"' in form
+
 
 def test_a_step_that_cannot_be_done_says_why():
     owner = UserFactory.create()
