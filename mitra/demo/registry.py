@@ -258,7 +258,7 @@ def load_registry() -> dict[str, int]:
                 {
                     "year": YEAR,
                     "forum": cooperation.forum,
-                    "status": "final",
+                    "status": "approved",
                     "responsible_unit": cooperation.responsible_unit,
                     "notes": f"LAKIP 2017, Table 6, row {row}, position document column: “{position}”.",
                 },

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from mitra.cooperation.kinds import KINDS
 from mitra.cooperation.models import Scope
 from mitra.cooperation.tests.factories import (
+    AgendaItemFactory,
     AgreementFactory,
     CooperationFactory,
     DeliverableFactory,
@@ -45,6 +46,7 @@ MAKE: dict[str, Callable[[], Model]] = {
     "outreachevent": OutreachEventFactory.create,
     "publication": PublicationFactory.create,
     "deliverable": DeliverableFactory.create,
+    "agendaitem": AgendaItemFactory.create,
     "institution": InstitutionFactory.create,
     "forum": ForumFactory.create,
     "contact": ContactFactory.create,
