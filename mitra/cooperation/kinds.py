@@ -105,10 +105,7 @@ def _agenda_context(record: AgendaItem, request: HttpRequest) -> dict[str, Any]:
     user = request.user
     assignments = list(record.assignments.select_related("unit", "answered_by").all())
     return {
-        "assignments": [
-            (a, user.has_perm("cooperation.answer_assignment", a), forms.AnswerForm(initial={"answer": a.answer}))
-            for a in assignments
-        ],
+        "assignments": [(a, user.has_perm("cooperation.answer_assignment", a)) for a in assignments],
         "assign_form": forms.AssignForm(item=record),
         "today": timezone.localdate(),
     }

@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -326,3 +328,33 @@ def test_a_meeting_decision_becomes_a_follow_up_in_one_step(settings):
         {"decision": "X", "responsible_unit": division.pk, "due_date": "2017-04-30"},
     )
     assert refused.status_code == 403
+
+
+def test_the_agenda_pages_keep_their_query_counts():
+    item = _future_meeting()
+    meeting = item.meeting
+    assert meeting is not None
+    (first,) = assign(item, DirectorateFactory.create())
+    client = logged_in(UserFactory.create(unit=item.responsible_unit))
+    pages = [item.get_absolute_url(), meeting.get_absolute_url()]
+    for url in pages:
+        client.get(url)  # warm-up: the session's badge counts
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    for _ in range(5):
+        assign(item, DirectorateFactory.create())
+        more = AgendaItemFactory.create(meeting=meeting)
+        assign(more, DirectorateFactory.create())
+    services.answer_assignment(actor=None, assignment=first, answer="Ya", system=True)
+    for url, count in zip(pages, counts, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) == count, url
+    assert counts == [AGENDA_ITEM_PAGE_QUERIES, MEETING_PAGE_QUERIES]
+
+
+AGENDA_ITEM_PAGE_QUERIES = 13  # the item, its assignments with their units, the documents, the history
+MEETING_PAGE_QUERIES = 16  # + the agenda items with their answer counts, + the units of the decision form
