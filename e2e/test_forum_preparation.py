@@ -30,7 +30,7 @@ def test_a_unit_answers_from_my_work_and_the_bureau_downloads_the_briefing_book(
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_role("heading", name=ITEM)).to_be_visible()
     page.get_by_test_id("assign-form").locator("summary").click()
-    page.get_by_label("Unit yang harus menjawab").select_option(label="Direktorat Registrasi Obat")
+    page.get_by_test_id("assign-form").locator("select[name=units]").select_option(label="Direktorat Registrasi Obat")
     page.get_by_role("button", name="Minta jawaban").click()
     expect(page.get_by_test_id("assignments")).to_contain_text("Direktorat Registrasi Obat")
     expect(page.get_by_test_id("assignments")).to_contain_text("terlambat")
