@@ -267,7 +267,7 @@ def _positions(meeting: Meeting, subject: Q) -> Section:
         _table(
             "positions",
             _("Position papers"),
-            [_("Year"), _("Title"), _("Status"), _("Position")],
+            [_("Year"), _("Title"), _("Status"), _("Position taken")],
             rows,
             [8, 32, 12, 48],
         )
@@ -343,7 +343,7 @@ def _delegation(meeting: Meeting) -> Section:
             t.staff_member.full_name,
             _("Traveller"),
             str(t.staff_member.unit) if t.staff_member.unit_id else "–",
-            f"{_('Travel request')} {t.request.get_status_display()}",
+            _("Travel request (%(status)s)") % {"status": t.request.get_status_display()},
         ]
         for t in travellers
         if t.staff_member_id not in listed
