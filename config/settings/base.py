@@ -203,6 +203,15 @@ MITRA_DELIVERABLE_WORK_DAYS = env.int("MITRA_DELIVERABLE_WORK_DAYS", default=14)
 # The emblem on report covers: an SVG, PNG or JPEG file (an SVG needs a PNG of the same name beside it for DOCX).
 # Empty: Mitra's neutral placeholder (mitra/reports/static/reports/emblem/emblem.svg).
 MITRA_REPORT_EMBLEM = env("MITRA_REPORT_EMBLEM", default="")
+# Preparing for a forum (docs/user-guide.md): the meeting report is due this many days after the meeting ends (and
+# shows in "my work" of the meeting's unit from its end); a follow-up made from a meeting decision is due this many
+# days after the meeting unless the decision says otherwise; an agenda item's units answer by this many days before
+# the meeting starts (the default deadline offered on the form). An unsubmitted report leaves "my work" this many
+# days (MITRA_MEETING_REPORT_WORK_DAYS) after it was due.
+MITRA_MEETING_REPORT_DAYS = env.int("MITRA_MEETING_REPORT_DAYS", default=14)
+MITRA_MEETING_REPORT_WORK_DAYS = env.int("MITRA_MEETING_REPORT_WORK_DAYS", default=60)
+MITRA_DECISION_FOLLOW_UP_DAYS = env.int("MITRA_DECISION_FOLLOW_UP_DAYS", default=30)
+MITRA_AGENDA_ANSWER_DAYS = env.int("MITRA_AGENDA_ANSWER_DAYS", default=7)
 
 # Official foreign travel (mitra.travel, docs/travel.md): the bureau (sees every request), the unit that processes
 # the documents (owns the steps and their attachments), how many

@@ -39,6 +39,7 @@ class CooperationConfig(AppConfig):
             "followup",
             "outreachevent",
             "publication",
+            "agendaitem",
         ):
             register(f"cooperation.{name}", Attachable("cooperation.edit_record"))
 
@@ -52,6 +53,15 @@ class CooperationConfig(AppConfig):
             "cooperation.deliverables", work.deliverables_due, area="deliverables", heading=_("Deliverables")
         )
         core_work.register("cooperation.reminders", work.reminders, area="reminders", heading=_("Reminders"))
+        core_work.register(
+            "cooperation.assignments", work.assignments_open, area="assignments", heading=_("Agenda items to answer")
+        )
+        core_work.register(
+            "cooperation.meeting_reports",
+            work.meeting_reports_due,
+            area="meeting_reports",
+            heading=_("Meeting reports"),
+        )
 
         from mitra.tasks import schedule
 

@@ -15,6 +15,7 @@ from mitra.core.selectors import within_unit
 from mitra.partners.models import Country, Forum
 
 from .models import (
+    AgendaItem,
     Agreement,
     AgreementKind,
     Cooperation,
@@ -27,6 +28,7 @@ from .models import (
     PaperStatus,
     PositionPaper,
     Publication,
+    RequestKind,
     Scope,
     Sector,
     Stage,
@@ -157,6 +159,17 @@ class MeetingFilter(RegistryFilter):
 
     def filter_abroad(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.exclude(country_id="ID") if value else queryset.filter(country_id="ID")
+
+
+class AgendaItemFilter(RegistryFilter):
+    search_fields = ("title", "description", "source", "reference")
+    kind = filters.ChoiceFilter(label=_("Kind"), choices=RequestKind.choices)
+    meeting = filters.ModelChoiceFilter(label=_("Meeting"), queryset=Meeting.objects.all())
+    year = YearFilter(label=_("Year"), field_name="response_deadline__year")
+
+    class Meta:
+        model = AgendaItem
+        fields: list[str] = []
 
 
 class FollowUpFilter(RegistryFilter):

@@ -3,6 +3,7 @@ the user may edit for, date inputs); each kind's fields are declared once in kin
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -10,12 +11,12 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.models import User
+from mitra.core.models import OrganisationUnit, User
 from mitra.core.selectors import assignable_units
 from mitra.core.web import VersionedForm, version_field
 from mitra.partners.models import Country
 
-from .models import AgreementStep, Cooperation, DelegationMember, Stage
+from .models import AgendaItem, AgreementStep, Cooperation, DelegationMember, Meeting, PaperStatus, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -127,3 +128,60 @@ class AgreementStepForm(forms.ModelForm):
             "draft_version": _("Negotiation rounds: the draft discussed, e.g. “v3 (2017-05-02)”."),
             "instrument": _("Ratification only."),
         }
+
+
+class AgendaItemForm(RegistryForm):
+    """The agenda item kind's form (kinds.AGENDA_ITEM declares its fields): a new agenda item of a meeting offers
+    the units' deadline MITRA_AGENDA_ANSWER_DAYS days before the meeting starts."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        meeting_id = self.initial.get("meeting")
+        if not self.instance.pk and meeting_id and "response_deadline" not in self.initial:
+            meeting = Meeting.objects.filter(pk=meeting_id).first()
+            if meeting is not None:
+                days = int(getattr(settings, "MITRA_AGENDA_ANSWER_DAYS", 7))
+                self.initial["response_deadline"] = meeting.start_date - dt.timedelta(days=days)
+
+
+class AssignForm(forms.Form):
+    """Ask units of BPOM (any unit, not only the bureau) to answer an agenda item or request."""
+
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units that must answer"), queryset=OrganisationUnit.objects.none(), widget=forms.SelectMultiple
+    )
+
+    def __init__(self, *args: Any, item: AgendaItem, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        units = self.fields["units"]
+        assert isinstance(units, forms.ModelMultipleChoiceField)
+        units.queryset = OrganisationUnit.objects.exclude(agenda_assignments__item=item).order_by("path")
+        units.widget.attrs["size"] = 8
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class PaperStatusForm(forms.Form):
+    expected_version = version_field()
+    to_status = forms.ChoiceField(label=_("New status"), choices=PaperStatus.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    """A decision of a meeting, made a follow-up action in one step."""
+
+    decision = forms.CharField(label=_("Decision"), widget=TEXT, max_length=5000)
+    responsible_unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=OrganisationUnit.objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    owner_person = forms.CharField(label=_("Person responsible"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, meeting: Meeting, user: User | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["responsible_unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = assignable_units(user) if user is not None else OrganisationUnit.objects.all()
+        self.initial.setdefault("responsible_unit", meeting.responsible_unit_id)
+        days = int(getattr(settings, "MITRA_DECISION_FOLLOW_UP_DAYS", 30))
+        self.initial.setdefault("due_date", meeting.end_date + dt.timedelta(days=days))

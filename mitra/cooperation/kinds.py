@@ -16,13 +16,16 @@ from mitra.documents.selectors import documents_for
 
 from . import filters, forms, selectors, services
 from .models import (
+    PAPER_TRANSITIONS,
     STAGE_TRANSITIONS,
+    AgendaItem,
     Agreement,
     Cooperation,
     Deliverable,
     FollowUp,
     Meeting,
     OutreachEvent,
+    PaperStatus,
     PositionPaper,
     Publication,
     Stage,
@@ -75,11 +78,35 @@ def _cooperation_context(record: Cooperation, request: HttpRequest) -> dict[str,
 
 
 def _meeting_context(record: Meeting, request: HttpRequest) -> dict[str, Any]:
+    today = timezone.localdate()
     return {
         "delegation": record.delegation.select_related("staff_member").all(),
         "follow_ups": record.follow_ups.select_related("responsible_unit").all(),
         "papers": record.position_papers_for.all(),
+        "agenda_items": selectors.agenda_items().filter(meeting=record),
         "delegation_form": forms.DelegationMemberForm(),
+        "decision_form": forms.DecisionForm(meeting=record, user=request.user),  # type: ignore[arg-type]
+        "report_overdue": not record.report_submitted_on and record.report_due < today,
+        "today": today,
+    }
+
+
+def _paper_context(record: PositionPaper, request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    moves = [
+        (status, PaperStatus(status).label)
+        for status in PAPER_TRANSITIONS.get(record.status, ())
+        if user.has_perm(services.PAPER_PERMS[status], record)
+    ]
+    return {"moves": moves, "paper_form": forms.PaperStatusForm()}
+
+
+def _agenda_context(record: AgendaItem, request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    assignments = list(record.assignments.select_related("unit", "answered_by").all())
+    return {
+        "assignments": [(a, user.has_perm("cooperation.answer_assignment", a)) for a in assignments],
+        "assign_form": forms.AssignForm(item=record),
         "today": timezone.localdate(),
     }
 
@@ -191,7 +218,6 @@ POSITION_PAPER = _common(
         "cooperation",
         "forum",
         "meeting",
-        "status",
         "responsible_unit",
         "summary",
         "notes",
@@ -210,6 +236,9 @@ POSITION_PAPER = _common(
     widgets={"summary": TEXT, "notes": TEXT},
     default_ordering=["-year", "title"],
     initial_from_query=("cooperation", "forum", "meeting"),
+    computed=("workflow_status",),
+    detail_template="cooperation/positionpaper_detail.html",
+    detail_context=_paper_context,
 )
 STUDY = _common(
     "study",
@@ -259,7 +288,9 @@ MEETING = _common(
         "participation_note",
         "position_paper",
         "responsible_unit",
+        "talking_points",
         "outcome",
+        "report_submitted_on",
         "notes",
         ILLUSTRATIVE,
     ),
@@ -273,7 +304,7 @@ MEETING = _common(
     ],
     selectors.meetings,
     filters.MeetingFilter,
-    widgets={"outcome": TEXT, "notes": TEXT},
+    widgets={"outcome": TEXT, "notes": TEXT, "talking_points": TEXT},
     default_ordering=["-start_date", "pk"],
     detail_template="cooperation/meeting_detail.html",
     detail_context=_meeting_context,
@@ -394,5 +425,54 @@ DELIVERABLE = _common(
     initial_from_query=("agreement",),
 )
 
-KINDS = [COOPERATION, AGREEMENT, POSITION_PAPER, STUDY, MEETING, FOLLOW_UP, OUTREACH, PUBLICATION, DELIVERABLE]
+AGENDA_ITEM = _common(
+    "agendaitem",
+    "agenda",
+    AgendaItem,
+    (
+        "kind",
+        "meeting",
+        "number",
+        "title",
+        "description",
+        "source",
+        "reference",
+        "external_deadline",
+        "response_deadline",
+        "responsible_unit",
+        "notes",
+    ),
+    [
+        Column(_("Title"), "title", link=True, sort="title"),
+        Column(_("Kind"), "kind"),
+        Column(_("Meeting"), "meeting"),
+        Column(_("Source"), "source"),
+        Column(_("Reference"), "reference"),
+        Column(_("Partner's deadline"), "external_deadline", sort="external_deadline"),
+        Column(_("Units answer by"), "response_deadline", sort="response_deadline"),
+        Column(_("Unit"), "responsible_unit.short_name"),
+    ],
+    selectors.agenda_items,
+    filters.AgendaItemFilter,
+    form_base=forms.AgendaItemForm,
+    widgets={"description": TEXT, "notes": TEXT},
+    excluded={ILLUSTRATIVE: "not offered for agenda items and requests"},
+    default_ordering=["response_deadline", "pk"],
+    detail_template="cooperation/agendaitem_detail.html",
+    detail_context=_agenda_context,
+    initial_from_query=("meeting",),
+)
+
+KINDS = [
+    COOPERATION,
+    AGREEMENT,
+    POSITION_PAPER,
+    STUDY,
+    MEETING,
+    FOLLOW_UP,
+    OUTREACH,
+    PUBLICATION,
+    DELIVERABLE,
+    AGENDA_ITEM,
+]
 BY_MODEL = {kind.model: kind for kind in KINDS}

@@ -466,8 +466,20 @@ class Deliverable(UnitOwned):
 
 
 class PaperStatus(models.TextChoices):
+    """The delegation's position paper or brief (Pedoman Delegasi RI): drafted by the unit, reviewed by the head of
+    the unit, approved by the head of bureau. Moved only by the workflow services (cooperation/services.py)."""
+
     DRAFT = "draft", _("Draft")
-    FINAL = "final", _("Final")
+    REVIEWED = "reviewed", _("Reviewed")
+    APPROVED = "approved", _("Approved")
+
+
+# The position paper workflow: from each status, the statuses it may move to.
+PAPER_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    PaperStatus.DRAFT: (PaperStatus.REVIEWED,),
+    PaperStatus.REVIEWED: (PaperStatus.APPROVED, PaperStatus.DRAFT),
+    PaperStatus.APPROVED: (PaperStatus.DRAFT,),
+}
 
 
 class PositionPaper(UnitOwned):
@@ -492,8 +504,30 @@ class PositionPaper(UnitOwned):
         on_delete=models.SET_NULL,
         related_name="position_papers_for",
     )
-    status = models.CharField(_("status"), max_length=10, choices=PaperStatus.choices, default=PaperStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PaperStatus.choices, default=PaperStatus.DRAFT, editable=False
+    )
     summary = models.TextField(_("summary of the position"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-year", "title"]
@@ -505,6 +539,11 @@ class PositionPaper(UnitOwned):
 
     def get_absolute_url(self) -> str:
         return reverse("cooperation:positionpaper-detail", args=[self.pk])
+
+    @property
+    @admin.display(description=_("workflow status"))
+    def workflow_status(self) -> str:
+        return str(self.get_status_display())
 
     def clean(self) -> None:
         if not (self.cooperation_id or self.forum_id or self.meeting_id):
@@ -596,6 +635,15 @@ class Meeting(UnitOwned):
         related_name="meetings_used",
     )
     outcome = models.TextField(_("outcome"), blank=True)
+    talking_points = models.TextField(
+        _("talking points"), blank=True, help_text=_("What the delegation will say; goes into the briefing book.")
+    )
+    report_submitted_on = models.DateField(
+        _("meeting report submitted on"),
+        null=True,
+        blank=True,
+        help_text=_("Due within MITRA_MEETING_REPORT_DAYS days after the meeting ends."),
+    )
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -612,11 +660,20 @@ class Meeting(UnitOwned):
     def is_abroad(self) -> bool:
         return self.country_id != HOME_COUNTRY
 
+    @property
+    def report_due(self) -> dt.date:
+        """The meeting report is due a set number of days (MITRA_MEETING_REPORT_DAYS) after the meeting ends."""
+        return self.end_date + dt.timedelta(days=int(getattr(settings, "MITRA_MEETING_REPORT_DAYS", 14)))
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The meeting cannot end before it starts.")})
         if not (self.forum_id or self.cooperation_id):
             raise ValidationError({"forum": _("Link the meeting to a forum or a cooperation.")})
+        if self.report_submitted_on and self.end_date and self.report_submitted_on < self.end_date:
+            raise ValidationError(
+                {"report_submitted_on": _("The meeting report cannot be submitted before the meeting ends.")}
+            )
 
 
 class DelegationRole(models.TextChoices):
@@ -713,6 +770,111 @@ class FollowUp(UnitOwned):
             errors["completed_on"] = _("Give the date the action was completed.")
         if errors:
             raise ValidationError(errors)
+
+
+class RequestKind(models.TextChoices):
+    AGENDA = "agenda", _("Agenda item of a meeting")
+    EXTERNAL = "external", _("Request from a partner")
+
+
+class AgendaItem(UnitOwned):
+    """Something BPOM's units must answer before a deadline: an agenda item of a meeting, or a request from a
+    partner with an external deadline (a Codex circular letter, a WHO questionnaire). The responsible unit (in the
+    bureau) coordinates; the units that must answer are its assignments."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices, default=RequestKind.AGENDA)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_items",
+    )
+    number = models.CharField(_("agenda number"), max_length=20, blank=True)
+    title = models.CharField(_("title"), max_length=400)
+    description = models.TextField(_("what is asked"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Who asks, e.g. Codex Secretariat, WHO.")
+    )
+    reference = models.CharField(
+        _("reference"), max_length=120, blank=True, help_text=_("e.g. the circular letter's number, CL 2017/45-FH.")
+    )
+    external_deadline = models.DateField(_("partner's deadline"), null=True, blank=True)
+    response_deadline = models.DateField(_("units answer by"), db_index=True)
+
+    class Meta:
+        ordering = ["response_deadline", "number", "id"]
+        verbose_name = _("agenda item or request")
+        verbose_name_plural = _("agenda items and requests")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("cooperation:agendaitem-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.kind == RequestKind.AGENDA and not self.meeting_id:
+            errors["meeting"] = _("An agenda item belongs to a meeting.")
+        if self.kind == RequestKind.EXTERNAL:
+            if not self.source.strip():
+                errors["source"] = _("Say who sent the request.")
+            if not self.external_deadline:
+                errors["external_deadline"] = _("Give the partner's deadline.")
+        if self.external_deadline and self.response_deadline and self.response_deadline > self.external_deadline:
+            errors["response_deadline"] = _("The units must answer before the partner's deadline (%(date)s).") % {
+                "date": formatting.date(self.external_deadline)
+            }
+        if (
+            self.meeting_id
+            and self.response_deadline
+            and self.meeting
+            and self.response_deadline > self.meeting.start_date
+        ):
+            errors["response_deadline"] = _("The units must answer before the meeting starts (%(date)s).") % {
+                "date": formatting.date(self.meeting.start_date)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Assignment(models.Model):
+    """A unit of BPOM (any unit, not only the bureau) asked to answer an agenda item or request, and its answer."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        OrganisationUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="agenda_assignments"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit__path"]
+        constraints = [models.UniqueConstraint(fields=["item", "unit"], name="assignment_unique_unit")]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.item} — {self.unit}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        """The unit that answers: its people may answer (rules: cooperation.answer_assignment)."""
+        return self.unit
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer.strip())
 
 
 class OutreachKind(models.TextChoices):

@@ -19,9 +19,11 @@ from mitra.partners.models import Country, Forum, Institution
 
 from . import metrics
 from .models import (
+    AgendaItem,
     Agreement,
     AgreementKind,
     AgreementStep,
+    Assignment,
     Cooperation,
     Deliverable,
     DeliverableStatus,
@@ -43,6 +45,27 @@ OPEN_FOLLOW_UP = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS]
 
 def cooperations() -> QuerySet[Cooperation]:
     return Cooperation.objects.select_related("forum", "responsible_unit").prefetch_related("partners", "sectors")
+
+
+def agenda_items() -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.select_related("meeting", "responsible_unit").annotate(
+        assigned=Count("assignments", distinct=True),
+        answered=Count("assignments", filter=~Q(assignments__answer=""), distinct=True),
+    )
+
+
+def open_assignments_for(user: Any) -> QuerySet[Assignment]:
+    """The unanswered assignments of the user's unit and the units beneath it, of items not deleted."""
+    unit = user.unit if getattr(user, "unit_id", None) else None
+    if unit is None:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(
+            Q(unit=unit) | Q(unit__path__startswith=unit.path + "/"), answer="", item__deleted_at__isnull=True
+        )
+        .select_related("item", "item__meeting", "unit")
+        .order_by("item__response_deadline", "pk")
+    )
 
 
 def agreements() -> QuerySet[Agreement]:

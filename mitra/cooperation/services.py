@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mitra.core import audit, formatting
-from mitra.core.models import AuditAction, User
+from mitra.core.models import AuditAction, OrganisationUnit, User
 from mitra.core.services import (
     create_guarded,
     delete_guarded,
@@ -26,15 +26,20 @@ from mitra.core.services import (
 from mitra.partners.models import InstitutionKind
 
 from .models import (
+    PAPER_TRANSITIONS,
     SIGNED_FIRST_STEPS,
     STAGE_TRANSITIONS,
     STEP_TRANSITIONS,
+    AgendaItem,
     Agreement,
     AgreementStep,
+    Assignment,
     Cooperation,
     DelegationMember,
     FollowUp,
     Meeting,
+    PaperStatus,
+    PositionPaper,
     RatificationInstrument,
     Scope,
     Stage,
@@ -333,3 +338,162 @@ def record_step(
         changes={name: [None, audit.jsonable(getattr(step, name))] for name in (*STEP_FIELDS, "round")},
     )
     return step
+
+
+# --- Preparing for a forum -----------------------------------------------------------------------------------------
+
+
+def _bump(model: type[UnitOwned], record: UnitOwned) -> None:
+    """A change of a record's children (assignments, answers) is a change of the record: one version step, so that
+    an edit form opened before it is stale."""
+    model.all_objects.filter(pk=record.pk).update(version=F("version") + 1)  # type: ignore[attr-defined]
+    record.version += 1
+
+
+@transaction.atomic
+def assign_units(
+    *, actor: User | None, item: AgendaItem, units: list[OrganisationUnit], system: bool = False
+) -> list[Assignment]:
+    """Ask units of BPOM to answer an agenda item or a partner's request (the coordinating unit's people decide);
+    a unit already asked is not asked twice."""
+    if not system:
+        require(actor, EDIT, item)
+    if item.deleted_at is not None:
+        raise ValidationError(_("This record was deleted."))
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit.")})
+    asked = set(item.assignments.values_list("unit_id", flat=True))
+    made = []
+    for unit in units:
+        if unit.pk in asked:
+            continue
+        assignment = Assignment(item=item, unit=unit)
+        assignment.full_clean()
+        assignment.save()
+        made.append(assignment)
+    if made:
+        _bump(AgendaItem, item)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            instance=item,
+            changes={"assignments": [None, ", ".join(f"+ {a.unit}" for a in made)]},
+        )
+    return made
+
+
+@transaction.atomic
+def remove_assignment(*, actor: User | None, assignment: Assignment) -> None:
+    """Withdraw a unit's assignment; an answered one stays (its answer is part of the record)."""
+    assignment = Assignment.objects.select_for_update().select_related("item", "unit").get(pk=assignment.pk)
+    item = assignment.item
+    require(actor, EDIT, item)
+    if assignment.is_answered:
+        raise ValidationError(_("This unit has answered; its answer stays on the record."))
+    _bump(AgendaItem, item)
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, instance=item, changes={"assignments": [f"- {assignment.unit}", None]}
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def answer_assignment(*, actor: User | None, assignment: Assignment, answer: str, system: bool = False) -> Assignment:
+    """A unit's answer to an agenda item or request: only its own people (rules: cooperation.answer_assignment)
+    answer; a later answer replaces the earlier one, and the audit log keeps both."""
+    current = Assignment.objects.select_for_update().select_related("item", "unit").get(pk=assignment.pk)
+    if not system:
+        require(actor, "cooperation.answer_assignment", current)
+    if current.item.deleted_at is not None:
+        raise ValidationError(_("This record was deleted."))
+    text = (answer or "").strip()
+    if not text:
+        raise ValidationError({"answer": _("Write the unit's answer.")})
+    before = current.answer
+    current.answer = text
+    current.answered_by = actor if actor is not None and actor.is_authenticated else None
+    current.answered_at = timezone.now()
+    current.full_clean()
+    current.save()
+    _bump(AgendaItem, current.item)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=current.item,
+        changes={f"answer ({current.unit.code})": [before or None, text]},
+    )
+    return current
+
+
+PAPER_PERMS: dict[str, str] = {
+    PaperStatus.REVIEWED: "cooperation.review_paper",
+    PaperStatus.APPROVED: "cooperation.approve_paper",
+    PaperStatus.DRAFT: "cooperation.return_paper",
+}
+
+
+@transaction.atomic
+def move_paper(
+    *,
+    actor: User | None,
+    paper: PositionPaper,
+    to_status: str,
+    expected_version: int | None,
+    note: str = "",
+    system: bool = False,
+) -> PositionPaper:
+    """Move the delegation's position paper or brief along draft → reviewed (the head of the unit) → approved (the
+    head of bureau); either may send it back to draft. Who and when are kept on the paper, the step in the audit
+    log (a state change, with the note)."""
+    if to_status not in PAPER_PERMS:
+        raise ValidationError({"to_status": _("Choose a status.")})
+    if not system:
+        require(actor, PAPER_PERMS[to_status], paper)
+    if to_status not in PAPER_TRANSITIONS.get(paper.status, ()):
+        raise ValidationError(
+            {
+                "to_status": _("A position paper cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": PaperStatus(paper.status).label, "to": PaperStatus(to_status).label}
+            }
+        )
+    who = actor if actor is not None and actor.is_authenticated else None
+    now = timezone.now()
+    data: dict[str, Any] = {"status": to_status}
+    if to_status == PaperStatus.REVIEWED:
+        data |= {"reviewed_by": who, "reviewed_at": now}
+    elif to_status == PaperStatus.APPROVED:
+        data |= {"approved_by": who, "approved_at": now}
+    else:
+        data |= {"reviewed_by": None, "reviewed_at": None, "approved_by": None, "approved_at": None}
+    return update_record(
+        actor=actor,
+        instance=paper,
+        data=data,
+        expected_version=expected_version,
+        reason=note,
+        action=AuditAction.STATE_CHANGE,
+    )
+
+
+@transaction.atomic
+def decision_to_follow_up(
+    *, actor: User | None, meeting: Meeting, data: Mapping[str, Any], system: bool = False
+) -> FollowUp:
+    """A decision of a meeting becomes a follow-up action of the meeting (and of its cooperation) in one step."""
+    decision = str(data.get("decision", "")).strip()
+    if not decision:
+        raise ValidationError({"decision": _("Write the decision.")})
+    return create(
+        actor=actor,
+        model=FollowUp,
+        system=system,
+        data={
+            "description": decision,
+            "meeting": meeting,
+            "cooperation": meeting.cooperation,
+            "responsible_unit": data.get("responsible_unit"),
+            "due_date": data.get("due_date"),
+            "owner_person": str(data.get("owner_person", "")).strip(),
+            "notes": _("From a decision of the meeting."),
+        },
+    )

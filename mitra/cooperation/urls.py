@@ -14,6 +14,11 @@ urlpatterns = [
     path("daftar/<int:pk>/tahap/", views.StageChangeView.as_view(), name="cooperation-stage"),
     path("pertemuan/<int:pk>/delegasi/", views.DelegationAddView.as_view(), name="delegation-add"),
     path("delegasi/<int:pk>/hapus/", views.DelegationRemoveView.as_view(), name="delegation-remove"),
+    path("agenda/<int:pk>/unit/", views.AssignUnitsView.as_view(), name="agenda-assign"),
+    path("penugasan/<int:pk>/hapus/", views.AssignmentRemoveView.as_view(), name="assignment-remove"),
+    path("penugasan/<int:pk>/jawab/", views.AnswerView.as_view(), name="assignment-answer"),
+    path("posisi/<int:pk>/status/", views.PaperStatusView.as_view(), name="paper-status"),
+    path("pertemuan/<int:pk>/keputusan/", views.DecisionView.as_view(), name="meeting-decision"),
     path("notifikasi/<int:pk>/dibaca/", views.NotificationReadView.as_view(), name="notification-read"),
 ]
 for kind in kinds.KINDS:

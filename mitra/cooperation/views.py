@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +25,19 @@ from mitra.documents.selectors import documents_for
 from mitra.partners.worldmap import country_paths, shade
 
 from . import forms, indicators, selectors, services
-from .models import STAGE_TRANSITIONS, Agreement, AgreementStep, Cooperation, DelegationMember, Meeting, Stage, StepKind
+from .models import (
+    STAGE_TRANSITIONS,
+    AgendaItem,
+    Agreement,
+    AgreementStep,
+    Assignment,
+    Cooperation,
+    DelegationMember,
+    Meeting,
+    PositionPaper,
+    Stage,
+    StepKind,
+)
 
 
 class DashboardView(PermissionMixin, TemplateView):
@@ -263,3 +275,150 @@ class AgreementPipelineView(PermissionMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["pipeline"] = selectors.agreement_pipeline()
         return ctx
+
+
+def _errors_text(form: Any) -> str:
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {', '.join(map(str, e))}".lstrip(": ")
+        for f, e in form.errors.items()
+    )
+
+
+class AssignUnitsView(PermissionMixin, View):
+    """Ask units to answer an agenda item or request (the coordinating unit's people)."""
+
+    permission_required = "cooperation.edit_record"
+
+    def get_permission_object(self) -> AgendaItem:
+        if not hasattr(self, "item"):
+            self.item = get_object_or_404(AgendaItem, pk=self.kwargs["pk"])
+        return self.item
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = self.get_permission_object()
+        form = forms.AssignForm(request.POST, item=item)
+        if form.is_valid():
+            try:
+                made = services.assign_units(
+                    actor=acting_user(request), item=item, units=list(form.cleaned_data["units"])
+                )
+            except ValidationError as error:
+                messages.error(request, _("Not assigned: %(errors)s") % {"errors": "; ".join(error.messages)})
+            else:
+                messages.success(request, _("Units asked to answer: %(count)s.") % {"count": len(made)})
+        else:
+            messages.error(request, _("Not assigned: %(errors)s") % {"errors": _errors_text(form)})
+        return redirect(item.get_absolute_url() + "#assignments")
+
+
+class AssignmentRemoveView(PermissionMixin, View):
+    permission_required = "cooperation.edit_record"
+
+    def get_permission_object(self) -> AgendaItem:
+        self.assignment = get_object_or_404(Assignment.objects.select_related("item", "unit"), pk=self.kwargs["pk"])
+        return self.assignment.item
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            services.remove_assignment(actor=acting_user(request), assignment=self.assignment)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Assignment withdrawn."))
+        return redirect(self.assignment.item.get_absolute_url() + "#assignments")
+
+
+class AnswerView(PermissionMixin, FormView):
+    """A unit answers an agenda item or a partner's request: only the assigned unit's people (and administrators)."""
+
+    permission_required = "cooperation.answer_assignment"
+    template_name = "cooperation/answer_form.html"
+    form_class = forms.AnswerForm
+
+    def get_permission_object(self) -> Assignment:
+        if not hasattr(self, "assignment"):
+            self.assignment = get_object_or_404(
+                Assignment.objects.select_related("item", "item__meeting", "unit", "answered_by"),
+                pk=self.kwargs["pk"],
+                item__deleted_at__isnull=True,
+            )
+        return self.assignment
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"answer": self.get_permission_object().answer}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        assignment = self.get_permission_object()
+        return {**super().get_context_data(**kwargs), "assignment": assignment, "item": assignment.item}
+
+    def form_valid(self, form: forms.AnswerForm) -> HttpResponse:
+        assignment = self.get_permission_object()
+        try:
+            services.answer_assignment(
+                actor=acting_user(self.request), assignment=assignment, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Answer saved."))
+        return redirect(assignment.item.get_absolute_url() + "#assignments")
+
+
+class PaperStatusView(PermissionMixin, View):
+    """Move a position paper along draft → reviewed → approved (the service checks who may make which move)."""
+
+    permission_required = "core.view_records"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        paper = get_object_or_404(PositionPaper, pk=pk)
+        form = forms.PaperStatusForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Status not changed: %(errors)s") % {"errors": _errors_text(form)})
+            return redirect(paper.get_absolute_url())
+        to_status = form.cleaned_data["to_status"]
+        perm = services.PAPER_PERMS.get(to_status, "cooperation.approve_paper")
+        if not request.user.has_perm(perm, paper):
+            raise PermissionDenied
+        try:
+            services.move_paper(
+                actor=acting_user(request),
+                paper=paper,
+                to_status=to_status,
+                expected_version=form.cleaned_data["expected_version"],
+                note=form.cleaned_data["note"],
+            )
+        except StaleEditError as stale:
+            messages.error(request, str(stale))
+        except ValidationError as error:
+            messages.error(request, _("Status not changed: %(errors)s") % {"errors": "; ".join(error.messages)})
+        else:
+            messages.success(request, _("Status changed."))
+        return redirect(paper.get_absolute_url())
+
+
+class DecisionView(PermissionMixin, View):
+    """A meeting decision becomes a follow-up action in one step."""
+
+    permission_required = "cooperation.edit_record"
+
+    def get_permission_object(self) -> Meeting:
+        if not hasattr(self, "meeting"):
+            self.meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        return self.meeting
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = self.get_permission_object()
+        form = forms.DecisionForm(request.POST, meeting=meeting, user=acting_user(request))
+        if form.is_valid():
+            try:
+                follow_up = services.decision_to_follow_up(
+                    actor=acting_user(request), meeting=meeting, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                messages.error(request, _("Not recorded: %(errors)s") % {"errors": "; ".join(error.messages)})
+            else:
+                messages.success(request, _("The decision is now a follow-up action."))
+                return redirect(follow_up.get_absolute_url())
+        else:
+            messages.error(request, _("Not recorded: %(errors)s") % {"errors": _errors_text(form)})
+        return redirect(meeting.get_absolute_url() + "#decisions")

@@ -9,6 +9,7 @@ from django.db import models, transaction
 
 from mitra.cooperation import services as registry
 from mitra.cooperation.models import (
+    AgendaItem,
     Agreement,
     Cooperation,
     Deliverable,
@@ -258,7 +259,7 @@ def load_registry() -> dict[str, int]:
                 {
                     "year": YEAR,
                     "forum": cooperation.forum,
-                    "status": "final",
+                    "status": "approved",
                     "responsible_unit": cooperation.responsible_unit,
                     "notes": f"LAKIP 2017, Table 6, row {row}, position document column: “{position}”.",
                 },
@@ -399,6 +400,36 @@ def load_registry() -> dict[str, int]:
             created,
             "deliverables",
         )
+
+    answerers = {
+        u.username: u for u in User.objects.filter(username__in={a[2] for i in data.AGENDA_ITEMS for a in i[9]})
+    }
+    for meeting_row, number, title, asked, source, reference, external, answer_by, unit, answers in data.AGENDA_ITEMS:
+        before = created.get("agenda items and requests", 0)
+        item = _upsert(
+            AgendaItem,
+            {"title": title},
+            {
+                "kind": "agenda" if meeting_row else "external",
+                "meeting": meetings.get(meeting_row) if meeting_row else None,
+                "number": number,
+                "description": asked,
+                "source": source,
+                "reference": reference,
+                "external_deadline": day(external) if external else None,
+                "response_deadline": day(answer_by),
+                "responsible_unit": units[unit],
+                "notes": ILLUSTRATIVE,
+            },
+            registry.create,
+            created,
+            "agenda items and requests",
+        )
+        if created.get("agenda items and requests", 0) > before:  # units asked and answers only for an item made now
+            asked_units = [OrganisationUnit.objects.get(code=code) for code, _answer, _who in answers]
+            made = registry.assign_units(actor=None, item=item, units=asked_units, system=True)
+            for assignment, (_code, answer, who) in zip(made, answers, strict=True):
+                registry.answer_assignment(actor=answerers.get(who), assignment=assignment, answer=answer, system=True)
 
     for name, role, institution, forum, email in data.CONTACTS:
         _upsert(

@@ -915,3 +915,53 @@ CONTACTS: list[tuple[str, str, str, str, str]] = [
     ("Nadia Rahmani", "Chargée de coopération internationale", "onssa", "", "cooperation@onssa.example"),
     ("Maria Santos", "Secretariat, ACCSQ PPWG", "asean-sec", "ppwg", "ppwg.secretariat@asean.example"),
 ]
+
+# Preparing for a forum (illustrative; the report names the meetings, not their agendas): agenda items of the 24th
+# ACCSQ PPWG meeting (Table 6 row 17) and a partner's request, each with the units asked and their answers.
+# (meeting row or None, number, title, what is asked, source, reference, external deadline, units answer by,
+#  coordinating unit, [(answering unit code, answer, username of who answered)])
+AGENDA_ITEMS: list[tuple[int | None, str, str, str, str, str, str, str, str, list[tuple[str, str, str]]]] = [
+    (
+        17,
+        "4.1",
+        "ASEAN guideline on variation of registered pharmaceutical products",
+        "Tanggapan Badan POM atas draf revisi pedoman variasi obat teregistrasi.",
+        "",
+        "",
+        "",
+        "2017-03-24",
+        REG,
+        [
+            (
+                "dit-registrasi-obat",
+                "Mendukung draf revisi; usul masa transisi 12 bulan untuk variasi minor.",
+                "staf.registrasi",
+            ),
+            ("ksln-reg", "Posisi disampaikan bersama Direktorat Registrasi Obat.", "staf.regional"),
+        ],
+    ),
+    (
+        17,
+        "5.2",
+        "ASEAN MRA on GMP inspection: listing of inspection services",
+        "Kesiapan Badan POM mengajukan perpanjangan pencantuman layanan inspeksi.",
+        "",
+        "",
+        "",
+        "2017-03-28",
+        REG,
+        [("dit-registrasi-obat", "Data inspeksi 2016 siap; dokumen dikirim ke Biro KSLN.", "kepala.registrasi")],
+    ),
+    (
+        None,
+        "",
+        "WHO questionnaire on substandard and falsified medical products",
+        "Kuesioner Member State Mechanism tentang pelaporan produk medis substandar dan palsu.",
+        "WHO",
+        "C.L.18.2017",
+        "2017-08-31",
+        "2017-08-18",
+        OI,
+        [("dit-registrasi-obat", "Kuesioner diisi; data kasus 2016 terlampir.", "staf.registrasi")],
+    ),
+]

@@ -280,7 +280,7 @@ def _position_papers(ctx: Context) -> int:
                 year=ctx.rng.randint(FIRST_YEAR, LAST_YEAR),
                 cooperation=cooperation,
                 forum=cooperation.forum,
-                status=ctx.rng.choice(["draft", "final"]),
+                status=ctx.rng.choice(["draft", "approved"]),
                 summary=ctx.paragraph(2),
                 responsible_unit=cooperation.responsible_unit,
                 is_illustrative=True,

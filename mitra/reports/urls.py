@@ -23,6 +23,7 @@ urlpatterns = [
         views.IssuedFileView.as_view(),
         name="issued-file",
     ),
+    path("buku-briefing/<int:pk>.<str:fmt>", views.BriefingBookView.as_view(), name="briefing"),
     path("tugas/<int:pk>/", views.JobView.as_view(), name="job"),
     path("tugas/<int:pk>/status/", views.JobStatusView.as_view(), name="job-status"),
     path("tugas/<int:pk>/unduh/", views.JobDownloadView.as_view(), name="job-download"),

@@ -17,15 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from mitra.cooperation.models import Meeting
 from mitra.core.models import OrganisationUnit
 from mitra.core.web import PermissionMixin, VersionErrorsShown, acting_user, version_field
 from mitra.performance import selectors as perf
 
-from . import consistency, generate, issuing, jobs, services
+from . import briefing, consistency, generate, issuing, jobs, services
 from .figures import year_data
 from .lakip import LakipBuilder, narratives
 from .models import IssuedReport, Narrative, NarrativeKey, ReportJob
+from .renderers.docx import render_docx
 from .renderers.html import render_fragment
+from .renderers.pdf import render_pdf
 
 VIEW = "reports.view"
 EDIT = "reports.edit_narrative"
@@ -498,4 +501,21 @@ class IssuedFileView(PermissionMixin, View):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
         response["X-Content-SHA256"] = found.sha256
+        return response
+
+
+class BriefingBookView(PermissionMixin, View):
+    """A meeting's briefing book, compiled from the records now, as DOCX or PDF (the bureau's people, leadership
+    and administrators: it lists contacts and the delegation)."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        if fmt not in ("docx", "pdf"):
+            raise Http404
+        meeting = get_object_or_404(Meeting, pk=pk)
+        report = briefing.build_briefing(meeting, _language(request))
+        content = render_docx(report) if fmt == "docx" else render_pdf(report)
+        response = HttpResponse(content, content_type=generate.FORMATS[fmt][0])
+        response["Content-Disposition"] = f'attachment; filename="{briefing.filename(meeting, fmt)}"'
         return response

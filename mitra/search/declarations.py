@@ -149,6 +149,7 @@ def _declare_partners() -> None:
 def _declare_registry() -> None:
     from mitra.cooperation import kinds
     from mitra.cooperation.models import (
+        AgendaItem,
         Agreement,
         Cooperation,
         Deliverable,
@@ -274,6 +275,15 @@ def _declare_registry() -> None:
         date=lambda d: d.due_date,
         unit=unit,
         queryset=_registry_rows(Deliverable, "agreement"),
+    )
+    register(
+        AgendaItem,
+        title=lambda a: a.title,
+        fields=kinds.AGENDA_ITEM.text_fields,
+        text=lambda a: [a.get_kind_display(), _label(a.meeting)],
+        date=lambda a: a.response_deadline,
+        unit=unit,
+        queryset=_registry_rows(AgendaItem, "meeting"),
     )
     register(
         Publication,

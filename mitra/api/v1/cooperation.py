@@ -1,6 +1,6 @@
 """/api/v1/cooperations, agreements, position-papers, studies, meetings, follow-ups, outreach, publications,
-deliverables —
-the registry, through mitra.cooperation's selectors and services (the same ones the interface uses)."""
+deliverables, agenda-items (agenda items and partners' requests) — the registry, through mitra.cooperation's
+selectors and services (the same ones the interface uses)."""
 
 from __future__ import annotations
 
@@ -81,6 +81,7 @@ FollowUpSerializer = serializer_for(kinds.FOLLOW_UP)
 OutreachEventSerializer = serializer_for(kinds.OUTREACH)
 PublicationSerializer = serializer_for(kinds.PUBLICATION)
 DeliverableSerializer = serializer_for(kinds.DELIVERABLE)
+AgendaItemSerializer = serializer_for(kinds.AGENDA_ITEM)
 
 
 class AgreementViewSet(RegistryViewSet):
@@ -153,3 +154,14 @@ class DeliverableViewSet(RegistryViewSet):
     filterset_class = bounded(f.DeliverableFilter)
     ordering_fields = ["due_date", "status", "updated_at"]
     ordering = ["due_date", "pk"]
+
+
+class AgendaItemViewSet(RegistryViewSet):
+    """Agenda items of meetings and requests from partners with an external deadline; the units' answers are
+    given in the interface (Kerjasama → Agenda dan permintaan)."""
+
+    queryset_fn = staticmethod(selectors.agenda_items)
+    serializer_class = AgendaItemSerializer
+    filterset_class = bounded(f.AgendaItemFilter)
+    ordering_fields = ["response_deadline", "external_deadline", "title", "updated_at"]
+    ordering = ["response_deadline", "pk"]

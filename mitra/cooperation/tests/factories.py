@@ -14,8 +14,10 @@ import factory
 
 from mitra.cooperation import services
 from mitra.cooperation.models import (
+    AgendaItem,
     Agreement,
     AgreementKind,
+    Assignment,
     Cooperation,
     Deliverable,
     FollowUp,
@@ -23,14 +25,17 @@ from mitra.cooperation.models import (
     OutreachEvent,
     PositionPaper,
     Publication,
+    RequestKind,
     Scope,
     Study,
 )
+from mitra.core.models import OrganisationUnit
 from mitra.core.tests.factories import ServiceFactory, UnitFactory
 from mitra.partners.models import Country
 from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
 
 __all__ = [
+    "AgendaItemFactory",
     "AgreementFactory",
     "CooperationFactory",
     "DeliverableFactory",
@@ -41,7 +46,9 @@ __all__ = [
     "OutreachEventFactory",
     "PositionPaperFactory",
     "PublicationFactory",
+    "RequestFactory",
     "StudyFactory",
+    "assign",
     "signed_agreement",
     "step",
 ]
@@ -177,3 +184,40 @@ def signed_agreement(actor: Any, title: str = "MoU uji yang berlaku") -> Agreeme
     step(actor, agreement, "signing", dt.date(2017, 11, 21))
     step(actor, agreement, "in_force", dt.date(2017, 11, 21))
     return Agreement.objects.get(pk=agreement.pk)
+
+
+class AgendaItemFactory(_RegistryFactory[AgendaItem]):
+    """An agenda item of a meeting, in the meeting's unit, to be answered a week before the meeting."""
+
+    class Meta:
+        model = AgendaItem
+
+    kind = RequestKind.AGENDA
+    meeting = factory.SubFactory(MeetingFactory)
+    responsible_unit = factory.LazyAttribute(
+        lambda a: a.meeting.responsible_unit if a.meeting else UnitFactory.create()
+    )
+    title = factory.LazyFunction(lambda: f"Agenda uji {next(_numbers)}")
+    response_deadline = factory.LazyAttribute(
+        lambda a: (a.meeting.start_date if a.meeting else dt.date(2017, 3, 1)) - dt.timedelta(days=7)
+    )
+
+
+class RequestFactory(_RegistryFactory[AgendaItem]):
+    """A request from a partner with an external deadline (a Codex circular letter)."""
+
+    class Meta:
+        model = AgendaItem
+
+    kind = RequestKind.EXTERNAL
+    meeting = None
+    title = factory.LazyFunction(lambda: f"Permintaan uji {next(_numbers)}")
+    source = "Codex Alimentarius Commission"
+    reference = factory.LazyFunction(lambda: f"CL 2017/{next(_numbers)}-FH")
+    external_deadline = dt.date(2017, 6, 30)
+    response_deadline = dt.date(2017, 6, 15)
+
+
+def assign(item: AgendaItem, *units: OrganisationUnit) -> list[Assignment]:
+    """Ask `units` to answer `item` (through the service)."""
+    return services.assign_units(actor=None, item=item, units=list(units), system=True)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from mitra.cooperation.kinds import KINDS
 from mitra.cooperation.models import Scope
 from mitra.cooperation.tests.factories import (
+    AgendaItemFactory,
     AgreementFactory,
     CooperationFactory,
     DeliverableFactory,
@@ -24,6 +25,7 @@ from mitra.cooperation.tests.factories import (
     PositionPaperFactory,
     PublicationFactory,
     StudyFactory,
+    assign,
 )
 from mitra.core.tests.factories import AdminFactory, ReaderFactory, SubdivisionFactory, UnitFactory, bureau, logged_in
 from mitra.partners.kinds import KINDS as PARTNER_KINDS
@@ -45,6 +47,7 @@ MAKE: dict[str, Callable[[], Model]] = {
     "outreachevent": OutreachEventFactory.create,
     "publication": PublicationFactory.create,
     "deliverable": DeliverableFactory.create,
+    "agendaitem": AgendaItemFactory.create,
     "institution": InstitutionFactory.create,
     "forum": ForumFactory.create,
     "contact": ContactFactory.create,
@@ -137,6 +140,7 @@ PAGE_QUERIES = {
     "cooperation:agreement-pipeline": 9,  # one count, one bounded query per step that has agreements
     "cooperation:meeting-list": 11,
     "cooperation:followup-list": 9,
+    "cooperation:agendaitem-list": 10,  # the page count over the answered/assigned annotation
     "partners:institution-list": 9,
     "partners:forum-list": 9,
     "partners:country-list": 8,
@@ -157,6 +161,7 @@ def test_list_query_counts_are_pinned_and_do_not_grow(url_name):
                 forum=forum, cooperation=coop, country=Country.objects.get(code="TH"), responsible_unit=unit
             )
             FollowUpFactory.create(meeting=meeting, due_date=dt.date(2017, 4, 1))
+            assign(AgendaItemFactory.create(meeting=meeting), unit)
 
     add_rows(1)
     url = reverse(url_name)
