@@ -237,3 +237,12 @@ def lke_exceeds(value: Decimal | None, basis: Decimal | None) -> bool:
     if value is None:
         return False
     return value > (basis if basis is not None else Decimal(0))
+
+
+def behind_action_plan(realised_cum: Number, planned_cum: Number, direction: str = HIGHER) -> bool:
+    """A unit indicator is behind its action plan when, cumulatively to the quarter, it realised less than planned
+    (more than planned for an indicator where lower is better). Nothing planned yet is never behind."""
+    realised, planned = _dec(realised_cum), _dec(planned_cum)
+    if direction == LOWER:
+        return realised > planned
+    return planned > 0 and realised < planned

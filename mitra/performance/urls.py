@@ -18,6 +18,13 @@ urlpatterns = [
     path("<int:year>/monitoring/", views.MonitoringView.as_view(), name="monitoring"),
     path("<int:year>/dokumen/", views.DocumentsView.as_view(), name="documents"),
     path("<int:year>/indikator/<int:pk>/", views.IndicatorView.as_view(), name="indicator"),
+    path("<int:year>/kaskade/", views.CascadeView.as_view(), name="cascade"),
+    path("<int:year>/pk-unit/<slug:unit>/baru/", views.AgreementCreateView.as_view(), name="agreement-create"),
+    path("pk-unit/<int:pk>/", views.AgreementView.as_view(), name="agreement"),
+    path("pk-unit/<int:pk>/ubah/", views.AgreementAmendView.as_view(), name="agreement-amend"),
+    path("pk-unit/<int:pk>/setujui/", views.AgreementApproveView.as_view(), name="agreement-approve"),
+    path("pk-unit/<int:pk>/berkas.<slug:fmt>", views.AgreementFileView.as_view(), name="agreement-file"),
+    path("rencana-aksi/<int:pk>/realisasi/", views.ActionPlanRealiseView.as_view(), name="action-plan-realise"),
     path("<int:year>/triwulan/", views.QuarterReportListView.as_view(), name="quarter-reports"),
     path(
         "<int:year>/triwulan/<int:quarter>/<slug:unit>/",
