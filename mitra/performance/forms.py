@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.fields import LocalizedDecimalField, LocalizedMoneyField
 from mitra.core.web import VersionedForm, version_field
 
-from .models import BudgetRevision, QuarterEntry
+from .models import BudgetRevision, Quarter, QuarterEntry
 
 
 class QuarterEntryForm(VersionedForm):
@@ -73,3 +75,22 @@ class ActionPlanRealisationForm(forms.Form):
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
     expected_version = version_field()
+
+
+class UnitPlanForm(forms.Form):
+    """A unit indicator's target of the year and its action plan: each quarter's target and planned actions."""
+
+    year_target = LocalizedDecimalField(label=_("Target of the year"), min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for q in (1, 2, 3, 4):
+            label = Quarter(q).label
+            self.fields[f"target_{q}"] = LocalizedDecimalField(
+                label=_("%(quarter)s: target") % {"quarter": label}, min_value=0, max_digits=14, decimal_places=2
+            )
+            self.fields[f"actions_{q}"] = forms.CharField(
+                label=_("%(quarter)s: planned actions (one per line)") % {"quarter": label},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+            )

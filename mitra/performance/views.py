@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,6 +26,7 @@ from .forms import (
     BudgetRevisionForm,
     QuarterEntryForm,
     ReasonForm,
+    UnitPlanForm,
 )
 from .models import (
     DEFAULT_PLEDGE,
@@ -41,6 +43,7 @@ from .models import (
     StrategicPlan,
     SubActivity,
     UnitAgreement,
+    UnitIndicator,
 )
 
 VIEW = "performance.view"
@@ -523,6 +526,9 @@ class CascadeView(PermissionMixin, YearMixin, TemplateView):
             quarter=quarter,
             quarter_label=Quarter(quarter).label,
             quarters=Quarter.choices,
+            plannable={
+                unit.pk for unit in units if user.has_perm("performance.manage_cascade", UnitIndicator(unit=unit))
+            },
             unit_rows=[
                 (
                     unit,
@@ -779,4 +785,61 @@ class ActionPlanRealiseView(PermissionMixin, TemplateView):
             else:
                 messages.success(request, _("The realisation of the action plan is saved."))
                 return redirect(self.report_url())
+        return self.render_to_response(self.context(form))
+
+
+class UnitPlanView(PermissionMixin, YearMixin, TemplateView):
+    """A unit indicator's target of the year and its action plan (the four quarters), kept by the planner and the
+    head of the unit (or of a unit above it)."""
+
+    permission_required = "performance.manage_cascade"
+    template_name = "performance/unit_plan_form.html"
+
+    def get_unit_indicator(self) -> UnitIndicator:
+        if not hasattr(self, "_ui"):
+            self._ui = get_object_or_404(
+                UnitIndicator.objects.select_related("unit", "indicator"), pk=self.kwargs["pk"]
+            )
+        return self._ui
+
+    def get_permission_object(self) -> UnitIndicator:
+        return self.get_unit_indicator()
+
+    def context(self, form: UnitPlanForm) -> dict[str, Any]:
+        return self.get_context_data(form=form, unit_indicator=self.get_unit_indicator()) | self.year_context()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ui = self.get_unit_indicator()
+        initial: dict[str, Any] = {}
+        target = ui.targets.filter(year=self.year).first()
+        if target is not None:
+            initial["year_target"] = target.target
+        for plan in ui.action_plans.filter(year=self.year):
+            initial[f"target_{plan.quarter}"] = plan.target
+            initial[f"actions_{plan.quarter}"] = plan.actions
+        return self.render_to_response(self.context(UnitPlanForm(initial=initial)))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = UnitPlanForm(request.POST)
+        ui = self.get_unit_indicator()
+        if form.is_valid():
+            actor = acting_user(request)
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.unit_target_set(actor=actor, unit_indicator=ui, year=self.year, target=data["year_target"])
+                    for q in (1, 2, 3, 4):
+                        services.action_plan_set(
+                            actor=actor,
+                            unit_indicator=ui,
+                            year=self.year,
+                            quarter=q,
+                            target=data[f"target_{q}"],
+                            actions=data[f"actions_{q}"],
+                        )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The target and action plan are saved."))
+                return redirect("performance:cascade", year=self.year)
         return self.render_to_response(self.context(form))

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from docx import Document
@@ -312,3 +314,33 @@ def test_the_demo_cascade_is_loaded_once(perf):
     assert selectors.cascade(2017, 2).behind_units == [OrganisationUnit.objects.get(code="ksln-oi")]
     assert load_performance().get("action_plans") == 0 and load_performance().get("unit_agreements") == 0
     assert all(r.status == ReportStatus.APPROVED for r in selectors.quarter_reports(2017).filter(unit__code="ksln-oi"))
+
+
+def test_the_unit_plan_page_sets_the_target_and_the_quarters(tree):
+    ui = tree["on_plan"]
+    head = HeadFactory.create(unit=ui.unit)
+    url = reverse("performance:unit-plan", args=[tree["year"], ui.pk])
+    client = logged_in(head)
+    tree_page = client.get(reverse("performance:cascade", args=[tree["year"]])).content.decode()
+    assert f'data-testid="edit-unit-plan-{ui.pk}"' in tree_page
+    assert f'data-testid="edit-unit-plan-{tree["behind"].pk}"' not in tree_page  # another division's
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        form = client.get(url)
+    assert form.status_code == 200 and form.context["form"].initial["target_1"] == 3
+    assert len(queries.captured_queries) == UNIT_PLAN_QUERIES, len(queries.captured_queries)
+    data = {"year_target": "14", **{f"target_{q}": "3" for q in (1, 2, 3)}, "target_4": "5"}
+    data |= {f"actions_{q}": f"Aksi {q}" for q in (1, 2, 3, 4)}
+    bad = client.post(url, {**data, "target_2": "-1", "actions_3": ""})
+    assert bad.status_code == 200 and set(bad.context["form"].errors) == {"target_2", "actions_3"}
+    assert client.post(url, data).status_code == 302
+    assert ui.targets.get(year=tree["year"]).target == 14
+    assert [(p.target, p.actions) for p in ui.action_plans.order_by("quarter")][3] == (5, "Aksi 4")
+    assert ui.action_plans.get(quarter=1).realised == 3  # the realisation entered in the quarter stays
+    assert logged_in(UserFactory.create(unit=ui.unit)).post(url, data).status_code == 403
+    assert logged_in(HeadFactory.create(unit=tree["behind"].unit)).get(url).status_code == 403
+
+
+# Queries of the unit plan page for the unit's head (session, user, the unit indicator and the permission, its
+# target and action plans, the years, the menu's permissions and badges); pinned.
+UNIT_PLAN_QUERIES = 13
