@@ -36,6 +36,7 @@ from mitra.performance.models import (
     SubActivity,
 )
 
+from .cascade import load_cascade
 from .lookup import existing
 
 ILLUSTRATIVE = "Illustrative: the 2017 report does not give this detail."
@@ -781,6 +782,7 @@ def load_performance() -> dict[str, int]:
             sub = services.sub_activity_create(actor=None, data={"number": number, **data}, system=True)
         fresh |= {(unit, q) for q in _quarters(c, sub, unit, ceiling, spent, volume, achieved)}
 
+    load_cascade(c.add, plan, indicators, units)
     _approvals(c, units, users, fresh)
     return c.counts
 

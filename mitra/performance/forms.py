@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.fields import LocalizedDecimalField, LocalizedMoneyField
-from mitra.core.web import VersionedForm
+from mitra.core.web import VersionedForm, version_field
 
-from .models import BudgetRevision, QuarterEntry
+from .models import BudgetRevision, Quarter, QuarterEntry
 
 
 class QuarterEntryForm(VersionedForm):
@@ -42,3 +44,53 @@ class BudgetRevisionForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class AgreementForm(forms.Form):
+    """A unit PK's parties, pledge, programme and budget (its indicators and targets come from the cascade)."""
+
+    first_party_name = forms.CharField(label=_("First party (the unit head)"), max_length=200)
+    first_party_position = forms.CharField(label=_("First party's position"), max_length=200)
+    second_party_name = forms.CharField(label=_("Second party (the superior)"), max_length=200)
+    second_party_position = forms.CharField(label=_("Second party's position"), max_length=200)
+    pledge = forms.CharField(label=_("Pledge"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    programme = forms.CharField(label=_("Programme"), max_length=300, required=False)
+    activity = forms.CharField(label=_("Activity"), max_length=300, required=False)
+    budget = LocalizedMoneyField(label=_("Budget (Rp)"), min_value=0)
+    place = forms.CharField(label=_("Place of signing"), max_length=100)
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AgreementAmendForm(AgreementForm):
+    amendment_reason = forms.CharField(
+        label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    field_order = ["amendment_reason"]
+
+
+class ActionPlanRealisationForm(forms.Form):
+    realised = LocalizedDecimalField(label=_("Realised in the quarter"), min_value=0, max_digits=14, decimal_places=2)
+    realisation_note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    expected_version = version_field()
+
+
+class UnitPlanForm(forms.Form):
+    """A unit indicator's target of the year and its action plan: each quarter's target and planned actions."""
+
+    year_target = LocalizedDecimalField(label=_("Target of the year"), min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for q in (1, 2, 3, 4):
+            label = Quarter(q).label
+            self.fields[f"target_{q}"] = LocalizedDecimalField(
+                label=_("%(quarter)s: target") % {"quarter": label}, min_value=0, max_digits=14, decimal_places=2
+            )
+            self.fields[f"actions_{q}"] = forms.CharField(
+                label=_("%(quarter)s: planned actions (one per line)") % {"quarter": label},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+            )

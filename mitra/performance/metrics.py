@@ -315,3 +315,12 @@ def scorecard_label(score: Decimal | None, bands: Sequence[ScoreBand]) -> str | 
         return None
     best = min(bands, key=lambda b: (abs(b.score - score), -b.score))
     return best.label
+
+
+def behind_action_plan(realised_cum: Number, planned_cum: Number, direction: str = HIGHER) -> bool:
+    """A unit indicator is behind its action plan when, cumulatively to the quarter, it realised less than planned
+    (more than planned for an indicator where lower is better). Nothing planned yet is never behind."""
+    realised, planned = _dec(realised_cum), _dec(planned_cum)
+    if direction == LOWER:
+        return realised > planned
+    return planned > 0 and realised < planned

@@ -686,3 +686,236 @@ class QuarterEntry(TrackedModel):
     @property
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]
+
+
+# --- cascading to every unit: unit indicators, unit PKs, action plans ---------------------------------------
+
+
+class UnitIndicator(TrackedModel):
+    """A unit's own indicator in the performance tree: it cascades a bureau indicator (a division's indicator) or
+    another unit indicator (a sub-division's, beneath its division's)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("bureau indicator"), on_delete=models.PROTECT, related_name="unit_indicators"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cascaded from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty: cascaded directly from the bureau indicator."),
+    )
+    unit = models.ForeignKey(OrganisationUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.TextField(_("indicator"))
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["indicator__order", "unit__path", "order", "code"]
+        verbose_name = _("unit indicator")
+        verbose_name_plural = _("unit indicators")
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="unit_indicator_code_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.short_name or self.unit.name}: {self.name[:80]}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.unit
+
+    def clean(self) -> None:
+        if not self.parent_id and self.unit_id and self.indicator_id:
+            owner = self.indicator.plan.owner_unit
+            if self.unit_id == owner.pk or not owner.contains(self.unit):
+                raise ValidationError({"unit": _("An indicator cascades to a unit beneath the plan's unit.")})
+        if self.parent_id and self.unit_id:
+            parent = self.parent
+            assert parent is not None
+            if parent.unit_id == self.unit_id or not parent.unit.contains(self.unit):
+                raise ValidationError({"parent": _("An indicator cascades to a unit beneath the unit it comes from.")})
+            if self.indicator_id and parent.indicator_id != self.indicator_id:
+                raise ValidationError({"parent": _("The indicator it cascades from serves another bureau indicator.")})
+
+
+class UnitIndicatorTarget(TrackedModel):
+    """A unit indicator's target for one year."""
+
+    unit_indicator = models.ForeignKey(
+        UnitIndicator, verbose_name=_("unit indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = volume_field(_("target"))
+    target_label = models.CharField(_("target as written"), max_length=60, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
+
+    class Meta:
+        ordering = ["unit_indicator", "year"]
+        verbose_name = _("unit indicator target")
+        verbose_name_plural = _("unit indicator targets")
+        constraints = [models.UniqueConstraint(fields=["unit_indicator", "year"], name="unit_target_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_indicator.code} {self.year}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.unit_indicator.unit
+
+    def clean(self) -> None:
+        if self.unit_indicator_id:
+            check_year_in_plan(self.unit_indicator.indicator.plan, self.year)
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved by leadership")
+
+
+DEFAULT_PLEDGE = (
+    "Pihak pertama berjanji akan mewujudkan target kinerja yang seharusnya sesuai lampiran perjanjian ini, dalam "
+    "rangka mencapai target kinerja jangka menengah seperti yang telah ditetapkan dalam dokumen perencanaan. "
+    "Keberhasilan dan kegagalan pencapaian target kinerja tersebut menjadi tanggung jawab kami.\n\n"
+    "Pihak kedua akan melakukan supervisi yang diperlukan serta akan melakukan evaluasi terhadap capaian kinerja "
+    "dari perjanjian ini dan mengambil tindakan yang diperlukan dalam rangka pemberian penghargaan dan sanksi."
+)
+
+
+class UnitAgreement(TrackedModel):
+    """A unit head's performance agreement (PK) of one year. Never edited: an amendment is a new revision that
+    names the one it replaces and the reason; every revision stays."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(OrganisationUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("amends"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    first_party_name = models.CharField(_("first party"), max_length=200)
+    first_party_position = models.CharField(_("first party's position"), max_length=200)
+    second_party_name = models.CharField(_("second party"), max_length=200)
+    second_party_position = models.CharField(_("second party's position"), max_length=200)
+    pledge = models.TextField(_("pledge"), default=DEFAULT_PLEDGE)
+    programme = models.CharField(_("programme"), max_length=300, blank=True)
+    activity = models.CharField(_("activity"), max_length=300, blank=True)
+    budget = money_field(_("budget (Rp)"), default=0)
+    place = models.CharField(_("place of signing"), max_length=100, default="Jakarta")
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
+
+    class Meta:
+        ordering = ["-year", "unit__path", "-revision"]
+        verbose_name = _("unit performance agreement")
+        verbose_name_plural = _("unit performance agreements")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "revision"], name="unit_agreement_revision"),
+        ]
+
+    def __str__(self) -> str:
+        name = self.unit.short_name or self.unit.name
+        return f"PK {name} {self.year}" + (f" (rev. {self.revision})" if self.revision > 1 else "")
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.unit
+
+    def clean(self) -> None:
+        if self.supersedes_id and not self.amendment_reason.strip():
+            raise ValidationError({"amendment_reason": _("Give the reason for amending the agreement.")})
+
+
+class UnitAgreementLine(TrackedModel):
+    """An indicator and its target as the agreement states it (a copy: the agreement keeps what was signed)."""
+
+    agreement = models.ForeignKey(
+        UnitAgreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="lines"
+    )
+    unit_indicator = models.ForeignKey(
+        UnitIndicator, verbose_name=_("unit indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    target = volume_field(_("target"))
+    target_label = models.CharField(_("target as written"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "unit_indicator__indicator__order", "unit_indicator__order"]
+        verbose_name = _("agreement line")
+        verbose_name_plural = _("agreement lines")
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.unit_indicator.code}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.agreement.unit
+
+
+class ActionPlan(TrackedModel):
+    """Rencana aksi: what a unit plans to reach for one of its indicators in one quarter, the actions that will get
+    it there, and (in the quarterly realisation) what it reached."""
+
+    unit_indicator = models.ForeignKey(
+        UnitIndicator, verbose_name=_("unit indicator"), on_delete=models.CASCADE, related_name="action_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    target = volume_field(_("quarter target"))
+    actions = models.TextField(_("planned actions"), help_text=_("One action per line."))
+    realised = volume_field(_("realised in the quarter"), null=True, blank=True)
+    realisation_note = models.TextField(_("what was done"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Not taken from an official source.")
+    )
+
+    class Meta:
+        ordering = ["year", "unit_indicator", "quarter"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_indicator", "year", "quarter"], name="action_plan_per_quarter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_indicator.code} {self.year} T{self.quarter}"
+
+    @property
+    def owner_unit(self) -> OrganisationUnit:
+        return self.unit_indicator.unit
+
+    @property
+    def action_list(self) -> list[str]:
+        return [line.strip() for line in self.actions.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        if not (self.actions or "").strip():
+            raise ValidationError({"actions": _("Name at least one action planned for the quarter.")})
+        if self.unit_indicator_id and self.year:
+            check_year_in_plan(self.unit_indicator.indicator.plan, self.year)

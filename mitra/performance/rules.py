@@ -32,3 +32,11 @@ rules.add_perm("performance.verify_quarter", is_administrator | (is_bureau_head 
 rules.add_perm("performance.approve_quarter", is_leadership)
 rules.add_perm("performance.reopen_quarter", is_leadership)
 rules.add_perm("performance.return_quarter", is_leadership | (is_bureau_head & owns_record))
+
+# Cascading to every unit: a unit's indicators, action plans and PK are kept by the planner (administrators) and by
+# the head of that unit (or of a unit above it in the bureau); leadership approves a PK. The realisation of an
+# action plan is entered like the quarter's other entries (the unit's staff and head) and locks with the quarter.
+can_manage_unit_plan = is_administrator | (is_bureau_head & owns_record)
+rules.add_perm("performance.manage_cascade", can_manage_unit_plan)
+rules.add_perm("performance.edit_unit_agreement", can_manage_unit_plan)
+rules.add_perm("performance.approve_unit_agreement", is_leadership)

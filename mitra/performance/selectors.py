@@ -13,16 +13,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 from django.urls import reverse
 
 from mitra.core import periods
-from mitra.core.models import OrganisationUnit
+from mitra.core.models import OrganisationUnit, StaffMember
 from mitra.core.selectors import within_unit
 
 from . import metrics, sources
 from .models import (
     AchievementBand,
+    ActionPlan,
     BudgetRevision,
     Indicator,
     IndicatorTarget,
@@ -35,6 +36,8 @@ from .models import (
     SourceKind,
     StrategicPlan,
     SubActivity,
+    UnitAgreement,
+    UnitIndicator,
 )
 
 logger = logging.getLogger(__name__)
@@ -839,3 +842,180 @@ def plan_detail(plan: StrategicPlan) -> dict[str, Any]:
 
 def indicator_url(indicator: Indicator, year: int) -> str:
     return reverse("performance:indicator", args=[year, indicator.pk])
+
+
+# --- cascading to every unit and action plans --------------------------------------------------------------
+
+
+@dataclass
+class UnitIndicatorProgress:
+    """A unit indicator in a year, up to a quarter: its year target, the action plan's quarters, and whether the
+    unit is behind its plan (cumulative realisation against cumulative quarter targets)."""
+
+    unit_indicator: UnitIndicator
+    depth: int
+    target: Decimal | None
+    target_label: str
+    target_illustrative: bool
+    plans: dict[int, ActionPlan]
+    planned_cum: Decimal
+    realised_cum: Decimal
+    behind: bool
+    unreported: bool  # a quarter up to this one has a plan but no realisation yet
+
+    @property
+    def unit(self) -> OrganisationUnit:
+        return self.unit_indicator.unit
+
+    @property
+    def quarters(self) -> list[ActionPlan | None]:
+        return [self.plans.get(q) for q in (1, 2, 3, 4)]
+
+
+@dataclass
+class CascadeBranch:
+    indicator: Indicator
+    indicator_target: Decimal | None
+    rows: list[UnitIndicatorProgress]
+
+
+@dataclass
+class Cascade:
+    year: int
+    quarter: int
+    plan: StrategicPlan | None
+    branches: list[CascadeBranch]
+
+    @property
+    def rows(self) -> list[UnitIndicatorProgress]:
+        return [row for branch in self.branches for row in branch.rows]
+
+    @property
+    def behind(self) -> list[UnitIndicatorProgress]:
+        return [row for row in self.rows if row.behind]
+
+    @property
+    def behind_units(self) -> list[OrganisationUnit]:
+        """The units behind their own action plan, each once, in the order of the organisation."""
+        seen: dict[int, OrganisationUnit] = {}
+        for row in self.behind:
+            seen.setdefault(row.unit.pk, row.unit)
+        return sorted(seen.values(), key=lambda u: u.path)
+
+
+def _progress(ui: UnitIndicator, year: int, quarter: int, depth: int) -> UnitIndicatorProgress:
+    target = next((t for t in ui.targets.all() if t.year == year), None)
+    plans = {p.quarter: p for p in ui.action_plans.all() if p.year == year}
+    upto = [plans[q] for q in range(1, quarter + 1) if q in plans]
+    planned = sum((p.target for p in upto), Decimal(0))
+    realised = sum((p.realised or Decimal(0) for p in upto), Decimal(0))
+    return UnitIndicatorProgress(
+        unit_indicator=ui,
+        depth=depth,
+        target=target.target if target else None,
+        target_label=target.target_label if target else "",
+        target_illustrative=bool(target and target.is_illustrative),
+        plans=plans,
+        planned_cum=planned,
+        realised_cum=realised,
+        behind=metrics.behind_action_plan(realised, planned, ui.indicator.direction),
+        unreported=any(p.realised is None for p in upto),
+    )
+
+
+def cascade(year: int, quarter: int = 4, unit: OrganisationUnit | None = None) -> Cascade:
+    """The performance tree of a year: each bureau indicator of the plan with its unit indicators beneath it (a
+    sub-division's under its division's), their targets and action plans, up to `quarter`. `unit` narrows it to
+    that unit's subtree. Five queries whatever the data."""
+    plan = current_plan(year)
+    if plan is None:
+        return Cascade(year=year, quarter=quarter, plan=None, branches=[])
+    unit_indicators = UnitIndicator.objects.filter(indicator__plan=plan).select_related("unit", "indicator")
+    if unit is not None:
+        unit_indicators = unit_indicators.filter(within_unit(unit, "unit"))
+    unit_indicators = unit_indicators.prefetch_related(
+        "targets", Prefetch("action_plans", queryset=ActionPlan.objects.filter(year=year))
+    ).order_by("unit__path", "order", "code")
+    children: dict[int | None, list[UnitIndicator]] = defaultdict(list)
+    by_indicator: dict[int, list[UnitIndicator]] = defaultdict(list)
+    known = set()
+    for ui in unit_indicators:
+        known.add(ui.pk)
+    for ui in unit_indicators:
+        if ui.parent_id is not None and ui.parent_id in known:
+            children[ui.parent_id].append(ui)
+        else:
+            by_indicator[ui.indicator_id].append(ui)
+
+    def walk(ui: UnitIndicator, depth: int) -> list[UnitIndicatorProgress]:
+        rows = [_progress(ui, year, quarter, depth)]
+        for child in children.get(ui.pk, []):
+            rows.extend(walk(child, depth + 1))
+        return rows
+
+    indicators = Indicator.objects.filter(plan=plan, pk__in=list(by_indicator)).prefetch_related(
+        Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year))
+    )
+    branches = []
+    for indicator in indicators.order_by("order", "code"):
+        target = next(iter(indicator.targets.all()), None)
+        rows = [row for ui in by_indicator[indicator.pk] for row in walk(ui, 0)]
+        branches.append(
+            CascadeBranch(indicator=indicator, indicator_target=target.target if target else None, rows=rows)
+        )
+    return Cascade(year=year, quarter=quarter, plan=plan, branches=branches)
+
+
+def action_plans(year: int, unit: OrganisationUnit | None = None) -> QuerySet[ActionPlan]:
+    """The action plans of a year (of one unit's subtree), with their unit indicator, unit and bureau indicator:
+    for the quarterly realisation and for the LAKIP. One query."""
+    plans = ActionPlan.objects.filter(year=year).select_related("unit_indicator__unit", "unit_indicator__indicator")
+    if unit is not None:
+        plans = plans.filter(within_unit(unit, "unit_indicator__unit"))
+    return plans.order_by(
+        "unit_indicator__indicator__order", "unit_indicator__unit__path", "unit_indicator__order", "quarter"
+    )
+
+
+def report_action_plans(report: QuarterReport) -> QuerySet[ActionPlan]:
+    """The unit's own action plans of the report's quarter (entered with the quarter's other entries)."""
+    return (
+        ActionPlan.objects.filter(year=report.year, quarter=report.quarter, unit_indicator__unit=report.unit)
+        .select_related("unit_indicator__indicator")
+        .order_by("unit_indicator__indicator__order", "unit_indicator__order")
+    )
+
+
+def unit_agreements(year: int) -> QuerySet[UnitAgreement]:
+    """Every revision of the year's unit PKs, latest revision of each unit first."""
+    return (
+        UnitAgreement.objects.filter(year=year)
+        .select_related("unit", "supersedes", "approved_by")
+        .prefetch_related("superseded_by")
+        .order_by("unit__path", "-revision")
+    )
+
+
+def unit_agreement(pk: int) -> UnitAgreement:
+    return (
+        UnitAgreement.objects.select_related("unit", "supersedes", "approved_by")
+        .prefetch_related("lines__unit_indicator__indicator")
+        .get(pk=pk)
+    )
+
+
+HEAD_POSITIONS = ("head_of_bureau", "head_of_division", "head_of_subdivision")
+
+
+def unit_head_name(unit: OrganisationUnit | None) -> str:
+    """The name of the unit's head as the staff list records it ("" when it records none): a PK's first party."""
+    if unit is None:
+        return ""
+    head = StaffMember.objects.filter(unit=unit, position__in=HEAD_POSITIONS).order_by("full_name").first()
+    return head.full_name if head else ""
+
+
+def unit_budget(unit: OrganisationUnit, year: int) -> int:
+    """The original ceilings of the sub-activities the unit (or a unit beneath it) is responsible for in `year`."""
+    total = SubActivity.objects.filter(within_unit(unit, "owner_unit"), year=year).aggregate(total=Sum("ceiling"))
+    return int(total["total"] or 0)

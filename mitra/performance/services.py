@@ -23,8 +23,10 @@ from mitra.core.services import create_record, require, update_record
 from . import selectors
 from .models import (
     AchievementBand,
+    ActionPlan,
     Activity,
     ActivityTarget,
+    AgreementStatus,
     BudgetRevision,
     FundingFramework,
     Goal,
@@ -41,6 +43,10 @@ from .models import (
     StrategicPlan,
     StrategicTarget,
     SubActivity,
+    UnitAgreement,
+    UnitAgreementLine,
+    UnitIndicator,
+    UnitIndicatorTarget,
 )
 
 M = TypeVar("M", bound=TrackedModel)
@@ -457,7 +463,8 @@ def _transition(
 def quarter_submit(
     *, actor: User | None, report: QuarterReport, system: bool = False, expected_version: int | None = None
 ) -> QuarterReport:
-    """Staff of the unit submit the quarter once every sub-activity has its output and budget realised."""
+    """Staff of the unit submit the quarter once every sub-activity has its output and budget realised and every
+    action plan of the unit's indicators its realisation."""
     missing = [
         str(sub)
         for sub in SubActivity.objects.filter(year=report.year, owner_unit=report.unit)
@@ -472,6 +479,14 @@ def quarter_submit(
         raise ValidationError(
             _("Enter the output and budget realised of every sub-activity before submitting: %(list)s.")
             % {"list": "; ".join(missing)}
+        )
+    unrealised = [
+        str(plan.unit_indicator.name) for plan in selectors.report_action_plans(report) if plan.realised is None
+    ]
+    if unrealised:
+        raise ValidationError(
+            _("Enter what was realised against every action plan before submitting: %(list)s.")
+            % {"list": "; ".join(unrealised)}
         )
     return _transition(
         actor=actor,
@@ -551,4 +566,211 @@ def quarter_reopen(*, actor: User | None, report: QuarterReport, reason: str, sy
         stamp=None,
         reason=reason,
         system=system,
+    )
+
+
+# --- cascading to every unit -------------------------------------------------------------------------------
+
+CASCADE_PERM = "performance.manage_cascade"
+AGREEMENT_PERM = "performance.edit_unit_agreement"
+
+
+@transaction.atomic
+def unit_indicator_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> UnitIndicator:
+    """A unit's indicator cascaded from a bureau indicator (or from its parent unit's indicator)."""
+    data = dict(data)
+    parent = data.get("parent")
+    if parent is not None and "indicator" not in data:
+        data["indicator"] = parent.indicator
+    return _create(actor=actor, instance=UnitIndicator(**data), perm=CASCADE_PERM, system=system)
+
+
+@transaction.atomic
+def unit_target_set(
+    *,
+    actor: User | None,
+    unit_indicator: UnitIndicator,
+    year: int,
+    target: Decimal,
+    target_label: str = "",
+    is_illustrative: bool = False,
+    system: bool = False,
+) -> UnitIndicatorTarget:
+    """A unit indicator's target for a year (created, or changed with the change audited)."""
+    data = {"target": target, "target_label": target_label, "is_illustrative": is_illustrative}
+    existing = UnitIndicatorTarget.objects.filter(unit_indicator=unit_indicator, year=year).first()
+    if existing is None:
+        instance = UnitIndicatorTarget(unit_indicator=unit_indicator, year=year, **data)
+        return _create(actor=actor, instance=instance, perm=CASCADE_PERM, system=system)
+    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=CASCADE_PERM, system=system)
+
+
+@transaction.atomic
+def action_plan_set(
+    *,
+    actor: User | None,
+    unit_indicator: UnitIndicator,
+    year: int,
+    quarter: int,
+    target: Decimal,
+    actions: str,
+    is_illustrative: bool = False,
+    system: bool = False,
+) -> ActionPlan:
+    """The quarter's target of a unit indicator and the actions planned to reach it (part of the year's plan)."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": _("A quarter is 1, 2, 3 or 4.")})
+    data = {"target": target, "actions": actions, "is_illustrative": is_illustrative}
+    existing = ActionPlan.objects.filter(unit_indicator=unit_indicator, year=year, quarter=quarter).first()
+    if existing is None:
+        instance = ActionPlan(unit_indicator=unit_indicator, year=year, quarter=quarter, **data)
+        return _create(actor=actor, instance=instance, perm=CASCADE_PERM, system=system)
+    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=CASCADE_PERM, system=system)
+
+
+@transaction.atomic
+def action_plan_realise(
+    *,
+    actor: User | None,
+    action_plan: ActionPlan,
+    realised: Decimal,
+    realisation_note: str,
+    expected_version: int | None = None,
+    system: bool = False,
+) -> ActionPlan:
+    """What the unit reached in the quarter against its action plan: part of the unit's quarterly realisation, so
+    refused once the quarter is submitted or approved (it moves through the approval with the quarter's entries)."""
+    if not system:
+        require(actor, "performance.enter_realisation", action_plan)
+    report = (
+        QuarterReport.objects.select_for_update()
+        .filter(
+            pk=quarter_report_for(
+                year=action_plan.year, quarter=action_plan.quarter, unit=action_plan.unit_indicator.unit
+            ).pk
+        )
+        .get()
+    )
+    _check_open(report)
+    return update_record(
+        actor=actor,
+        instance=action_plan,
+        data=_normalise(ActionPlan, {"realised": realised, "realisation_note": realisation_note}),
+        expected_version=expected_version,
+    )
+
+
+AGREEMENT_FIELDS = {
+    "first_party_name",
+    "first_party_position",
+    "second_party_name",
+    "second_party_position",
+    "pledge",
+    "programme",
+    "activity",
+    "budget",
+    "place",
+    "signed_on",
+    "is_illustrative",
+}
+
+
+def agreement_lines(*, unit: OrganisationUnit, year: int) -> list[dict[str, Any]]:
+    """The lines a unit's PK of `year` states: each of the unit's own indicators with its target of the year."""
+    targets = (
+        UnitIndicatorTarget.objects.filter(unit_indicator__unit=unit, year=year)
+        .select_related("unit_indicator__indicator")
+        .order_by("unit_indicator__indicator__order", "unit_indicator__order", "unit_indicator__code")
+    )
+    return [{"unit_indicator": t.unit_indicator, "target": t.target, "target_label": t.target_label} for t in targets]
+
+
+def _agreement_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - AGREEMENT_FIELDS
+    if unknown:
+        raise ValueError(f"Not agreement fields: {sorted(unknown)}")
+    return dict(data)
+
+
+def _agreement_lines_save(actor: User | None, agreement: UnitAgreement) -> None:
+    lines = agreement_lines(unit=agreement.unit, year=agreement.year)
+    if not lines:
+        raise ValidationError(
+            _("%(unit)s has no indicator with a target for %(year)s: cascade the indicators to the unit first.")
+            % {"unit": agreement.unit, "year": agreement.year}
+        )
+    for line in lines:
+        create_record(actor=actor, instance=UnitAgreementLine(agreement=agreement, **line))
+
+
+@transaction.atomic
+def unit_agreement_create(
+    *, actor: User | None, unit: OrganisationUnit, year: int, data: Mapping[str, Any], system: bool = False
+) -> UnitAgreement:
+    """A unit head's PK of a year (revision 1), stating the unit's indicators and their targets of that year."""
+    agreement = UnitAgreement(unit=unit, year=year, **_agreement_data(data))
+    if not system:
+        require(actor, AGREEMENT_PERM, agreement)
+    if UnitAgreement.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError(
+            _("%(unit)s already has a PK for %(year)s; amend it instead.") % {"unit": unit, "year": year}
+        )
+    agreement = create_record(actor=actor, instance=agreement)
+    _agreement_lines_save(actor, agreement)
+    return agreement
+
+
+@transaction.atomic
+def unit_agreement_amend(
+    *,
+    actor: User | None,
+    agreement: UnitAgreement,
+    data: Mapping[str, Any],
+    reason: str,
+    system: bool = False,
+) -> UnitAgreement:
+    """Amend a PK: a new revision with the changes, the unit's current indicators and targets, and the reason.
+    The amended revision stays as it was (append-only); only the latest revision can be amended."""
+    if not system:
+        require(actor, AGREEMENT_PERM, agreement)
+    if not reason.strip():
+        raise ValidationError({"amendment_reason": _("Give the reason for amending the agreement.")})
+    current = UnitAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if UnitAgreement.objects.filter(supersedes=current).exists():
+        raise ValidationError(_("This agreement has already been amended; amend its latest revision."))
+    values = {name: getattr(current, name) for name in AGREEMENT_FIELDS}
+    values.update(_agreement_data(data))
+    amendment = UnitAgreement(
+        unit=current.unit,
+        year=current.year,
+        revision=current.revision + 1,
+        supersedes=current,
+        amendment_reason=reason,
+        **values,
+    )
+    amendment = create_record(actor=actor, instance=amendment, reason=reason)
+    _agreement_lines_save(actor, amendment)
+    return amendment
+
+
+@transaction.atomic
+def unit_agreement_approve(*, actor: User | None, agreement: UnitAgreement, system: bool = False) -> UnitAgreement:
+    """Leadership approves the latest revision of a unit's PK."""
+    if not system:
+        require(actor, "performance.approve_unit_agreement", agreement)
+    current = UnitAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if UnitAgreement.objects.filter(supersedes=current).exists():
+        raise ValidationError(_("Only the latest revision of an agreement can be approved."))
+    if current.status == AgreementStatus.APPROVED:
+        raise ValidationError(_("This agreement is already approved."))
+    return update_record(
+        actor=actor,
+        instance=current,
+        data={
+            "status": AgreementStatus.APPROVED,
+            "approved_by": actor if actor is not None and actor.is_authenticated else None,
+            "approved_at": timezone.now(),
+        },
+        expected_version=None,
+        action=AuditAction.STATE_CHANGE,
     )

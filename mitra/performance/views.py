@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,11 +15,23 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from mitra.core import periods
 from mitra.core import selectors as core_selectors
 from mitra.core.models import OrganisationUnit, Role
+from mitra.core.services import StaleEditError
 from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
-from . import metrics, selectors, services, sources
-from .forms import BudgetRevisionForm, QuarterEntryForm, ReasonForm
+from . import agreement_files, metrics, selectors, services, sources
+from .forms import (
+    ActionPlanRealisationForm,
+    AgreementAmendForm,
+    AgreementForm,
+    BudgetRevisionForm,
+    QuarterEntryForm,
+    ReasonForm,
+    UnitPlanForm,
+)
 from .models import (
+    DEFAULT_PLEDGE,
+    ActionPlan,
+    AgreementStatus,
     BudgetRevision,
     Indicator,
     IndicatorTarget,
@@ -29,6 +42,8 @@ from .models import (
     ReportStatus,
     StrategicPlan,
     SubActivity,
+    UnitAgreement,
+    UnitIndicator,
 )
 
 VIEW = "performance.view"
@@ -145,6 +160,7 @@ class MonitoringView(PermissionMixin, YearMixin, TemplateView):
         page = Paginator(mon.units, 20).get_page(self.request.GET.get("page"))
         ctx.update(
             mon=mon,
+            tree=selectors.cascade(self.year, quarter),
             quarter=quarter,
             quarter_label=Quarter(quarter).label,
             quarters=Quarter.choices,
@@ -182,7 +198,10 @@ class QuarterReportMixin(YearMixin):
             if quarter not in (1, 2, 3, 4):
                 raise Http404
             unit = get_object_or_404(OrganisationUnit, code=self.kwargs["unit"])
-            if not SubActivity.objects.filter(year=self.year, owner_unit=unit).exists():
+            if not (
+                SubActivity.objects.filter(year=self.year, owner_unit=unit).exists()
+                or ActionPlan.objects.filter(year=self.year, unit_indicator__unit=unit).exists()
+            ):
                 raise Http404
             report = (
                 QuarterReport.objects.filter(year=self.year, quarter=quarter, unit=unit)
@@ -205,6 +224,8 @@ class QuarterReportView(PermissionMixin, QuarterReportMixin, TemplateView):
         ctx.update(
             report=report,
             rows=rows,
+            action_plans=list(selectors.report_action_plans(report)),
+            can_enter_plans=report.is_open and user.has_perm("performance.enter_realisation", report),
             can_enter=report.is_open and user.has_perm("performance.enter_realisation", report),
             can_submit=report.is_open and user.has_perm("performance.submit_quarter", report),
             can_verify=report.status == ReportStatus.SUBMITTED and user.has_perm("performance.verify_quarter", report),
@@ -465,3 +486,360 @@ class BudgetRevisionCreateView(PermissionMixin, ServiceFormMixin, CreateView):
 
     def get_success_url(self) -> str:
         return reverse("performance:sub-activity", args=[self.kwargs["pk"]])
+
+
+# --- cascading to every unit, unit PKs, action plans -------------------------------------------------------
+
+
+def _quarter_param(request: HttpRequest, default: int = 4) -> int:
+    try:
+        quarter = int(request.GET.get("triwulan", str(default)))
+    except ValueError:
+        return default
+    return quarter if quarter in (1, 2, 3, 4) else default
+
+
+class CascadeView(PermissionMixin, YearMixin, TemplateView):
+    """The performance tree of a year: goal → bureau indicator → unit indicators (with their targets and action
+    plans up to the chosen quarter, the units behind their plan named), and the units' PKs."""
+
+    permission_required = VIEW
+    template_name = "performance/cascade.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs) | self.year_context()
+        quarter = _quarter_param(self.request)
+        tree = selectors.cascade(self.year, quarter)
+        agreements = list(selectors.unit_agreements(self.year))
+        latest: dict[int, UnitAgreement] = {}
+        for agreement in agreements:  # ordered by unit, newest revision first
+            latest.setdefault(agreement.unit_id, agreement)
+        units = sorted({row.unit.pk: row.unit for row in tree.rows}.values(), key=lambda u: u.path)
+        user = acting_user(self.request)
+        goals: dict[Any, list[selectors.CascadeBranch]] = {}
+        for branch in tree.branches:
+            target = branch.indicator.strategic_target or None
+            goals.setdefault(target.goal if target else None, []).append(branch)
+        ctx.update(
+            tree=tree,
+            goals=list(goals.items()),
+            quarter=quarter,
+            quarter_label=Quarter(quarter).label,
+            quarters=Quarter.choices,
+            plannable={
+                unit.pk for unit in units if user.has_perm("performance.manage_cascade", UnitIndicator(unit=unit))
+            },
+            unit_rows=[
+                (
+                    unit,
+                    latest.get(unit.pk),
+                    user.has_perm("performance.edit_unit_agreement", UnitAgreement(unit=unit, year=self.year)),
+                )
+                for unit in units
+            ],
+        )
+        return ctx
+
+
+class AgreementMixin(YearMixin):
+    def get_unit(self) -> OrganisationUnit:
+        if not hasattr(self, "_unit"):
+            self._unit = get_object_or_404(OrganisationUnit, code=self.kwargs["unit"])
+        return self._unit
+
+
+class AgreementCreateView(PermissionMixin, AgreementMixin, TemplateView):
+    """A unit head's PK of the year, stating the unit's indicators and targets from the cascade."""
+
+    permission_required = "performance.edit_unit_agreement"
+    template_name = "performance/agreement_form.html"
+
+    def get_permission_object(self) -> UnitAgreement:
+        return UnitAgreement(unit=self.get_unit(), year=self.year)
+
+    def initial(self) -> dict[str, Any]:
+        unit = self.get_unit()
+        head = selectors.unit_head_name(unit)
+        superior = selectors.unit_head_name(unit.parent) if unit.parent else ""
+        return {
+            "first_party_name": head,
+            "first_party_position": f"Kepala {unit.name}",
+            "second_party_name": superior,
+            "second_party_position": f"Kepala {unit.parent.name}" if unit.parent else "",
+            "pledge": DEFAULT_PLEDGE,
+            "budget": selectors.unit_budget(unit, self.year),
+            "place": "Jakarta",
+        }
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.context(AgreementForm(initial=self.initial())))
+
+    def context(self, form: AgreementForm) -> dict[str, Any]:
+        unit = self.get_unit()
+        return (
+            self.get_context_data(
+                form=form, unit=unit, lines=services.agreement_lines(unit=unit, year=self.year), agreement=None
+            )
+            | self.year_context()
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = AgreementForm(request.POST)
+        if form.is_valid():
+            try:
+                agreement = services.unit_agreement_create(
+                    actor=acting_user(request), unit=self.get_unit(), year=self.year, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The performance agreement is recorded."))
+                return redirect("performance:agreement", pk=agreement.pk)
+        return self.render_to_response(self.context(form))
+
+
+class AgreementView(PermissionMixin, DetailView):
+    """A unit PK revision: parties, pledge, indicators and targets, status, the revisions before and after it."""
+
+    permission_required = VIEW
+    template_name = "performance/agreement.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self) -> Any:
+        return UnitAgreement.objects.select_related("unit", "supersedes", "approved_by").prefetch_related(
+            "lines__unit_indicator__indicator"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx = super().get_context_data(**kwargs)
+        agreement = self.object
+        assert isinstance(agreement, UnitAgreement)
+        user = acting_user(self.request)
+        revisions = list(
+            UnitAgreement.objects.filter(unit=agreement.unit, year=agreement.year)
+            .select_related("approved_by")
+            .order_by("-revision")
+        )
+        is_latest = revisions[0].pk == agreement.pk
+        ctx.update(
+            year=agreement.year,
+            years=selectors.years(),
+            revisions=revisions,
+            is_latest=is_latest,
+            can_amend=is_latest and user.has_perm("performance.edit_unit_agreement", agreement),
+            can_approve=is_latest
+            and agreement.status == AgreementStatus.DRAFT
+            and user.has_perm("performance.approve_unit_agreement", agreement),
+            history=core_selectors.record_history(agreement)[:20],
+        )
+        return ctx
+
+
+class AgreementAmendView(PermissionMixin, TemplateView):
+    """Amend a unit PK: a new revision with the reason; the amended one stays as it was."""
+
+    permission_required = "performance.edit_unit_agreement"
+    template_name = "performance/agreement_form.html"
+
+    def get_agreement(self) -> UnitAgreement:
+        if not hasattr(self, "_agreement"):
+            self._agreement = get_object_or_404(UnitAgreement.objects.select_related("unit"), pk=self.kwargs["pk"])
+        return self._agreement
+
+    def get_permission_object(self) -> UnitAgreement:
+        return self.get_agreement()
+
+    def context(self, form: AgreementForm) -> dict[str, Any]:
+        agreement = self.get_agreement()
+        return self.get_context_data(
+            form=form,
+            unit=agreement.unit,
+            agreement=agreement,
+            lines=services.agreement_lines(unit=agreement.unit, year=agreement.year),
+            year=agreement.year,
+            years=selectors.years(),
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        agreement = self.get_agreement()
+        initial = {name: getattr(agreement, name) for name in AgreementForm.base_fields}
+        return self.render_to_response(self.context(AgreementAmendForm(initial=initial)))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = AgreementAmendForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "amendment_reason"}
+            try:
+                amendment = services.unit_agreement_amend(
+                    actor=acting_user(request),
+                    agreement=self.get_agreement(),
+                    data=data,
+                    reason=form.cleaned_data["amendment_reason"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The amendment is recorded as revision %(n)s.") % {"n": amendment.revision})
+                return redirect("performance:agreement", pk=amendment.pk)
+        return self.render_to_response(self.context(form))
+
+
+class AgreementApproveView(PermissionMixin, View):
+    permission_required = "performance.approve_unit_agreement"
+    http_method_names = ["post"]
+
+    def get_permission_object(self) -> UnitAgreement:
+        return get_object_or_404(UnitAgreement, pk=self.kwargs["pk"])
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        agreement = self.get_permission_object()
+        try:
+            services.unit_agreement_approve(actor=acting_user(request), agreement=agreement)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("The performance agreement is approved."))
+        return redirect("performance:agreement", pk=agreement.pk)
+
+
+class AgreementFileView(PermissionMixin, View):
+    """The PK as a signable DOCX or PDF in the official format."""
+
+    permission_required = VIEW
+
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        agreement = get_object_or_404(
+            UnitAgreement.objects.select_related("unit").prefetch_related("lines__unit_indicator__indicator"), pk=pk
+        )
+        if fmt == "docx":
+            body = agreement_files.render_docx(agreement)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        elif fmt == "pdf":
+            body = agreement_files.render_pdf(agreement)
+            content_type = "application/pdf"
+        else:
+            raise Http404
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{agreement_files.file_name(agreement, fmt)}"'
+        return response
+
+
+class ActionPlanRealiseView(PermissionMixin, TemplateView):
+    """What a unit reached in a quarter against its action plan; part of the quarter's realisation."""
+
+    permission_required = "performance.enter_realisation"
+    template_name = "performance/action_plan_form.html"
+
+    def get_plan(self) -> ActionPlan:
+        if not hasattr(self, "_plan"):
+            self._plan = get_object_or_404(
+                ActionPlan.objects.select_related("unit_indicator__unit", "unit_indicator__indicator"),
+                pk=self.kwargs["pk"],
+            )
+        return self._plan
+
+    def get_permission_object(self) -> ActionPlan:
+        return self.get_plan()
+
+    def report_url(self) -> str:
+        plan = self.get_plan()
+        return reverse("performance:quarter-report", args=[plan.year, plan.quarter, plan.unit_indicator.unit.code])
+
+    def context(self, form: ActionPlanRealisationForm) -> dict[str, Any]:
+        return self.get_context_data(form=form, plan=self.get_plan(), report_url=self.report_url())
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        plan = self.get_plan()
+        form = ActionPlanRealisationForm(
+            initial={
+                "realised": plan.realised,
+                "realisation_note": plan.realisation_note,
+                "expected_version": plan.version,
+            }
+        )
+        return self.render_to_response(self.context(form))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = ActionPlanRealisationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.action_plan_realise(
+                    actor=acting_user(request),
+                    action_plan=self.get_plan(),
+                    realised=form.cleaned_data["realised"],
+                    realisation_note=form.cleaned_data["realisation_note"],
+                    expected_version=form.cleaned_data.get("expected_version"),
+                )
+            except StaleEditError as stale:
+                data = request.POST.copy()
+                data["expected_version"] = str(stale.instance.version)
+                form.data = data
+                form.add_error(
+                    None,
+                    _("%(who)s saved this record after you opened it. Nothing was saved yet; check and save again.")
+                    % {"who": stale.who},
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The realisation of the action plan is saved."))
+                return redirect(self.report_url())
+        return self.render_to_response(self.context(form))
+
+
+class UnitPlanView(PermissionMixin, YearMixin, TemplateView):
+    """A unit indicator's target of the year and its action plan (the four quarters), kept by the planner and the
+    head of the unit (or of a unit above it)."""
+
+    permission_required = "performance.manage_cascade"
+    template_name = "performance/unit_plan_form.html"
+
+    def get_unit_indicator(self) -> UnitIndicator:
+        if not hasattr(self, "_ui"):
+            self._ui = get_object_or_404(
+                UnitIndicator.objects.select_related("unit", "indicator"), pk=self.kwargs["pk"]
+            )
+        return self._ui
+
+    def get_permission_object(self) -> UnitIndicator:
+        return self.get_unit_indicator()
+
+    def context(self, form: UnitPlanForm) -> dict[str, Any]:
+        return self.get_context_data(form=form, unit_indicator=self.get_unit_indicator()) | self.year_context()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        ui = self.get_unit_indicator()
+        initial: dict[str, Any] = {}
+        target = ui.targets.filter(year=self.year).first()
+        if target is not None:
+            initial["year_target"] = target.target
+        for plan in ui.action_plans.filter(year=self.year):
+            initial[f"target_{plan.quarter}"] = plan.target
+            initial[f"actions_{plan.quarter}"] = plan.actions
+        return self.render_to_response(self.context(UnitPlanForm(initial=initial)))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = UnitPlanForm(request.POST)
+        ui = self.get_unit_indicator()
+        if form.is_valid():
+            actor = acting_user(request)
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.unit_target_set(actor=actor, unit_indicator=ui, year=self.year, target=data["year_target"])
+                    for q in (1, 2, 3, 4):
+                        services.action_plan_set(
+                            actor=actor,
+                            unit_indicator=ui,
+                            year=self.year,
+                            quarter=q,
+                            target=data[f"target_{q}"],
+                            actions=data[f"actions_{q}"],
+                        )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The target and action plan are saved."))
+                return redirect("performance:cascade", year=self.year)
+        return self.render_to_response(self.context(form))

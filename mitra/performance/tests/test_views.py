@@ -8,7 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mitra.performance import services
-from mitra.performance.models import Indicator, QuarterEntry, QuarterReport, ReportStatus, StrategicPlan, SubActivity
+from mitra.performance.models import (
+    Indicator,
+    QuarterEntry,
+    QuarterReport,
+    ReportStatus,
+    StrategicPlan,
+    SubActivity,
+    UnitAgreement,
+    UnitIndicator,
+)
 
 
 def entry(number: int, quarter: int) -> QuarterEntry:
@@ -30,6 +39,10 @@ def urls() -> dict[str, str]:
         "plan": reverse("performance:plan", args=[plan.pk]),
         "indicator": reverse("performance:indicator", args=[2017, Indicator.objects.get(code="sakip").pk]),
         "sub-activity": reverse("performance:sub-activity", args=[sub.pk]),
+        "cascade": reverse("performance:cascade", args=[2017]) + "?triwulan=3",
+        "agreement": reverse(
+            "performance:agreement", args=[UnitAgreement.objects.filter(unit__code="ksln-reg").latest("revision").pk]
+        ),
     }
 
 
@@ -130,13 +143,15 @@ def test_unknown_years_and_units_are_404(perf_client):
 PAGE_QUERIES = {
     "year": None,
     "measurement": None,
-    "monitoring": 16,
+    "monitoring": 22,
     "quarter-reports": 12,
-    "quarter-report": 17,
+    "quarter-report": 18,
     "documents": 14,
     "plans": 10,
     "plan": 18,
     "sub-activity": 16,
+    "cascade": 22,
+    "agreement": 22,
 }
 
 
@@ -165,6 +180,32 @@ def grow(year: int = 2017) -> None:
                 actor=None, sub_activity=sub, quarter=q, planned_output=Decimal(1), planned_budget=1, system=True
             )
         services.quarter_report_for(year=year, quarter=2, unit=unit)
+    # More of the cascade: a sub-division's indicators with targets and action plans, and its PK with a revision.
+    parent = UnitIndicator.objects.get(code="dok-reg")
+    for n in range(3):
+        ui = services.unit_indicator_create(
+            actor=None,
+            data={"parent": parent, "unit": unit, "code": f"extra-{n}", "name": f"Extra {n}", "unit_of_measure": "x"},
+            system=True,
+        )
+        services.unit_target_set(actor=None, unit_indicator=ui, year=year, target=Decimal(4), system=True)
+        for q in (1, 2, 3, 4):
+            services.action_plan_set(
+                actor=None, unit_indicator=ui, year=year, quarter=q, target=Decimal(1), actions="Rapat", system=True
+            )
+    agreement = services.unit_agreement_create(
+        actor=None,
+        unit=unit,
+        year=year,
+        data={
+            "first_party_name": "A",
+            "first_party_position": "B",
+            "second_party_name": "C",
+            "second_party_position": "D",
+        },
+        system=True,
+    )
+    services.unit_agreement_amend(actor=None, agreement=agreement, data={}, reason="Ubah.", system=True)
 
 
 @pytest.mark.parametrize("name", list(PAGE_QUERIES))
