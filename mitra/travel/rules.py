@@ -41,13 +41,26 @@ def in_service_line(user: Any) -> bool:
     path = _unit_path(user)
     if not path or bureau_code() not in path:
         return False
+    theirs = _service_path(user)
+    if theirs is None:
+        return False
+    mine = "/".join(path)
+    return mine == theirs or mine.startswith(theirs + "/") or theirs.startswith(mine + "/")
+
+
+def _service_path(user: Any) -> str | None:
+    """The service unit's path, looked up once per user object (a request's user asks several rules in turn)."""
+    key = (service_unit_code(), getattr(user, "unit_id", None))
+    cached = getattr(user, "_travel_service_path", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     from mitra.core.models import OrganisationUnit
 
     service = OrganisationUnit.objects.filter(code=service_unit_code()).only("path").first()
-    if service is None:
-        return False
-    mine, theirs = "/".join(path), service.path
-    return mine == theirs or mine.startswith(theirs + "/") or theirs.startswith(mine + "/")
+    path = service.path if service is not None else None
+    if path is not None:  # a missing service unit is asked again (it may be made later)
+        user._travel_service_path = (key, path)
+    return path
 
 
 @rules.predicate

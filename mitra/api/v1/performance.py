@@ -70,6 +70,11 @@ class IndicatorSerializer(RecordSerializer):
             "source_key",
             "order",
             "notes",
+            # The Manual IKU (operational definition) of the indicator, printed in the LAKIP.
+            "definition",
+            "formula",
+            "data_source",
+            "frequency",
         ]
 
 

@@ -172,7 +172,7 @@ def test_issuing_is_refused_while_a_contradiction_is_found(demo, user_of, monkey
     target.target_label = "BB (nilai minimal 70)"
     target.save()
     with pytest.raises(ValidationError, match=r"consistency check|Pemeriksaan konsistensi"):
-        services.report_issue(actor=user_of("kepala.biro"), year=2017)
+        services.report_issue(actor=user_of("kepala.biro"), year=2017, confirm_unapproved=True)
     assert not IssuedReport.objects.exists()
 
 

@@ -260,7 +260,9 @@ def test_issuing_a_report_with_unapproved_quarters_needs_a_confirmation(demo, mo
 
     monkeypatch.setattr(services, "ISSUE_FORMATS", ("html",))
     with pytest.raises(CommandError, match=r"Bagian Bilateral, (quarter|triwulan) 4 2017"):
-        call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro", stdout=StringIO())
+        call_command(
+            "lakip", "issue", "--year", "2017", "--user", "kepala.biro", "--require-approved", stdout=StringIO()
+        )
     assert not IssuedReport.objects.exists()
     out = StringIO()
     call_command("lakip", "issue", "--year", "2017", "--user", "kepala.biro", "--confirm-unapproved", stdout=out)

@@ -245,7 +245,10 @@ def test_lakip_docx_layout(demo: None) -> None:
         for row in table.rows:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
     heading = next(
-        row for t in doc.tables for row in t.rows if row.cells[1].text.startswith("997.") and not row.cells[0].text
+        row
+        for t in doc.tables
+        for row in t.rows
+        if len(row.cells) > 1 and row.cells[1].text.startswith("997.") and not row.cells[0].text
     )
     assert heading.cells[1].paragraphs[0].paragraph_format.keep_with_next
     # Numbers keep their units in Word too.
