@@ -170,9 +170,9 @@ def test_the_request_page_keeps_a_fixed_number_of_queries_with_files():
     assert len(large.captured_queries) == DETAIL_QUERIES
 
 
-# session, user, request, travellers, steps, unit, the steps' documents, the service line (3 rules), permissions (2),
-# step kinds, history; the session's save (3).
-DETAIL_QUERIES = 17
+# session, user, request, travellers, steps, unit, the steps' documents, the service unit (once, whatever the number
+# of rules asking), permissions (2), step kinds, history; the session's save (3).
+DETAIL_QUERIES = 15
 
 
 def test_the_calendar_jumps_to_any_month_and_year(client_for):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "queue": 13,
     # The content types of the request and its steps (cold); the steps' documents (one query for all steps).
-    "detail": 16,
+    "detail": 15,
     "step": 12,  # the steps' content type is already cached by the detail page (it lists their documents)
     "on_time": 10,  # the steps of all requests in one query (the State Secretariat step, travel/setneg.py)
     "trips": 11,
