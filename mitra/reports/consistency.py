@@ -53,18 +53,19 @@ def _label_number(label: str) -> Decimal | None:
     return Decimal(m.group(0).replace(",", ".")) if m else None
 
 
-def printed(report: Report, data: YearData) -> dict[str, dict[str, set[str]]]:
+def printed(report: Report, quantities: dict[str, str]) -> dict[str, dict[str, set[str]]]:
     """Every quantity the report prints, with each value it prints it with and where: figures in tables, narratives
-    and appendices by the quantity they show (YearData.quantities), and what typed target labels state."""
+    and appendices by the quantity they show (`quantities`: a figure's name → the quantity it shows, as
+    YearData.quantities; a name not in it is its own quantity), and what typed target labels state."""
     seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for where, fig in report.used_figures():
         if not fig.name:
             continue
-        quantity = data.quantities.get(fig.name, fig.name)
+        quantity = quantities.get(fig.name, fig.name)
         label = TARGET_LABEL.match(fig.name)
         if label:
             code = label.group(2)
-            target = data.quantities.get(f"indicator.{code}.target", f"indicator.{code}.target")
+            target = quantities.get(f"indicator.{code}.target", f"indicator.{code}.target")
             number = _label_number(str(fig.value))
             if number is not None:
                 seen[target][_same(number)].add(where)
@@ -76,17 +77,13 @@ def printed(report: Report, data: YearData) -> dict[str, dict[str, set[str]]]:
     return seen
 
 
-def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding]:
+def one_value(report: Report, quantities: dict[str, str]) -> list[Finding]:
+    """One value everywhere: a quantity printed anywhere in the report (tables, narratives, appendices, typed target
+    labels) has one value, and it is the report's own computed figure; a table shows a quantity in one row only.
+    The LAKIP's check and the monitoring report's issue both use it."""
     out: list[Finding] = []
-    labels = {k: str(v) for k, v in NarrativeKey.choices}
-    # 1. Narratives name only known figures.
-    for key, text in texts.items():
-        for err in narrative.validate(text, report.figures):
-            out.append(Finding("error", f"{labels.get(key, key)}, {_('line')} {err.line}", err.message))
-    # 2. One value everywhere: a quantity printed anywhere in the report (tables, narratives, appendices, typed
-    # target labels) has one value, and it is the year's computed one.
-    seen = printed(report, data)
-    canonical = {data.quantities.get(name, name): fig for name, fig in report.figures.items()}
+    seen = printed(report, quantities)
+    canonical = {quantities.get(name, name): fig for name, fig in report.figures.items()}
     for quantity, values in seen.items():
         if len(values) > 1:
             shown = "; ".join(f"{v} ({', '.join(sorted(w))})" for v, w in sorted(values.items()))
@@ -101,7 +98,7 @@ def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding
         for i, row in enumerate(table.rows):
             for cell in row:
                 if isinstance(cell.value, Fig) and cell.value.name:
-                    rows_of[data.quantities.get(cell.value.name, cell.value.name)].add(i)
+                    rows_of[quantities.get(cell.value.name, cell.value.name)].add(i)
         for quantity, rows in rows_of.items():
             if len(rows) > 1:
                 out.append(
@@ -111,6 +108,18 @@ def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding
                         _("%(q)s is shown in %(n)s rows of the table.") % {"q": quantity, "n": len(rows)},
                     )
                 )
+    return out
+
+
+def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding]:
+    out: list[Finding] = []
+    labels = {k: str(v) for k, v in NarrativeKey.choices}
+    # 1. Narratives name only known figures.
+    for key, text in texts.items():
+        for err in narrative.validate(text, report.figures):
+            out.append(Finding("error", f"{labels.get(key, key)}, {_('line')} {err.line}", err.message))
+    # 2. One value everywhere (and one row per quantity in a table).
+    out += one_value(report, data.quantities)
     # 2c. Output reported by sub-activities and the registry's records of the same kind agree, or the report says
     # why they differ.
     shown_names = {fig.name for _where, fig in report.used_figures()}
@@ -301,12 +310,12 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def across_editions(reports: list[Report], data: YearData) -> list[Finding]:
+def across_editions(reports: list[Report], quantities: dict[str, str]) -> list[Finding]:
     """The editions of one report (each language; every format draws the same report model) print each quantity
     with one value."""
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for report in reports:
-        for quantity, shown in printed(report, data).items():
+        for quantity, shown in printed(report, quantities).items():
             for value in shown:
                 values[quantity][value].add(report.language)
     out = []

@@ -217,8 +217,9 @@ def issue_check(
                     % {"list": describe_unapproved(unapproved, year)}
                 }
             )
+    from .consistency import across_editions, check, errors, one_value
+
     if kind == ReportKind.LAKIP:
-        from .consistency import across_editions, check, errors
         from .figures import year_data
         from .lakip import LakipBuilder, narratives
 
@@ -232,12 +233,18 @@ def issue_check(
                 edition = LakipBuilder(data, texts, language).build()
                 found += errors(check(edition, data, texts))
             editions.append(edition)
-        found += across_editions(editions, data)
-        if found:
-            raise ValidationError(
-                _("The consistency check finds %(n)s error(s): correct them before issuing (%(first)s: %(msg)s).")
-                % {"n": len(found), "first": found[0].where, "msg": found[0].message}
-            )
+        found += across_editions(editions, data.quantities)
+    else:  # a monitoring report: one value per quantity in each edition, and the same values in both
+        from .monitoring import build_monitoring
+
+        editions = [build_monitoring(year, quarter or 4, unit, language) for language in ("id", "en")]
+        found = [f for edition in editions for f in errors(one_value(edition, {}))]
+        found += across_editions(editions, {})
+    if found:
+        raise ValidationError(
+            _("The consistency check finds %(n)s error(s): correct them before issuing (%(first)s: %(msg)s).")
+            % {"n": len(found), "first": found[0].where, "msg": found[0].message}
+        )
     return review, revision
 
 

@@ -63,7 +63,7 @@ def test_the_2017_report_prints_every_quantity_with_one_value_in_both_languages(
         messages = " ".join(f.message for f in findings)
         assert "2010" not in messages and "2014" not in messages
         assert "125" not in messages
-    assert consistency.across_editions(reports, data) == []
+    assert consistency.across_editions(reports, data.quantities) == []
 
 
 def test_the_2017_sakip_target_and_row_agree(demo):
@@ -145,7 +145,7 @@ def test_editions_that_print_a_figure_differently_are_caught(demo):
     indonesian = build(data, language="id")
     data.figures["indicator.iku.realized"] = replace(data.figures["indicator.iku.realized"], value=Decimal(27))
     english = build(data, language="en")
-    found = consistency.across_editions([indonesian, english], data)
+    found = consistency.across_editions([indonesian, english], data.quantities)
     assert [f.where for f in found] == ["indicator.iku.realized"]
 
 
@@ -222,3 +222,41 @@ def test_the_2017_lakip_counts_the_bureaus_staff_of_2017(demo, user_of):
     data = year_data(2017)
     assert data.figures["staff.total"].value == 24
     assert "24 orang" in section_text(build(data), "staff")
+
+
+# --- the monitoring report: one value per quantity, checked at its issue ---------------------------------------
+
+
+def test_the_monitoring_report_prints_each_quantity_once_and_alike_in_both_languages(demo):
+    from mitra.reports.monitoring import build_monitoring
+
+    editions = [build_monitoring(2017, 4, None, language) for language in ("id", "en")]
+    assert [f for e in editions for f in consistency.errors(consistency.one_value(e, {}))] == []
+    assert consistency.across_editions(editions, {}) == []
+
+
+def test_a_monitoring_report_printing_a_figure_twice_is_not_issued(demo, user_of, monkeypatch):
+    from mitra.reports import monitoring
+
+    real = monitoring.build_monitoring
+
+    def planted(year: int, quarter: int, unit: str | None, language: str = "id", progress=None) -> Report:
+        report = real(year, quarter, unit, language)
+        name, fig = next((n, f) for n, f in report.figures.items() if isinstance(f.value, int) and f.value)
+        table = report.tables()[0]
+        table.rows.append([Cell(Fig(name, fig.value + 1, fig.kind))])  # the same quantity with another value
+        return report
+
+    monkeypatch.setattr(monitoring, "build_monitoring", planted)
+    head = user_of("kepala.biro")
+    services.report_review(
+        actor=head,
+        year=2017,
+        kind="monitoring",
+        quarter=4,
+        reviewer="Inspektorat",
+        reviewed_on=datetime.date(2018, 1, 20),
+    )
+    with pytest.raises(ValidationError, match=r"consistency check|Pemeriksaan konsistensi"):
+        services.report_issue(actor=head, year=2017, kind="monitoring", quarter=4, confirm_unapproved=True)
+    assert not IssuedReport.objects.exists()
