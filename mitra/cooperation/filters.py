@@ -89,7 +89,7 @@ class AgreementFilter(RegistryFilter):
     partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
     current_step = filters.ChoiceFilter(
         label=_("Current step"),
-        choices=[(NO_STEP, _("No step recorded")), *StepKind.choices],
+        choices=[(NO_STEP, _("No step recorded")), *StepKind.choices, ("expired", _("Term ended"))],
         method="filter_current_step",
     )
 
@@ -100,7 +100,12 @@ class AgreementFilter(RegistryFilter):
     dormant = filters.BooleanFilter(label=_("Dormant"), method="filter_dormant")
 
     def filter_current_step(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(current_step="" if value == NO_STEP else value)
+        """As the pipeline groups them: an agreement whose term has ended is under "Term ended", not its last step."""
+        from .selectors import EXPIRED, term_ended
+
+        if value == EXPIRED:
+            return queryset.filter(term_ended())
+        return queryset.exclude(term_ended()).filter(current_step="" if value == NO_STEP else value)
 
     def filter_dormant(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         from .selectors import dormant_agreements

@@ -83,21 +83,45 @@ class PipelineColumn:
     agreements: list[Agreement]
 
 
+EXPIRED = "expired"  # the pipeline's column (and the list filter's value) of agreements whose term has ended
+
+
+def term_ended(today: dt.date | None = None) -> Q:
+    """Agreements whose term ended before `today` (their end date, or signing plus duration) and that were not
+    terminated: whatever step was recorded last, they are no longer in force."""
+    today = today or timezone.localdate()
+    return Q(expires_on__lt=today) & ~Q(current_step=StepKind.TERMINATION)
+
+
 def agreement_pipeline(limit: int = PIPELINE_LIMIT) -> list[PipelineColumn]:
-    """Agreements grouped by their current step, in lifecycle order (those with no step first): each group's count
-    and its `limit` longest-waiting agreements. A fixed number of queries, each bounded, at any size."""
+    """Agreements grouped by their current step, in lifecycle order (those with no step first), and last those whose
+    term has ended (not counted under the step they were left at): each group's count and its `limit`
+    longest-waiting agreements. A fixed number of queries, each bounded, at any size."""
+    ended = term_ended()
     counts = dict(
-        Agreement.objects.order_by().values("current_step").annotate(n=Count("pk")).values_list("current_step", "n")
+        Agreement.objects.exclude(ended)
+        .order_by()
+        .values("current_step")
+        .annotate(n=Count("pk"))
+        .values_list("current_step", "n")
     )
     columns = []
     for value, label in [("", str(_("No step recorded"))), *[(k.value, str(k.label)) for k in StepKind]]:
         count = counts.get(value, 0)
         rows = (
-            list(agreements().filter(current_step=value).order_by("current_step_on", "title", "pk")[:limit])
+            list(
+                agreements()
+                .exclude(ended)
+                .filter(current_step=value)
+                .order_by("current_step_on", "title", "pk")[:limit]
+            )
             if count
             else []
         )
         columns.append(PipelineColumn(value, label, count, rows))
+    count = Agreement.objects.filter(ended).count()
+    expired = list(agreements().filter(ended).order_by("-expires_on", "title", "pk")[:limit]) if count else []
+    columns.append(PipelineColumn(EXPIRED, str(_("Term ended")), count, expired))
     return columns
 
 

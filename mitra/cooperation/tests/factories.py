@@ -168,21 +168,23 @@ def step(actor: Any, agreement: Agreement, kind: str, date: dt.date, **extra: An
     )
 
 
-def signed_agreement(actor: Any, title: str = "MoU uji yang berlaku") -> Agreement:
-    """An MoU of `actor`'s unit with a university, signed on 21 November 2017 for five years with 90 days' notice,
-    its signing and entry into force recorded as steps by `actor`."""
+def signed_agreement(actor: Any, title: str = "MoU uji yang berlaku", signed_on: dt.date | None = None) -> Agreement:
+    """An MoU of `actor`'s unit with a university, signed on `signed_on` (21 November 2017 by default, so its term
+    ended in 2022) for five years with 90 days' notice, its signing and entry into force recorded as steps by
+    `actor`."""
+    signed_on = signed_on or dt.date(2017, 11, 21)
     partner = InstitutionFactory.create(kind="university", country=Country.objects.get(code="US"))
     cooperation = CooperationFactory.create(partners=[partner], responsible_unit=actor.unit)
     agreement = AgreementFactory.create(
         cooperation=cooperation,
         responsible_unit=actor.unit,
         title=title,
-        date_signed=dt.date(2017, 11, 21),
+        date_signed=signed_on,
         duration_months=60,
         notice_period_days=90,
     )
-    step(actor, agreement, "signing", dt.date(2017, 11, 21))
-    step(actor, agreement, "in_force", dt.date(2017, 11, 21))
+    step(actor, agreement, "signing", signed_on)
+    step(actor, agreement, "in_force", signed_on)
     return Agreement.objects.get(pk=agreement.pk)
 
 

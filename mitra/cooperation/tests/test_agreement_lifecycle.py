@@ -287,7 +287,7 @@ def test_negotiating_without_the_consultation_is_refused_on_the_page(team):
 
 
 def test_the_pipeline_groups_agreements_by_current_step(team):
-    in_force = signed_agreement(team.staff, title="MoU uji berlaku")
+    in_force = signed_agreement(team.staff, title="MoU uji berlaku", signed_on=dt.date.today())
     negotiating = fresh_agreement(team.unit, "university", "US")
     step(team.staff, negotiating, "initiative", dt.date(2024, 1, 5))
     step(team.staff, negotiating, "negotiation", dt.date(2024, 2, 1), draft_version="v1")
@@ -298,3 +298,18 @@ def test_the_pipeline_groups_agreements_by_current_step(team):
     listed = client.get(reverse("cooperation:agreement-list") + "?current_step=negotiation")
     text = listed.content.decode()
     assert negotiating.title in text and in_force.title not in text
+
+
+def test_an_agreement_whose_term_ended_leaves_its_step_for_term_ended(team):
+    ended = signed_agreement(team.staff, title="MoU uji yang telah berakhir")  # five years from 2017-11-21
+    current = signed_agreement(team.staff, title="MoU uji masih berlaku", signed_on=dt.date.today())
+    client = logged_in(team.other_staff)
+    page = client.get(reverse("cooperation:agreement-pipeline")).content.decode()
+    in_force = page.split('data-testid="pipeline-in_force"')[1].split("</section>")[0]
+    expired = page.split('data-testid="pipeline-expired"')[1].split("</section>")[0]
+    assert current.title in in_force and ended.title not in in_force
+    assert ended.title in expired and current.title not in expired
+    listed = client.get(reverse("cooperation:agreement-list") + "?current_step=expired").content.decode()
+    assert ended.title in listed and current.title not in listed
+    listed = client.get(reverse("cooperation:agreement-list") + "?current_step=in_force").content.decode()
+    assert current.title in listed and ended.title not in listed

@@ -137,7 +137,8 @@ PAGE_QUERIES = {
     "cooperation:dashboard": 18,  # + the count of agreements ending within 90 days, + the dormant ones and their count
     "cooperation:cooperation-list": 14,
     "cooperation:agreement-list": 9,
-    "cooperation:agreement-pipeline": 9,  # one count, one bounded query per step that has agreements
+    # One count, one bounded query per step that has agreements, the count of those whose term ended and their rows.
+    "cooperation:agreement-pipeline": 10,
     "cooperation:meeting-list": 11,
     "cooperation:followup-list": 9,
     "cooperation:agendaitem-list": 10,  # the page count over the answered/assigned annotation
