@@ -76,6 +76,41 @@ def main_pages() -> list[str]:
     if step:
         pages.append(f"/perjalanan/langkah/{step.pk}/")
     pages += ["/cari/?q=kerjasama", "/cari/?q=Jepang"]
+    pages += later_pages()
+    return pages
+
+
+def later_pages() -> list[str]:
+    """The pages added since: forum preparation, the performance tree and unit PKs, the SAKIP evaluation (worksheet,
+    evaluator's report, unit scorecards)."""
+    from django.urls import reverse
+
+    from mitra.cooperation.models import AgendaItem
+    from mitra.evaluation.models import Recommendation, Scorecard
+    from mitra.performance.models import ActionPlan, UnitAgreement
+
+    pages = [
+        reverse("cooperation:agendaitem-list"),
+        "/kinerja/2017/kaskade/",
+        "/evaluasi/2017/",
+        "/evaluasi/lhe/2017/",
+        "/evaluasi/kartu-kinerja/",
+    ]
+    item = AgendaItem.objects.order_by("pk").first()
+    agreement = UnitAgreement.objects.order_by("pk").first()
+    plan = ActionPlan.objects.select_related("unit_indicator").order_by("pk").first()
+    recommendation = Recommendation.objects.order_by("pk").first()
+    scorecard = Scorecard.objects.select_related("unit").order_by("pk").first()
+    if item:
+        pages.append(item.get_absolute_url())
+    if agreement:
+        pages.append(reverse("performance:agreement", args=[agreement.pk]))
+    if plan:
+        pages.append(reverse("performance:unit-plan", args=[2017, plan.unit_indicator_id]))
+    if recommendation:
+        pages.append(reverse("evaluation:recommendation", args=[recommendation.pk]))
+    if scorecard:
+        pages.append(reverse("evaluation:scorecard", args=[scorecard.year, scorecard.unit.code]))
     return pages
 
 

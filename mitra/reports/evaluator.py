@@ -592,7 +592,7 @@ class EvaluatorSections:
                 % {"first": years[0] if years else self.year, "year": self.year, "end": end},
                 [
                     _("Indicator"),
-                    "",
+                    _("Figure"),  # Target or Realisation (a header a screen reader can announce)
                     *[str(y) for y in years],
                     _("Target %(end)s") % {"end": end},
                     _("Of the %(end)s target") % {"end": end},
