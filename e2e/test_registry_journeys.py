@@ -63,7 +63,6 @@ def test_staff_records_a_ppwg_meeting_story_and_the_forum_profile_shows_it(page:
     page.get_by_label("Tahun").fill("2018")
     choose(page, "Forum", "PPWG")
     choose(page, "Pertemuan", "25th ACCSQ PPWG Meeting")
-    choose(page, "Status", "Final")
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_role("heading", name="Posisi Indonesia pada 25th PPWG")).to_be_visible()
     page.goto(meeting_url + "ubah/")
