@@ -137,8 +137,8 @@ class AgendaItemForm(RegistryForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         meeting_id = self.initial.get("meeting")
-        if not self.instance.pk and meeting_id and "response_deadline" not in self.initial:
-            meeting = Meeting.objects.filter(pk=meeting_id).first()
+        if not self.instance.pk and str(meeting_id or "").isdigit() and "response_deadline" not in self.initial:
+            meeting = Meeting.objects.filter(pk=int(str(meeting_id))).first()
             if meeting is not None:
                 days = int(getattr(settings, "MITRA_AGENDA_ANSWER_DAYS", 7))
                 self.initial["response_deadline"] = meeting.start_date - dt.timedelta(days=days)

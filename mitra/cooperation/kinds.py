@@ -87,6 +87,7 @@ def _meeting_context(record: Meeting, request: HttpRequest) -> dict[str, Any]:
         "delegation_form": forms.DelegationMemberForm(),
         "decision_form": forms.DecisionForm(meeting=record, user=request.user),  # type: ignore[arg-type]
         "report_overdue": not record.report_submitted_on and record.report_due < today,
+        "can_briefing": request.user.has_perm("reports.view"),  # the briefing book's own permission
         "today": today,
     }
 

@@ -87,10 +87,10 @@ EXPIRED = "expired"  # the pipeline's column (and the list filter's value) of ag
 
 
 def term_ended(today: dt.date | None = None) -> Q:
-    """Agreements whose term ended before `today` (their end date, or signing plus duration) and that were not
-    terminated: whatever step was recorded last, they are no longer in force."""
+    """Agreements whose term ended before `today` (their end date, or signing plus duration), that were not
+    terminated and do not renew automatically: whatever step was recorded last, they are no longer in force."""
     today = today or timezone.localdate()
-    return Q(expires_on__lt=today) & ~Q(current_step=StepKind.TERMINATION)
+    return Q(expires_on__lt=today) & ~Q(current_step=StepKind.TERMINATION) & ~Q(automatic_renewal=True)
 
 
 def agreement_pipeline(limit: int = PIPELINE_LIMIT) -> list[PipelineColumn]:

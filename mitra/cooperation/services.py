@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -66,6 +66,26 @@ def create(*, actor: User | None, model: type[R], data: Mapping[str, Any], syste
     return record
 
 
+def _changed_fields(instance: Any, data: Mapping[str, Any]) -> list[str]:
+    """The model fields whose value in `data` differs from the instance's (relations by key, many-to-many by set)."""
+    changed = []
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.many_to_many:
+            old: Any = set(getattr(instance, name).values_list("pk", flat=True))
+            new: Any = {getattr(v, "pk", v) for v in (value or [])}
+        elif field.is_relation:
+            old, new = getattr(instance, field.attname), getattr(value, "pk", value)
+        else:
+            old, new = getattr(instance, name), value
+        if old != new:
+            changed.append(name)
+    return changed
+
+
 def update(
     *,
     actor: User | None,
@@ -77,6 +97,14 @@ def update(
 ) -> R:
     if isinstance(instance, Cooperation) and "stage" in data and data["stage"] != instance.stage:
         raise ValidationError({"stage": _("Change the stage with “Change stage”, which records the date.")})
+    paper_moved_on = isinstance(instance, PositionPaper) and instance.status != PaperStatus.DRAFT
+    if paper_moved_on and _changed_fields(instance, data):
+        raise ValidationError(
+            _(
+                "This position paper has been reviewed or approved: return it to draft before changing it, so that "
+                "it is reviewed again."
+            )
+        )
     return update_guarded(
         actor=actor,
         perm=EDIT,

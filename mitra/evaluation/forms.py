@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.models import OrganisationUnit, User
@@ -77,7 +78,9 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["year"].min_value = 2000  # type: ignore[attr-defined]
+        year = self.fields["year"]
+        year.validators.append(MinValueValidator(2000))  # an evaluation year, not any number
+        year.widget.attrs["min"] = 2000
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
             self.fields["year"].disabled = True

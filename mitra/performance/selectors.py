@@ -907,8 +907,11 @@ def _progress(ui: UnitIndicator, year: int, quarter: int, depth: int) -> UnitInd
     target = next((t for t in ui.targets.all() if t.year == year), None)
     plans = {p.quarter: p for p in ui.action_plans.all() if p.year == year}
     upto = [plans[q] for q in range(1, quarter + 1) if q in plans]
-    planned = sum((p.target for p in upto), Decimal(0))
-    realised = sum((p.realised or Decimal(0) for p in upto), Decimal(0))
+    # Compared over the quarters reported so far: a quarter not yet realised is not "behind" (nor, where lower is
+    # better, "on plan"); it is shown as not reported.
+    reported = [p for p in upto if p.realised is not None]
+    planned = sum((p.target for p in reported), Decimal(0))
+    realised = sum((p.realised or Decimal(0) for p in reported), Decimal(0))
     return UnitIndicatorProgress(
         unit_indicator=ui,
         depth=depth,

@@ -592,12 +592,17 @@ def unit_target_set(
     unit_indicator: UnitIndicator,
     year: int,
     target: Decimal,
-    target_label: str = "",
-    is_illustrative: bool = False,
+    target_label: str | None = None,
+    is_illustrative: bool | None = None,
     system: bool = False,
 ) -> UnitIndicatorTarget:
-    """A unit indicator's target for a year (created, or changed with the change audited)."""
-    data = {"target": target, "target_label": target_label, "is_illustrative": is_illustrative}
+    """A unit indicator's target for a year (created, or changed with the change audited). A label or illustrative
+    mark not given (None) stays as it was (empty and unmarked for a new target)."""
+    data: dict[str, Any] = {"target": target}
+    if target_label is not None:
+        data["target_label"] = target_label
+    if is_illustrative is not None:
+        data["is_illustrative"] = is_illustrative
     existing = UnitIndicatorTarget.objects.filter(unit_indicator=unit_indicator, year=year).first()
     if existing is None:
         instance = UnitIndicatorTarget(unit_indicator=unit_indicator, year=year, **data)
@@ -614,14 +619,22 @@ def action_plan_set(
     quarter: int,
     target: Decimal,
     actions: str,
-    is_illustrative: bool = False,
+    is_illustrative: bool | None = None,
     system: bool = False,
 ) -> ActionPlan:
-    """The quarter's target of a unit indicator and the actions planned to reach it (part of the year's plan)."""
+    """The quarter's target of a unit indicator and the actions planned to reach it (part of the year's plan). The
+    plan of a quarter already submitted or approved is not changed (the comparison with its realisation is then
+    on record); an illustrative mark not given (None) stays as it was."""
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": _("A quarter is 1, 2, 3 or 4.")})
-    data = {"target": target, "actions": actions, "is_illustrative": is_illustrative}
+    data: dict[str, Any] = {"target": target, "actions": actions}
+    if is_illustrative is not None:
+        data["is_illustrative"] = is_illustrative
     existing = ActionPlan.objects.filter(unit_indicator=unit_indicator, year=year, quarter=quarter).first()
+    if existing is not None and (existing.target != target or existing.actions != actions):
+        report = QuarterReport.objects.filter(year=year, quarter=quarter, unit=unit_indicator.unit).first()
+        if report is not None:
+            _check_open(report)
     if existing is None:
         instance = ActionPlan(unit_indicator=unit_indicator, year=year, quarter=quarter, **data)
         return _create(actor=actor, instance=instance, perm=CASCADE_PERM, system=system)

@@ -313,3 +313,13 @@ def test_an_agreement_whose_term_ended_leaves_its_step_for_term_ended(team):
     assert ended.title in listed and current.title not in listed
     listed = client.get(reverse("cooperation:agreement-list") + "?current_step=in_force").content.decode()
     assert current.title in listed and ended.title not in listed
+
+
+def test_an_agreement_that_renews_automatically_has_not_ended(team):
+    from mitra.cooperation import selectors
+
+    renewing = signed_agreement(team.staff, title="MoU uji yang diperpanjang otomatis")
+    Agreement.objects.filter(pk=renewing.pk).update(automatic_renewal=True)
+    ended = signed_agreement(team.staff, title="MoU uji yang berakhir")
+    titles = set(Agreement.objects.filter(selectors.term_ended()).values_list("title", flat=True))
+    assert ended.title in titles and renewing.title not in titles

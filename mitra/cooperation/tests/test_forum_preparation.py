@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mitra.cooperation import services, work
-from mitra.cooperation.models import AgendaItem, Assignment, FollowUp, PaperStatus, RequestKind
+from mitra.cooperation.models import AgendaItem, Assignment, FollowUp, PaperStatus, PositionPaper, RequestKind
 from mitra.cooperation.tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -219,6 +219,11 @@ def test_a_position_paper_goes_draft_reviewed_approved_by_the_right_people():
     )
     assert [e.changes["status"][1] for e in entries.order_by("pk")] == ["reviewed", "approved"]
     assert entries.order_by("pk").first().reason == "OK"  # type: ignore[union-attr]
+    # An approved paper's content does not change under its approval: it goes back to draft first.
+    with pytest.raises(ValidationError, match=r"draft|draf"):
+        services.update(actor=staff, instance=paper, data={"summary": "Posisi diubah"}, expected_version=paper.version)
+    assert PositionPaper.objects.get(pk=paper.pk).summary != "Posisi diubah"
+    services.update(actor=staff, instance=paper, data={"summary": paper.summary}, expected_version=paper.version)
     leadership = LeadershipFactory.create()  # the head of bureau as leadership
     paper = services.move_paper(
         actor=leadership, paper=paper, to_status=PaperStatus.DRAFT, expected_version=paper.version
@@ -358,3 +363,17 @@ def test_the_agenda_pages_keep_their_query_counts():
 
 AGENDA_ITEM_PAGE_QUERIES = 13  # the item, its assignments with their units, the documents, the history
 MEETING_PAGE_QUERIES = 16  # + the agenda items with their answer counts, + the units of the decision form
+
+
+def test_a_new_agenda_item_with_a_meeting_that_is_not_a_number_opens_the_form():
+    staff = UserFactory.create(unit=UnitFactory.create())
+    response = logged_in(staff).get(reverse("cooperation:agendaitem-create") + "?meeting=abc")
+    assert response.status_code == 200
+
+
+def test_the_briefing_book_links_show_only_to_whom_may_download_it():
+    meeting = MeetingFactory.create()
+    outsider = UserFactory.create(unit=DirectorateFactory.create())
+    assert 'data-testid="briefing-docx"' not in logged_in(outsider).get(meeting.get_absolute_url()).content.decode()
+    bureau_staff = UserFactory.create()  # a division of the bureau
+    assert 'data-testid="briefing-docx"' in logged_in(bureau_staff).get(meeting.get_absolute_url()).content.decode()

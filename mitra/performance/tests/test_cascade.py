@@ -94,6 +94,12 @@ def test_the_tree_nests_unit_indicators_and_names_the_unit_behind_its_plan(tree)
     assert by_ui[tree["behind"]].planned_cum == 4 and by_ui[tree["behind"]].realised_cum == 2
     # In quarter I every unit was on plan.
     assert selectors.cascade(tree["year"], 1).behind_units == []
+    # At quarter IV (the pages' default) quarters III and IV are not reported yet: they are compared with nothing,
+    # so the unit ahead of its plan is not called behind, and the unit behind is behind on what it reported.
+    year_end = selectors.cascade(tree["year"], 4)
+    assert year_end.behind_units == [tree["behind"].unit]
+    on_plan = next(row for row in year_end.rows if row.unit_indicator == tree["on_plan"])
+    assert not on_plan.behind and on_plan.unreported and on_plan.planned_cum == 6 and on_plan.realised_cum == 7
 
 
 def test_the_monitoring_and_tree_pages_name_the_unit_behind_plan(tree):
