@@ -59,9 +59,10 @@ def test_staff_record_a_step_with_its_document_and_a_deliverable(page: Page, sit
     page.goto(site + "/")
     expect(page.get_by_role("main")).to_contain_text("Laporan pelaksanaan tahun pertama")
 
-    # The pipeline shows the agreement under its new step.
+    # The pipeline shows the agreement under "Term ended" (signed in 2017 for five years), not under its last step.
     page.goto(site + "/kerjasama/perjanjian/alur/")
-    expect(page.get_by_test_id("pipeline-implementation")).to_contain_text("ONSSA")
+    expect(page.get_by_test_id("pipeline-expired")).to_contain_text("ONSSA")
+    expect(page.locator('[data-testid="pipeline-implementation"]', has_text="ONSSA")).to_have_count(0)
 
     # A colleague of another division reads, and cannot record.
     page.context.clear_cookies()
