@@ -1,11 +1,13 @@
 """The IATI export: the cooperations marked as development cooperation (technical assistance received or given) as
-an IATI 2.03 activity file (`iati-activities`), one `iati-activity` per cooperation.
+an IATI 2.03 activity file (`iati-activities`), one `iati-activity` per cooperation. Publishing to IATI is
+publishing: only what the head of the bureau has marked public (`public.PublicListing`) and what is not
+illustrative is exported; `left_out()` counts the rest.
 
 The element order follows the 2.03 schema (mitra/exchange/iati_schema, vendored; the tests validate the output
 against it). Code lists used: Organisation Type (10 government, 40 multilateral, 80 academic, 90 other),
 Organisation Role (1 funding, 4 implementing), Activity Status (1 pipeline, 2 implementation, 4 closed,
 5 cancelled), Activity Date Type (1 planned start, 2 actual start, 3 planned end), Aid Type (D02 other technical
-assistance).
+assistance), Sector Vocabulary (99 the reporting organisation's own: Mitra's product sectors).
 
 The reporting organisation's identifier and name are settings (MITRA_IATI_REPORTING_ORG_REF, _NAME): set them to
 the identifier Badan POM registered with IATI before publishing."""
@@ -50,6 +52,7 @@ STATUS: dict[str, str] = {
 }
 PLANNED_START, ACTUAL_START, PLANNED_END = "1", "2", "3"
 OTHER_TECHNICAL_ASSISTANCE = "D02"
+OWN_VOCABULARY = "99"  # Sector Vocabulary 99: the reporting organisation's own list (Mitra's product sectors)
 
 
 def reporting_org_ref() -> str:
@@ -60,14 +63,40 @@ def reporting_org_name() -> str:
     return str(getattr(settings, "MITRA_IATI_REPORTING_ORG_NAME", "Badan Pengawas Obat dan Makanan"))
 
 
+def _marked() -> QuerySet[Cooperation]:
+    """Every cooperation marked as development cooperation (deleted ones are left out by the default manager)."""
+    return Cooperation.objects.exclude(development_cooperation="")
+
+
 def development_cooperations() -> QuerySet[Cooperation]:
-    """The cooperations the export publishes (deleted ones are left out by the default manager)."""
+    """The cooperations the export publishes: marked as development cooperation, marked public by the head of the
+    bureau, and not illustrative."""
     return (
-        Cooperation.objects.exclude(development_cooperation="")
+        _marked()
+        .filter(public_listing__is_public=True, is_illustrative=False)
         .select_related("forum")
         .prefetch_related("partners__country", "sectors", "agreements")
         .order_by("pk")
     )
+
+
+def left_out() -> dict[str, int]:
+    """How many marked cooperations the export leaves out, and why: `illustrative` (some details are not from an
+    official source) and `not_public` (the head of the bureau has not marked them public)."""
+    marked = _marked()
+    return {
+        "illustrative": marked.filter(is_illustrative=True).count(),
+        "not_public": marked.filter(is_illustrative=False).exclude(public_listing__is_public=True).count(),
+    }
+
+
+def _shares(count: int) -> list[str]:
+    """`count` equal percentages with two decimals that add up to exactly 100 (the last takes the remainder)."""
+    if count <= 0:
+        return []
+    each = int(10000 / count)  # hundredths of a percent
+    parts = [each] * (count - 1) + [10000 - each * (count - 1)]
+    return [f"{p // 100}.{p % 100:02d}" for p in parts]
 
 
 def _sub(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
@@ -150,8 +179,16 @@ def _activity(root: etree._Element, cooperation: Cooperation) -> None:
     _sub(activity, "activity-status", code=STATUS.get(cooperation.stage, "2"))
     for kind, date in _dates(cooperation):
         _sub(activity, "activity-date", type=kind, iso_date=date.isoformat())
-    for code in _recipient_countries(cooperation, partners, received):
-        _sub(activity, "recipient-country", code=code)
+    countries = _recipient_countries(cooperation, partners, received)
+    for code, share in zip(countries, _shares(len(countries)), strict=True):
+        if len(countries) == 1:
+            _sub(activity, "recipient-country", code=code)
+        else:
+            _sub(activity, "recipient-country", code=code, percentage=share)
+    sectors = list(cooperation.sectors.all())
+    for sector, share in zip(sectors, _shares(len(sectors)), strict=True):
+        element = _sub(activity, "sector", vocabulary=OWN_VOCABULARY, code=sector.code, percentage=share)
+        _narratives(element, sector.name_id, sector.name_en)
     _sub(activity, "default-aid-type", code=OTHER_TECHNICAL_ASSISTANCE, vocabulary="1")
 
 
@@ -160,12 +197,11 @@ def _type(institution: Institution) -> str:
 
 
 def _recipient_countries(cooperation: Cooperation, partners: list[Institution], received: bool) -> list[str]:
-    """Indonesia when Badan POM receives the assistance; the partners' country when it gives it, if they share one
-    (IATI asks for percentages when there are several, which Mitra does not record)."""
+    """Indonesia when Badan POM receives the assistance; the partners' countries (other than Indonesia) when it
+    gives it. Mitra records no shares, so several countries get equal percentages (`_shares`)."""
     if received:
         return [INDONESIA]
-    countries = {p.country_id for p in partners if p.country_id and p.country_id != INDONESIA}
-    return sorted(countries) if len(countries) == 1 else []
+    return sorted({p.country_id for p in partners if p.country_id and p.country_id != INDONESIA})
 
 
 def activities_xml(cooperations: Iterable[Cooperation] | None = None, *, now: dt.datetime | None = None) -> bytes:

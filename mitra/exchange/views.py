@@ -70,7 +70,8 @@ class ImportView(PermissionMixin, View):
             "form": form,
             "kinds": imports.TITLES,
             "can_import": can_import,
-            "can_export_iati": request.user.has_perm("exchange.export_iati"),
+            "can_export_iati": (can_export := request.user.has_perm("exchange.export_iati")),
+            "iati_left_out": iati.left_out() if can_export else {},
         }
         return render(request, "exchange/import.html", context, status=status)
 
@@ -175,7 +176,21 @@ class IatiExportView(PermissionMixin, View):
     permission_required = "exchange.export_iati"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(iati.activities_xml(), content_type="application/xml; charset=utf-8")
+        if not iati.development_cooperations().exists():  # an IATI file must hold at least one activity
+            messages.warning(
+                request,
+                _("Nothing to export to IATI: no development cooperation is marked public (or all are illustrative)."),
+            )
+            return redirect("exchange:import")
+        content = iati.activities_xml()
+        if errors := iati.validate(content):  # never hand out a file the IATI schema rejects
+            messages.error(
+                request,
+                _("The IATI file was not produced: it does not validate against the IATI 2.03 schema (%(errors)s).")
+                % {"errors": "; ".join(errors[:3])},
+            )
+            return redirect("exchange:import")
+        response = HttpResponse(content, content_type="application/xml; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="mitra-iati-activities.xml"'
         return response
 

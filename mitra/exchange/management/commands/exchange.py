@@ -28,6 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "iati":
+            if not iati.development_cooperations().exists():
+                raise CommandError(
+                    "Nothing to export: no development cooperation is marked public and not illustrative "
+                    f"(left out: {iati.left_out()})."
+                )
             content = iati.activities_xml()
             errors = iati.validate(content)
             if errors:
