@@ -57,9 +57,17 @@ def application_sent_on(request: TravelRequest) -> dt.date | None:
     return None
 
 
+def application_needed(request: TravelRequest) -> bool:
+    """Whether the trip goes through the State Secretariat: a request in process needs it unless its State
+    Secretariat step was removed as not needed; a request without steps yet (a draft) is assumed to need it."""
+    codes = {step.kind.code for step in request.steps.all()}
+    return not codes or step_code() in codes
+
+
 def application_late(request: TravelRequest, today: dt.date) -> bool:
-    """Sent after the deadline, or not sent while the deadline has passed (for a trip not cancelled)."""
-    if request.status == TravelStatus.CANCELLED:
+    """Sent after the deadline, or not sent while the deadline has passed (for a trip not cancelled that goes
+    through the State Secretariat)."""
+    if request.status == TravelStatus.CANCELLED or not application_needed(request):
         return False
     sent = application_sent_on(request)
     deadline = application_deadline(request)

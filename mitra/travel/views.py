@@ -147,6 +147,7 @@ class RequestDetailView(PermissionMixin, TemplateView):
             setneg_warnings=setneg.warnings(record, today),
             application_deadline=setneg.application_deadline(record),
             application_sent_on=setneg.application_sent_on(record),
+            application_needed=setneg.application_needed(record),
             trip_report_due=setneg.trip_report_due(record),
             follow_ups=list(record.meeting.follow_ups.all()) if record.meeting else [],
         )

@@ -68,6 +68,21 @@ def test_application_late_to_the_state_secretariat_warns_on_the_request_and_in_t
     assert not row.setneg_late
 
 
+def test_no_application_warning_when_the_state_secretariat_step_was_removed_as_not_needed():
+    owner, processor = UserFactory.create(), ProcessorFactory.create()
+    request = _submitted(owner, D(2018, 5, 14), D(2018, 5, 18))
+    assert setneg.application_needed(request)
+    assert "application-late" in _codes(request, D(2018, 5, 8))  # not sent and the deadline passed
+    services.step_remove(actor=processor, step=_setneg_step(request), reason="Perjalanan tanpa izin Setneg.")
+    request.refresh_from_db()
+    assert not setneg.application_needed(request)
+    assert "application-late" not in _codes(request, D(2018, 5, 8))
+    row = next(r for r in selectors.on_time(2018, today=D(2018, 6, 1)).rows if r.request.pk == request.pk)
+    assert not row.setneg_late
+    page = logged_in(owner).get(f"/perjalanan/{request.pk}/").content.decode()
+    assert "Tidak diperlukan: langkah Sekretariat Negara telah dihapus" in page
+
+
 def test_delegation_size_of_a_dialogue_or_exploration(settings):
     owner = UserFactory.create()
     small = _submitted(owner, D(2018, 5, 14), D(2018, 5, 18), travellers=2, delegation_kind=DelegationKind.DIALOGUE)
