@@ -412,10 +412,16 @@ def assign_units(
 
 @transaction.atomic
 def remove_assignment(*, actor: User | None, assignment: Assignment) -> None:
-    """Withdraw a unit's assignment; an answered one stays (its answer is part of the record)."""
-    assignment = Assignment.objects.select_for_update().select_related("item", "unit").get(pk=assignment.pk)
+    """Withdraw a unit's assignment; an answered one stays (its answer is part of the record), and the assignments
+    of a deleted item stay as they were deleted."""
+    current = Assignment.objects.select_for_update().select_related("item", "unit").filter(pk=assignment.pk).first()
+    if current is None:  # withdrawn meanwhile (e.g. by a colleague a moment earlier)
+        raise ValidationError(_("This assignment was already withdrawn."))
+    assignment = current
     item = assignment.item
     require(actor, EDIT, item)
+    if item.deleted_at is not None:
+        raise ValidationError(_("This record was deleted."))
     if assignment.is_answered:
         raise ValidationError(_("This unit has answered; its answer stays on the record."))
     _bump(AgendaItem, item)

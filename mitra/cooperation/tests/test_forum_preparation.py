@@ -188,6 +188,23 @@ def test_an_answered_assignment_is_not_withdrawn():
     assert not Assignment.objects.filter(pk=other.pk).exists()
 
 
+def test_withdrawing_twice_or_on_a_deleted_item_is_refused_with_a_message():
+    item = _future_meeting()
+    first, second = assign(item, DirectorateFactory.create(), DirectorateFactory.create())
+    coordinator = UserFactory.create(unit=item.responsible_unit)
+    client = logged_in(coordinator)
+    url = reverse("cooperation:assignment-remove", args=[first.pk])
+    services.remove_assignment(actor=coordinator, assignment=first)
+    with pytest.raises(ValidationError, match="sudah ditarik"):  # a colleague's second click, a moment later
+        services.remove_assignment(actor=coordinator, assignment=first)
+    assert client.post(url).status_code == 404  # the page of a withdrawn assignment is gone, not a 500
+
+    services.delete(actor=coordinator, instance=item, expected_version=None, reason="Dobel.")
+    with pytest.raises(ValidationError, match="telah dihapus"):
+        services.remove_assignment(actor=coordinator, assignment=second)
+    assert Assignment.objects.filter(pk=second.pk).exists()
+
+
 # --- The position paper's workflow --------------------------------------------------------------------------------
 
 
