@@ -148,5 +148,9 @@ class UnitIndicatorForm(VersionedForm):
         """The one constraint (a code once per unit), at the code field rather than above the form."""
         code = self.cleaned_data.get("code")
         unit_id = self.instance.unit_id
-        if code and unit_id and UnitIndicator.objects.filter(unit_id=unit_id, code=code).exclude(pk=self.instance.pk):
+        if (
+            code
+            and unit_id
+            and (UnitIndicator.objects.filter(unit_id=unit_id, code=code).exclude(pk=self.instance.pk).exists())
+        ):
             self.add_error("code", _("The unit already has an indicator with this code."))

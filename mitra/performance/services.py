@@ -622,7 +622,8 @@ def unit_indicator_create(
     instance = UnitIndicator(**data)
     if not system:
         require(actor, CASCADE_INDICATOR_PERM, instance)
-    if instance.unit_id and instance.code and UnitIndicator.objects.filter(unit=instance.unit, code=instance.code):
+    taken = UnitIndicator.objects.filter(unit_id=instance.unit_id, code=instance.code)
+    if instance.unit_id and instance.code and taken.exists():
         raise ValidationError({"code": _("The unit already has an indicator with this code.")})
     unit_indicator = create_record(actor=actor, instance=instance)
     if year is not None and target is not None:
