@@ -151,8 +151,12 @@ def _action_plans(add: Any, ui: UnitIndicator, unit_code: str, target: int) -> N
         realised[3] -= 1
     for q in (1, 2, 3, 4):
         plan = existing(ActionPlan, unit_indicator=ui, year=YEAR, quarter=q)
-        add("action_plans", plan is None)
-        if plan is not None:
+        report = QuarterReport.objects.filter(year=YEAR, quarter=q, unit=ui.unit).first()
+        # A quarter already submitted or locked takes no new plan: it could not be realised any more, and the unit
+        # could not submit a quarter with a plan lacking its realisation. Such a quarter is left without one.
+        closed = report is not None and report.status != ReportStatus.DRAFT
+        add("action_plans", plan is None and not closed)
+        if plan is not None or closed:
             continue
         plan = services.action_plan_set(
             actor=None,
@@ -164,15 +168,13 @@ def _action_plans(add: Any, ui: UnitIndicator, unit_code: str, target: int) -> N
             is_illustrative=True,
             system=True,
         )
-        report = QuarterReport.objects.filter(year=YEAR, quarter=q, unit=ui.unit).first()
-        if report is None or report.status == ReportStatus.DRAFT:  # a submitted or locked quarter stays as it is
-            services.action_plan_realise(
-                actor=None,
-                action_plan=plan,
-                realised=Decimal(max(realised[q - 1], 0)),
-                realisation_note=NOTES[q],
-                system=True,
-            )
+        services.action_plan_realise(
+            actor=None,
+            action_plan=plan,
+            realised=Decimal(max(realised[q - 1], 0)),
+            realisation_note=NOTES[q],
+            system=True,
+        )
 
 
 def _agreements(add: Any, units: dict[str, OrganisationUnit]) -> None:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import itertools
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.fields import LocalizedDecimalField
 from mitra.core.models import OrganisationUnit, User
 from mitra.core.web import version_field
 
@@ -142,3 +145,180 @@ class FollowUpForm(RecommendationForm):
         forms.ModelForm.__init__(self, *args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+
+
+# --- the unit scorecard's configuration ----------------------------------------------------------------------------
+
+SCORE_MAX = Decimal("9999")
+
+
+def _decimal_field(label: Any, **kwargs: Any) -> LocalizedDecimalField:
+    return LocalizedDecimalField(
+        label=label, required=False, min_value=0, max_value=SCORE_MAX, max_digits=6, decimal_places=2, **kwargs
+    )
+
+
+class _RowForm(forms.Form):
+    """A row of a list (a band, a perspective): all blank is no row; partly filled needs its required fields."""
+
+    needed: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        given = [name for name in self.fields if cleaned.get(name) not in (None, "", False)]
+        if given and not self.errors:
+            for name in self.needed:
+                if cleaned.get(name) in (None, ""):
+                    self.add_error(name, _("This field is required."))
+        cleaned["_blank"] = not given and not self.errors
+        return cleaned
+
+
+class ScorecardBandForm(_RowForm):
+    needed = ("min_index", "score", "label")
+
+    min_index = _decimal_field(_("From index (%)"))
+    score = _decimal_field(_("Score"))
+    label = forms.CharField(label=_("Label"), max_length=60, required=False)
+
+
+class ScorecardPerspectiveForm(_RowForm):
+    needed = ("code", "name", "weight")
+
+    code = forms.SlugField(label=_("Code"), max_length=20, required=False)
+    name = forms.CharField(label=_("Perspective"), max_length=200, required=False)
+    weight = _decimal_field(_("Weight (%)"))
+    indicators = forms.CharField(
+        label=_("Indicators"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('One indicator code per line; "code = weight" gives it a weight within the perspective (1).'),
+    )
+    is_illustrative = forms.BooleanField(label=_("Illustrative weight"), required=False)
+
+    def __init__(self, *args: Any, indicators: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known = indicators or {}
+
+    def clean_indicators(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        unknown, bad = [], []
+        for line in (self.cleaned_data.get("indicators") or "").splitlines():
+            if not line.strip():
+                continue
+            code, _sep, weight_text = line.partition("=")
+            code = code.strip()
+            weight = Decimal(1)
+            if weight_text.strip():
+                try:
+                    weight = Decimal(weight_text.strip().replace(",", "."))
+                except InvalidOperation:
+                    bad.append(line.strip())
+                    continue
+                if not weight.is_finite() or weight <= 0 or weight > SCORE_MAX:
+                    bad.append(line.strip())
+                    continue
+            if code not in self.known:
+                unknown.append(code)
+                continue
+            items.append({"code": code, "weight": weight})
+        errors = []
+        if unknown:
+            errors.append(
+                _("No indicator with a target this year has the code %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        if bad:
+            errors.append(_("A weight is a number above 0: %(lines)s.") % {"lines": "; ".join(bad)})
+        if errors:
+            raise forms.ValidationError(errors)
+        return items
+
+
+class _RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def rows(self) -> list[forms.Form]:
+        return [f for f in self.forms if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("_blank")]
+
+
+class BandFormSet(_RowFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        rows = self.rows()
+        if not rows:
+            raise forms.ValidationError(_("Give the bands that turn an achievement index into a score."))
+        seen: dict[Decimal, forms.Form] = {}
+        for form in rows:
+            floor = form.cleaned_data["min_index"]
+            if floor in seen:
+                form.add_error("min_index", _("Another band starts at this index."))
+            seen[floor] = form
+        if not any(floor == 0 for floor in seen):
+            rows[0].add_error("min_index", _("One band starts at index 0, so that every achievement earns a score."))
+        ordered = sorted(rows, key=lambda f: f.cleaned_data.get("min_index") or 0)
+        for low, high in itertools.pairwise(ordered):
+            if "score" in high.cleaned_data and high.cleaned_data["score"] <= low.cleaned_data.get("score", -1):
+                high.add_error("score", _("A band from a higher index must earn a higher score."))
+
+
+class PerspectiveFormSet(_RowFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        rows = self.rows()
+        if not rows:
+            raise forms.ValidationError(_("Give at least one perspective."))
+        codes: set[str] = set()
+        for form in rows:
+            code = form.cleaned_data["code"]
+            if code in codes:
+                form.add_error("code", _("Another perspective has this code."))
+            codes.add(code)
+            if form.cleaned_data["weight"] == 0:
+                form.add_error("weight", _("A perspective's weight is above 0."))
+        total = sum((form.cleaned_data.get("weight") or Decimal(0) for form in rows), Decimal(0))
+        if total != 100 and rows[-1].cleaned_data.get("weight"):
+            rows[-1].add_error(
+                "weight",
+                _("The perspectives' weights add up to %(total)s; they must add up to 100.")
+                % {"total": f"{total.normalize():f}"},
+            )
+
+
+BandForms = forms.formset_factory(ScorecardBandForm, formset=BandFormSet, extra=2, max_num=20, absolute_max=20)
+PerspectiveForms = forms.formset_factory(
+    ScorecardPerspectiveForm, formset=PerspectiveFormSet, extra=2, max_num=12, absolute_max=12
+)
+
+
+class ScorecardForm(forms.Form):
+    """A scorecard's own settings; its bands and perspectives are the two lists beside it."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrganisationUnit.objects.none())
+    cap_pct = LocalizedDecimalField(
+        label=_("Achievement index cap (%)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=SCORE_MAX,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("An achievement above it counts as the cap; empty: not capped."),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    is_illustrative = forms.BooleanField(label=_("Illustrative"), required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the scorecard is configured already: the change becomes a new revision."),
+    )
+    expected_revision = version_field()
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["unit"]
+        else:
+            unit_field: Any = self.fields["unit"]
+            unit_field.queryset = units

@@ -300,12 +300,17 @@ class Recommendation(TrackedModel):
 class Scorecard(TrackedModel):
     """A unit's scorecard of a year: its indicators grouped by perspective, with the cap on the achievement index,
     the bands that turn an index into a score, and the weights. Configuration data (`services.configure_scorecard`,
-    `mitra scorecard load`); the scores are computed (`performance.metrics`), never stored."""
+    `mitra scorecard load`, the configuration page); the scores are computed (`performance.metrics`), never stored.
+
+    Versioned: a change of the configuration is a new revision (with its reason); the revisions before it stay as
+    they were, so the score a period had under an earlier configuration can still be shown beside the new one."""
 
     unit = models.ForeignKey(
         "core.OrganisationUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    reason = models.TextField(_("reason for the change"), blank=True)
     cap_pct = models.DecimalField(
         _("achievement index cap (%)"),
         max_digits=6,
@@ -320,13 +325,15 @@ class Scorecard(TrackedModel):
     )
 
     class Meta:
-        ordering = ["-year", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="evaluation_scorecard_unit_year")]
+        ordering = ["-year", "unit__path", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "revision"], name="evaluation_scorecard_revision")
+        ]
         verbose_name = _("unit scorecard")
         verbose_name_plural = _("unit scorecards")
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.year}"
+        return f"{self.unit} {self.year}" + (f" (rev. {self.revision})" if self.revision > 1 else "")
 
 
 class ScorecardBand(TrackedModel):

@@ -30,3 +30,7 @@ rules.add_perm("evaluation.evaluate", is_administrator | is_leadership)
 # responsible unit or a unit above it).
 rules.add_perm("evaluation.record_report", is_administrator | is_leadership)
 rules.add_perm("evaluation.follow_up", is_administrator | is_leadership | (is_unit_member & owns_record))
+
+# A unit's scorecard (perspectives, weights, cap, bands) is configured by administrators and leadership; each change
+# is a new revision with its reason.
+rules.add_perm("evaluation.configure_scorecard", is_administrator | is_leadership)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
 from mitra.performance import metrics
@@ -258,7 +258,18 @@ class ScorecardData:
 
 
 def scorecards() -> list[Scorecard]:
-    return list(Scorecard.objects.select_related("unit").order_by("-year", "unit__path"))
+    """The latest revision of each unit's scorecard of each year."""
+    newer = Scorecard.objects.filter(unit=OuterRef("unit"), year=OuterRef("year"), revision__gt=OuterRef("revision"))
+    return list(Scorecard.objects.filter(~Exists(newer)).select_related("unit").order_by("-year", "unit__path"))
+
+
+def scorecard_revisions(unit_code: str, year: int) -> list[Scorecard]:
+    """Every revision of a unit's scorecard of a year, the latest first, with who saved it."""
+    return list(
+        Scorecard.objects.filter(unit__code=unit_code, year=year)
+        .select_related("unit", "created_by")
+        .order_by("-revision")
+    )
 
 
 def scorecard_data(card: Scorecard) -> ScorecardData:

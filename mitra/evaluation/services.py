@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from mitra.core import audit, services
-from mitra.core.models import AuditAction, OrganisationUnit, User
+from mitra.core.models import AuditAction, OrganisationUnit, Role, User
 from mitra.performance.models import Indicator
 
 from . import workbook
@@ -205,12 +207,31 @@ def save_report(
     return services.update_record(actor=actor, instance=report, data=values, expected_version=expected_version)
 
 
+def _check_owner_unit(values: Mapping[str, Any]) -> None:
+    """A recommendation is work of a unit whose people can open it: its staff must have the evaluation's pages
+    (the bureau's; a unit outside the bureau would be assigned work it cannot see)."""
+    unit = values.get("owner_unit")
+    if not isinstance(unit, OrganisationUnit):
+        return
+    probe = User(role=Role.STAFF, unit=unit, is_active=True)
+    if not rules.has_perm("evaluation.view", probe):
+        raise ValidationError(
+            {
+                "owner_unit": _(
+                    "The staff of %(unit)s cannot open the evaluation's pages; choose a unit of the bureau."
+                )
+                % {"unit": unit}
+            }
+        )
+
+
 def add_recommendation(
     *, actor: User | None, report: EvaluationReport, data: Mapping[str, Any], system: bool = False
 ) -> Recommendation:
     """Add a recommendation of the report: it becomes follow-up work of its unit and person."""
     _check(actor, "evaluation.record_report", system)
     values = _only(data, RECOMMENDATION_FIELDS + FOLLOW_UP_FIELDS + (LOADER_FIELDS if system else ()))
+    _check_owner_unit(values)
     return services.create_record(actor=actor, instance=Recommendation(report=report, **values))
 
 
@@ -231,6 +252,8 @@ def update_recommendation(
         services.require(actor, "evaluation.follow_up", recommendation)
         allowed = FOLLOW_UP_FIELDS
     values = _only(data, allowed)
+    if values.get("owner_unit") is not None and values["owner_unit"] != recommendation.owner_unit:
+        _check_owner_unit(values)
     return services.update_record(actor=actor, instance=recommendation, data=values, expected_version=expected_version)
 
 
@@ -246,14 +269,32 @@ def _decimal(value: Any, where: str, errors: list[str], *, positive: bool = Fals
     return number
 
 
+def bands_in_order(bands: list[tuple[Decimal, Decimal]]) -> bool:
+    """Whether a band from a higher index earns a higher score, for every pair of (floor, score)."""
+    ordered = sorted(bands)
+    return all(low[1] < high[1] for low, high in itertools.pairwise(ordered))
+
+
 @transaction.atomic
 def configure_scorecard(
-    *, actor: User | None, unit: OrganisationUnit, year: int, config: Mapping[str, Any], system: bool = False
+    *,
+    actor: User | None,
+    unit: OrganisationUnit,
+    year: int,
+    config: Mapping[str, Any],
+    reason: str = "",
+    expected_revision: int | None = None,
+    system: bool = False,
 ) -> Scorecard:
     """Set a unit's scorecard of a year from its configuration: the cap, the bands, the perspectives with their
-    weights and indicators (by code, among the indicators with a target that year). What was configured before is
-    replaced; nothing is written when the configuration has an error (every error is listed)."""
-    _check(actor, "evaluation.manage", system)
+    weights and indicators (by code, among the indicators with a target that year). Nothing is written when the
+    configuration has an error (every error is listed).
+
+    Versioned: the first configuration is revision 1; a change is a new revision that needs its `reason` (unless
+    loaded by the system), and the revisions before it stay as they were. A configuration equal to the latest adds
+    nothing. `expected_revision` is the revision the editor loaded (0: none yet): another revision saved meanwhile
+    refuses the save."""
+    _check(actor, "evaluation.configure_scorecard", system)
     errors: list[str] = []
     if not isinstance(config, Mapping):
         raise ValidationError(_("The scorecard configuration is an object with bands and perspectives."))
@@ -275,6 +316,8 @@ def configure_scorecard(
         errors.append(_("One band starts at index 0, so that every achievement earns a score."))
     if len({floor for floor, _s, _l in bands}) != len(bands):
         errors.append(_("Two bands start at the same index."))
+    elif not bands_in_order([(floor, score) for floor, score, _l in bands]):
+        errors.append(_("A band from a higher index must earn a higher score."))
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(targets__year=year, plan__start_year__lte=year, plan__end_year__gte=year)
@@ -314,23 +357,27 @@ def configure_scorecard(
         "notes": str(config.get("notes", ""))[:4000],
         "is_illustrative": bool(config.get("illustrative")),
     }
-    card = Scorecard.objects.filter(unit=unit, year=year).first()
-    if card is None:
-        card = services.create_record(actor=actor, instance=Scorecard(unit=unit, year=year, **values))
-    else:
-        card = services.update_record(actor=actor, instance=card, data=values, expected_version=None)
-        for old in [
-            *ScorecardItem.objects.filter(perspective__scorecard=card),
-            *ScorecardBand.objects.filter(scorecard=card),
-            *ScorecardPerspective.objects.filter(scorecard=card),
-        ]:
-            audit.record(
-                actor=actor,
-                action=AuditAction.DELETE,
-                instance=old,
-                changes={k: [v, None] for k, v in services.field_values(old).items()},
+    latest = Scorecard.objects.select_for_update().filter(unit=unit, year=year).order_by("-revision").first()
+    if expected_revision is not None and (latest.revision if latest else 0) != expected_revision:
+        raise ValidationError(
+            _(
+                "Someone saved revision %(n)s of this scorecard after you opened it; nothing was saved. Reload the "
+                "page to see it."
             )
-            old.delete()
+            % {"n": latest.revision if latest else 0}
+        )
+    if latest is not None:
+        if _configuration(latest) == _configuration_of(values, bands, perspectives):
+            return latest
+        if not system and not reason.strip():
+            raise ValidationError({"reason": _("Give the reason for changing the configuration.")})
+    card = services.create_record(
+        actor=actor,
+        instance=Scorecard(
+            unit=unit, year=year, revision=(latest.revision + 1) if latest else 1, reason=reason.strip(), **values
+        ),
+        reason=reason.strip(),
+    )
     for floor, score, label in bands:
         services.create_record(
             actor=actor, instance=ScorecardBand(scorecard=card, min_index=floor, score=score, label=label)
@@ -350,3 +397,38 @@ def configure_scorecard(
                 ),
             )
     return card
+
+
+def _configuration_of(
+    values: Mapping[str, Any],
+    bands: list[tuple[Decimal, Decimal, str]],
+    perspectives: list[tuple[str, str, Decimal, bool, list[tuple[Indicator, Decimal]]]],
+) -> tuple[Any, ...]:
+    """A comparable form of a configuration (to tell an unchanged save from a change)."""
+    cap = values["cap_pct"]
+    return (
+        None if cap is None else Decimal(cap).normalize(),
+        values["notes"],
+        values["is_illustrative"],
+        sorted((Decimal(f).normalize(), Decimal(s).normalize(), label) for f, s, label in bands),
+        [
+            (code, name, Decimal(weight).normalize(), illustrative, [(i.pk, Decimal(w).normalize()) for i, w in items])
+            for code, name, weight, illustrative, items in perspectives
+        ],
+    )
+
+
+def _configuration(card: Scorecard) -> tuple[Any, ...]:
+    bands = [(b.min_index, b.score, b.label) for b in card.bands.all()]
+    perspectives = [
+        (
+            p.code,
+            p.name,
+            p.weight,
+            p.is_illustrative,
+            [(item.indicator, item.weight) for item in p.items.select_related("indicator").order_by("order")],
+        )
+        for p in card.perspectives.order_by("order")
+    ]
+    values = {"cap_pct": card.cap_pct, "notes": card.notes, "is_illustrative": card.is_illustrative}
+    return _configuration_of(values, bands, perspectives)

@@ -18,7 +18,13 @@ urlpatterns = [
     path("lhe/<int:year>/rekomendasi/", views.RecommendationAddView.as_view(), name="recommendation-add"),
     path("rekomendasi/<int:pk>/", views.RecommendationView.as_view(), name="recommendation"),
     path("kartu-kinerja/", views.ScorecardIndexView.as_view(), name="scorecards"),
+    path("kartu-kinerja/baru/", views.ScorecardConfigureView.as_view(), name="scorecard-create"),
     path("kartu-kinerja/<int:year>/<str:unit>/", views.ScorecardView.as_view(), name="scorecard"),
+    path(
+        "kartu-kinerja/<int:year>/<str:unit>/atur/",
+        views.ScorecardConfigureView.as_view(),
+        name="scorecard-configure",
+    ),
     path("<int:year>/", views.OverviewView.as_view(), name="overview"),
     path("<int:year>/lke.xlsx", views.ExportView.as_view(), name="export"),
     path("<int:year>/ringkasan.pdf", views.SummaryPdfView.as_view(), name="summary-pdf"),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +17,25 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from mitra.core.models import OrganisationUnit
+from mitra.core.selectors import within_unit
 from mitra.core.services import StaleEditError
 from mitra.core.web import DAMAGED_FORM, PermissionMixin, acting_user, add_validation_error
+from mitra.performance.models import Indicator
 
 from . import selectors, services, workbook
 from .evidence import KINDS, Finder
-from .forms import AnswerForm, EvidenceForm, FollowUpForm, LoadForm, RecommendationForm, ReportForm
+from .forms import (
+    AnswerForm,
+    BandForms,
+    EvidenceForm,
+    FollowUpForm,
+    LoadForm,
+    PerspectiveForms,
+    RecommendationForm,
+    ReportForm,
+    ScorecardForm,
+)
 from .models import Component, Criterion, EvaluationReport, Evidence, Recommendation, Scorecard, Worksheet
 
 VIEW = "evaluation.view"
@@ -483,7 +498,11 @@ class ScorecardIndexView(PermissionMixin, TemplateView):
     template_name = "evaluation/scorecards.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**kwargs) | {"scorecards": selectors.scorecards()}
+        return super().get_context_data(**kwargs) | {
+            "scorecards": selectors.scorecards(),
+            "can_configure": self.request.user.has_perm("evaluation.configure_scorecard"),
+            "this_year": dt.date.today().year,
+        }
 
 
 class ScorecardView(PermissionMixin, TemplateView):
@@ -494,7 +513,168 @@ class ScorecardView(PermissionMixin, TemplateView):
     template_name = "evaluation/scorecard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        card = get_object_or_404(
-            Scorecard.objects.select_related("unit"), year=self.kwargs["year"], unit__code=self.kwargs["unit"]
+        revisions = selectors.scorecard_revisions(self.kwargs["unit"], self.kwargs["year"])
+        if not revisions:
+            raise Http404
+        wanted = self.request.GET.get("revisi", "")
+        card = next((c for c in revisions if str(c.revision) == wanted), revisions[0])
+        # The revision before the one shown, with the score it gives: a change of the configuration never changes a
+        # period's score silently.
+        earlier = next((c for c in revisions if c.revision < card.revision), None)
+        return super().get_context_data(**kwargs) | {
+            "data": selectors.scorecard_data(card),
+            "card": card,
+            "revisions": revisions,
+            "is_latest": card.pk == revisions[0].pk,
+            "earlier": earlier,
+            "earlier_data": selectors.scorecard_data(earlier) if earlier is not None else None,
+            "can_configure": self.request.user.has_perm("evaluation.configure_scorecard"),
+        }
+
+
+def scorecard_units() -> Any:
+    """The units a scorecard is configured for: the bureau and the units beneath it (every unit without one)."""
+    bureau = OrganisationUnit.objects.filter(code=str(getattr(settings, "MITRA_TRAVEL_BUREAU", "ksln"))).first()
+    units = OrganisationUnit.objects.filter(within_unit(bureau)) if bureau is not None else OrganisationUnit.objects
+    return units.order_by("path")
+
+
+class ScorecardConfigureView(PermissionMixin, TemplateView):
+    """Configure a unit's scorecard of a year in the interface: the cap, the bands and the perspectives with their
+    weights and indicators, each checked at its field. A change of an existing scorecard is a new revision with its
+    reason (the earlier revision, and the score it gives, stay). Administrators and leadership."""
+
+    permission_required = "evaluation.configure_scorecard"
+    template_name = "evaluation/scorecard_form.html"
+
+    @property
+    def year(self) -> int:
+        raw = self.kwargs.get("year") or self.request.GET.get("tahun") or str(dt.date.today().year)
+        try:
+            year = int(raw)
+        except ValueError:
+            raise Http404 from None
+        if not 2000 <= year <= 2100:
+            raise Http404
+        return year
+
+    def latest(self) -> Scorecard | None:
+        if "unit" not in self.kwargs:
+            return None
+        if not hasattr(self, "_latest"):
+            revisions = selectors.scorecard_revisions(self.kwargs["unit"], self.year)
+            if not revisions:
+                raise Http404
+            self._latest = revisions[0]
+        return self._latest
+
+    def indicators(self) -> dict[str, Indicator]:
+        return {
+            i.code: i
+            for i in Indicator.objects.filter(
+                targets__year=self.year, plan__start_year__lte=self.year, plan__end_year__gte=self.year
+            ).order_by("order", "code")
+        }
+
+    def forms(self, data: Any = None) -> tuple[ScorecardForm, Any, Any]:
+        latest = self.latest()
+        initial: dict[str, Any] = {"expected_revision": latest.revision if latest else 0}
+        bands: list[dict[str, Any]] = []
+        perspectives: list[dict[str, Any]] = []
+        if latest is not None:
+            initial |= {
+                "cap_pct": latest.cap_pct,
+                "notes": latest.notes,
+                "is_illustrative": latest.is_illustrative,
+            }
+            bands = [{"min_index": b.min_index, "score": b.score, "label": b.label} for b in latest.bands.all()]
+            for p in latest.perspectives.prefetch_related("items__indicator").order_by("order"):
+                lines = [
+                    item.indicator.code + ("" if item.weight == 1 else f" = {item.weight.normalize():f}")
+                    for item in sorted(p.items.all(), key=lambda i: i.order)
+                ]
+                perspectives.append(
+                    {
+                        "code": p.code,
+                        "name": p.name,
+                        "weight": p.weight,
+                        "indicators": "\n".join(lines),
+                        "is_illustrative": p.is_illustrative,
+                    }
+                )
+        units = None if latest is not None else scorecard_units()
+        form = ScorecardForm(data, initial=initial, units=units)
+        band_forms = BandForms(data, initial=bands, prefix="band")
+        perspective_forms = PerspectiveForms(
+            data, initial=perspectives, prefix="perspective", form_kwargs={"indicators": self.indicators()}
         )
-        return super().get_context_data(**kwargs) | {"data": selectors.scorecard_data(card), "card": card}
+        return form, band_forms, perspective_forms
+
+    def render_forms(self, form: ScorecardForm, band_forms: Any, perspective_forms: Any) -> HttpResponse:
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                band_forms=band_forms,
+                perspective_forms=perspective_forms,
+                card=self.latest(),
+                year=self.year,
+                indicators=list(self.indicators().values()),
+            )
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_forms(*self.forms())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form, band_forms, perspective_forms = self.forms(request.POST)
+        valid = all([form.is_valid(), band_forms.is_valid(), perspective_forms.is_valid()])
+        latest = self.latest()
+        if valid:
+            top = max(f.cleaned_data["min_index"] for f in band_forms.rows())
+            cap = form.cleaned_data.get("cap_pct")
+            if cap is not None and cap < top:
+                form.add_error(
+                    "cap_pct",
+                    _("The cap is below the highest band (from %(top)s %%): no index could reach it.")
+                    % {"top": f"{top.normalize():f}"},
+                )
+                valid = False
+        if valid:
+            unit = latest.unit if latest is not None else form.cleaned_data["unit"]
+            if latest is None and Scorecard.objects.filter(unit=unit, year=self.year).exists():
+                form.add_error("unit", _("This unit has a scorecard for the year already; change it from its page."))
+                valid = False
+        if valid:
+            config = {
+                "cap_pct": form.cleaned_data.get("cap_pct"),
+                "notes": form.cleaned_data["notes"],
+                "illustrative": form.cleaned_data["is_illustrative"],
+                "bands": [{k: f.cleaned_data[k] for k in ("min_index", "score", "label")} for f in band_forms.rows()],
+                "perspectives": [
+                    {
+                        "code": f.cleaned_data["code"],
+                        "name": f.cleaned_data["name"],
+                        "weight": f.cleaned_data["weight"],
+                        "illustrative": f.cleaned_data["is_illustrative"],
+                        "indicators": f.cleaned_data["indicators"],
+                    }
+                    for f in perspective_forms.rows()
+                ],
+            }
+            try:
+                card = services.configure_scorecard(
+                    actor=acting_user(request),
+                    unit=unit,
+                    year=self.year,
+                    config=config,
+                    reason=form.cleaned_data["reason"],
+                    expected_revision=form.cleaned_data.get("expected_revision"),
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(
+                    request, _("The scorecard's configuration is saved (revision %(n)s).") % {"n": card.revision}
+                )
+                return redirect("evaluation:scorecard", year=card.year, unit=card.unit.code)
+        return self.render_forms(form, band_forms, perspective_forms)

@@ -41,3 +41,8 @@ def register_attachable() -> None:
     # Quarterly realisation: its unit enters it while the quarter is a draft.
     register("performance.quarterentry", Attachable("performance.enter_realisation", closed=quarter_closed))
     register("performance.quarterreport", Attachable("performance.submit_quarter", closed=report_closed))
+    # A unit PK revision takes its signed scan: attached by those who draw up the PK, read by the bureau.
+    register(
+        "performance.unitagreement",
+        Attachable("performance.edit_unit_agreement", read_perm="performance.view"),
+    )

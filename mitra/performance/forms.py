@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.fields import LocalizedDecimalField, LocalizedMoneyField
 from mitra.core.web import VersionedForm, version_field
 
-from .models import BudgetRevision, Quarter, QuarterEntry
+from .models import BudgetRevision, Quarter, QuarterEntry, UnitIndicator
 
 
 class QuarterEntryForm(VersionedForm):
@@ -94,3 +94,63 @@ class UnitPlanForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=5000,
             )
+        # The versions the editor loaded (0: not planned yet), so a plan saved meanwhile is not overwritten.
+        self.fields["target_version"] = version_field()
+        for q in (1, 2, 3, 4):
+            self.fields[f"version_{q}"] = version_field()
+
+
+class UnitIndicatorForm(VersionedForm):
+    """A unit indicator cascaded from a bureau indicator or from the parent unit's indicator: the unit (when it is
+    created; where it sits in the tree is then fixed), its name, measure and manual, and its target of the year."""
+
+    year_target = LocalizedDecimalField(label=_("Target of the year"), min_value=0, max_digits=14, decimal_places=2)
+    target_label = forms.CharField(
+        label=_("Target as written"),
+        max_length=60,
+        required=False,
+        help_text=_('E.g. a grade ("A") when the plan names one.'),
+    )
+    # The version of the year's target the editor loaded (0: none yet), so a target saved meanwhile is not overwritten.
+    target_version = version_field()
+
+    class Meta:
+        model = UnitIndicator
+        fields = [
+            "unit",
+            "code",
+            "name",
+            "unit_of_measure",
+            "order",
+            "definition",
+            "formula",
+            "data_source",
+            "frequency",
+            "notes",
+        ]
+        widgets = {
+            "name": forms.Textarea(attrs={"rows": 2}),
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "formula": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["unit"]
+        else:
+            unit_field: Any = self.fields["unit"]
+            unit_field.queryset = units
+            unit_field.help_text = _("A unit beneath the unit the indicator cascades from.")
+
+    def validate_unique(self) -> None:
+        """The one constraint (a code once per unit), at the code field rather than above the form."""
+        code = self.cleaned_data.get("code")
+        unit_id = self.instance.unit_id
+        if (
+            code
+            and unit_id
+            and (UnitIndicator.objects.filter(unit_id=unit_id, code=code).exclude(pk=self.instance.pk).exists())
+        ):
+            self.add_error("code", _("The unit already has an indicator with this code."))

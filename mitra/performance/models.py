@@ -712,6 +712,11 @@ class UnitIndicator(TrackedModel):
     name = models.TextField(_("indicator"))
     unit_of_measure = models.CharField(_("unit of measure"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The unit indicator's manual (operational definition), as the bureau indicator has its own.
+    definition = models.TextField(_("operational definition"), blank=True)
+    formula = models.TextField(_("formula"), blank=True, help_text=_("How the realisation is computed or counted."))
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    frequency = models.CharField(_("measurement frequency"), max_length=100, blank=True)
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Not taken from an official source.")
     )
@@ -729,6 +734,13 @@ class UnitIndicator(TrackedModel):
     @property
     def owner_unit(self) -> OrganisationUnit:
         return self.unit
+
+    @property
+    def source_unit(self) -> OrganisationUnit:
+        """The unit it cascades from: the parent indicator's unit, else the plan's unit (the bureau)."""
+        if self.parent is not None:
+            return self.parent.unit
+        return self.indicator.plan.owner_unit
 
     def clean(self) -> None:
         if not self.parent_id and self.unit_id and self.indicator_id:

@@ -7,7 +7,10 @@ of unit verifies; leadership approves, and only leadership reopens an approved q
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
+from django.core.exceptions import ObjectDoesNotExist
 
 from mitra.core.rules import (
     can_view_bureau,
@@ -40,3 +43,24 @@ can_manage_unit_plan = is_administrator | (is_bureau_head & owns_record)
 rules.add_perm("performance.manage_cascade", can_manage_unit_plan)
 rules.add_perm("performance.edit_unit_agreement", can_manage_unit_plan)
 rules.add_perm("performance.approve_unit_agreement", is_leadership)
+
+
+@rules.predicate
+def owns_cascade_source(user: Any, unit_indicator: Any) -> bool:
+    """The unit the indicator cascades from (the parent indicator's unit, or the plan's unit: the bureau) is the
+    user's unit or lies beneath it."""
+    if unit_indicator is None or not getattr(user, "unit_id", None):
+        return False
+    try:
+        source = unit_indicator.source_unit
+    except ObjectDoesNotExist:  # neither a parent nor a bureau indicator named
+        return False
+    return bool(user.unit.contains(source))
+
+
+# Who cascades an indicator (creates or edits a unit indicator, its manual and target): the planner
+# (administrators), the bureau's leadership, and the head of the unit it cascades from — the head of bureau for a
+# division's indicator taken from a bureau indicator, the head of a division for its sub-divisions' indicators. A
+# unit does not set its own indicators: they are given to it from above.
+can_cascade_indicator = is_administrator | is_leadership | (is_bureau_head & owns_cascade_source)
+rules.add_perm("performance.cascade_indicator", can_cascade_indicator)

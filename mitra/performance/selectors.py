@@ -19,6 +19,7 @@ from django.urls import reverse
 from mitra.core import periods
 from mitra.core.models import OrganisationUnit, StaffMember
 from mitra.core.selectors import within_unit
+from mitra.documents.selectors import documents_for
 
 from . import metrics, sources
 from .models import (
@@ -1022,3 +1023,8 @@ def unit_budget(unit: OrganisationUnit, year: int) -> int:
     """The original ceilings of the sub-activities the unit (or a unit beneath it) is responsible for in `year`."""
     total = SubActivity.objects.filter(within_unit(unit, "owner_unit"), year=year).aggregate(total=Sum("ceiling"))
     return int(total["total"] or 0)
+
+
+def agreement_documents(agreement: UnitAgreement) -> Any:
+    """The files attached to a unit PK revision (its signed scan)."""
+    return documents_for(agreement)

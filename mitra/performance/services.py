@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from mitra.core import periods
 from mitra.core.formatting import rupiah
 from mitra.core.models import AuditAction, OrganisationUnit, TrackedModel, User
-from mitra.core.services import create_record, require, update_record
+from mitra.core.services import StaleEditError, _changes_since, create_record, require, update_record
 
 from . import selectors
 from .models import (
@@ -575,14 +575,114 @@ CASCADE_PERM = "performance.manage_cascade"
 AGREEMENT_PERM = "performance.edit_unit_agreement"
 
 
+CASCADE_INDICATOR_PERM = "performance.cascade_indicator"
+UNIT_INDICATOR_FIELDS = {
+    "indicator",
+    "parent",
+    "unit",
+    "code",
+    "name",
+    "unit_of_measure",
+    "order",
+    "definition",
+    "formula",
+    "data_source",
+    "frequency",
+    "is_illustrative",
+    "notes",
+}
+# What an edit may change: where the indicator sits in the tree (bureau indicator, parent, unit) is fixed.
+UNIT_INDICATOR_EDITABLE = UNIT_INDICATOR_FIELDS - {"indicator", "parent", "unit"}
+
+
+def _unit_indicator_data(data: Mapping[str, Any], allowed: set[str]) -> dict[str, Any]:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"Not unit indicator fields here: {sorted(unknown)}")
+    return dict(data)
+
+
 @transaction.atomic
-def unit_indicator_create(*, actor: User | None, data: Mapping[str, Any], system: bool = False) -> UnitIndicator:
-    """A unit's indicator cascaded from a bureau indicator (or from its parent unit's indicator)."""
-    data = dict(data)
+def unit_indicator_create(
+    *,
+    actor: User | None,
+    data: Mapping[str, Any],
+    year: int | None = None,
+    target: Decimal | None = None,
+    target_label: str = "",
+    system: bool = False,
+) -> UnitIndicator:
+    """A unit's indicator cascaded from a bureau indicator (or from its parent unit's indicator), with its target of
+    `year` when one is given. Permission: `performance.cascade_indicator` (see rules.py: the planner, leadership,
+    the head of the unit it cascades from)."""
+    data = _unit_indicator_data(data, UNIT_INDICATOR_FIELDS)
     parent = data.get("parent")
     if parent is not None and "indicator" not in data:
         data["indicator"] = parent.indicator
-    return _create(actor=actor, instance=UnitIndicator(**data), perm=CASCADE_PERM, system=system)
+    instance = UnitIndicator(**data)
+    if not system:
+        require(actor, CASCADE_INDICATOR_PERM, instance)
+    taken = UnitIndicator.objects.filter(unit_id=instance.unit_id, code=instance.code)
+    if instance.unit_id and instance.code and taken.exists():
+        raise ValidationError({"code": _("The unit already has an indicator with this code.")})
+    unit_indicator = create_record(actor=actor, instance=instance)
+    if year is not None and target is not None:
+        _unit_target_write(actor, unit_indicator, year, {"target": target, "target_label": target_label}, None)
+    return unit_indicator
+
+
+@transaction.atomic
+def unit_indicator_update(
+    *,
+    actor: User | None,
+    unit_indicator: UnitIndicator,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    year: int | None = None,
+    target: Decimal | None = None,
+    target_label: str | None = None,
+    target_version: int | None = None,
+    system: bool = False,
+) -> UnitIndicator:
+    """Edit a unit indicator's name, measure and manual (not where it sits in the tree) and, when `year` and `target`
+    are given, its target of that year. Both are refused when someone saved them since the editor loaded them
+    (`expected_version` of the indicator, `target_version` of the target, 0 when it had none): the target's
+    refusal is a StaleEditError of the target row."""
+    if not system:
+        require(actor, CASCADE_INDICATOR_PERM, unit_indicator)
+    data = _unit_indicator_data(data, UNIT_INDICATOR_EDITABLE)
+    code = data.get("code")
+    if (
+        code
+        and UnitIndicator.objects.filter(unit_id=unit_indicator.unit_id, code=code)
+        .exclude(pk=unit_indicator.pk)
+        .exists()
+    ):
+        raise ValidationError({"code": _("The unit already has an indicator with this code.")})
+    if year is not None and target is not None:
+        values: dict[str, Any] = {"target": target}
+        if target_label is not None:
+            values["target_label"] = target_label
+        _unit_target_write(actor, unit_indicator, year, values, target_version)
+    return update_record(
+        actor=actor, instance=unit_indicator, data=_normalise(UnitIndicator, data), expected_version=expected_version
+    )
+
+
+def _unit_target_write(
+    actor: User | None, unit_indicator: UnitIndicator, year: int, data: Mapping[str, Any], expected_version: int | None
+) -> UnitIndicatorTarget:
+    """Create or change a unit indicator's target of a year (the caller checked the permission). A version of 0
+    means the editor saw no target: a target saved meanwhile makes the save stale."""
+    existing = UnitIndicatorTarget.objects.select_for_update().filter(unit_indicator=unit_indicator, year=year).first()
+    if existing is None:
+        instance = UnitIndicatorTarget(unit_indicator=unit_indicator, year=year, **data)
+        return create_record(actor=actor, instance=instance)
+    if expected_version == 0:
+        raise StaleEditError(existing, 0, _changes_since(existing, 0))
+    return update_record(
+        actor=actor, instance=existing, data=_normalise(UnitIndicatorTarget, data), expected_version=expected_version
+    )
 
 
 @transaction.atomic
@@ -594,20 +694,20 @@ def unit_target_set(
     target: Decimal,
     target_label: str | None = None,
     is_illustrative: bool | None = None,
+    expected_version: int | None = None,
     system: bool = False,
 ) -> UnitIndicatorTarget:
     """A unit indicator's target for a year (created, or changed with the change audited). A label or illustrative
-    mark not given (None) stays as it was (empty and unmarked for a new target)."""
+    mark not given (None) stays as it was (empty and unmarked for a new target). `expected_version`: the target's
+    version the editor loaded (0: none yet), refused with StaleEditError when someone saved it since."""
     data: dict[str, Any] = {"target": target}
     if target_label is not None:
         data["target_label"] = target_label
     if is_illustrative is not None:
         data["is_illustrative"] = is_illustrative
-    existing = UnitIndicatorTarget.objects.filter(unit_indicator=unit_indicator, year=year).first()
-    if existing is None:
-        instance = UnitIndicatorTarget(unit_indicator=unit_indicator, year=year, **data)
-        return _create(actor=actor, instance=instance, perm=CASCADE_PERM, system=system)
-    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=CASCADE_PERM, system=system)
+    if not system:
+        require(actor, CASCADE_PERM, UnitIndicatorTarget(unit_indicator=unit_indicator, year=year))
+    return _unit_target_write(actor, unit_indicator, year, data, expected_version)
 
 
 @transaction.atomic
@@ -620,6 +720,7 @@ def action_plan_set(
     target: Decimal,
     actions: str,
     is_illustrative: bool | None = None,
+    expected_version: int | None = None,
     system: bool = False,
 ) -> ActionPlan:
     """The quarter's target of a unit indicator and the actions planned to reach it (part of the year's plan). The
@@ -630,7 +731,11 @@ def action_plan_set(
     data: dict[str, Any] = {"target": target, "actions": actions}
     if is_illustrative is not None:
         data["is_illustrative"] = is_illustrative
-    existing = ActionPlan.objects.filter(unit_indicator=unit_indicator, year=year, quarter=quarter).first()
+    existing = (
+        ActionPlan.objects.select_for_update().filter(unit_indicator=unit_indicator, year=year, quarter=quarter).first()
+    )
+    if existing is not None and expected_version == 0:  # the editor saw no plan; one was saved meanwhile
+        raise StaleEditError(existing, 0, _changes_since(existing, 0))
     if existing is not None and (existing.target != target or existing.actions != actions):
         report = QuarterReport.objects.filter(year=year, quarter=quarter, unit=unit_indicator.unit).first()
         if report is not None:
@@ -638,7 +743,9 @@ def action_plan_set(
     if existing is None:
         instance = ActionPlan(unit_indicator=unit_indicator, year=year, quarter=quarter, **data)
         return _create(actor=actor, instance=instance, perm=CASCADE_PERM, system=system)
-    return _update(actor=actor, instance=existing, data=data, expected_version=None, perm=CASCADE_PERM, system=system)
+    return _update(
+        actor=actor, instance=existing, data=data, expected_version=expected_version, perm=CASCADE_PERM, system=system
+    )
 
 
 @transaction.atomic

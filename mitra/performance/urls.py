@@ -19,6 +19,17 @@ urlpatterns = [
     path("<int:year>/dokumen/", views.DocumentsView.as_view(), name="documents"),
     path("<int:year>/indikator/<int:pk>/", views.IndicatorView.as_view(), name="indicator"),
     path("<int:year>/kaskade/", views.CascadeView.as_view(), name="cascade"),
+    path(
+        "<int:year>/kaskade/indikator/<int:indicator>/turunkan/",
+        views.UnitIndicatorCreateView.as_view(),
+        name="unit-indicator-create",
+    ),
+    path(
+        "<int:year>/kaskade/<int:parent>/turunkan/",
+        views.UnitIndicatorCreateView.as_view(),
+        name="unit-indicator-cascade",
+    ),
+    path("<int:year>/kaskade/<int:pk>/ubah/", views.UnitIndicatorUpdateView.as_view(), name="unit-indicator-update"),
     path("<int:year>/rencana-aksi/<int:pk>/", views.UnitPlanView.as_view(), name="unit-plan"),
     path("<int:year>/pk-unit/<slug:unit>/baru/", views.AgreementCreateView.as_view(), name="agreement-create"),
     path("pk-unit/<int:pk>/", views.AgreementView.as_view(), name="agreement"),

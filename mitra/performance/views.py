@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView, View
 
-from mitra.core import periods
+from mitra.core import formatting, periods
 from mitra.core import selectors as core_selectors
 from mitra.core.models import OrganisationUnit, Role
-from mitra.core.services import StaleEditError
+from mitra.core.services import StaleEditError, values_at_version
 from mitra.core.web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
 from . import agreement_files, metrics, selectors, services, sources
@@ -26,6 +27,7 @@ from .forms import (
     BudgetRevisionForm,
     QuarterEntryForm,
     ReasonForm,
+    UnitIndicatorForm,
     UnitPlanForm,
 )
 from .models import (
@@ -44,6 +46,7 @@ from .models import (
     SubActivity,
     UnitAgreement,
     UnitIndicator,
+    UnitIndicatorTarget,
 )
 
 VIEW = "performance.view"
@@ -520,8 +523,32 @@ class CascadeView(PermissionMixin, YearMixin, TemplateView):
         for branch in tree.branches:
             target = branch.indicator.strategic_target or None
             goals.setdefault(target.goal if target else None, []).append(branch)
+        # Who may cascade from the plan (a bureau indicator) and from each unit indicator; editing an indicator is
+        # cascading it again, so it follows the permission of where it comes from. Evaluated in memory.
+        perm = "performance.cascade_indicator"
+        from_plan = tree.plan is not None and user.has_perm(perm, UnitIndicator(indicator=Indicator(plan=tree.plan)))
+        cascadable = {
+            row.unit_indicator.pk
+            for row in tree.rows
+            if user.has_perm(perm, UnitIndicator(indicator=row.unit_indicator.indicator, parent=row.unit_indicator))
+        }
+        editable = {
+            row.unit_indicator.pk
+            for row in tree.rows
+            if (row.unit_indicator.parent_id in cascadable if row.unit_indicator.parent_id else from_plan)
+        }
+        shown = [branch.indicator.pk for branch in tree.branches]
+        uncascaded = (
+            list(Indicator.objects.filter(plan=tree.plan).exclude(pk__in=shown).order_by("order", "code"))
+            if tree.plan is not None
+            else []
+        )
         ctx.update(
             tree=tree,
+            from_plan=from_plan,
+            cascadable=cascadable,
+            editable=editable,
+            uncascaded=uncascaded,
             goals=list(goals.items()),
             quarter=quarter,
             quarter_label=Quarter(quarter).label,
@@ -631,6 +658,7 @@ class AgreementView(PermissionMixin, DetailView):
             and agreement.status == AgreementStatus.DRAFT
             and user.has_perm("performance.approve_unit_agreement", agreement),
             history=core_selectors.record_history(agreement)[:20],
+            documents=selectors.agreement_documents(agreement),
         )
         return ctx
 
@@ -810,13 +838,15 @@ class UnitPlanView(PermissionMixin, YearMixin, TemplateView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         ui = self.get_unit_indicator()
-        initial: dict[str, Any] = {}
+        initial: dict[str, Any] = {"target_version": 0, **{f"version_{q}": 0 for q in (1, 2, 3, 4)}}
         target = ui.targets.filter(year=self.year).first()
         if target is not None:
             initial["year_target"] = target.target
+            initial["target_version"] = target.version
         for plan in ui.action_plans.filter(year=self.year):
             initial[f"target_{plan.quarter}"] = plan.target
             initial[f"actions_{plan.quarter}"] = plan.actions
+            initial[f"version_{plan.quarter}"] = plan.version
         return self.render_to_response(self.context(UnitPlanForm(initial=initial)))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -827,7 +857,13 @@ class UnitPlanView(PermissionMixin, YearMixin, TemplateView):
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    services.unit_target_set(actor=actor, unit_indicator=ui, year=self.year, target=data["year_target"])
+                    services.unit_target_set(
+                        actor=actor,
+                        unit_indicator=ui,
+                        year=self.year,
+                        target=data["year_target"],
+                        expected_version=data.get("target_version"),
+                    )
                     for q in (1, 2, 3, 4):
                         services.action_plan_set(
                             actor=actor,
@@ -836,10 +872,184 @@ class UnitPlanView(PermissionMixin, YearMixin, TemplateView):
                             quarter=q,
                             target=data[f"target_{q}"],
                             actions=data[f"actions_{q}"],
+                            expected_version=data.get(f"version_{q}"),
                         )
+            except StaleEditError as stale:
+                # Nothing was saved. The form keeps the editor's values and moves to the versions now saved, so
+                # saving again (after checking what the other person saved, shown above the form) is deliberate.
+                fresh = request.POST.copy()
+                current = ui.targets.filter(year=self.year).first()
+                fresh["target_version"] = str(current.version if current else 0)
+                versions = {p.quarter: p.version for p in ui.action_plans.filter(year=self.year)}
+                for q in (1, 2, 3, 4):
+                    fresh[f"version_{q}"] = str(versions.get(q, 0))
+                form.data = fresh
+                form.add_error(
+                    None,
+                    _(
+                        "%(who)s saved this plan after you opened it. Nothing was saved yet: check what they saved "
+                        "(above) and save again to keep your values."
+                    )
+                    % {"who": stale.who},
+                )
+                return self.render_to_response(self.context(form) | {"stale": stale})
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
                 messages.success(request, _("The target and action plan are saved."))
                 return redirect("performance:cascade", year=self.year)
         return self.render_to_response(self.context(form))
+
+
+class UnitIndicatorFormMixin(PermissionMixin, YearMixin, ServiceFormMixin):
+    """Creating and editing a unit indicator: permission `performance.cascade_indicator` on the indicator (the
+    planner, leadership, the head of the unit it cascades from), its target of the page's year beside it."""
+
+    permission_required = "performance.cascade_indicator"
+    template_name: str | None = "performance/unit_indicator_form.html"
+    form_class: Any = UnitIndicatorForm
+
+    def check_year(self, indicator: Indicator) -> None:
+        if not indicator.plan.start_year <= self.year <= indicator.plan.end_year:
+            raise Http404
+
+    def get_success_url(self) -> str:
+        created = self.object
+        assert created is not None
+        return reverse("performance:cascade", args=[self.year]) + f"#unit-indicator-{created.pk}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ctx: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        return ctx | self.year_context()
+
+    def target_error(self, form: UnitIndicatorForm, stale: StaleEditError) -> None:
+        """Someone saved the year's target meanwhile: nothing was saved; the form shows their target's version, so
+        saving again (keeping or changing the value) is a deliberate choice."""
+        current = stale.instance
+        assert isinstance(current, UnitIndicatorTarget)
+        data: Any = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict when bound by a view
+        data["target_version"] = str(current.version)
+        form.data = data
+        form.add_error(
+            "year_target",
+            _(
+                "%(who)s saved the target %(theirs)s meanwhile; nothing was saved. Keep the value you want and save "
+                "again."
+            )
+            % {"who": stale.who, "theirs": formatting.number(current.target, 2)},
+        )
+
+
+class UnitIndicatorCreateView(UnitIndicatorFormMixin, CreateView):
+    """Cascade a bureau indicator to a division or sub-division, or a unit indicator to a unit beneath its own."""
+
+    def get_source(self) -> UnitIndicator:
+        """An unsaved indicator naming where it cascades from (the permission object)."""
+        if not hasattr(self, "_source"):
+            if "parent" in self.kwargs:
+                parent = get_object_or_404(
+                    UnitIndicator.objects.select_related("unit", "indicator__plan__owner_unit"),
+                    pk=self.kwargs["parent"],
+                )
+                self._source = UnitIndicator(indicator=parent.indicator, parent=parent)
+            else:
+                indicator = get_object_or_404(
+                    Indicator.objects.select_related("plan__owner_unit"), pk=self.kwargs["indicator"]
+                )
+                self._source = UnitIndicator(indicator=indicator)
+            self.check_year(self._source.indicator)
+        return self._source
+
+    def get_permission_object(self) -> UnitIndicator:
+        return self.get_source()
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()
+        source = self.get_source()
+        kwargs["instance"] = UnitIndicator(indicator=source.indicator, parent=source.parent)
+        kwargs["units"] = core_selectors.units_within(source.source_unit).exclude(pk=source.source_unit.pk)
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"source": self.get_source(), "unit_indicator": None}
+
+    def save(self, form: UnitIndicatorForm) -> UnitIndicator:
+        source = self.get_source()
+        data = form.service_data()
+        data.update(indicator=source.indicator, parent=source.parent)
+        return services.unit_indicator_create(
+            actor=acting_user(self.request),
+            data=data,
+            year=self.year,
+            target=form.cleaned_data["year_target"],
+            target_label=form.cleaned_data["target_label"],
+        )
+
+
+class UnitIndicatorUpdateView(UnitIndicatorFormMixin, UpdateView):
+    """Edit a unit indicator's name, measure, manual and target of the year (with the stale-edit check)."""
+
+    context_object_name = "unit_indicator"
+
+    def get_queryset(self) -> Any:
+        return UnitIndicator.objects.select_related("unit", "parent__unit", "indicator__plan__owner_unit")
+
+    def get_object(self, queryset: Any = None) -> UnitIndicator:
+        if not hasattr(self, "_object"):
+            found = super().get_object(queryset)
+            assert isinstance(found, UnitIndicator)
+            self.check_year(found.indicator)
+            self._object = found
+        return self._object
+
+    def get_permission_object(self) -> UnitIndicator:
+        return self.get_object()
+
+    def year_target(self) -> UnitIndicatorTarget | None:
+        return UnitIndicatorTarget.objects.filter(unit_indicator=self.get_object(), year=self.year).first()
+
+    def get_initial(self) -> dict[str, Any]:
+        target = self.year_target()
+        initial: dict[str, Any] = super().get_initial()
+        initial["target_version"] = target.version if target else 0
+        if target is not None:
+            initial.update(year_target=target.target, target_label=target.target_label)
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        ui = self.get_object()
+        source = UnitIndicator(indicator=ui.indicator, parent=ui.parent)
+        return super().get_context_data(**kwargs) | {"source": source}
+
+    def stale_edit(self, form: Any, stale: StaleEditError) -> None:
+        if isinstance(stale.instance, UnitIndicatorTarget):
+            self.target_error(form, stale)
+        else:
+            super().stale_edit(form, stale)
+
+    def editor_changed_target(self, form: UnitIndicatorForm) -> bool:
+        """Whether the editor changed the year's target from what the form was loaded with (an untouched target is
+        not written, so someone else's change of it meanwhile stays)."""
+        current = self.year_target()
+        loaded_version = form.cleaned_data.get("target_version")
+        if current is None or loaded_version is None or loaded_version == current.version:
+            return True
+        loaded = values_at_version(current, loaded_version) if loaded_version else None
+        if loaded is None:
+            return True  # unknown: the service refuses it as stale
+        return (
+            Decimal(str(loaded.get("target"))) != form.cleaned_data["year_target"]
+            or (loaded.get("target_label") or "") != form.cleaned_data["target_label"]
+        )
+
+    def save(self, form: UnitIndicatorForm) -> UnitIndicator:
+        return services.unit_indicator_update(
+            actor=acting_user(self.request),
+            unit_indicator=self.get_object(),
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("expected_version"),
+            year=self.year,
+            target=form.cleaned_data["year_target"] if self.editor_changed_target(form) else None,
+            target_label=form.cleaned_data["target_label"],
+            target_version=form.cleaned_data.get("target_version"),
+        )

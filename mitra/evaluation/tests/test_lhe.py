@@ -252,3 +252,33 @@ def test_the_follow_up_takes_its_files_from_its_unit_and_the_report_from_leaders
     assert post_upload(logged_in(leadership), rec.report).status_code == 302
     page = logged_in(outsider).get(rec.get_absolute_url()).content.decode()
     assert "scan.pdf" in page and 'name="status"' not in page  # read, not followed up, by another unit
+
+
+def test_a_recommendation_goes_only_to_a_unit_whose_staff_can_open_it():
+    from mitra.core.tests.factories import DirectorateFactory
+
+    leadership, directorate = LeadershipFactory.create(), DirectorateFactory.create()
+    report = ReportFactory.create()
+    due = report.issued_on + dt.timedelta(days=90)
+    data = {"order": 9, "text": "Tindak lanjut", "owner_unit": directorate, "due_date": due}
+    with pytest.raises(ValidationError) as outside:
+        services.add_recommendation(actor=leadership, report=report, data=data)
+    assert set(outside.value.message_dict) == {"owner_unit"}
+    rec = services.add_recommendation(actor=leadership, report=report, data=data | {"owner_unit": UnitFactory.create()})
+    with pytest.raises(ValidationError) as moved:
+        services.update_recommendation(
+            actor=leadership, recommendation=rec, data={"owner_unit": directorate}, expected_version=None
+        )
+    assert set(moved.value.message_dict) == {"owner_unit"}
+    # The page shows it at the field.
+    page = logged_in(leadership).post(
+        reverse("evaluation:recommendation-add", args=[report.year]),
+        {
+            "order": "9",
+            "text": "Tindak lanjut",
+            "owner_unit": directorate.pk,
+            "due_date": "2041-01-01",
+            "status": "open",
+        },
+    )
+    assert page.status_code == 200 and page.context["recommendation_form"].errors.keys() == {"owner_unit"}

@@ -150,8 +150,8 @@ PAGE_QUERIES = {
     "plans": 10,
     "plan": 18,
     "sub-activity": 16,
-    "cascade": 22,
-    "agreement": 22,
+    "cascade": 23,  # with the bureau indicators not yet cascaded
+    "agreement": 23,  # with the PK's attachments (its signed scan)
 }
 
 
