@@ -31,7 +31,7 @@ from mitra.performance.tests.factories import (
 from mitra.reports import action_plans, consistency, generate
 from mitra.reports.figures import year_data
 from mitra.reports.lakip import LakipBuilder, build_lakip, narratives
-from mitra.reports.model import Cell, Fig, Paragraph, Report, Section, Table, plain
+from mitra.reports.model import Fig, Paragraph, Report, Section, Table, plain
 from mitra.reports.monitoring import build_monitoring
 
 pytestmark = pytest.mark.django_db
@@ -166,14 +166,17 @@ def test_lakip_passes_the_one_value_check_in_both_languages(tree: Tree) -> None:
 
 
 def test_the_check_catches_a_second_value_for_an_action_plan_figure(tree: Tree) -> None:
-    """The new figures are named figures: the same quantity printed with another value is an error."""
+    """The section prints its numbers as named figures: the unit's realisation printed with another value in the
+    table than in the sentence naming the unit is an error of the one-value check."""
     data = year_data(tree.year)
     report = LakipBuilder(data, {}, "en").build()
     name = f"{tree.prefix(tree.behind)}.realised_cum"
-    detail = _table(_section(report), action_plans.QUARTERS_KEY)
-    detail.rows.append([*detail.rows[0][:5], Cell(Fig(name, Decimal(3)))])
+    summary = _table(_section(report), action_plans.KEY)
+    cell = next(c for row in summary.rows for c in row if isinstance(c.value, Fig) and c.value.name == name)
+    cell.value = Fig(name, Decimal(3))
     findings = consistency.one_value(report, data.quantities)
-    assert any(f.where == name for f in findings), findings
+    assert [f.where for f in findings] == [name], findings
+    assert "2 (action-plans)" in findings[0].message and "3 (action-plans/action-plans)" in findings[0].message
 
 
 def test_illustrative_action_plans_are_named_in_the_data_notice(tree: Tree) -> None:
