@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from mitra.core.models import OrganisationUnit
-from mitra.core.tests.factories import UnitFactory
+from mitra.core.tests.factories import SubdivisionFactory, UnitFactory
 from mitra.performance import services
-from mitra.performance.models import Indicator, UnitIndicator
+from mitra.performance.models import Activity, Indicator, Output, Program, SubActivity, UnitIndicator
 from mitra.performance.tests.factories import (
     IndicatorFactory,
     IndicatorTargetFactory,
@@ -221,6 +221,32 @@ def test_monitoring_shows_the_quarters_reported_up_to_its_quarter(tree: Tree) ->
     assert consistency.one_value(second, {}) == []
     editions = [build_monitoring(tree.year, 2, None, language) for language in ("id", "en")]
     assert consistency.across_editions(editions, {}) == []
+
+
+def test_a_units_monitoring_report_shows_that_unit_and_the_units_beneath_it(tree: Tree) -> None:
+    sub_unit = SubdivisionFactory.create(parent=tree.behind.unit, short_name="Subbag Lambat")
+    child = UnitIndicatorFactory.create(parent=tree.behind, unit=sub_unit)
+    action_plan_year(child, [1, 1, 1, 1])
+    program = Program.objects.create(year=tree.year, code="P", name="Program uji")
+    activity = Activity.objects.create(program=program, code="A", name="Kegiatan uji")
+    output = Output.objects.create(activity=activity, code="001", name="Keluaran uji")
+    SubActivity.objects.create(
+        year=tree.year,
+        output=output,
+        number=1,
+        name="Sub kegiatan uji",
+        owner_unit=tree.behind.unit,
+        ceiling=1_000_000,
+        output_target=Decimal(4),
+        output_unit="dokumen",
+    )
+    report = build_monitoring(tree.year, 2, tree.behind.unit.code, "en")
+    s = _section(report)
+    units = [row[0] for row in _rows(_table(s, action_plans.KEY), "en")]
+    assert units == ["Bureau indicator", "Bagian Lambat", "– Subbag Lambat"]  # not the other divisions
+    assert report.figures["action_plans.units"].value == 2
+    assert any("Bagian Lambat" in t for t in _texts(s, "en"))
+    assert consistency.one_value(report, {}) == []
 
 
 def test_generated_files_carry_the_section(tree: Tree) -> None:
