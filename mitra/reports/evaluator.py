@@ -27,12 +27,15 @@ from mitra.core.models import OrganisationUnit
 from mitra.performance import selectors as perf
 from mitra.performance.models import (
     AchievementBand,
+    ActionPlan,
     IndicatorTarget,
     QuarterEntry,
     QuarterReport,
     ReportStatus,
     SourceKind,
     SubActivity,
+    UnitIndicator,
+    UnitIndicatorTarget,
 )
 
 from . import charts
@@ -93,6 +96,7 @@ class Illustrative:
     quarters: bool  # quarterly spread of plan and realisation (Table 9, figures of quarters), obstacles
     bands: bool
     units: bool  # responsible units of sub-activities
+    action_plans: bool = False  # the units' indicators, targets and action plans (action_plans.py)
 
 
 def illustrative_parts(year: int) -> Illustrative:
@@ -102,6 +106,9 @@ def illustrative_parts(year: int) -> Illustrative:
         quarters=QuarterEntry.objects.filter(sub_activity__year=year, is_illustrative=True).exists(),
         bands=AchievementBand.objects.filter(is_illustrative=True).exists(),
         units=SubActivity.objects.filter(year=year, is_illustrative_unit=True).exists(),
+        action_plans=ActionPlan.objects.filter(year=year, is_illustrative=True).exists()
+        or UnitIndicatorTarget.objects.filter(year=year, is_illustrative=True).exists()
+        or UnitIndicator.objects.filter(is_illustrative=True, action_plans__year=year).exists(),
     )
 
 
@@ -365,6 +372,9 @@ class EvaluatorSections:
             parts.append(_("the achievement categories"))
         if ill.units:
             parts.append(_("the responsible unit of each sub-activity"))
+        if ill.action_plans:
+            marked |= {"action-plans", "action-plans-quarters"}
+            parts.append(_("the units' targets and action plans"))
         for block in _blocks(sections, marked):
             _mark(block)
         self.illustrative_keys = marked

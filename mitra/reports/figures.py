@@ -45,6 +45,7 @@ class YearData:
     # is the SAKIP score); the consistency check compares values per quantity.
     quantities: dict[str, str] = field(default_factory=dict)
     reconciliations: list[Reconciliation] = field(default_factory=list)
+    cascade: perf.Cascade | None = None  # the units' indicators and action plans of the year (action_plans.py)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,10 @@ def year_data(year: int) -> YearData:
     from .evaluator import history_figures  # the evaluator's sections (indicators by year, agreements signed)
 
     figures.update(history_figures(year, m, plan, figures))
+    from .action_plans import action_plan_figures  # the units' action plans (LAKIP chapter III)
+
+    tree = perf.cascade(year)
+    figures.update(action_plan_figures(tree))
     return YearData(
         year=year,
         measurement=m,
@@ -120,6 +125,7 @@ def year_data(year: int) -> YearData:
         figures=figures,
         quantities=quantities(m),
         reconciliations=reconciliations,
+        cascade=tree,
     )
 
 

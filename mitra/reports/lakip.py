@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from mitra.core import formatting
 from mitra.performance.models import ActivityTarget, OutputUnit
 
-from . import charts, narrative
+from . import action_plans, charts, narrative
 from .evaluator import EvaluatorSections
 from .figures import YearData, _slug, year_data
 from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Cell, Chart, Fig, Inline, Paragraph, Report, Section, Styled, Table
@@ -96,6 +96,8 @@ class LakipBuilder:
             self.chapter_four(),
             *self.appendices(),
         ]
+        if self.d.cascade is not None:  # the units' action plans, after the analysis of the key indicator
+            action_plans.insert_after(sections, "analysis", action_plans.lakip_section(self.d.cascade, self.f))
         EvaluatorSections(self).extend(sections)
         return Report(
             kind="lakip",

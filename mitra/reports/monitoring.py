@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mitra.core import formatting, periods
 from mitra.performance import selectors as perf
 
-from . import charts
+from . import action_plans, charts
 from .model import MONEY, NUMBER, PCT, Cell, Chart, Fig, Paragraph, Report, Section, Styled, Table
 from .progress import BUILDING, READING, Progress, step
 
@@ -206,6 +206,11 @@ def build_monitoring(
             )
         else:
             notes.add(Paragraph([_("No obstacles were recorded for this quarter.")]))
+        # The units' own indicators and action plans (of the unit's subtree for a unit's report), quarters 1 to q.
+        scope = units[0].unit if unit_code else None
+        tree = perf.cascade(year, quarter, unit=scope)
+        figures.update(action_plans.action_plan_figures(tree))
+        plans = action_plans.section(tree, figures, title=_("Action plans of the units"))
         intro = Paragraph(
             [
                 _("Monitoring of quarter %(q)s %(year)s for %(who)s, as of ")
@@ -222,7 +227,7 @@ def build_monitoring(
             year=year,
             language=language,
             organisation="Badan Pengawas Obat dan Makanan",
-            sections=[summary, detail, behind, notes],
+            sections=[summary, detail, behind, plans, notes],
             figures=figures,
             toc_title=_("Table of contents"),
             place="Jakarta",
