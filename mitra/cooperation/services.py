@@ -4,10 +4,10 @@ and the reminders job."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +17,7 @@ from mitra.core import audit, formatting
 from mitra.core.models import AuditAction, OrganisationUnit, User
 from mitra.core.services import (
     create_guarded,
+    create_guarded_many,
     delete_guarded,
     require,
     soft_delete_record,
@@ -64,6 +65,27 @@ def create(*, actor: User | None, model: type[R], data: Mapping[str, Any], syste
             changed_by=actor if actor else None,
         )
     return record
+
+
+@transaction.atomic
+def create_many(
+    *, actor: User | None, model: type[R], rows: Sequence[Mapping[str, Any]], system: bool = False
+) -> list[Any]:
+    """`create` for many rows (an import): per row the record or the error that refused it (see
+    core.services.create_guarded_many). Cooperations, which also record their first stage, go one by one."""
+    if model is Cooperation:
+        outcomes: list[Any] = []
+        with audit.batch() as entries:
+            for data in rows:
+                mark = entries.mark()
+                try:
+                    with transaction.atomic():
+                        outcomes.append(create(actor=actor, model=model, data=data, system=system))
+                except (ValidationError, PermissionDenied) as error:
+                    entries.discard_from(mark)
+                    outcomes.append(error)
+        return outcomes
+    return create_guarded_many(actor=actor, perm=EDIT, model=model, rows=rows, system=system)
 
 
 def _changed_fields(instance: Any, data: Mapping[str, Any]) -> list[str]:

@@ -20,6 +20,9 @@ import json
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -215,11 +218,21 @@ def entry_hash(entry: AuditEntry, ring: Keyring | None = None) -> str:
     return hmac.new(secret, _canonical(payload), hashlib.sha256).hexdigest()
 
 
-def _append(head: AuditChainHead, ring: Keyring, key_id: str, next_key_id: str, **fields: Any) -> AuditEntry:
-    entry = AuditEntry(id=head.last_id + 1, at=timezone.now(), prev_hash=head.last_hash, key_id=key_id, **fields)
-    # Store the timestamp as the database returns it (microseconds, UTC) before hashing.
-    entry.at = entry.at.replace(tzinfo=dt.UTC) if timezone.is_naive(entry.at) else entry.at.astimezone(dt.UTC)
+def _chained(last_id: int, last_hash: str, ring: Keyring, key_id: str, at: dt.datetime, **fields: Any) -> AuditEntry:
+    """The entry after (`last_id`, `last_hash`), hashed; not saved."""
+    entry = AuditEntry(id=last_id + 1, at=at, prev_hash=last_hash, key_id=key_id, **fields)
     entry.hash = entry_hash(entry, ring)
+    return entry
+
+
+def _now() -> dt.datetime:
+    # The timestamp as the database returns it (microseconds, UTC), so that the hash recomputes from the column.
+    at = timezone.now()
+    return at.replace(tzinfo=dt.UTC) if timezone.is_naive(at) else at.astimezone(dt.UTC)
+
+
+def _append(head: AuditChainHead, ring: Keyring, key_id: str, next_key_id: str, **fields: Any) -> AuditEntry:
+    entry = _chained(head.last_id, head.last_hash, ring, key_id, _now(), **fields)
     entry.save(force_insert=True)
     head.last_id, head.last_hash, head.key_id = entry.id, entry.hash, next_key_id
     head.save(update_fields=["last_id", "last_hash", "key_id"])
@@ -260,6 +273,36 @@ def _move_to_current_key(head: AuditChainHead, ring: Keyring, reason: str) -> Au
     return _append(head, ring, signing_key, ring.current, **_rotation_fields(head.key_id, ring.current, reason))
 
 
+def _entry_fields(
+    *,
+    actor: User | None,
+    action: str,
+    instance: models.Model | None,
+    record_type: str,
+    record_id: str,
+    record_repr: str,
+    changes: dict[str, Any] | None,
+    reason: str,
+    ip_address: str | None,
+) -> dict[str, Any]:
+    if instance is not None:
+        record_type = record_type or instance._meta.label_lower
+        record_id = record_id or str(instance.pk)
+        record_repr = record_repr or str(instance)[:300]
+    actor_obj = actor if actor is not None and actor.is_authenticated else None
+    return {
+        "actor": actor_obj,
+        "actor_username": actor_obj.get_username() if actor_obj else "",
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "record_repr": record_repr[:300],
+        "changes": jsonable(changes or {}),
+        "reason": reason,
+        "ip_address": ip_address,
+    }
+
+
 def record(
     *,
     actor: User | None,
@@ -272,31 +315,91 @@ def record(
     reason: str = "",
     ip_address: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction, so it commits or rolls back with the change."""
-    if instance is not None:
-        record_type = record_type or instance._meta.label_lower
-        record_id = record_id or str(instance.pk)
-        record_repr = record_repr or str(instance)[:300]
-    actor_obj = actor if actor is not None and actor.is_authenticated else None
+    """Append one entry. Runs inside the caller's transaction, so it commits or rolls back with the change.
+
+    Inside `batch()` the entry is only prepared (no id or hash yet) and appended when the batch ends."""
+    fields = _entry_fields(
+        actor=actor,
+        action=action,
+        instance=instance,
+        record_type=record_type,
+        record_id=record_id,
+        record_repr=record_repr,
+        changes=changes,
+        reason=reason,
+        ip_address=ip_address,
+    )
+    pending = _batch.get()
+    if pending is not None:
+        pending.entries.append((_now(), fields))
+        return AuditEntry(at=pending.entries[-1][0], **fields)
     ring = keyring()
     with transaction.atomic():
         head = _lock_head()
         _move_to_current_key(head, ring, "The configured audit key changed.")
-        return _append(
-            head,
-            ring,
-            ring.current,
-            ring.current,
-            actor=actor_obj,
-            actor_username=actor_obj.get_username() if actor_obj else "",
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            record_repr=record_repr[:300],
-            changes=jsonable(changes or {}),
-            reason=reason,
-            ip_address=ip_address,
-        )
+        return _append(head, ring, ring.current, ring.current, **fields)
+
+
+@dataclass
+class Batch:
+    """Entries recorded inside `batch()`, in order, each with the time it was recorded."""
+
+    entries: list[tuple[dt.datetime, dict[str, Any]]] = field(default_factory=list)
+
+    def mark(self) -> int:
+        """A point to come back to with `discard_from` when the work after it is rolled back."""
+        return len(self.entries)
+
+    def discard_from(self, mark: int) -> None:
+        """Forget the entries recorded since `mark` (their change was rolled back to a savepoint)."""
+        del self.entries[mark:]
+
+
+_batch: ContextVar[Batch | None] = ContextVar("mitra_audit_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[Batch]:
+    """Record the audit entries of many changes in one append: for an import of many rows.
+
+    Inside the block `record()` only prepares each entry, with the content and the time it would have had; at the
+    end of the block (when it ends without an exception) they are appended to the chain in order under one lock of
+    the chain head, with one bulk insert: the same entries, linked and hashed as one `record()` after another would
+    have made them. Use it inside the transaction of the changes. The caller that rolls back part of the work to a
+    savepoint discards that part's entries (`Batch.mark` / `Batch.discard_from`); reads of the log inside the block
+    do not see the prepared entries, so it suits blocks of creations (an import), not edits that check versions.
+    A batch inside a batch adds to the outer one."""
+    outer = _batch.get()
+    if outer is not None:
+        yield outer
+        return
+    pending = Batch()
+    token = _batch.set(pending)
+    try:
+        yield pending
+    finally:
+        _batch.reset(token)
+    append_prepared(pending.entries)
+
+
+def append_prepared(prepared: list[tuple[dt.datetime, dict[str, Any]]]) -> list[AuditEntry]:
+    """Append prepared entries ((time, fields) as `record()` prepares them) in order, in one transaction."""
+    if not prepared:
+        return []
+    ring = keyring()
+    with transaction.atomic():
+        head = _lock_head()
+        _move_to_current_key(head, ring, "The configured audit key changed.")
+        entries: list[AuditEntry] = []
+        last_id, last_hash = head.last_id, head.last_hash
+        for at, fields in prepared:
+            entry = _chained(last_id, last_hash, ring, ring.current, at, **fields)
+            entries.append(entry)
+            last_id, last_hash = entry.id, entry.hash
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        head.last_id, head.last_hash, head.key_id = last_id, last_hash, ring.current
+        head.save(update_fields=["last_id", "last_hash", "key_id"])
+    return entries
 
 
 def rotate_key(reason: str = "") -> tuple[str, str]:

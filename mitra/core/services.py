@@ -7,11 +7,11 @@ transaction, so a refused or invalid change leaves nothing behind.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,8 +71,10 @@ class StaleEditError(Exception):
         )
 
 
-def field_values(instance: models.Model) -> dict[str, Any]:
-    """Audited content of a record: concrete fields, foreign keys by id, many-to-many by sorted ids."""
+def field_values(instance: models.Model, *, new: bool = False) -> dict[str, Any]:
+    """Audited content of a record: concrete fields, foreign keys by id, many-to-many by sorted ids.
+
+    `new`: the row was just inserted with no many-to-many links, so they are [] without asking the database."""
     exclude: set[str] = getattr(instance, "AUDIT_EXCLUDE", set())
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
@@ -81,7 +83,7 @@ def field_values(instance: models.Model) -> dict[str, Any]:
         values[field.name] = audit.jsonable(getattr(instance, field.attname))
     if instance.pk:
         for m2m in instance._meta.many_to_many:
-            values[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+            values[m2m.name] = [] if new else sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
     return values
 
 
@@ -424,6 +426,140 @@ def create_guarded(
     return create_record(
         actor=actor, instance=instance, data={k: v for k, v in data.items() if k in m2m_names}, reason=reason
     )
+
+
+def _full_clean(instance: models.Model, known: set[tuple[Any, Any]]) -> None:
+    """`instance.full_clean()`, except that a foreign key whose value `known` holds (it passed this check earlier
+    in the same batch: the row exists) is not looked up again. Every other check runs as in full_clean, in the same
+    order, unique and constraint checks on the foreign keys included."""
+    skip = {
+        f.name for f in instance._meta.concrete_fields if f.many_to_one and (f, getattr(instance, f.attname)) in known
+    }
+    errors: dict[str, Any] = {}
+    try:
+        instance.clean_fields(exclude=skip)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_unique(exclude=failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_constraints(exclude=failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    for f in instance._meta.concrete_fields:
+        value = getattr(instance, f.attname)
+        if f.many_to_one and value is not None:
+            known.add((f, value))
+
+
+def _saves_itself(model: type[models.Model]) -> bool:
+    """The model's save() does more than Django's (derives a field …): a bulk insert would skip it."""
+    return any("save" in vars(klass) for klass in model.__mro__ if klass is not models.Model and klass is not object)
+
+
+Outcome = Any  # the created record, or the ValidationError / PermissionDenied that refused its row
+
+
+@transaction.atomic
+def create_guarded_many(
+    *,
+    actor: User | None,
+    perm: str,
+    model: type[M],
+    rows: Sequence[Mapping[str, Any]],
+    system: bool = False,
+    reason: str = "",
+) -> list[Outcome]:
+    """`create_guarded` for many rows (an import): one outcome per row, in order — the created record, or the
+    ValidationError or PermissionDenied that refused the row (refused rows write nothing).
+
+    Each row is checked and validated as `create_guarded` and `create_record` do (the permission on the unsaved
+    row, full_clean — a foreign key value is looked up once per batch), then the valid rows are inserted with one
+    bulk insert, the save signals are sent for each (so the search index follows), and each row gets the audit
+    entry `create_record` would give it, appended in one go (`audit.batch`). Rows are done one at a time through
+    `create_guarded` instead when the model's save() does more than store the row, when a row sets many-to-many
+    fields, or when the bulk insert hits a database constraint (two rows of the batch colliding on a unique key):
+    then every row gets exactly the per-row result."""
+    m2m_names = {f.name for f in model._meta.many_to_many}
+    if _saves_itself(model) or any(m2m_names & set(data) for data in rows):
+        return _create_one_by_one(actor=actor, perm=perm, model=model, rows=rows, system=system, reason=reason)
+    outcomes: list[Outcome] = []
+    valid: list[M] = []
+    known: set[tuple[Any, Any]] = set()
+    by = actor if actor and actor.is_authenticated else None
+    for data in rows:
+        instance = model(**data)
+        try:
+            if not system:
+                require(actor, perm, instance)
+            now = timezone.now()
+            instance.created_at = instance.updated_at = now
+            instance.created_by = instance.updated_by = by
+            instance.version = 1
+            _full_clean(instance, known)
+        except (ValidationError, PermissionDenied) as error:
+            outcomes.append(error)
+            continue
+        outcomes.append(instance)
+        valid.append(instance)
+    if not valid:
+        return outcomes
+    with audit.batch() as entries:
+        mark = entries.mark()
+        try:
+            with transaction.atomic():
+                _insert(model, valid, actor=actor, reason=reason)
+        except IntegrityError:
+            entries.discard_from(mark)
+            return _create_one_by_one(actor=actor, perm=perm, model=model, rows=rows, system=system, reason=reason)
+    return outcomes
+
+
+def _insert(model: type[M], rows: list[M], *, actor: User | None, reason: str) -> None:
+    from django.db import router
+    from django.db.models.signals import post_save, pre_save
+
+    using = router.db_for_write(model)
+    for instance in rows:
+        pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    model._base_manager.using(using).bulk_create(rows)
+    for instance in rows:
+        post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=instance,
+            changes={k: [None, v] for k, v in field_values(instance, new=True).items()},
+            reason=reason,
+        )
+
+
+def _create_one_by_one(
+    *, actor: User | None, perm: str, model: type[M], rows: Sequence[Mapping[str, Any]], system: bool, reason: str
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    with audit.batch() as entries:
+        for data in rows:
+            mark = entries.mark()
+            try:
+                with transaction.atomic():
+                    outcomes.append(
+                        create_guarded(actor=actor, perm=perm, model=model, data=data, system=system, reason=reason)
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                entries.discard_from(mark)
+                outcomes.append(error)
+    return outcomes
 
 
 @transaction.atomic

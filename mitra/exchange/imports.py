@@ -9,7 +9,8 @@ refusals. The commit runs it again and keeps the result only if no row has an er
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -109,6 +110,7 @@ def _lookup(model_path: str, *fields: str) -> Callable[[Any], Any]:
                 raise CellValueError(_("“%(value)s” matches more than one record.") % {"value": raw})
         raise CellValueError(_("“%(value)s” was not found.") % {"value": raw})
 
+    parse.looks_up = True  # type: ignore[attr-defined]
     return parse
 
 
@@ -119,26 +121,27 @@ class ListKind:
     sheet_title: str
     model_path: str
     columns: list[Column]
-    create: Callable[..., Any]
+    # Creates the rows through the owning app's services: per row the record, or the error that refused it.
+    create: Callable[..., list[Any]]
 
     def template_rows(self) -> list[list[Any]]:
         return [[c.example for c in self.columns]]
 
 
-def _partners_create(*, actor: User | None, data: dict[str, Any]) -> Any:
+def _partners_create(*, actor: User | None, rows: list[dict[str, Any]]) -> list[Any]:
     from mitra.partners import services
     from mitra.partners.models import Institution
 
-    return services.create(actor=actor, model=Institution, data=data)
+    return services.create_many(actor=actor, model=Institution, rows=rows)
 
 
-def _registry_create(model_name: str) -> Callable[..., Any]:
-    def create(*, actor: User | None, data: dict[str, Any]) -> Any:
+def _registry_create(model_name: str) -> Callable[..., list[Any]]:
+    def create(*, actor: User | None, rows: list[dict[str, Any]]) -> list[Any]:
         from django.apps import apps
 
         from mitra.cooperation import services
 
-        return services.create(actor=actor, model=apps.get_model("cooperation", model_name), data=data)
+        return services.create_many(actor=actor, model=apps.get_model("cooperation", model_name), rows=rows)
 
     return create
 
@@ -151,6 +154,9 @@ def _unit(value: Any) -> OrganisationUnit | None:
     if unit is None:
         raise CellValueError(_("No unit with the code “%(value)s”.") % {"value": raw})
     return unit
+
+
+_unit.looks_up = True  # type: ignore[attr-defined]
 
 
 def _choice(model_path: str, field_name: str) -> Callable[[Any], Any]:
@@ -247,6 +253,41 @@ def _read_header(sheet: Any, expected: list[str]) -> list[CellError]:
     return []
 
 
+def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A lookup asked once per distinct cell value in one import: the rows of an import do not create the records
+    they look up (countries, forums, cooperations, units), so the answer cannot change within it."""
+    answers: dict[tuple[type, Any], tuple[Any, CellValueError | None]] = {}
+
+    def parse_once(value: Any) -> Any:
+        key = (type(value), value)
+        if key not in answers:
+            try:
+                answers[key] = (parse(value), None)
+            except CellValueError as error:
+                answers[key] = (None, error)
+        found, refusal = answers[key]
+        if refusal is not None:
+            raise refusal
+        return found
+
+    return parse_once
+
+
+@contextmanager
+def _batched_writes() -> Iterator[None]:
+    """The rows go through their app's batch service (per row: permission, validation; then one insert and the
+    rows' audit entries appended in one go); the search index is brought up to date in one pass at the end of the
+    import's transaction."""
+    from django.apps import apps
+
+    with ExitStack() as stack:
+        if apps.is_installed("mitra.search"):
+            from mitra.search.signals import deferred
+
+            stack.enter_context(deferred())
+        yield
+
+
 def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[str, Any]) -> ImportResult:
     result = ImportResult(kind.key)
     workbook = xl.open_workbook(content)
@@ -255,15 +296,18 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
     result.errors += _read_header(sheet, [c.header for c in kind.columns])
     if result.errors:
         return result
+    parsers = [_memoised(c.parse) if getattr(c.parse, "looks_up", False) else c.parse for c in kind.columns]
+    by_field = {c.field: c.header for c in kind.columns}
+    to_create: list[tuple[RowOutcome, dict[str, Any]]] = []
     for index, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
         values = tuple(values[: len(kind.columns)]) + (None,) * (len(kind.columns) - len(values))
         if xl.is_empty_row(values):
             continue
         row = RowOutcome(index, "")
         data: dict[str, Any] = {}
-        for column, value in zip(kind.columns, values, strict=True):
+        for column, parse, value in zip(kind.columns, parsers, values, strict=True):
             try:
-                parsed = column.parse(value)
+                parsed = parse(value)
             except CellValueError as error:
                 row.errors.append(CellError(index, column.header, str(error)))
                 continue
@@ -274,17 +318,18 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
                 data[column.field] = parsed
         row.label = str(data.get("title") or data.get("name") or "")
         if not row.errors:
-            by_field = {c.field: c.header for c in kind.columns}
-            try:
-                with transaction.atomic():
-                    record = kind.create(actor=actor, data=data)
-                row.outcome = _("new: %(record)s") % {"record": record}
-            except ValidationError as error:
-                for name, message in _messages(error):
-                    row.errors.append(CellError(index, by_field.get(name, name if name != "__all__" else ""), message))
-            except PermissionDenied as error:
-                row.errors.append(CellError(index, "", str(error)))
+            to_create.append((row, data))
         result.rows.append(row)
+    with _batched_writes():
+        outcomes = kind.create(actor=actor, rows=[data for _row, data in to_create])
+    for (row, _data), outcome in zip(to_create, outcomes, strict=True):
+        if isinstance(outcome, ValidationError):
+            for name, message in _messages(outcome):
+                row.errors.append(CellError(row.row, by_field.get(name, name if name != "__all__" else ""), message))
+        elif isinstance(outcome, PermissionDenied):
+            row.errors.append(CellError(row.row, "", str(outcome)))
+        else:
+            row.outcome = _("new: %(record)s") % {"record": outcome}
     if not result.rows and not result.errors:
         result.errors.append(CellError(0, "", _("The sheet has no rows to import.")))
     return result

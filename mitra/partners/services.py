@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from mitra.core.models import User
-from mitra.core.services import create_guarded, delete_guarded, update_guarded
+from mitra.core.services import create_guarded, create_guarded_many, delete_guarded, update_guarded
 
 from .models import Contact, Forum, Institution
 
@@ -20,6 +20,13 @@ P = TypeVar("P", Institution, Forum, Contact)
 
 def create(*, actor: User | None, model: type[P], data: Mapping[str, Any], system: bool = False) -> P:
     return create_guarded(actor=actor, perm=PERM, model=model, data=data, system=system)
+
+
+def create_many(
+    *, actor: User | None, model: type[P], rows: Sequence[Mapping[str, Any]], system: bool = False
+) -> list[Any]:
+    """`create` for many rows (an import): per row the record or the error that refused it (core.services)."""
+    return create_guarded_many(actor=actor, perm=PERM, model=model, rows=rows, system=system)
 
 
 def update(

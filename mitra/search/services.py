@@ -209,6 +209,48 @@ def index_instance(obj: Any) -> None:
 
 
 @_guarded
+def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
+    """`index_instance` for many rows of one model in a few queries: their entries are replaced by entries made
+    exactly as `index_instance` makes them (rows that are gone or soft-deleted lose theirs). For a pass at the end
+    of an import's transaction; the files attached to the rows, rare there, go through `index_instance`."""
+    spec = for_model(model)
+    if spec is None:
+        return
+    from mitra.documents.models import Document
+
+    content_type = ContentType.objects.get_for_model(model)
+    for keys in _batched(sorted({str(pk) for pk in pks if pk is not None}), BATCH):
+        _delete_entries(record_type=spec.key, record_id__in=keys)
+        pairs, with_files = [], []
+        having_files = (
+            {
+                str(pk)
+                for pk in Document.objects.filter(content_type=content_type, object_id__in=keys).values_list(
+                    "object_id", flat=True
+                )
+            }
+            if spec.documents
+            else set()
+        )
+        found = set()
+        for obj in spec.rows().filter(pk__in=keys):
+            found.add(str(obj.pk))
+            if _is_deleted(obj):
+                _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
+                continue
+            d = describe(spec, obj)
+            pairs.append((_record_entry(spec, obj, d), d))
+            if str(obj.pk) in having_files:
+                with_files.append(obj)
+        _write(pairs)
+        for obj in with_files:
+            index_instance(obj)  # the record's entry is current: only its files' entries are refreshed
+        gone = [key for key in keys if key not in found]
+        if gone:
+            _delete_entries(parent_type=spec.key, parent_id__in=gone)
+
+
+@_guarded
 def remove_instance(model: type[models.Model], pk: Any) -> None:
     spec = for_model(model)
     if spec is not None:

@@ -3,6 +3,9 @@ many-to-many changes and attached files, inside the transaction that changed the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -28,13 +31,44 @@ def _spec(model: Any) -> Searchable | None:
 PARTS: dict[str, Any] = {"travel.traveller": lambda traveller: traveller.request}
 
 
+# Inside `deferred()`: the rows to index at the end of the block, by model.
+_pending: ContextVar[dict[Any, set[Any]] | None] = ContextVar("mitra_search_pending", default=None)
+
+
+def _index(obj: Any) -> None:
+    pending = _pending.get()
+    if pending is None:
+        services.index_instance(obj)
+    elif obj.pk is not None:
+        pending.setdefault(type(obj), set()).add(obj.pk)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Index the records saved inside the block in one pass at its end (`services.index_records`), instead of one
+    record at a time as each is saved: for an import of many rows, inside its transaction. When the block ends with
+    an exception nothing is indexed (the transaction is rolled back with the records). A rolled-back savepoint inside
+    the block needs nothing: the pass indexes the rows as they are at the end."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict[Any, set[Any]] = {}
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    for model, pks in pending.items():
+        services.index_records(model, pks)
+
+
 def _refresh_whole(instance: Any) -> None:
     part_of = PARTS.get(instance._meta.label_lower) if hasattr(instance, "_meta") else None
     if part_of is None:
         return
     whole = part_of(instance)
     if whole is not None and _spec(type(whole)) is not None:
-        services.index_instance(whole)
+        _index(whole)
 
 
 def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -43,7 +77,7 @@ def on_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> Non
     if _is_document(sender):
         services.index_document(instance)
     elif _spec(sender) is not None:
-        services.index_instance(instance)
+        _index(instance)
     else:
         _refresh_whole(instance)
 
@@ -62,10 +96,10 @@ def on_m2m(sender: Any, instance: Any, action: str, reverse: bool, model: Any, p
         return
     if not reverse:
         if _spec(type(instance)) is not None:
-            services.index_instance(instance)
+            _index(instance)
     elif pk_set and _spec(model) is not None:
         for obj in model._default_manager.filter(pk__in=pk_set):
-            services.index_instance(obj)
+            _index(obj)
 
 
 def on_migrate(sender: Any, **kwargs: Any) -> None:
