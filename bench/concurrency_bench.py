@@ -139,6 +139,19 @@ def queue_point(steps: Sequence[dict[str, Any]], kind: str = "save", factor: flo
     return None
 
 
+def deal(editable: dict[str, list[int]], usernames: Sequence[str]) -> dict[int, list[int]]:
+    """Each record to exactly one client (by index) whose user may edit it, the client with the fewest so far, so
+    that no two clients save the same record (no version conflicts) and a head of unit and the unit's staff, who
+    may edit the same records, both get some."""
+    dealt: dict[int, list[int]] = {index: [] for index in range(len(usernames))}
+    records = sorted({pk for pks in editable.values() for pk in pks})
+    for pk in records:
+        candidates = [i for i, name in enumerate(usernames) if pk in set(editable.get(name, ()))]
+        if candidates:
+            dealt[min(candidates, key=lambda i: (len(dealt[i]), i))].append(pk)
+    return dealt
+
+
 # --- HTTP ---------------------------------------------------------------------------------------------------
 
 
@@ -465,7 +478,7 @@ def main() -> int:
         started = time.monotonic()
         subprocess.run([BIN / "mitra", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
         command: list[str | Path] = [BIN / "mitra", "demo", *(["--scale", str(args.build)] if args.build else [])]
-        subprocess.run(command, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(command, env=env, check=True, cwd=ROOT)  # its progress goes to our output
         build = {"build_seconds": round(time.monotonic() - started, 1), "scale": args.build}
         print(f"built scale {args.build} in {build['build_seconds']} s", flush=True)
     ids = targets(env)
@@ -507,16 +520,7 @@ def main() -> int:
         for client in clients:
             client.login()
         print(f"{len(clients)} users signed in", flush=True)
-        # Each client edits its own records: the writer's records are dealt out among its clients.
-        # A record editable by two writers (a head of unit and the unit's staff) goes to the first only.
-        editable: dict[int, list[int]] = {}
-        taken: set[int] = set()
-        for name in WRITERS:
-            pool = [pk for pk in ids["editable"][name] if pk not in taken]
-            taken.update(pool)
-            mine = [i for i, c in enumerate(clients) if c.username == name]
-            for k, index in enumerate(mine):
-                editable[index] = pool[k :: len(mine)]
+        editable = deal(ids["editable"], [c.username for c in clients])
         # Warm-up: every worker imports and renders once.
         run_step(clients[: args.workers * 2], editable, pages, MIX, 10, seed=0)
 

@@ -101,3 +101,11 @@ old &amp; notes</textarea>
         ("sectors", "3"),
         ("abroad", "on"),
     ]
+
+
+def test_deal_gives_every_record_to_one_client_who_may_edit_it() -> None:
+    editable = {"head": [1, 2, 3, 4], "staff": [1, 2, 3, 4], "other": [7, 8], "nobody": []}
+    dealt = bench.deal(editable, ["staff", "head", "other", "staff", "nobody"])
+    assert dealt == {0: [1, 4], 1: [2], 2: [7, 8], 3: [3], 4: []}
+    everything = [pk for pks in dealt.values() for pk in pks]
+    assert sorted(everything) == [1, 2, 3, 4, 7, 8]  # each once
