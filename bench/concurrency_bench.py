@@ -34,6 +34,7 @@ same MITRA_AUDIT_KEY / MITRA_AUDIT_KEY_FILE as the build (a copied database need
 from __future__ import annotations
 
 import argparse
+import http.client
 import http.cookiejar
 import json
 import math
@@ -235,7 +236,7 @@ class Client:
         except urllib.error.HTTPError as error:
             self.status = error.code
             return error.code, path, error.read()
-        except OSError:
+        except (OSError, http.client.HTTPException):  # refused, reset, timed out, or cut off (a worker killed)
             self.status = 0
             return 0, path, b""
 

@@ -190,12 +190,15 @@ def concurrency_section(data: dict) -> list[str]:
             "",
             f"- {run['server']}; commit {run['commit']}; {run['duration_s']} s per step, users looping without "
             f"pause over the mix {mix}{built}",
-            "",
-            "| users | requests/s | p50 ms | p95 ms | error rate | "
-            + " | ".join(f"{k} p50 / p95 ms" for k in kinds)
-            + " | database locked | worker timeouts |",
-            "|" + " --- |" * (7 + len(kinds)),
         ]
+        if run["steps"]:
+            lines += [
+                "",
+                "| users | requests/s | p50 ms | p95 ms | error rate | "
+                + " | ".join(f"{k} p50 / p95 ms" for k in kinds)
+                + " | database locked | worker timeouts |",
+                "|" + " --- |" * (7 + len(kinds)),
+            ]
         for step in run["steps"]:
             everything = step["kinds"]["all"]
             cells = [
