@@ -36,7 +36,8 @@ help:
 	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
 	@echo "  make test           all of the above checks in order, stopping at the first failure"
 	@echo "  make bench          benchmarks (pages at N=1 and N=100, search on SQLite and PostgreSQL, reports,"
-	@echo "                      imports; about an hour on 2 cores), then bench/RESULTS.md from bench/results/"
+	@echo "                      imports, concurrent users on SQLite and PostgreSQL; well over an hour on 2 cores),"
+	@echo "                      then bench/RESULTS.md from bench/results/"
 	@echo "  make clean          remove $(VENV) and var/ (local database, collected static files)"
 	@echo
 	@echo "Variables: PYTHON=$(PYTHON) PORT=$(PORT) PYTEST_WORKERS=$(PYTEST_WORKERS) PYTEST_ARGS=$(PYTEST_ARGS)"
@@ -159,6 +160,18 @@ bench: setup
 	env -u DATABASE_URL $(BIN)/python bench/report_bench.py --scale 0 --rebuild
 	env -u DATABASE_URL $(BIN)/python bench/report_bench.py --scale 100
 	env -u DATABASE_URL $(BIN)/python bench/import_bench.py --scales 0 100
+	@# Concurrency: 1-40 users and 1-20 writers on a copy of the N=100 database (it saves records), then the same
+	@# on PostgreSQL loaded with `mitra demo --scale 100`.
+	for suffix in "" -wal -shm; do \
+	    rm -f var/bench/concurrency-100.sqlite3$$suffix; \
+	    if [ -f var/bench/scale-100.sqlite3$$suffix ]; then \
+	        cp var/bench/scale-100.sqlite3$$suffix var/bench/concurrency-100.sqlite3$$suffix; \
+	    fi; \
+	done
+	env -u DATABASE_URL $(BIN)/python bench/concurrency_bench.py --sqlite var/bench/concurrency-100.sqlite3 \
+	    --label "SQLite N=100"
+	rm -f var/bench/concurrency-100.sqlite3*
+	bash scripts/with-postgres.sh $(BIN)/python bench/concurrency_bench.py --build 100 --label "PostgreSQL N=100"
 	$(BIN)/python bench/report.py
 
 clean:

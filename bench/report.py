@@ -189,6 +189,73 @@ def imports_section(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def concurrency_section(data: dict) -> list[str]:
+    """bench/concurrency_bench.py: one block per backend and size."""
+    lines = ["## Concurrency (simultaneous signed-in users against gunicorn; bench/concurrency_bench.py)", ""]
+    kinds = ["read", "search", "edit form", "save", "download"]
+    for label, run in data.items():
+        mix = ", ".join(f"{k} {round(v * 100)} %" for k, v in run["mix"].items())
+        built = f"; database loaded in {run['build_seconds']} s" if "build_seconds" in run else ""
+        lines += [
+            f"### {label}",
+            "",
+            f"- {run['server']}; commit {run['commit']}; {run['duration_s']} s per step, users looping without "
+            f"pause over the mix {mix}{built}",
+        ]
+        if run["steps"]:
+            lines += [
+                "",
+                "| users | requests/s | p50 ms | p95 ms | error rate | "
+                + " | ".join(f"{k} p50 / p95 ms" for k in kinds)
+                + " | database locked | worker timeouts |",
+                "|" + " --- |" * (7 + len(kinds)),
+            ]
+        for step in run["steps"]:
+            everything = step["kinds"]["all"]
+            cells = [
+                f"{step['kinds'][k]['p50_ms']} / {step['kinds'][k]['p95_ms']}" if k in step["kinds"] else "–"
+                for k in kinds
+            ]
+            lines.append(
+                f"| {step['users']} | {everything['per_second']} | {everything['p50_ms']} | {everything['p95_ms']} | "
+                f"{everything['error_rate'] * 100:.1f} % | " + " | ".join(cells) + f" | {step['database_locked']} | "
+                f"{step['worker_timeouts']} |"
+            )
+        failures = {f"{s['users']} users": s["failures"] for s in run["steps"] if s.get("failures")}
+        if failures:
+            lines += ["", "Failures by kind and status: " + "; ".join(f"{k}: {v}" for k, v in failures.items())]
+        lines += [
+            "",
+            "Writers only (every user saves a publication through its edit form, again and again):",
+            "",
+            "| writers | saves/s | save p50 ms | save p95 ms | edit form p95 ms | save errors | database locked |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for step in run["writer_steps"]:
+            save = step["kinds"].get("save", {})
+            form = step["kinds"].get("edit form", {})
+            lines.append(
+                f"| {step['users']} | {save.get('per_second', '–')} | {save.get('p50_ms', '–')} | "
+                f"{save.get('p95_ms', '–')} | {form.get('p95_ms', '–')} | {save.get('errors', '–')} | "
+                f"{step['database_locked']} |"
+            )
+        point = run.get("save_queue_point")
+        lines += [
+            "",
+            "Saves start to queue (first step whose save p95 is above twice the one-writer p95, or with errors): "
+            + (f"at {point['users']} writers ({point['reason']}: {point['p95_ms']} ms)" if point else "not reached"),
+        ]
+        memory = run["memory"]
+        verdict = "met" if memory["max_worker_mib"] < 250 else "MISSED"
+        lines += [
+            "",
+            f"Peak memory (VmHWM) per worker: {', '.join(f'{m} MiB' for m in memory['workers_mib'])} (master "
+            f"{memory['master_mib']} MiB); aim under 250 MB per worker: {verdict} ({memory['max_worker_mib']} MiB).",
+            "",
+        ]
+    return lines
+
+
 def generic_section(name: str, data: object) -> list[str]:
     lines = [f"## {name}", "", "```json", json.dumps(data, indent=2, ensure_ascii=False)[:6000], "```", ""]
     return lines
@@ -207,7 +274,7 @@ def main() -> None:
     reading = ROOT / "bench" / "READING.md"
     if reading.exists():
         lines += [reading.read_text().strip(), ""]
-    order = {"pages": 0, "search": 1, "reports": 2, "imports": 3}
+    order = {"pages": 0, "search": 1, "reports": 2, "imports": 3, "concurrency": 4}
     for path in sorted(RESULTS.glob("*.json"), key=lambda p: (order.get(p.stem, 9), p.stem)):
         data = json.loads(path.read_text())
         if path.stem == "pages":
@@ -218,6 +285,8 @@ def main() -> None:
             lines += reports_section(data)
         elif path.stem == "imports":
             lines += imports_section(data)
+        elif path.stem == "concurrency":
+            lines += concurrency_section(data)
         else:
             lines += generic_section(path.stem, data)
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n")
