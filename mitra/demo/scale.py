@@ -485,6 +485,7 @@ def _travel_requests(ctx: Context) -> int:
     from mitra.travel.models import FundingSource, StepKind, Traveller, TravelRequest, TravelStatus, TravelStep
     from mitra.travel.reference import ensure_step_kinds
     from mitra.travel.rules import service_unit_code
+    from mitra.travel.selectors import step_due
 
     ensure_step_kinds()
     service_unit = OrganisationUnit.objects.filter(code=service_unit_code()).first()
@@ -577,14 +578,14 @@ def _travel_requests(ctx: Context) -> int:
             for person in t.staff_ids
         ],
     )
-    _bulk(
-        TravelStep,
-        [
-            TravelStep(request_id=t.request.pk, kind=kind, requested_on=requested, completed_on=completed)
-            for t in trips
-            for kind, requested, completed in t.steps
-        ],
-    )
+    steps = [
+        TravelStep(request=t.request, kind=kind, requested_on=requested, completed_on=completed)
+        for t in trips
+        for kind, requested, completed in t.steps
+    ]
+    for step in steps:  # as services.refresh_due_dates keeps it
+        step.due_on = step_due(step)
+    _bulk(TravelStep, steps)
     return len(created)
 
 
