@@ -647,8 +647,9 @@ class Meeting(UnitOwned):
 
     class Meta:
         ordering = ["-start_date", "title"]
-        # The countries list counts the live meetings of each country: answered from this index, not the table.
-        indexes = [models.Index(fields=["country", "deleted_at"], name="meeting_country_live")]
+        # The countries list counts the live meetings of each country, and a country's profile reads those
+        # without a cooperation: both answered from this index.
+        indexes = [models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live")]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
@@ -743,7 +744,12 @@ class FollowUp(UnitOwned):
     class Meta:
         ordering = ["due_date", "id"]
         # "Open and overdue" is counted on every dashboard: an index that answers it without the table.
-        indexes = [models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due"),
+            # A profile's open follow-ups (selectors._open_follow_ups), counted and ordered from these alone.
+            models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
+            models.Index(fields=["meeting", "status", "deleted_at", "due_date"], name="followup_meeting_open"),
+        ]
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
 

@@ -15,6 +15,14 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="meeting",
-            index=models.Index(fields=["country", "deleted_at"], name="meeting_country_live"),
+            index=models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live"),
+        ),
+        migrations.AddIndex(
+            model_name="followup",
+            index=models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
+        ),
+        migrations.AddIndex(
+            model_name="followup",
+            index=models.Index(fields=["meeting", "status", "deleted_at", "due_date"], name="followup_meeting_open"),
         ),
     ]
