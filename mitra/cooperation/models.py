@@ -647,9 +647,13 @@ class Meeting(UnitOwned):
 
     class Meta:
         ordering = ["-start_date", "title"]
-        # The countries list counts the live meetings of each country, and a country's profile reads those
-        # without a cooperation: both answered from this index.
-        indexes = [models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live")]
+        indexes = [
+            # The countries list counts the live meetings of each country, and a country's profile reads those
+            # without a cooperation: both answered from this index.
+            models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live"),
+            # A country's profile lists the latest meetings held there: read newest first, 20 rows.
+            models.Index(fields=["country", "deleted_at", "start_date"], name="meeting_country_latest"),
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 

@@ -18,6 +18,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live"),
         ),
         migrations.AddIndex(
+            model_name="meeting",
+            index=models.Index(fields=["country", "deleted_at", "start_date"], name="meeting_country_latest"),
+        ),
+        migrations.AddIndex(
             model_name="followup",
             index=models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
         ),
