@@ -54,6 +54,16 @@ def commit() -> str:
     return f"{head} with uncommitted changes" if changed else head
 
 
+def query_growth(by_scale: dict[int, dict], scales: list[int], name: str) -> str:
+    """'flat' when a page makes as many queries at every scale, else the counts per scale ('grew: 24 → 26')."""
+    counts = [by_scale[s]["pages"].get(name, {}).get("queries") for s in scales]
+    if len(scales) < 2 or None in counts:
+        return ""
+    if len(set(counts)) == 1:
+        return "flat"
+    return f"{'grew' if counts[-1] > counts[0] else 'changed'}: " + " → ".join(str(c) for c in counts)
+
+
 def pages_section(runs: list[dict]) -> list[str]:
     lines = ["## Pages through a real server (gunicorn, 1 worker, SQLite)", ""]
     by_scale = {run["scale"]: run for run in runs}
@@ -73,7 +83,7 @@ def pages_section(runs: list[dict]) -> list[str]:
         )
     lines.append("")
     header = "| page | " + " | ".join(f"N={s} median ms | N={s} p95 ms | N={s} queries" for s in scales)
-    lines += [header + " | aims |", "|" + " --- |" * (1 + 3 * len(scales) + 1)]
+    lines += [header + " | queries across scales | aims |", "|" + " --- |" * (1 + 3 * len(scales) + 2)]
     names = list(by_scale[scales[0]]["pages"])
     floor = {s: by_scale[s]["pages"].get("floor (/ping/)", {}).get("median_ms") for s in scales}
     for name in names:
@@ -90,13 +100,18 @@ def pages_section(runs: list[dict]) -> list[str]:
             if "median_ms" in small and "median_ms" in large:
                 growth = large["median_ms"] / small["median_ms"] if small["median_ms"] else 0
                 over_floor = large["median_ms"] / floor[scales[-1]] if floor[scales[-1]] else 0
-                ok = growth <= 1.5 and over_floor <= 5
-                verdict = f"{'met' if ok else 'MISSED'}: ×{growth:.2f} vs N={scales[0]}, ×{over_floor:.1f} floor"
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {verdict} |")
+                ok = growth <= 1.5 and large["p95_ms"] < 100
+                verdict = (
+                    f"{'met' if ok else 'MISSED'}: ×{growth:.2f} vs N={scales[0]}, p95 {large['p95_ms']} ms "
+                    f"(×{over_floor:.1f} floor)"
+                )
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {query_growth(by_scale, scales, name)} | {verdict} |")
     lines += [
         "",
-        "Aims (issue 9): each page's median at the largest scale within 1.5× its median at N=1 and within "
-        "5× the floor at that scale.",
+        "Aims (issue 17): every page's median at the largest scale within 1.5× its median at N=1, and its p95 "
+        "there under 100 ms (issue 9 asked for 5× the floor instead of the p95; the ratio is still shown). "
+        "Queries across scales: the page's query count at each scale (Django's test client, second request); "
+        "'flat' when it is the same at every scale.",
         "",
     ]
     return lines

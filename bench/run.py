@@ -42,7 +42,7 @@ USER, PASSWORD = "kepala.biro", "mitra-demo-2017"
 # (name, path) — every main page; {forum}, {institution} … are filled from the database.
 PAGES = [
     ("floor (/ping/)", "/ping/"),
-    ("home", "/"),
+    ("home", "/"),  # with the user's "my work" (tasks, approvals, deadlines) since issue 17
     ("registry dashboard", "/kerjasama/"),
     ("cooperations list", "/kerjasama/daftar/"),
     ("agreements list", "/kerjasama/perjanjian/"),
@@ -66,6 +66,13 @@ PAGES = [
     ("performance year", "/kinerja/2017/"),
     ("monitoring view", "/kinerja/2017/monitoring/?triwulan=4"),
     ("performance measurement", "/kinerja/2017/pengukuran/"),
+    ("performance cascade (tree) 2017", "/kinerja/2017/kaskade/"),
+    ("approvals inbox", "/kinerja/persetujuan/"),
+    ("reports of 2017 (LAKIP revisions)", "/laporan/2017/"),
+    ("LAKIP review of the next revision", "/laporan/2017/reviu/"),
+    ("LAKIP issue page", "/laporan/2017/terbitkan/"),
+    ("LKE worksheet 2017", "/evaluasi/2017/"),
+    ("LKE component 2017", "/evaluasi/2017/{lke_component}/"),
     ("search", "/cari/?q=kerjasama"),
     ("search, two words", "/cari/?q=kerjasama+obat"),
     ("travel queue", "/perjalanan/"),
@@ -112,7 +119,7 @@ def build(scale: int, rebuild: bool) -> tuple[Path, dict[str, float]]:
     env = environment(database)
     started = time.monotonic()
     subprocess.run([BIN / "mitra", "migrate", "-v0"], env=env, check=True)
-    command = [BIN / "mitra", "demo"] + (["--scale", str(scale)] if scale else [])
+    command: list[str | Path] = [BIN / "mitra", "demo", *(["--scale", str(scale)] if scale else [])]
     child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     output, _ = child.communicate()
     # communicate() reaped the child, so its peak memory comes from RUSAGE_CHILDREN (the largest of any child so
@@ -152,6 +159,10 @@ def fill(path: str, database: Path) -> str | None:
                 "ORDER BY COUNT(*) DESC LIMIT 1"
             ),
             "forum": one("SELECT id FROM partners_forum WHERE acronym = 'ASEAN'"),
+            "lke_component": one(
+                "SELECT c.code FROM evaluation_component c JOIN evaluation_worksheet w ON w.id = c.worksheet_id "
+                "WHERE w.year = 2017 ORDER BY c.id LIMIT 1"
+            ),
             "travel": one(
                 "SELECT request_id FROM travel_travelstep GROUP BY request_id ORDER BY COUNT(*) DESC, request_id "
                 "LIMIT 1"
@@ -239,7 +250,7 @@ def peak_memory_kib(pid: int) -> int:
     return peak
 
 
-def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool) -> dict:
+def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list[str] | None = None) -> dict:
     database, built = build(scale, rebuild)
     port = free_port()
     server = subprocess.Popen(
@@ -270,6 +281,8 @@ def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool) -> dict:
         pages: dict[str, dict] = {}
         paths = {}
         for name, template in PAGES:
+            if only and name != "floor (/ping/)" and not any(word in name for word in only):
+                continue
             path = fill(template, database)
             if path is None:
                 continue
@@ -310,10 +323,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--slow-repeat", type=int, default=5, help="Samples of a page slower than a second.")
     parser.add_argument("--rebuild", action="store_true", help="Regenerate the databases even if they exist.")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="WORD",
+        help="Only the pages whose name contains one of these words (and the floor), for a before/after "
+        "comparison; the results then go to --output, not to bench/results/pages.json.",
+    )
+    parser.add_argument("--output", type=Path, help="Where to write the results (default bench/results/pages.json).")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [measure(scale, args.repeat, args.slow_repeat, args.rebuild) for scale in args.scales]
-    (RESULTS / "pages.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    results = [measure(scale, args.repeat, args.slow_repeat, args.rebuild, args.pages) for scale in args.scales]
+    output = args.output or (VAR / "pages-subset.json" if args.pages else RESULTS / "pages.json")
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 

@@ -64,3 +64,22 @@ def log_in(page: Page, site: str, username: str) -> None:
     page.get_by_label("Sandi").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(site + "/")
+
+
+def choose(page: Page, label: str, option: str, typed: str | None = None) -> None:
+    """Pick `option` in the field labelled `label`: a select's option by its label, or, for a related record typed
+    with suggestions (core/suggest.py), type `typed` (default: the option) by keyboard, wait for the suggestion
+    whose value starts with `option`, and take it (what choosing it in the browser's list does)."""
+    field = page.get_by_label(label)
+    if field.evaluate("e => e.tagName") == "SELECT":
+        field.select_option(label=option)
+        return
+    field.fill("")
+    field.focus()
+    page.keyboard.type(typed or option)
+    list_id = field.get_attribute("list")
+    suggestion = page.locator(f'#{list_id} option[value^="{option} (#"]').first
+    suggestion.wait_for(state="attached")
+    value = suggestion.get_attribute("value")
+    assert value, option
+    field.fill(value)

@@ -8,12 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import log_in
+from e2e.conftest import choose, log_in
 from mitra.demo.pdf import minimal_pdf
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    page.get_by_label(label).select_option(label=option)
 
 
 def attach(page: Page, path: Path, category: str) -> None:

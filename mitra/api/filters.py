@@ -10,6 +10,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from mitra.partners.filters import ForumNameFilter
+from mitra.partners.models import Forum
+
 # Text the API accepts: no NUL character (no database stores one in text).
 TEXT_PATTERN = "^[^\\u0000]*$"
 
@@ -30,6 +33,11 @@ def bounded(filterset: type[filters.FilterSet]) -> type[filters.FilterSet]:
                 max_value=9999 if name == "year" else 2**31 - 1,
                 max_digits=12,
                 decimal_places=0,
+            )
+        if isinstance(declared, ForumNameFilter):
+            # The pages take a forum typed by name; the API keeps its forum id.
+            attrs[name] = filters.ModelChoiceFilter(
+                field_name=declared.field_name, label=declared.label, queryset=Forum.objects.all()
             )
     meta = type("Meta", (filterset.Meta,), {})  # type: ignore[attr-defined]
     attrs["Meta"] = meta

@@ -63,6 +63,44 @@ class CooperationConfig(AppConfig):
             heading=_("Meeting reports"),
         )
 
+        # Record forms type cooperations, agreements, position papers, studies and meetings with suggestions (a
+        # bounded datalist) instead of a select of every row: these tables grow with every year of history.
+        from mitra.core import formatting
+        from mitra.core.suggest import Suggestable
+        from mitra.core.suggest import register as register_typed
+
+        from .models import Agreement, Cooperation, PositionPaper, Study
+
+        register_typed(Suggestable("cooperation", Cooperation, ("title", "title_en"), ("title",)))
+        register_typed(
+            Suggestable(
+                "agreement",
+                Agreement,
+                ("title", "title_en", "number"),
+                ("-date_signed",),
+                describe=lambda a: f"{a.title} — {a.number}" if a.number else a.title,
+            )
+        )
+        register_typed(
+            Suggestable(
+                "positionpaper",
+                PositionPaper,
+                ("title",),
+                ("-year", "title"),
+                describe=lambda p: f"{p.title} ({p.year})",
+            )
+        )
+        register_typed(Suggestable("study", Study, ("title", "topic"), ("-year", "title")))
+        register_typed(
+            Suggestable(
+                "meeting",
+                Meeting,
+                ("title", "city", "forum__acronym"),
+                ("-start_date",),
+                describe=lambda m: f"{m.title} — {formatting.date(m.start_date)}{', ' + m.city if m.city else ''}",
+            )
+        )
+
         from mitra.tasks import schedule
 
         schedule.register("reminders", "mitra.cooperation.tasks.send_reminders", daily=True)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.filters import StyledFilterSet, YearFilter
 from mitra.core.models import OrganisationUnit
 from mitra.core.selectors import within_unit
-from mitra.partners.models import Country, Forum
+from mitra.partners.filters import ForumNameFilter
+from mitra.partners.models import Country
 
 from .models import (
     AgendaItem,
@@ -65,7 +66,7 @@ class CooperationFilter(RegistryFilter):
     scope = filters.ChoiceFilter(label=_("Scope"), choices=Scope.choices)
     stage = filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     partner = filters.CharFilter(label=_("Partner"), method="filter_partner")
-    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+    forum = ForumNameFilter(label=_("Forum"))
     sector = filters.ModelChoiceFilter(label=_("Sector"), field_name="sectors", queryset=Sector.objects.all())
     country = filters.ModelChoiceFilter(
         label=_("Country"), field_name="partners__country", queryset=Country.objects.all()
@@ -133,7 +134,7 @@ class DeliverableFilter(RegistryFilter):
 class PositionPaperFilter(RegistryFilter):
     year = YearFilter(label=_("Year"))
     status = filters.ChoiceFilter(label=_("Status"), choices=PaperStatus.choices)
-    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+    forum = ForumNameFilter(label=_("Forum"))
 
     class Meta:
         model = PositionPaper
@@ -153,7 +154,7 @@ class StudyFilter(RegistryFilter):
 class MeetingFilter(RegistryFilter):
     search_fields = ("title", "city", "forum__acronym", "forum__name")
     year = YearFilter(label=_("Year"), field_name="start_date__year")
-    forum = filters.ModelChoiceFilter(label=_("Forum"), queryset=Forum.objects.all())
+    forum = ForumNameFilter(label=_("Forum"))
     country = filters.ModelChoiceFilter(label=_("Country"), queryset=Country.objects.all())
     abroad = filters.BooleanFilter(label=_("Abroad"), method="filter_abroad")
     active_participation = filters.BooleanFilter(label=_("Active participation"))

@@ -647,6 +647,13 @@ class Meeting(UnitOwned):
 
     class Meta:
         ordering = ["-start_date", "title"]
+        indexes = [
+            # The countries list counts the live meetings of each country, and a country's profile reads those
+            # without a cooperation: both answered from this index.
+            models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live"),
+            # A country's profile lists the latest meetings held there: read newest first, 20 rows.
+            models.Index(fields=["country", "deleted_at", "start_date"], name="meeting_country_latest"),
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
@@ -741,7 +748,12 @@ class FollowUp(UnitOwned):
     class Meta:
         ordering = ["due_date", "id"]
         # "Open and overdue" is counted on every dashboard: an index that answers it without the table.
-        indexes = [models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due")]
+        indexes = [
+            models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due"),
+            # A profile's open follow-ups (selectors._open_follow_ups), counted and ordered from these alone.
+            models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
+            models.Index(fields=["meeting", "status", "deleted_at", "due_date"], name="followup_meeting_open"),
+        ]
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -319,10 +320,48 @@ def _follow_up_ids(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
     return own.union(FollowUp.all_objects.filter(meeting__in=meetings).order_by().values("pk"))
 
 
+# From this many cooperations on, a timeline reads meetings and follow-ups newest first and keeps those of the
+# cooperations (it finds its `limit` rows after a few hundred); below it, it reads those of the cooperations and
+# sorts them (few rows, while the walk could cross the whole table before finding them).
+WALK_FROM = 200
+
+
+def _unindexed(column: str) -> ExpressionWrapper:
+    """`column + 0`: the same value, but SQLite can no longer choose that column's index for the lookup, so it
+    keeps the index that gives the ORDER BY (a walk newest first that stops at LIMIT)."""
+    return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
+
+
+def _open_follow_ups(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
+    """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION of
+    two lookups that the indexes followup_coop_open and followup_meeting_open answer without reading the table
+    (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile)."""
+    meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
+    live_open = Q(status__in=OPEN_FOLLOW_UP, deleted_at__isnull=True)
+    own = FollowUp.all_objects.filter(live_open, cooperation__in=cooperation_ids)
+    via_meetings = FollowUp.all_objects.filter(live_open, meeting__in=meetings)
+    return own.order_by().values_list("id", "due_date").union(via_meetings.order_by().values_list("id", "due_date"))
+
+
+def _first_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[int], int]:
+    """The ids of the first `limit` of these (id, due_date) rows by due date, and how many there are: one pass over
+    them (a window count) rather than one to order and one to count."""
+    sql, params = rows.query.sql_with_params()  # Django's SQL with its parameters apart
+    query = f"SELECT id, COUNT(*) OVER () FROM ({sql}) AS matching ORDER BY due_date, id LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit])
+        found = cursor.fetchall()
+    return [row[0] for row in found], (found[0][1] if found else 0)
+
+
 def timeline(
-    cooperations: QuerySet[Cooperation], extra: list[TimelineItem] | None = None, limit: int = TIMELINE_LIMIT
+    cooperations: QuerySet[Cooperation],
+    extra: list[TimelineItem] | None = None,
+    limit: int = TIMELINE_LIMIT,
+    walk: bool = False,
 ) -> list[TimelineItem]:
-    """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded."""
+    """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded.
+    `walk`: there are many cooperations (WALK_FROM), so meetings and follow-ups are read newest first."""
     ids = cooperations.values("pk")
     items: list[TimelineItem] = list(extra or [])
     for change in (
@@ -339,9 +378,20 @@ def timeline(
         items.append(TimelineItem(p.year, None, "position", p, p.get_status_display()))
     for s in Study.objects.filter(cooperation__in=ids).order_by("-year", "-pk")[:limit]:
         items.append(TimelineItem(s.year, None, "study", s, s.get_kind_display()))
-    for m in Meeting.objects.filter(cooperation__in=ids).select_related("country").order_by("-start_date")[:limit]:
+    meetings_of = (
+        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in=ids)
+        if walk
+        else Meeting.objects.filter(cooperation__in=ids)
+    )
+    for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]:
         items.append(TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}"))
-    for f in FollowUp.objects.filter(pk__in=_follow_up_ids(ids)).order_by("-due_date")[:limit]:
+    if walk:
+        # Many cooperations: read follow-ups newest first (the due-date index) and keep theirs, a few hundred rows,
+        # instead of gathering every one of theirs (32,000 for ASEAN's subtree at N=100) to sort them.
+        follow_ups_of = FollowUp.objects.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids))
+    else:
+        follow_ups_of = FollowUp.objects.filter(pk__in=_follow_up_ids(ids))
+    for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]:
         items.append(TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display()))
     for e in OutreachEvent.objects.filter(cooperation__in=ids).order_by("-date")[:limit]:
         items.append(TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display()))
@@ -369,20 +419,21 @@ def _profile(
     matching = cooperations().filter(pk__in=ids)
     agreement_qs = agreements().filter(cooperation__in=ids)
     today = timezone.localdate()
-    open_follow_ups = follow_ups().filter(pk__in=_follow_up_ids(ids), status__in=OPEN_FOLLOW_UP)
+    first_open, open_count = _first_and_count(_open_follow_ups(ids), 20)
+    cooperation_count = matching.count()
     return Profile(
         cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
-        cooperation_count=matching.count(),
+        cooperation_count=cooperation_count,
         agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
         agreement_count=agreement_qs.count(),
-        open_follow_ups=list(open_follow_ups.order_by("due_date", "pk")[:20]),
-        open_follow_up_count=open_follow_ups.count(),
+        open_follow_ups=list(follow_ups().filter(pk__in=first_open).order_by("due_date", "pk")),
+        open_follow_up_count=open_count,
         expiring=list(
             agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
                 "expires_on"
             )[:20]
         ),
-        timeline=timeline(cooperation_qs, extra),
+        timeline=timeline(cooperation_qs, extra, walk=cooperation_count >= WALK_FROM),
         list_query=list_query,
     )
 

@@ -32,6 +32,7 @@ from .forms import DeleteForm
 from .selectors import record_history
 from .services import StaleEditError
 from .spreadsheets import csv_text, xlsx_row
+from .suggest import type_related_fields
 from .web import PermissionMixin, ServiceFormMixin, acting_user, add_validation_error
 
 
@@ -383,6 +384,8 @@ class RecordFormMixin(ServiceFormMixin, KindMixin):
         form = super().get_form(form_class)  # type: ignore[misc]
         if ILLUSTRATIVE_FLAG in form.fields and not acting_user(self.request).is_administrator:
             del form.fields[ILLUSTRATIVE_FLAG]
+        # Related records of large tables are typed with suggestions, not a select of every row (core/suggest.py).
+        type_related_fields(form)
         return form
 
     def get_success_url(self) -> str:

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("saran/<slug:key>/", views.RecordSuggestView.as_view(), name="record-suggest"),
     path("organisasi/", views.OrganisationView.as_view(), name="organisation"),
     path("organisasi/unit/baru/", views.UnitCreateView.as_view(), name="unit-create"),
     path("organisasi/unit/<slug:slug>/", views.UnitDetailView.as_view(), name="unit-detail"),

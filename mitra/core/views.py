@@ -448,3 +448,21 @@ class UnitUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
 
     def get_success_url(self) -> str:
         return reverse("core:unit-detail", args=[self.kwargs["slug"]])
+
+
+class RecordSuggestView(PermissionMixin, View):
+    """Records of a large table matching what was typed in a record form's field, as JSON for its datalist
+    (static/mitra/records.js; see core/suggest.py). Readable by whoever reads the records; at most 20 rows."""
+
+    permission_required = "core.view_records"
+
+    def get(self, request: HttpRequest, key: str) -> JsonResponse:
+        from django.http import Http404
+
+        from . import suggest
+
+        entry = suggest.BY_KEY.get(key)
+        if entry is None:
+            raise Http404
+        rows = suggest.suggestions(entry, request.GET.get("q", "")[:100])
+        return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})

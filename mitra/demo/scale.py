@@ -518,6 +518,7 @@ def _travel_requests(ctx: Context) -> int:
     from mitra.travel.models import FundingSource, StepKind, Traveller, TravelRequest, TravelStatus, TravelStep
     from mitra.travel.reference import ensure_step_kinds
     from mitra.travel.rules import service_unit_code
+    from mitra.travel.selectors import step_due
 
     ensure_step_kinds()
     service_unit = OrganisationUnit.objects.filter(code=service_unit_code()).first()
@@ -613,7 +614,14 @@ def _travel_requests(ctx: Context) -> int:
     _insert(
         TravelStep,
         [
-            {"request_id": t.request.pk, "kind_id": kind.pk, "requested_on": requested, "completed_on": completed}
+            {
+                "request_id": t.request.pk,
+                "kind_id": kind.pk,
+                "requested_on": requested,
+                "completed_on": completed,
+                # as services.refresh_due_dates keeps it
+                "due_on": step_due(TravelStep(request=t.request, kind=kind, requested_on=requested)),
+            }
             for t in trips
             for kind, requested, completed in t.steps
         ],

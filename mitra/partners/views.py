@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-from django.views.generic import DetailView, ListView
+from django.http import HttpRequest, JsonResponse
+from django.views.generic import DetailView, ListView, View
 
 from mitra.core.web import PermissionMixin
 
@@ -22,11 +22,9 @@ class CountryListView(PermissionMixin, ListView):
     context_object_name = "countries"
 
     def get_queryset(self) -> Any:
-        self.filterset = filters.CountryFilter(self.request.GET or None, queryset=selectors.countries_with_activity())
+        self.filterset = filters.CountryFilter(self.request.GET or None, queryset=Country.objects.all())
         qs = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else self.filterset.queryset
-        if not self.request.GET.get("all"):
-            qs = qs.filter(Q(n_institutions__gt=0) | Q(n_meetings__gt=0))
-        return qs.order_by("name_id")
+        return selectors.countries_with_activity(qs, everyone=bool(self.request.GET.get("all")))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
@@ -35,6 +33,16 @@ class CountryListView(PermissionMixin, ListView):
         query.pop("page", None)
         ctx["query"] = query.urlencode()
         return ctx
+
+
+class ForumSuggestView(PermissionMixin, View):
+    """Forums matching what was typed in a forum filter, as JSON for its datalist (static/mitra/suggest.js)."""
+
+    permission_required = "core.view_records"
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        rows = filters.forum_suggestions(request.GET.get("q", "")[:100])
+        return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})
 
 
 class CountryDetailView(PermissionMixin, DetailView):

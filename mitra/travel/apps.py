@@ -22,6 +22,22 @@ class TravelConfig(AppConfig):
 
         provide_trips(trips_for_partner)
 
+        # Forms type a travel request with suggestions (a bounded datalist) instead of a select of every request.
+        from mitra.core.suggest import Suggestable
+        from mitra.core.suggest import register as register_typed
+
+        from .models import TravelRequest
+
+        register_typed(
+            Suggestable(
+                "travelrequest",
+                TravelRequest,
+                ("purpose", "destination_city", "meeting__title"),
+                ("-departure_date",),
+                related=("meeting",),
+            )
+        )
+
         from mitra.tasks import schedule
 
         schedule.register("travel-reminders", "mitra.travel.tasks.send_travel_reminders", daily=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.cooperation.models import Meeting
 from mitra.core.models import OrganisationUnit, StaffMember, User
 from mitra.core.selectors import assignable_units
+from mitra.core.suggest import type_related_fields
 from mitra.core.web import VersionedForm
 from mitra.partners.models import Country
 from mitra.performance.models import SubActivity
@@ -56,6 +57,8 @@ class TravelRequestForm(VersionedForm):
         if not self.instance.pk:
             for name in kinds.REQUEST_LATER_FIELDS:
                 self.fields.pop(name)
+        # The meeting and the partner are typed with suggestions, not a select of every meeting (core/suggest.py).
+        type_related_fields(self)
 
 
 class TravellerForm(forms.ModelForm):

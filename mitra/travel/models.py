@@ -8,7 +8,7 @@ owns the steps and their attached documents. The kinds of step are data an admin
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -316,12 +316,19 @@ class TravelStep(TrackedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     reference = models.CharField(_("reference number"), max_length=120, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # When the step is due (selectors.step_due), kept by the services whenever the step or its request changes
+    # (services.refresh_due_dates), so that the queue orders and bounds open steps in SQL.
+    due_on = models.DateField(_("due on"), null=True, blank=True, editable=False)
+
+    AUDIT_EXCLUDE: ClassVar[set[str]] = TrackedModel.AUDIT_EXCLUDE | {"due_on"}  # derived, not entered
 
     class Meta:
         ordering = ["request", "kind__order", "kind__code"]
         verbose_name = _("document step")
         verbose_name_plural = _("document steps")
         constraints = [models.UniqueConstraint(fields=["request", "kind"], name="step_once_per_request")]
+        # The queue: open steps (not completed) by due date.
+        indexes = [models.Index(fields=["completed_on", "due_on"], name="travelstep_open_due")]
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.request.destination_city} {self.request.departure_date:%Y-%m-%d}"

@@ -177,28 +177,27 @@ class Queue:
 
 
 def queue(user: User, today: dt.date | None = None, limit: int = 10) -> Queue:
-    """Open steps of the requests the user sees, late ones and the next due; three queries."""
+    """Open steps of the requests the user sees, the `limit` latest-due late ones and the `limit` next due: by the
+    due date stored on each step (services.refresh_due_dates), ordered and bounded in SQL; three queries."""
     today = today or timezone.localdate()
     visible = visible_requests(user)
     steps = (
         TravelStep.objects.filter(
-            request__in=visible.filter(status__in=OPEN_STATUSES).values("pk"), completed_on__isnull=True
+            request__in=visible.filter(status__in=OPEN_STATUSES).values("pk"),
+            completed_on__isnull=True,
+            due_on__isnull=False,
         )
+        # An after-return step only becomes due work once the traveller is back.
+        .filter(Q(kind__timing=StepTiming.BEFORE_DEPARTURE) | Q(request__return_date__lte=today))
         .select_related("kind", "request__requesting_unit", "request__destination_country", "request__meeting")
-        .order_by("request__departure_date", "kind__order")
+        .order_by("due_on", "request__departure_date", "kind__order", "pk")
     )
-    due = [DueStep(s, d, d < today) for s in steps if (d := step_due(s)) is not None]
-    # An after-return step only becomes due work once the traveller is back.
-    due = [d for d in due if d.step.kind.timing == StepTiming.BEFORE_DEPARTURE or d.step.request.return_date <= today]
-    due.sort(key=lambda d: (d.due, d.step.request.departure_date))
+    late = [DueStep(s, s.due_on, True) for s in steps.filter(due_on__lt=today)[:limit] if s.due_on]
+    upcoming = [DueStep(s, s.due_on, False) for s in steps.filter(due_on__gte=today)[:limit] if s.due_on]
     counts = {status: 0 for status in TravelStatus.values}
     for row in visible.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
-    return Queue(
-        late=[d for d in due if d.late][:limit],
-        upcoming=[d for d in due if not d.late][:limit],
-        counts=counts,
-    )
+    return Queue(late=late, upcoming=upcoming, counts=counts)
 
 
 # --- the on-time indicator ------------------------------------------------------------------------------------

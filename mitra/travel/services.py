@@ -7,7 +7,7 @@ Each function checks the permission, runs in one transaction, validates, and aud
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from mitra.core.models import AuditAction, OrganisationUnit, StaffMember, User
 from mitra.core.services import create_record, require, update_record
 from mitra.performance.models import SubActivity
 
-from . import kinds
+from . import kinds, selectors
 from .models import (
     FundingSource,
     StepKind,
@@ -35,6 +35,44 @@ from .models import (
 from .rules import service_unit_code
 
 REQUEST_FIELDS = frozenset(kinds.REQUEST_FIELDS + kinds.REQUEST_LOADER_FIELDS)
+
+
+# --- due dates, stored -----------------------------------------------------------------------------------------
+
+
+def refresh_due_dates(steps: Iterable[TravelStep]) -> int:
+    """Store each step's due date (selectors.step_due: working days from its request, its own request date and
+    its kind's service level) where it changed, so that the queue reads it in SQL; how many changed. Called by the
+    services whenever a step opens or changes, its request's dates change, or a step kind's service level changes.
+    The steps need their `request` and `kind` loaded. A derived value: not audited (the change that caused it is)."""
+    changed = 0
+    for step in steps:
+        due = selectors.step_due(step)
+        if step.due_on != due:
+            TravelStep.objects.filter(pk=step.pk).update(due_on=due)
+            step.due_on = due
+            changed += 1
+    return changed
+
+
+def _refresh_due_dates_of(request: TravelRequest) -> None:
+    refresh_due_dates(TravelStep.objects.filter(request=request).select_related("request", "kind"))
+
+
+def refresh_due_dates_of_kind(kind: StepKind) -> int:
+    """After a step kind's service level or timing changed (in the admin): every step of that kind, completed ones
+    too (a due date is always the one the kind's current service level gives, as when it was computed on the fly)."""
+    return refresh_due_dates(
+        TravelStep.objects.filter(kind=kind).select_related("request", "kind").iterator(chunk_size=2000)
+    )
+
+
+def refresh_all_due_dates() -> int:
+    """Every step, after a change of the deadline settings (MITRA_TRAVEL_DOCUMENTS_DUE_WORKING_DAYS,
+    MITRA_TRAVEL_EXTRA_CLOSED_DAYS) or of the holidays package: `mitra travel_due_dates`."""
+    return refresh_due_dates(TravelStep.objects.select_related("request", "kind").iterator(chunk_size=2000))
+
+
 PROCESSING_FIELDS = kinds.REQUEST_PROCESSING_FIELDS
 
 
@@ -98,6 +136,7 @@ def request_update(
             require(actor, "travel.process", request)
     updated = update_record(actor=actor, instance=request, data=data, expected_version=expected_version)
     _check_passports(updated)
+    _refresh_due_dates_of(updated)
     return updated
 
 
@@ -201,7 +240,9 @@ def request_submit(
     day = on or timezone.localdate()
     for kind in applicable_kinds(request):
         create_record(actor=actor, instance=TravelStep(request=request, kind=kind))
-    return _transition(actor, request, TravelStatus.SUBMITTED, submitted_on=day)
+    submitted = _transition(actor, request, TravelStatus.SUBMITTED, submitted_on=day)
+    _refresh_due_dates_of(submitted)
+    return submitted
 
 
 def _refresh_documents(actor: User | None, request: TravelRequest) -> TravelRequest:
@@ -249,6 +290,8 @@ def step_update(
         raise ValidationError({"completed_on": _("The back-to-office report comes after the return.")})
     updated = update_record(actor=actor, instance=step, data=data, expected_version=expected_version)
     _refresh_documents(actor, request)
+    refresh_due_dates([TravelStep.objects.select_related("request", "kind").get(pk=updated.pk)])
+    updated.refresh_from_db(fields=["due_on"])
     return updated
 
 
@@ -264,6 +307,8 @@ def step_add(*, actor: User | None, request: TravelRequest, kind: StepKind, syst
         raise ValidationError({"kind": _("The request has this step already.")})
     step = create_record(actor=actor, instance=TravelStep(request=request, kind=kind))
     _refresh_documents(actor, request)
+    refresh_due_dates([TravelStep.objects.select_related("request", "kind").get(pk=step.pk)])
+    step.refresh_from_db(fields=["due_on"])
     return step
 
 
