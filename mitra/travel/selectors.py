@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mitra.core import periods, years
@@ -289,9 +289,12 @@ def on_time(year: int, today: dt.date | None = None) -> OnTime:
     groups = list(measured.order_by().values_list("departure_date", "documents_completed_on").annotate(n=Count("pk")))
     measured_count = sum(n for _departure, _done, n in groups)
     on_time_count = sum(n for departure, done, n in groups if done is not None and done <= deadline_of[departure])
+    # The day the State Secretariat step was requested, read in the list's own query (setneg.application_sent_on
+    # takes the first such step in the steps' order; so does this).
+    sent = TravelStep.objects.filter(request=OuterRef("pk"), kind__code=setneg.step_code()).values("requested_on")
     listed = (
         measured.select_related("requesting_unit", "destination_country", "meeting")
-        .prefetch_related(Prefetch("steps", queryset=TravelStep.objects.select_related("kind")))
+        .annotate(setneg_sent_on=Subquery(sent[:1]))
         .order_by("departure_date", "pk")
     )
 
@@ -308,7 +311,9 @@ def on_time(year: int, today: dt.date | None = None) -> OnTime:
                     on_time=done is not None and done <= deadline,
                     arrived_late=request.submitted_on is not None
                     and request.submitted_on > arrival_deadline(request.departure_date),
-                    setneg_late=setneg.application_late(request, today),
+                    setneg_late=setneg.application_late_if_sent(
+                        request, getattr(request, "setneg_sent_on", None), today
+                    ),
                 )
             )
         return rows
