@@ -152,9 +152,11 @@ def _check_lazy(rows: Any, key: Any) -> None:
     assert len(rows) == len(full) == rows.count()
     assert bool(rows) == bool(full)
     assert rows.ids() == [key(r) for r in full]
-    paginator = Paginator(rows, 2)
-    paged = [key(r) for n in paginator.page_range for r in paginator.page(n).object_list]
-    assert paged == [key(r) for r in full]
+    for per_page in (1, 2, 3):  # pages that start and end inside and across the parts
+        paginator = Paginator(rows, per_page)
+        paged = [key(r) for n in paginator.page_range for r in paginator.page(n).object_list]
+        assert paged == [key(r) for r in full]
+    assert [key(r) for r in rows[1:]] == [key(r) for r in full[1:]]
 
 
 EXPECTED = {
