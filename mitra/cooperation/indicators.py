@@ -1,20 +1,25 @@
 """The figures the registry feeds into performance measurement, each with the records behind it.
 
 Every function takes a year and returns an `Indicator`: the count and the rows that make it up, so a page or a
-report can always show the list behind a figure. The performance app, which sits above the registry, offers
+report can always show the list behind a figure. The rows are read lazily (`core.lazyrows.LazyRows`): the count is
+a COUNT in SQL, and only the rows a page shows (a slice) are read and built, so a figure costs a few queries
+however many records stand behind it. The performance app, which sits above the registry, offers
 each of `INDICATORS` as an indicator source (`performance/sources.py`, from `PerformanceConfig.ready()`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods, years
+from mitra.core.lazyrows import LazyRows
 
 from .models import (
     HOME_COUNTRY,
@@ -29,6 +34,7 @@ from .models import (
     OutreachEvent,
     PositionPaper,
     Publication,
+    Scope,
     Study,
     StudyKind,
 )
@@ -45,7 +51,7 @@ class Indicator:
     key: str
     label: Any
     year: int
-    rows: list[Row]
+    rows: Sequence[Row]  # a LazyRows: len() counts in SQL, a slice reads only its rows
     rule: Any = ""  # a (lazy) text saying how the figure is counted
 
     @property
@@ -69,31 +75,79 @@ def _active_meetings(year: int) -> QuerySet[Meeting]:
     return Meeting.objects.filter(start_date__year=year, active_participation=True)
 
 
+def _rows(qs: QuerySet[Any], **marks: bool) -> LazyRows[Row]:
+    """The rows of one ordered queryset, each with the same marks."""
+    return LazyRows([(qs, lambda objs: [Row(o, dict(marks)) for o in objs])])
+
+
+def _with_position(year: int) -> QuerySet[PositionPaper]:
+    return PositionPaper.objects.filter(year=year, cooperation__isnull=False)
+
+
+def _with_participation(year: int) -> QuerySet[Meeting]:
+    return _active_meetings(year).filter(cooperation__isnull=False)
+
+
+def _developments(year: int) -> QuerySet[Cooperation]:
+    return Cooperation.objects.filter(
+        Q(pk__in=_with_position(year).values("cooperation_id"))
+        | Q(pk__in=_with_participation(year).values("cooperation_id"))
+    )
+
+
 def cooperation_developments(year: int) -> Indicator:
     """The 2017 key indicator: cooperations for which BPOM produced a position paper in the year OR took an active
     part in one of their meetings in the year — a union, each counted once, with which of the two it had."""
-    with_position = set(
-        PositionPaper.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
-    )
-    with_participation = set(
-        _active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True)
-    )
-    ids = with_position | with_participation
+
+    def build(cooperations: list[Cooperation]) -> list[Row]:
+        ids = [c.pk for c in cooperations]
+        position = set(_with_position(year).filter(cooperation_id__in=ids).values_list("cooperation_id", flat=True))
+        participation = set(
+            _with_participation(year).filter(cooperation_id__in=ids).values_list("cooperation_id", flat=True)
+        )
+        return [Row(c, {"position": c.pk in position, "participation": c.pk in participation}) for c in cooperations]
+
     # Only what a list of the figure shows (title, link): these lists run to thousands at scale.
-    cooperations = Cooperation.objects.filter(pk__in=ids).only("pk", "title").order_by("pk")
-    rows = [
-        Row(c, {"position": c.pk in with_position, "participation": c.pk in with_participation}) for c in cooperations
-    ]
+    cooperations = _developments(year).only("pk", "title").order_by("pk")
     return Indicator(
         "cooperation.developments",
         LABELS["cooperation.developments"],
         year,
-        rows,
+        LazyRows([(cooperations, build)]),
         _(
             "A cooperation with a position paper in the year, or a meeting in the year in which BPOM "
             "took an active part (counted once if it has both)."
         ),
     )
+
+
+def development_counts(year: int) -> dict[str, int]:
+    """The key indicator's counts in SQL: all of them, those with a position paper, with active participation,
+    and with both (what Table 6 totals)."""
+    developments = _developments(year)
+    position = developments.filter(pk__in=_with_position(year).values("cooperation_id"))
+    return {
+        "count": developments.count(),
+        "position": position.count(),
+        "participation": developments.filter(pk__in=_with_participation(year).values("cooperation_id")).count(),
+        "both": position.filter(pk__in=_with_participation(year).values("cooperation_id")).count(),
+    }
+
+
+def development_breakdown(year: int) -> list[tuple[str, int, int, int]]:
+    """The key indicator's cooperations by scope (bilateral, regional, multilateral), in SQL: for each scope with
+    any, (scope, count, with a position paper, with active participation); the scopes in their declared order."""
+    position = Q(pk__in=_with_position(year).values("cooperation_id"))
+    participation = Q(pk__in=_with_participation(year).values("cooperation_id"))
+    counts = {
+        row["scope"]: (row["n"], row["position"], row["participation"])
+        for row in _developments(year)
+        .order_by()
+        .values("scope")
+        .annotate(n=Count("pk"), position=Count("pk", filter=position), participation=Count("pk", filter=participation))
+    }
+    order = [value for value, _label in Scope.choices] + sorted(set(counts) - set(Scope.values))
+    return [(scope, *counts[scope]) for scope in order if scope in counts]
 
 
 def position_papers(year: int) -> Indicator:
@@ -102,7 +156,7 @@ def position_papers(year: int) -> Indicator:
         "cooperation.position_papers",
         LABELS["cooperation.position_papers"],
         year,
-        [Row(p) for p in papers],
+        _rows(papers),
         _("Position papers dated in the year."),
     )
 
@@ -113,7 +167,7 @@ def active_meetings(year: int) -> Indicator:
         "cooperation.active_meetings",
         LABELS["cooperation.active_meetings"],
         year,
-        [Row(m, {"abroad": m.is_abroad}) for m in meetings],
+        LazyRows([(meetings, lambda objs: [Row(m, {"abroad": m.is_abroad}) for m in objs])]),
         _("Meetings starting in the year in which BPOM took an active part, at home or abroad."),
     )
 
@@ -128,18 +182,17 @@ def meeting_trips(year: int) -> Indicator:
         .only("pk", "name", "role", "meeting__id", "meeting__title", "meeting__start_date")
         .order_by("meeting__start_date", "meeting_id", "pk")
     )
-    rows = [Row(member, {"meeting": True}) for member in members]
     return Indicator(
         "cooperation.trips",
         LABELS["cooperation.trips"],
         year,
-        rows,
+        _rows(members, meeting=True),
         _("One trip per delegation member of each meeting abroad starting in the year, unless it met virtually."),
     )
 
 
 def studies(year: int) -> Indicator:
-    rows = [Row(s) for s in Study.objects.filter(year=year, kind=StudyKind.STUDY).order_by("pk")]
+    rows = _rows(Study.objects.filter(year=year, kind=StudyKind.STUDY).order_by("pk"))
     return Indicator(
         "cooperation.studies", LABELS["cooperation.studies"], year, rows, _("Studies (kajian) dated in the year.")
     )
@@ -147,13 +200,18 @@ def studies(year: int) -> Indicator:
 
 def outreach(year: int) -> Indicator:
     """Socialisation, publication and workshop activities (Table 3): outreach events and publication editions."""
-    events = [Row(e, {"event": True}) for e in OutreachEvent.objects.filter(date__year=year).order_by("date", "pk")]
-    editions = [Row(p, {"edition": True}) for p in Publication.objects.filter(date__year=year).order_by("date", "pk")]
+    events = OutreachEvent.objects.filter(date__year=year).order_by("date", "pk")
+    editions = Publication.objects.filter(date__year=year).order_by("date", "pk")
     return Indicator(
         "cooperation.outreach",
         LABELS["cooperation.outreach"],
         year,
-        events + editions,
+        LazyRows(
+            [
+                (events, lambda objs: [Row(e, {"event": True}) for e in objs]),
+                (editions, lambda objs: [Row(p, {"edition": True}) for p in objs]),
+            ]
+        ),
         _(
             "Workshops, seminars and socialisation events held in the year, plus publication editions "
             "issued in the year."
@@ -162,7 +220,7 @@ def outreach(year: int) -> Indicator:
 
 
 def newsletter_editions(year: int) -> Indicator:
-    rows = [Row(p) for p in Publication.objects.filter(date__year=year).order_by("date", "pk")]
+    rows = _rows(Publication.objects.filter(date__year=year).order_by("date", "pk"))
     return Indicator(
         "cooperation.editions", LABELS["cooperation.editions"], year, rows, _("Editions issued in the year.")
     )
@@ -197,48 +255,39 @@ def describe_rule(rule: EffectivenessRule) -> str:
 def effective_cooperations(year: int) -> Indicator:
     rule = effectiveness_rule(year)
     start, end = periods.year_bounds(year)
-    active: set[int] = set()
+    active = Q(pk__in=[])
     if rule.counts_meetings:
-        active |= set(_active_meetings(year).filter(cooperation__isnull=False).values_list("cooperation_id", flat=True))
+        active |= Q(pk__in=_with_participation(year).values("cooperation_id"))
     if rule.counts_position_papers:
-        active |= set(
-            PositionPaper.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
-        )
+        active |= Q(pk__in=_with_position(year).values("cooperation_id"))
     if rule.counts_follow_ups:
         done = FollowUp.objects.filter(status=FollowUpStatus.DONE, completed_on__year=year)
-        active |= set(done.filter(cooperation__isnull=False).values_list("cooperation_id", flat=True))
-        active |= set(done.filter(meeting__cooperation__isnull=False).values_list("meeting__cooperation_id", flat=True))
+        active |= Q(pk__in=done.filter(cooperation__isnull=False).values("cooperation_id"))
+        active |= Q(pk__in=done.filter(meeting__cooperation__isnull=False).values("meeting__cooperation_id"))
     if rule.counts_outreach:
-        active |= set(
-            OutreachEvent.objects.filter(date__year=year, cooperation__isnull=False).values_list(
-                "cooperation_id", flat=True
-            )
+        active |= Q(
+            pk__in=OutreachEvent.objects.filter(date__year=year, cooperation__isnull=False).values("cooperation_id")
         )
     if rule.counts_studies:
-        active |= set(
-            Study.objects.filter(year=year, cooperation__isnull=False).values_list("cooperation_id", flat=True)
-        )
+        active |= Q(pk__in=Study.objects.filter(year=year, cooperation__isnull=False).values("cooperation_id"))
+    cooperations = Cooperation.objects.filter(active)
     if rule.requires_agreement_in_force:
-        in_force = {
-            a.cooperation_id
-            for a in Agreement.objects.filter(cooperation_id__in=active)
-            if _in_force_during(a, start, end)
-        }
-        active &= in_force
-    cooperations = Cooperation.objects.filter(pk__in=active).only("pk", "title").order_by("pk")
+        cooperations = cooperations.filter(pk__in=_in_force_during(start, end).values("cooperation_id"))
     return Indicator(
         "cooperation.effective",
         LABELS["cooperation.effective"],
         year,
-        [Row(c) for c in cooperations],
+        _rows(cooperations.only("pk", "title").order_by("pk")),
         describe_rule(rule),
     )
 
 
-def _in_force_during(agreement: Agreement, start: dt.date, end: dt.date) -> bool:
-    begin = agreement.entry_into_force or agreement.date_signed
-    finish = agreement.expires_on
-    return bool(begin and begin <= end and (finish is None or finish >= start))
+def _in_force_during(start: dt.date, end: dt.date) -> QuerySet[Agreement]:
+    """Agreements in force at some time between `start` and `end`: begun (entry into force, else signature) by
+    `end`, and not expired before `start`."""
+    return Agreement.objects.annotate(begin=Coalesce("entry_into_force", "date_signed")).filter(
+        Q(begin__lte=end), Q(expires_on__isnull=True) | Q(expires_on__gte=start)
+    )
 
 
 INDICATORS = {

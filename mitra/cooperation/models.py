@@ -656,6 +656,14 @@ class Meeting(UnitOwned):
         ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [
+            # The registry's figures (cooperation.indicators) count the year's meetings with active participation
+            # and their cooperations from this index alone, without reading ten thousand meeting rows.
+            models.Index(
+                fields=["start_date", "active_participation", "deleted_at", "cooperation"],
+                name="meeting_year_participation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

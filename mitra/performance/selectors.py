@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -138,13 +138,13 @@ class IndicatorResult:
     source: str  # "computed" | "entered"
     source_available: bool = True
     source_failed: bool = False
-    records: list[sources.SourceRecord] = field(default_factory=list)
+    records: Sequence[sources.SourceRecord] = field(default_factory=list)  # lazy: counted in SQL, built when shown
 
 
 def indicator_result(
     indicator: Indicator, target: IndicatorTarget | None, year: int, bands: list[metrics.Band]
 ) -> IndicatorResult:
-    records: list[sources.SourceRecord] = []
+    records: Sequence[sources.SourceRecord] = []
     available = True
     realised: Decimal | None
     failed = False
@@ -157,7 +157,7 @@ def indicator_result(
             logger.exception("Indicator source %s failed for %s", indicator.source_key, year)
             available, failed, realised = False, True, None
         else:
-            realised, records = result.value, list(result.records)
+            realised, records = result.value, result.records
     else:
         realised = target.realised if target else None
     pct = metrics.achievement_pct(realised, target.target if target else None, indicator.direction)
@@ -342,7 +342,7 @@ def measurement_as_json(m: Measurement) -> dict[str, Any]:
                 "source": r.source,
                 "source_key": r.indicator.source_key or None,
                 "source_available": r.source_available,
-                "records": [rec.record_id for rec in r.records],
+                "records": sources.record_ids(r.records),
             }
             for r in m.indicators
         ],

@@ -5,6 +5,12 @@ the apps below it (the registry's indicators) are registered from here, in `Perf
 lower app never imports a higher one. An indicator names the source by key. A source returns the value for a year
 together with the records behind it, so every computed figure links to its list.
 
+The value is computed in SQL and the records are a lazy sequence (`core.lazyrows.LazyRows`): `len()` is a COUNT,
+a slice builds only its records (with their URLs), `record_ids()` reads only the keys. Pages that show the figure
+(the performance year and measurement pages, `mitra measurement`, the reports) never build the list; the
+indicator's page builds the records of the page it shows. A source may still return a plain list when its records
+are few (tests do).
+
     from mitra.performance.sources import SourceRecord, SourceResult, register
 
     def developments(year: int) -> SourceResult: ...
@@ -20,7 +26,7 @@ open counts once its deadline has passed) is keyed with the date too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -40,7 +46,16 @@ class SourceRecord:
 @dataclass(frozen=True)
 class SourceResult:
     value: Decimal
-    records: list[SourceRecord] = field(default_factory=list)
+    records: Sequence[SourceRecord] = field(default_factory=list)  # a list, or a LazyRows read as it is used
+
+
+def record_ids(records: Sequence[SourceRecord]) -> list[int]:
+    """The ids of the records behind a figure, without building them when the sequence is lazy."""
+    from mitra.core.lazyrows import LazyRows
+
+    if isinstance(records, LazyRows):
+        return records.ids()
+    return [r.record_id for r in records]
 
 
 @dataclass(frozen=True)
@@ -125,20 +140,25 @@ def register_builtin() -> None:
 
 
 def from_indicator(indicator: Any) -> SourceResult:
-    """A registry indicator (`cooperation.indicators.Indicator`: a count and the rows behind it) as a source result."""
-    records = []
-    for row in indicator.rows:
-        record = row.record
-        url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
-        if not url and hasattr(record, "meeting"):
-            url = record.meeting.get_absolute_url()
-        note = ", ".join(str(k) for k, v in row.marks.items() if v)
-        records.append(
-            SourceRecord(
-                label=str(record), url=url, record_type=record._meta.label_lower, record_id=record.pk, note=note
-            )
-        )
-    return SourceResult(value=Decimal(indicator.count), records=records)
+    """A registry indicator (`cooperation.indicators.Indicator`: a count and the rows behind it) as a source result;
+    the count is read in SQL and the records are built only as far as they are read."""
+    from mitra.core.lazyrows import LazyRows
+
+    rows = indicator.rows
+    value = Decimal(indicator.count)
+    records = rows.map(_source_record) if isinstance(rows, LazyRows) else [_source_record(r) for r in rows]
+    return SourceResult(value=value, records=records)
+
+
+def _source_record(row: Any) -> SourceRecord:
+    record = row.record
+    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+    if not url and hasattr(record, "meeting"):
+        url = record.meeting.get_absolute_url()
+    note = ", ".join(str(k) for k, v in row.marks.items() if v)
+    return SourceRecord(
+        label=str(record), url=url, record_type=record._meta.label_lower, record_id=record.pk, note=note
+    )
 
 
 def _indicator_source(compute: Callable[[int], Any]) -> Callable[[int], SourceResult]:

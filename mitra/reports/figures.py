@@ -39,7 +39,7 @@ class YearData:
     pk: PerformanceDocument | None
     rkt: PerformanceDocument | None
     quarters: list[dict[str, Any]]  # bureau-wide cumulative physical/financial realisation per quarter
-    developments: Any  # the registry's list behind the key indicator (Table 6)
+    developments: Any  # the registry's key indicator (Table 6): its rows are read lazily, only when listed
     figures: dict[str, Fig]
     # Figure name -> the quantity it shows, where two names show one quantity (the SAKIP indicator's realisation
     # is the SAKIP score); the consistency check compares values per quantity.
@@ -102,7 +102,7 @@ def year_data(year: int) -> YearData:
     quarters = perf.monitoring(year, 4).by_quarter
     developments = coop_indicators.cooperation_developments(year)
     figures = build_figures(m, staff, plan, detail, docs.get(DocumentKind.PK), quarters)
-    figures.update(development_figures(developments, year))
+    figures.update(development_figures(coop_indicators.development_counts(year), year))
     reconciliations = record_reconciliations(m)
     figures.update(reconciliation_figures(reconciliations, year))
     from .evaluator import history_figures  # the evaluator's sections (indicators by year, agreements signed)
@@ -156,7 +156,7 @@ def record_reconciliations(m: perf.Measurement) -> list[Reconciliation]:
         if not subs:
             continue
         reported = sum((f.output_realised or Decimal(0) for f in subs), Decimal(0))
-        recorded = len(coop_indicators.INDICATORS[source](m.year).rows)
+        recorded = coop_indicators.INDICATORS[source](m.year).count  # a COUNT in SQL
         out.append(Reconciliation(key, label, tuple(f.sub.number for f in subs), reported, recorded))
     return out
 
@@ -302,18 +302,17 @@ def build_figures(
     return figs
 
 
-def development_figures(developments: Any, year: int) -> dict[str, Fig]:
-    """Table 6's counts: the union, and how many had a position paper, active participation, or both."""
+def development_figures(counts: dict[str, int], year: int) -> dict[str, Fig]:
+    """Table 6's counts (`cooperation.indicators.development_counts`, in SQL): the union, and how many had a
+    position paper, active participation, or both."""
     url = reverse("cooperation:indicator", args=["cooperation.developments", year])
-    rows = developments.rows
-    pos = sum(bool(r.marks.get("position")) for r in rows)
-    part = sum(bool(r.marks.get("participation")) for r in rows)
-    both = sum(bool(r.marks.get("position") and r.marks.get("participation")) for r in rows)
     return {
-        "developments.count": Fig("developments.count", len(rows), NUMBER, url, _("Cooperation developments")),
-        "developments.with_position": Fig("developments.with_position", pos, NUMBER, url, _("With a position paper")),
-        "developments.with_participation": Fig(
-            "developments.with_participation", part, NUMBER, url, _("With active participation")
+        "developments.count": Fig("developments.count", counts["count"], NUMBER, url, _("Cooperation developments")),
+        "developments.with_position": Fig(
+            "developments.with_position", counts["position"], NUMBER, url, _("With a position paper")
         ),
-        "developments.both": Fig("developments.both", both, NUMBER, url, _("With both")),
+        "developments.with_participation": Fig(
+            "developments.with_participation", counts["participation"], NUMBER, url, _("With active participation")
+        ),
+        "developments.both": Fig("developments.both", counts["both"], NUMBER, url, _("With both")),
     }

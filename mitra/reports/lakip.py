@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mitra.cooperation.indicators import development_breakdown
+from mitra.cooperation.models import Scope
 from mitra.core import formatting
 from mitra.performance.models import ActivityTarget, OutputUnit
 
@@ -25,6 +27,9 @@ from .models import Narrative, NarrativeKey
 from .progress import BUILDING, READING, Progress, step
 
 BUREAU = "Biro Kerjasama Luar Negeri"
+# Table 6 lists every cooperation development of the year up to this many (the 2017 report lists 28); above it the
+# table counts them by scope and links the full list (thousands of rows would fill a hundred pages of the PDF).
+TABLE_6_FULL_MAX = 60
 AGENCY = "Badan Pengawas Obat dan Makanan"
 
 
@@ -335,34 +340,7 @@ class LakipBuilder:
         )
         analysis = s.sub("analysis", _("Analysis of the key indicator"))
         analysis.add(*self.prose(NarrativeKey.ANALYSIS))
-        dev = self.d.developments
-        yes = "✓"
-        rows = [
-            [
-                Cell(i, NUMBER),
-                _text(str(row.record), url=row.record.get_absolute_url()),
-                _text(yes if row.marks.get("position") else ""),
-                _text(yes if row.marks.get("participation") else ""),
-            ]
-            for i, row in enumerate(dev.rows, 1)
-        ]
-        rows.append(
-            [
-                _text(""),
-                _text(_("Total"), bold=True),
-                _f(self.f, "developments.with_position"),
-                _f(self.f, "developments.with_participation"),
-            ]
-        )
-        analysis.add(
-            self.table(
-                "table-6",
-                _("Cooperation developments %(year)s") % {"year": self.d.year},
-                ["No", _("Cooperation"), _("Position paper"), _("Active participation")],
-                rows,
-                [0.6, 6, 1.5, 1.5],
-            )
-        )
+        analysis.add(*self.developments_table())
         activities = s.sub("activities", _("Activities"))
         activities.add(*self.prose(NarrativeKey.ACTIVITIES))
         activities.add(*self.reconciliations())
@@ -544,6 +522,68 @@ class LakipBuilder:
         s.sub("conclusions", _("IV.1 Conclusions")).add(*self.prose(NarrativeKey.CONCLUSIONS))
         s.sub("next-steps", _("IV.2 Next steps")).add(*self.prose(NarrativeKey.NEXT_STEPS))
         return s
+
+    def developments_table(self) -> list[Table | Paragraph]:
+        """Table 6: every cooperation development of the year with its marks, as in the 2017 report (28 rows);
+        when the year has more than TABLE_6_FULL_MAX, a summary by scope instead, with the full list linked (the
+        key indicator's page in the registry lists them all, a page at a time)."""
+        dev = self.d.developments
+        caption = _("Cooperation developments %(year)s") % {"year": self.d.year}
+        total = [
+            _f(self.f, "developments.with_position"),
+            _f(self.f, "developments.with_participation"),
+        ]
+        if dev.count > TABLE_6_FULL_MAX:
+            return self.developments_summary(caption, total)
+        yes = "✓"
+        rows = [
+            [
+                Cell(i, NUMBER),
+                _text(str(row.record), url=row.record.get_absolute_url()),
+                _text(yes if row.marks.get("position") else ""),
+                _text(yes if row.marks.get("participation") else ""),
+            ]
+            for i, row in enumerate(dev.rows, 1)
+        ]
+        rows.append([_text(""), _text(_("Total"), bold=True), *total])
+        return [
+            self.table(
+                "table-6",
+                caption,
+                ["No", _("Cooperation"), _("Position paper"), _("Active participation")],
+                rows,
+                [0.6, 6, 1.5, 1.5],
+            )
+        ]
+
+    def developments_summary(self, caption: str, total: list[Cell]) -> list[Table | Paragraph]:
+        scopes = dict(Scope.choices)
+        count = self.f["developments.count"]
+        rows = [
+            [_text(scopes.get(scope, scope)), Cell(n, NUMBER), Cell(position, NUMBER), Cell(participation, NUMBER)]
+            for scope, n, position, participation in development_breakdown(self.d.year)
+        ]
+        rows.append([_text(_("Total"), bold=True, url=count.url), _f(self.f, "developments.count"), *total])
+        return [
+            self.table(
+                "table-6",
+                caption,
+                [_("Scope"), _("Cooperations"), _("Position paper"), _("Active participation")],
+                rows,
+                [4, 1.8, 1.8, 1.8],
+            ),
+            Paragraph(
+                runs(
+                    _(
+                        "The year has %(n)s cooperation developments, too many to list here: the table counts them "
+                        "by scope. The full list, with the position papers and meetings of each, is the key "
+                        "indicator's page in Mitra (%(path)s)."
+                    ),
+                    n=count,
+                    path=count.url,
+                )
+            ),
+        ]
 
     def appendices(self) -> list[Section]:
         y = self.d.year

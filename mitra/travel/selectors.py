@@ -18,10 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mitra.core import periods, years
+from mitra.core.lazyrows import LazyRows
 from mitra.core.models import OrganisationUnit, User
 from mitra.core.selectors import within_unit
 from mitra.documents.models import Document
@@ -215,20 +216,17 @@ class OnTimeRow:
 
 @dataclass
 class OnTime:
+    """The on-time figure of a year: counted in SQL; `rows` is the list behind it, read only as far as it is shown
+    (a `LazyRows`: a page of the list builds only its rows)."""
+
     year: int
-    rows: list[OnTimeRow] = field(default_factory=list)
-
-    @property
-    def measured(self) -> int:
-        return len(self.rows)
-
-    @property
-    def on_time_count(self) -> int:
-        return sum(r.on_time for r in self.rows)
+    measured: int = 0
+    on_time_count: int = 0
+    rows: LazyRows[OnTimeRow] = field(default_factory=lambda: LazyRows([]))
 
     @property
     def pct(self) -> Decimal | None:
-        return Decimal(self.on_time_count) * HUNDRED / Decimal(self.measured) if self.rows else None
+        return Decimal(self.on_time_count) * HUNDRED / Decimal(self.measured) if self.measured else None
 
 
 def _counted(user: User | None) -> QuerySet[TravelRequest]:
@@ -249,33 +247,86 @@ def latest_year(user: User | None = None, today: dt.date | None = None) -> int:
     return years.latest_year([(_counted(user), "departure_date")], today)
 
 
+def deadline_runs(year: int) -> list[tuple[dt.date, dt.date, dt.date]]:
+    """The documents deadline of every departure day of `year`, as runs of consecutive days sharing a deadline:
+    (first departure, last departure, deadline). Worked out once per day of the year (at most 366 times, however
+    many trips there are): the deadline depends on the departure date only."""
+    start, end = periods.year_bounds(year)
+    runs: list[tuple[dt.date, dt.date, dt.date]] = []
+    day = start
+    while day <= end:
+        deadline = documents_deadline(day)
+        if runs and runs[-1][2] == deadline:
+            runs[-1] = (runs[-1][0], day, deadline)
+        else:
+            runs.append((day, day, deadline))
+        day += dt.timedelta(days=1)
+    return runs
+
+
 def on_time(year: int, today: dt.date | None = None) -> OnTime:
-    """Requests departing in `year` whose outcome is known (documents complete, or their deadline passed)."""
+    """Requests departing in `year` whose outcome is known (documents complete, or their deadline passed): the
+    counts read in SQL, the rows read lazily (oldest departure first).
+
+    No deadline is worked out per request to count: the deadline depends on the departure date only and never
+    goes back as the departure moves on (`deadline_runs`), so "the deadline has passed" is "departs before the
+    first day whose deadline is today or later", and the on-time count reads the measured requests grouped by
+    (departure, completion) against the deadline of each day of the year."""
     today = today or timezone.localdate()
-    qs = (
-        TravelRequest.objects.filter(departure_date__year=year, status__in=COUNTED_STATUSES)
-        .select_related("requesting_unit", "destination_country", "meeting")
-        .prefetch_related(Prefetch("steps", queryset=TravelStep.objects.select_related("kind")))
+    runs = deadline_runs(year)
+    deadline_of = {}
+    cutoff = periods.year_bounds(year)[1] + dt.timedelta(days=1)  # departures before it: deadline passed
+    for first, last, deadline in runs:
+        if deadline >= today and cutoff > first:
+            cutoff = first
+        day = first
+        while day <= last:
+            deadline_of[day] = deadline
+            day += dt.timedelta(days=1)
+    counted = TravelRequest.objects.filter(departure_date__year=year, status__in=COUNTED_STATUSES)
+    measured = counted.filter(Q(documents_completed_on__isnull=False) | Q(departure_date__lt=cutoff))
+    groups = list(measured.order_by().values_list("departure_date", "documents_completed_on").annotate(n=Count("pk")))
+    measured_count = sum(n for _departure, _done, n in groups)
+    on_time_count = sum(n for departure, done, n in groups if done is not None and done <= deadline_of[departure])
+    # The day the State Secretariat step was requested, read in the list's own query (setneg.application_sent_on
+    # takes the first such step in the steps' order; so does this).
+    sent = TravelStep.objects.filter(request=OuterRef("pk"), kind__code=setneg.step_code()).values("requested_on")
+    listed = (
+        measured.select_related("requesting_unit", "destination_country", "meeting")
+        .annotate(
+            setneg_sent_on=Subquery(sent[:1]),
+            # as setneg.application_needed: no steps yet, or a State Secretariat step among them
+            setneg_needed=~Exists(TravelStep.objects.filter(request=OuterRef("pk")))
+            | Exists(TravelStep.objects.filter(request=OuterRef("pk"), kind__code=setneg.step_code())),
+        )
         .order_by("departure_date", "pk")
     )
-    result = OnTime(year)
-    for request in qs:
-        deadline = documents_deadline(request.departure_date)
-        done = request.documents_completed_on
-        if done is None and deadline >= today:
-            continue  # still open, not yet late: not measured
-        result.rows.append(
-            OnTimeRow(
-                request=request,
-                deadline=deadline,
-                completed_on=done,
-                on_time=done is not None and done <= deadline,
-                arrived_late=request.submitted_on is not None
-                and request.submitted_on > arrival_deadline(request.departure_date),
-                setneg_late=setneg.application_late(request, today),
+
+    def build(requests: list[TravelRequest]) -> list[OnTimeRow]:
+        rows = []
+        for request in requests:
+            deadline = documents_deadline(request.departure_date)
+            done = request.documents_completed_on
+            rows.append(
+                OnTimeRow(
+                    request=request,
+                    deadline=deadline,
+                    completed_on=done,
+                    on_time=done is not None and done <= deadline,
+                    arrived_late=request.submitted_on is not None
+                    and request.submitted_on > arrival_deadline(request.departure_date),
+                    setneg_late=setneg.application_late_if_sent(
+                        request,
+                        getattr(request, "setneg_sent_on", None),
+                        today,
+                        needed=getattr(request, "setneg_needed", True),
+                    ),
+                )
             )
-        )
-    return result
+        return rows
+
+    rows = LazyRows([(listed, build)], counts=[measured_count])  # the count is already read
+    return OnTime(year, measured=measured_count, on_time_count=on_time_count, rows=rows)
 
 
 # --- trips per sub-activity and quarter ----------------------------------------------------------------------

@@ -67,9 +67,14 @@ def application_needed(request: TravelRequest) -> bool:
 def application_late(request: TravelRequest, today: dt.date) -> bool:
     """Sent after the deadline, or not sent while the deadline has passed (for a trip not cancelled that goes
     through the State Secretariat)."""
-    if request.status == TravelStatus.CANCELLED or not application_needed(request):
+    return application_late_if_sent(request, application_sent_on(request), today, needed=application_needed(request))
+
+
+def application_late_if_sent(request: TravelRequest, sent: dt.date | None, today: dt.date, *, needed: bool) -> bool:
+    """`application_late` with the day the application was sent and whether it is needed already read (a list
+    reads both in its query)."""
+    if request.status == TravelStatus.CANCELLED or not needed:
         return False
-    sent = application_sent_on(request)
     deadline = application_deadline(request)
     return sent > deadline if sent is not None else today > deadline
 

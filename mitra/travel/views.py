@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -396,6 +397,9 @@ class LatestYearRedirectView(PermissionMixin, View):
         return redirect(self.pattern_name, year=selectors.latest_year())
 
 
+ON_TIME_PAGE_SIZE = 100
+
+
 class OnTimeView(PermissionMixin, TemplateView):
     permission_required = "travel.view_all"
     template_name = "travel/on_time.html"
@@ -403,7 +407,10 @@ class OnTimeView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["year"] = _year_in_range(self.kwargs["year"])
-        ctx["result"] = selectors.on_time(ctx["year"])
+        ctx["result"] = result = selectors.on_time(ctx["year"])
+        # The figure is counted in SQL; the list behind it is shown a page at a time (rows built for that page only).
+        page = Paginator(result.rows, ON_TIME_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        ctx.update(page_obj=page, is_paginated=page.has_other_pages(), rows=page.object_list)
         return ctx
 
 

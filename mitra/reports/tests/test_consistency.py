@@ -260,3 +260,32 @@ def test_a_monitoring_report_printing_a_figure_twice_is_not_issued(demo, user_of
     with pytest.raises(ValidationError, match=r"consistency check|Pemeriksaan konsistensi"):
         services.report_issue(actor=head, year=2017, kind="monitoring", quarter=4, confirm_unapproved=True)
     assert not IssuedReport.objects.exists()
+
+
+def test_a_long_table_6_becomes_a_summary_by_scope_and_the_report_stays_consistent(demo, monkeypatch):
+    from mitra.reports import lakip
+
+    data = year_data(2017)
+    full = table(build(data), "table-6")
+    assert len(full.rows) == 28 + 1  # the 2017 report's 28 cooperations and the total
+    monkeypatch.setattr(lakip, "TABLE_6_FULL_MAX", 27)  # the demo's 28 are now "too many to list"
+    for language in ("id", "en"):
+        report = build(data, language=language)
+        summary = table(report, "table-6")
+        if language == "id":
+            assert summary.caption == full.caption  # still Table 6, same caption
+        counts = [row[1].value for row in summary.rows[:-1]]
+        assert sum(counts) == 28 and len(counts) == len(summary.rows) - 1 <= 3
+        total = summary.rows[-1]
+        assert [c.value.name for c in total[1:]] == [
+            "developments.count",
+            "developments.with_position",
+            "developments.with_participation",
+        ]
+        assert [c.value.value for c in total[1:]] == [28, 25, 22]
+        # The position and participation columns add up to the totals of the full table.
+        assert sum(row[2].value for row in summary.rows[:-1]) == 25
+        assert sum(row[3].value for row in summary.rows[:-1]) == 22
+        assert "/kerjasama/indikator/cooperation.developments/2017/" in section_text(report, "analysis")
+        findings = run(report, data)
+        assert consistency.errors(findings) == [], error_text(findings)

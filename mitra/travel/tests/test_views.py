@@ -59,7 +59,11 @@ def test_on_time_page_shows_the_figure_and_its_list(client_for):
     response = client_for("kepala.biro").get(reverse("travel:on-time", args=[2017]))
     html = response.content.decode()
     assert 'data-testid="on-time-pct"' in html and "95,03" in html
-    assert html.count('data-testid="on-time-row"') == 161
+    assert "153 dari 161" in html  # the figure counts the whole year, not the page
+    # The list behind it, 100 to a page: 161 rows on two pages, each page with the year's figure.
+    assert html.count('data-testid="on-time-row"') == 100 and "?page=2" in html
+    second = client_for("kepala.biro").get(reverse("travel:on-time", args=[2017]) + "?page=2").content.decode()
+    assert second.count('data-testid="on-time-row"') == 61 and "95,03" in second
 
 
 def test_return_before_departure_is_shown_at_the_field():
