@@ -25,6 +25,11 @@ class Backend:
         """SQL selecting (entry_id, rank) of every entry that matches all terms of `query`."""
         raise NotImplementedError
 
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        """SQL selecting (entry_id, rank) of the first `limit` matching entries in id order, reading no further
+        match: `among` is SQL selecting the ids allowed (None: every entry); its parameters follow the result's."""
+        raise NotImplementedError
+
     def after_rebuild(self) -> None:
         pass
 
@@ -47,6 +52,17 @@ class SQLiteBackend(Backend):
             [self.expression(query)],
         )
 
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        # FTS5 yields its matches in rowid order: with the join (not `rowid IN`, which makes SQLite sort every
+        # match) the LIMIT stops the scan, and bm25 is computed for the rows returned only.
+        condition = f" AND e.id IN ({among})" if among else ""
+        return (
+            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts f "  # noqa: S608
+            f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
+            f"ORDER BY f.rowid LIMIT {int(limit)}",
+            [self.expression(query)],
+        )
+
     def after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
@@ -65,6 +81,15 @@ class PostgresBackend(Backend):
         return (
             "SELECT e.id AS entry_id, -ts_rank(e.search_vector, q.q) AS rank "  # noqa: S608
             f"FROM {TABLE} e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q",
+            [self.expression(query)],
+        )
+
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        condition = f" AND e.id IN ({among})" if among else ""
+        return (
+            "SELECT e.id, -ts_rank(e.search_vector, q.q) "  # noqa: S608
+            f"FROM {TABLE} e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q{condition} "
+            f"ORDER BY e.id LIMIT {int(limit)}",
             [self.expression(query)],
         )
 
