@@ -129,9 +129,11 @@ def search_section(data: dict) -> list[str]:
         if "commit" in run:
             key += f" (commit {run['commit']})"
         rebuild = run["rebuild_s"] if run["rebuild_s"] is not None else "–"
+        if run.get("rebuild_entries_per_s"):
+            rebuild = f"{rebuild} ({run['rebuild_entries_per_s']}/s)"
+        built = run["built_s"] if run["built_s"] is not None else "–"
         lines.append(
-            f"| {key} | {run['entries']} | {run['built_s']} | {rebuild} | {run['p50_ms']} | {run['p95_ms']} "
-            f"| {verdict} |"
+            f"| {key} | {run['entries']} | {built} | {rebuild} | {run['p50_ms']} | {run['p95_ms']} | {verdict} |"
         )
     lines += ["", "Per query (p50 / p95 ms, hits):", ""]
     keys = sorted(data)
@@ -141,7 +143,8 @@ def search_section(data: dict) -> list[str]:
         cells = []
         for key in keys:
             q = data[key]["queries"].get(query)
-            cells.append(f"{q['p50_ms']} / {q['p95_ms']} ({q['hits']})" if q else "–")
+            about = "about " if q and q.get("estimated") else ""
+            cells.append(f"{q['p50_ms']} / {q['p95_ms']} ({about}{q['hits']})" if q else "–")
         lines.append(f"| `{query}` | " + " | ".join(cells) + " |")
     return [*lines, ""]
 

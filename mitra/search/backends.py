@@ -25,8 +25,19 @@ class Backend:
         """SQL selecting (entry_id, rank) of every entry that matches all terms of `query`."""
         raise NotImplementedError
 
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        """SQL selecting (entry_id, rank) of the first `limit` matching entries in id order, reading no further
+        match: `among` is SQL selecting the ids allowed (None: every entry); its parameters follow the result's."""
+        raise NotImplementedError
+
     def after_rebuild(self) -> None:
         pass
+
+    def bulk_begin(self) -> None:
+        """Before a rebuild writes every entry: stop per-row full-text upkeep where that is cheaper in one go."""
+
+    def bulk_end(self) -> None:
+        """After the rebuild's writes: build the full-text part of everything written since bulk_begin()."""
 
 
 class SQLiteBackend(Backend):
@@ -47,9 +58,34 @@ class SQLiteBackend(Backend):
             [self.expression(query)],
         )
 
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        # FTS5 yields its matches in rowid order: with the join (not `rowid IN`, which makes SQLite sort every
+        # match) the LIMIT stops the scan, and bm25 is computed for the rows returned only.
+        condition = f" AND e.id IN ({among})" if among else ""
+        return (
+            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts f "  # noqa: S608
+            f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
+            f"ORDER BY f.rowid LIMIT {int(limit)}",
+            [self.expression(query)],
+        )
+
     def after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+    def bulk_begin(self) -> None:
+        # Within the rebuild's transaction: no trigger, so the inserts write only the entries …
+        with connection.cursor() as cursor:
+            for sql in SQLITE_DROP[:3]:
+                cursor.execute(sql)
+
+    def bulk_end(self) -> None:
+        # … and FTS5 reads them all from the content table in one pass ('rebuild': the same index as the triggers
+        # build row by row), then the triggers are back for every later save.
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            for sql in SQLITE_CREATE[1:]:
+                cursor.execute(sql)
 
 
 class PostgresBackend(Backend):
@@ -65,6 +101,15 @@ class PostgresBackend(Backend):
         return (
             "SELECT e.id AS entry_id, -ts_rank(e.search_vector, q.q) AS rank "  # noqa: S608
             f"FROM {TABLE} e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q",
+            [self.expression(query)],
+        )
+
+    def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
+        condition = f" AND e.id IN ({among})" if among else ""
+        return (
+            "SELECT e.id, -ts_rank(e.search_vector, q.q) "  # noqa: S608
+            f"FROM {TABLE} e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q{condition} "
+            f"ORDER BY e.id LIMIT {int(limit)}",
             [self.expression(query)],
         )
 

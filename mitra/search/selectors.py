@@ -27,6 +27,11 @@ from .text import ParsedQuery, parse_query
 
 FACETS = ("kind", "year", "scope", "unit", "partner", "country")
 MAX_LIMIT = 100
+# A query matching more entries than this (after filters) is ranked and faceted among its first CANDIDATES matches
+# in index order only, and its count is estimated ("sekitar N hasil"): ranking, counting and faceting every match
+# of an over-broad word ("kerjasama" matches 93 % of the index) took seconds at ten years of data. A query with at
+# most this many matches gets exactly what ranking every match gives.
+CANDIDATES = 1000
 # Facet values listed per facet (the most frequent).
 FACET_VALUES = 12
 
@@ -90,6 +95,15 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     limit: int = 20
     offset: int = 0
+    # True when the query matched more than CANDIDATES entries: `total` is then an estimate (shown "about N"),
+    # the hits and the facet counts come from the first `candidates` matches only.
+    estimated: bool = False
+    candidates: int = 0
+
+    @property
+    def reachable(self) -> int:
+        """How many hits paging can reach: every match, or the candidates of an estimated result."""
+        return min(self.total, self.candidates) if self.estimated else self.total
 
     @property
     def is_empty_query(self) -> bool:
@@ -154,9 +168,20 @@ def search(
     result = SearchResult(query=parsed, filters=filters, limit=limit, offset=offset)
     if parsed.is_empty or (filters.kind and for_key(filters.kind) is None and filters.kind != DOCUMENT_KIND):
         return result
-    match_sql, match_params = backends.get_backend().match_sql(parsed)
+    backend = backends.get_backend()
+    match_sql, match_params = backend.match_sql(parsed)
     filtered = _filtered(filters, user)
     ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
+    # The first CANDIDATES + 1 matches in index order, with their rank: cheap however many entries match, since
+    # neither backend ranks or reads the matches beyond them.
+    # Every entry allowed (no filter, no restricted kind for this user): no id condition to check.
+    among = ids_sql if filtered.query.where else None
+    first_sql, first_params = backend.first_matches_sql(parsed, among, CANDIDATES + 1)
+    with connection.cursor() as cursor:
+        cursor.execute(first_sql, [*first_params, *(ids_params if among else [])])
+        first = cursor.fetchall()
+    if len(first) > CANDIDATES:
+        return _bounded(result, first[:CANDIDATES], filtered, parsed, facets)
     # MATERIALIZED: SQLite would otherwise flatten the match into the outer query and rank every row again.
     base = f"FROM m WHERE m.entry_id IN ({ids_sql})"
     cte = f"WITH m AS MATERIALIZED ({match_sql}) "
@@ -190,6 +215,43 @@ def search(
         matched = filtered.filter(pk__in=RawSQL(matched_sql, match_params))  # noqa: S611
         result.facets = _facets(matched, filters)
     return result
+
+
+def _bounded(
+    result: SearchResult,
+    candidates: list[tuple[Any, ...]],
+    filtered: QuerySet[SearchEntry],
+    parsed: ParsedQuery,
+    facets: bool,
+) -> SearchResult:
+    """An over-broad query: rank and facet its first CANDIDATES matches (index order), estimate how many match."""
+    ids = [row[0] for row in candidates]
+    weights = {s.key: s.weight for s in all_kinds() if s.weight != 1.0}
+    kinds = dict(SearchEntry.objects.filter(pk__in=ids).values_list("pk", "kind")) if weights else {}
+    # The order of the full ranking (rank × the kind's weight, then id), within the candidates.
+    ranked = sorted(candidates, key=lambda row: (float(row[1] or 0) * weights.get(kinds.get(row[0], ""), 1.0), row[0]))
+    page = ranked[result.offset : result.offset + result.limit]
+    result.estimated = True
+    result.candidates = len(candidates)
+    result.total = _estimate(filtered, len(candidates), max(ids))
+    result.hits = _hydrate([(entry_id, rank, None) for entry_id, rank in page], parsed)
+    if facets:
+        result.facets = _facets(SearchEntry.objects.filter(pk__in=ids), result.filters)
+    return result
+
+
+def _estimate(filtered: QuerySet[SearchEntry], found: int, last_id: int) -> int:
+    """About how many entries of `filtered` match, when the first `found` of them (in id order) end at `last_id`:
+    the density of matches among the ids up to `last_id`, spread over the ids of `filtered` (two index lookups).
+    Rough — entries are stored kind by kind — and rounded to two significant digits, never below `found`."""
+    ids = filtered.order_by().values_list("pk", flat=True)
+    low = ids.order_by("pk").first()
+    high = ids.order_by("-pk").first()
+    if low is None or high is None or last_id <= low:
+        return found
+    estimate = max(found, round(found * (high - low + 1) / (last_id - low + 1)))
+    digits = len(str(estimate)) - 2
+    return max(found, round(estimate, -digits)) if digits > 0 else estimate
 
 
 def _hydrate(rows: list[tuple[Any, ...]], parsed: ParsedQuery) -> list[Hit]:

@@ -189,8 +189,12 @@ def index_instance(obj: Any) -> None:
         return
     d = describe(spec, obj)
     _save_entry(_record_entry(spec, obj, d), d)
-    if not spec.documents:
-        return
+    if spec.documents:
+        _index_files(spec, obj, d)
+
+
+def _index_files(spec: Searchable, obj: Any, d: Described) -> None:
+    """The entries of the files attached to `obj`, whose own entry was just brought up to date."""
     documents = list(_documents_of(obj).defer("extracted_text"))
     if not documents:
         return
@@ -208,45 +212,94 @@ def index_instance(obj: Any) -> None:
             _index_document(type(document).objects.get(pk=document.pk), parent=obj)
 
 
+def index_many(records: Iterable[Any]) -> int:
+    """Index many saved records at once — the batch form of `index_instance`, for bulk work such as imports.
+
+    `records` are rows of registered models (any mix of kinds; others are skipped), already saved in the caller's
+    transaction; call it once after writing them (e.g. with the per-save signal indexing not wanted for each row),
+    with the relations the kind's declaration reads loaded or loadable. Each record gets exactly the entry, facets
+    and attached-file entries `index_instance` would give it (soft-deleted records lose theirs; a record whose
+    entry is unchanged is not rewritten), with a few queries per batch of 500 records instead of several per
+    record. Like `index_instance` it never fails the caller: an error is logged and the batch's entries are left
+    as they were (the next save or `mitra search rebuild` repairs them). Returns how many entries were written.
+    """
+    written = 0
+    for batch in _batched(records, BATCH):
+        try:
+            with transaction.atomic():
+                written += _index_batch(batch)
+        except Exception:
+            logger.exception("search: batch indexing failed")
+    return written
+
+
+def _index_batch(batch: list[Any]) -> int:
+    pairs: list[tuple[SearchEntry, Described]] = []
+    with_files: list[tuple[Searchable, Any, Described]] = []
+    for obj in batch:
+        spec = for_model(type(obj))
+        if spec is None or obj.pk is None:
+            continue
+        if _is_deleted(obj):
+            _delete_entries(record_type=spec.key, record_id=str(obj.pk))
+            _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
+            continue
+        d = describe(spec, obj)
+        pairs.append((_record_entry(spec, obj, d), d))
+        if spec.documents:
+            with_files.append((spec, obj, d))
+    for entry, d in pairs:
+        entry.fingerprint = _fingerprint(_content(entry), d)
+    current = {
+        (record_type, record_id): (pk, fingerprint)
+        for pk, record_type, record_id, fingerprint in SearchEntry.objects.filter(
+            record_type__in={e.record_type for e, _d in pairs}, record_id__in={e.record_id for e, _d in pairs}
+        ).values_list("pk", "record_type", "record_id", "fingerprint")
+    }
+    new = [(e, d) for e, d in pairs if (e.record_type, e.record_id) not in current]
+    changed = []
+    for entry, d in pairs:
+        known = current.get((entry.record_type, entry.record_id))
+        if known is not None and known[1] != entry.fingerprint:
+            entry.pk = known[0]
+            changed.append((entry, d))
+    _write(new, fingerprinted=True)
+    if changed:
+        fields = [*_content(changed[0][0]), "fingerprint", "indexed_at"]
+        now = SearchEntry._meta.get_field("indexed_at")
+        for entry, _d in changed:
+            now.pre_save(entry, add=False)  # type: ignore[attr-defined]
+        SearchEntry.objects.bulk_update([e for e, _d in changed], fields)
+        SearchFacet.objects.filter(entry_id__in=[e.pk for e, _d in changed]).delete()
+        SearchFacet.objects.bulk_create([f for e, d in changed for f in _facets(e, d)])
+    if with_files:
+        from mitra.documents.models import Document
+
+        types = {ContentType.objects.get_for_model(type(obj)).pk for _s, obj, _d in with_files}
+        attached = set(
+            Document.objects.filter(
+                content_type_id__in=types, object_id__in={obj.pk for _s, obj, _d in with_files}
+            ).values_list("content_type_id", "object_id")
+        )
+        for spec, obj, d in with_files:
+            if (ContentType.objects.get_for_model(type(obj)).pk, obj.pk) in attached:
+                _index_files(spec, obj, d)
+    return len(new) + len(changed)
+
+
 @_guarded
 def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
-    """`index_instance` for many rows of one model in a few queries: their entries are replaced by entries made
-    exactly as `index_instance` makes them (rows that are gone or soft-deleted lose theirs). For a pass at the end
-    of an import's transaction; the files attached to the rows, rare there, go through `index_instance`."""
+    """`index_many` for rows of one model named by primary key (what `signals.deferred` collects in an import):
+    the rows are read as they are now; rows that are gone lose their entries and their files' entries."""
     spec = for_model(model)
     if spec is None:
         return
-    from mitra.documents.models import Document
-
-    content_type = ContentType.objects.get_for_model(model)
     for keys in _batched(sorted({str(pk) for pk in pks if pk is not None}), BATCH):
-        _delete_entries(record_type=spec.key, record_id__in=keys)
-        pairs, with_files = [], []
-        having_files = (
-            {
-                str(pk)
-                for pk in Document.objects.filter(content_type=content_type, object_id__in=keys).values_list(
-                    "object_id", flat=True
-                )
-            }
-            if spec.documents
-            else set()
-        )
-        found = set()
-        for obj in spec.rows().filter(pk__in=keys):
-            found.add(str(obj.pk))
-            if _is_deleted(obj):
-                _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
-                continue
-            d = describe(spec, obj)
-            pairs.append((_record_entry(spec, obj, d), d))
-            if str(obj.pk) in having_files:
-                with_files.append(obj)
-        _write(pairs)
-        for obj in with_files:
-            index_instance(obj)  # the record's entry is current: only its files' entries are refreshed
-        gone = [key for key in keys if key not in found]
+        rows = list(spec.rows().filter(pk__in=keys))
+        index_many(rows)
+        gone = [key for key in keys if key not in {str(obj.pk) for obj in rows}]
         if gone:
+            _delete_entries(record_type=spec.key, record_id__in=gone)
             _delete_entries(parent_type=spec.key, parent_id__in=gone)
 
 
@@ -300,14 +353,21 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def _write(pairs: list[tuple[SearchEntry, Described]]) -> None:
-    for entry, d in pairs:
-        values = {
-            f.attname: getattr(entry, f.attname)
-            for f in SearchEntry._meta.concrete_fields
-            if not f.primary_key and f.attname not in ("indexed_at", "fingerprint")
-        }
-        entry.fingerprint = _fingerprint(values, d)
+def _content(entry: SearchEntry) -> dict[str, Any]:
+    """What an entry's fingerprint covers: every column but its id, the time and the fingerprint itself."""
+    return {
+        f.attname: getattr(entry, f.attname)
+        for f in SearchEntry._meta.concrete_fields
+        if not f.primary_key and f.attname not in ("indexed_at", "fingerprint")
+    }
+
+
+def _write(pairs: list[tuple[SearchEntry, Described]], fingerprinted: bool = False) -> None:
+    if not pairs:
+        return
+    if not fingerprinted:
+        for entry, d in pairs:
+            entry.fingerprint = _fingerprint(_content(entry), d)
     entries = SearchEntry.objects.bulk_create([e for e, _d in pairs])
     SearchFacet.objects.bulk_create([f for e, (_e, d) in zip(entries, pairs, strict=True) for f in _facets(e, d)])
 
@@ -317,9 +377,11 @@ def rebuild(progress: Any = None) -> dict[str, int]:
     """Empty the index and index every live record and attached file again. Returns counts by kind."""
     from mitra.documents.models import Document
 
-    SearchFacet.objects.all().delete()
+    backend = backends.get_backend()
+    backend.bulk_begin()
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608 - a constant table name
+        cursor.execute(f"DELETE FROM {SearchFacet._meta.db_table}")  # noqa: S608 - constant table names
+        cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
     counts: dict[str, int] = {}
     parents: dict[tuple[str, str], tuple[Searchable, Any, Described]] = {}
     for spec in all_kinds():
@@ -355,7 +417,8 @@ def rebuild(progress: Any = None) -> dict[str, int]:
     counts[DOCUMENT_KIND] = n
     if progress:
         progress(f"{DOCUMENT_KIND}: {n}")
-    backends.get_backend().after_rebuild()
+    backend.bulk_end()
+    backend.after_rebuild()
     return counts
 
 

@@ -34,7 +34,8 @@ class SearchView(PermissionMixin, TemplateView):
             limit=PER_PAGE,
             offset=(page - 1) * PER_PAGE,
         )
-        num_pages = max(1, math.ceil(result.total / PER_PAGE))
+        # An estimated result pages through its candidates only (selectors.CANDIDATES).
+        num_pages = max(1, math.ceil(result.reachable / PER_PAGE))
         params = {k: v for k, v in values.items() if v not in (None, "") and k != "page"}
 
         def link(**change: Any) -> str:

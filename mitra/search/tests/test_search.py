@@ -274,8 +274,9 @@ def test_results_page_shows_hits_facets_and_the_box(corpus):
     assert "style=" not in html.split("<main", 1)[1]
 
 
-# session, user, hits, entries, six facets, three facet labels, the user menu's unit, session save (3).
-SEARCH_PAGE_QUERIES = 13  # the six facets in two queries
+# session, user, the first matches (selectors.CANDIDATES), hits, entries, six facets, three facet labels, the user
+# menu's unit, session save (3).
+SEARCH_PAGE_QUERIES = 14  # the six facets in two queries
 
 
 def test_query_count_is_pinned_and_does_not_grow():

@@ -1,0 +1,167 @@
+"""Bounded search (issue 17): a query with at most CANDIDATES matches gets exactly what ranking every match gives;
+a broader one is ranked and faceted among its first CANDIDATES matches and its count is shown as "sekitar N"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from mitra.cooperation.models import Agreement, Cooperation
+from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory
+from mitra.core.models import User
+from mitra.core.tests.factories import ReaderFactory, UnitFactory, UserFactory, logged_in
+from mitra.search import selectors, services
+from mitra.search.models import SearchEntry, SearchFacet
+from mitra.search.selectors import SearchResult, search
+
+pytestmark = pytest.mark.django_db
+
+WORD = "Quorvantix"
+
+
+@pytest.fixture
+def reader() -> User:
+    return ReaderFactory.create()
+
+
+@pytest.fixture
+def corpus() -> int:
+    """Records of several kinds, units and years sharing a made-up word, ranked differently (title vs text)."""
+    units = [UnitFactory.create(), UnitFactory.create()]
+    for i in range(6):
+        title = f"{WORD} kerjasama {i}" if i % 2 else f"Kerjasama pengawasan {i}"
+        cooperation = CooperationFactory.create(
+            title=title, notes=f"Uraian {WORD} " * (i + 1), responsible_unit=units[i % 2]
+        )
+        AgreementFactory.create(title=f"Naskah {WORD} {i}", cooperation=cooperation)
+    return search(WORD, user=ReaderFactory.create(), limit=100).total
+
+
+def _plain(result: SearchResult) -> dict[str, Any]:
+    return {
+        "ids": [h.entry_id for h in result.hits],
+        "ranks": [h.rank for h in result.hits],
+        "total": result.total,
+        "estimated": result.estimated,
+        "facets": {name: [(v.value, v.count) for v in values] for name, values in result.facets.items()},
+    }
+
+
+def _full(query: str, user: User, **kwargs: Any) -> SearchResult:
+    """Today's algorithm: rank, count and facet every match (no bound reached)."""
+    previous = selectors.CANDIDATES
+    selectors.CANDIDATES = 10**9
+    try:
+        return search(query, user=user, **kwargs)
+    finally:
+        selectors.CANDIDATES = previous
+
+
+@pytest.mark.parametrize(
+    "query,kwargs",
+    [
+        (WORD, {}),
+        (WORD, {"limit": 3, "offset": 2}),
+        (f"{WORD} kerjasama", {}),
+        (WORD, {"filters": {"kind": "cooperation.agreement"}}),
+    ],
+)
+def test_queries_under_the_bound_give_what_the_full_ranking_gives(corpus, reader, monkeypatch, query, kwargs):
+    full = _full(query, reader, **kwargs)
+    assert full.total and not full.estimated
+    # The bound exactly at the number of matches: still the exact path, the same ids in the same order.
+    monkeypatch.setattr(selectors, "CANDIDATES", full.total)
+    bounded = search(query, user=reader, **kwargs)
+    assert _plain(bounded) == _plain(full)
+    assert bounded.reachable == bounded.total
+
+
+def test_a_query_over_the_bound_is_ranked_among_its_first_matches_and_estimated(corpus, reader, monkeypatch):
+    full = _full(WORD, reader, limit=100)
+    assert full.total == corpus > 5
+    monkeypatch.setattr(selectors, "CANDIDATES", 5)
+    bounded = search(WORD, user=reader, limit=100)
+    assert bounded.estimated and bounded.candidates == 5 and bounded.reachable == 5
+    # The candidates are the first five matches in index order, in the order the full ranking gives them.
+    first_five = set(sorted(h.entry_id for h in full.hits)[:5])
+    assert [h.entry_id for h in bounded.hits] == [h.entry_id for h in full.hits if h.entry_id in first_five]
+    # Facets count the candidates only.
+    assert sum(v.count for v in bounded.facets["kind"]) == 5
+    # The estimate: the density of the first five spread over the index's ids, never below what was found.
+    assert bounded.total >= 5
+    paged = search(WORD, user=reader, limit=2, offset=4)
+    assert [h.entry_id for h in paged.hits] == [h.entry_id for h in bounded.hits][4:6]
+
+
+def test_the_estimate_follows_the_density_of_matches(corpus):
+    entries = SearchEntry.objects.all()
+    low = entries.order_by("pk").values_list("pk", flat=True).first()
+    high = entries.order_by("-pk").values_list("pk", flat=True).first()
+    assert low is not None and high is not None and high - low > 100
+    span = high - low + 1
+    # Ten found among the first ten ids: about as many as there are ids (two significant digits).
+    assert 0.9 * span <= selectors._estimate(entries, 10, low + 9) <= 1.1 * span
+    # Ten found among the first twenty ids: about half of them.
+    assert 0.45 * span <= selectors._estimate(entries, 10, low + 19) <= 0.55 * span
+    assert selectors._estimate(entries, 10, high) == 10  # the ten reach the last id: exactly what was found
+    assert selectors._estimate(SearchEntry.objects.none(), 7, 1) == 7
+
+
+def test_the_page_says_about_when_the_count_is_estimated(corpus, monkeypatch):
+    client = logged_in(UserFactory.create())
+    url = reverse("search:results")
+    html = client.get(url, {"q": WORD}).content.decode()
+    assert "sekitar" not in html and f"dari {corpus} hasil" in html
+    monkeypatch.setattr(selectors, "CANDIDATES", 5)
+    html = client.get(url, {"q": WORD}).content.decode()
+    assert "dari sekitar" in html and 'data-testid="search-estimated"' in html
+
+
+# --- batch indexing and the rebuild (issue 17: at least 10,000 entries a second) ----------------------------------
+
+
+def _index_content() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    entries = sorted(
+        SearchEntry.objects.values_list(
+            "record_type", "record_id", "fingerprint", "title", "body", "stemmed_title", "stemmed_body", "url"
+        )
+    )
+    facets = sorted(SearchFacet.objects.values_list("entry__record_type", "entry__record_id", "facet", "value"))
+    return entries, facets
+
+
+def _fulltext_is_consistent() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # raises when the FTS index differs from the entries
+            cursor.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_rebuild_and_batch_indexing_give_the_incremental_index(corpus, reader):
+    incremental = _index_content()
+
+    def found() -> list[tuple[str, str, float]]:
+        return sorted((h.kind, h.url, h.rank) for h in search(WORD, user=reader, limit=100).hits)
+
+    hits = found()
+    services.rebuild()
+    _fulltext_is_consistent()
+    assert _index_content() == incremental
+    assert hits and found() == hits  # the same matches with the same ranks (the ids are new)
+    # The batch function, from an empty index of the corpus's kinds: the entries the saves gave them.
+    records = [*Cooperation.objects.all(), *Agreement.objects.all()]
+    SearchEntry.objects.filter(record_type__in=["cooperation.cooperation", "cooperation.agreement"]).delete()
+    assert services.index_many(records) == len(records)
+    _fulltext_is_consistent()
+    assert _index_content() == incremental
+    # Nothing changed: nothing written; a stale entry is rewritten in place, with its facets.
+    assert services.index_many(records) == 0
+    stale = SearchEntry.objects.get(record_type="cooperation.agreement", record_id=str(records[-1].pk))
+    SearchEntry.objects.filter(pk=stale.pk).update(title="usang", fingerprint="x")
+    SearchFacet.objects.filter(entry=stale).delete()
+    assert services.index_many(records) == 1
+    assert SearchEntry.objects.get(pk=stale.pk).title != "usang"
+    _fulltext_is_consistent()
+    assert _index_content() == incremental
