@@ -27,7 +27,7 @@ help:
 	@echo "Mitra make targets:"
 	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements-dev.lock + project, compile translations"
 	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
-	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
+	@echo "  make run            demo, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
 	@echo "  make lint           ruff check + ruff format --check"
 	@echo "  make typecheck      mypy"
 	@echo "  make test-sqlite    pytest (unit/request tests) on SQLite, -n $(PYTEST_WORKERS)"
@@ -81,8 +81,10 @@ demo: setup
 	$(BIN)/mitra demo
 
 run: export DJANGO_SETTINGS_MODULE = config.settings.local
+# No collectstatic: config.settings.local serves static files from their sources, uncompressed (compression is
+# a deploy step: `mitra collectstatic` with config.settings.production, see README "Deploying").
 run: demo
-	$(BIN)/mitra collectstatic --noinput -v0
+	mkdir -p var/static
 	@echo
 	@echo "================================================================"
 	@echo "  Mitra is running at  http://127.0.0.1:$(PORT)/"
