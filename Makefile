@@ -8,6 +8,7 @@ PORT ?= 8000
 VENV = .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.stamp
+RUN_STAMP = $(VENV)/.stamp-run
 
 # Extra arguments for every pytest run, e.g. `make test-sqlite PYTEST_ARGS='-k audit'`.
 PYTEST_WORKERS ?= 2
@@ -20,13 +21,14 @@ unexport DJANGO_SETTINGS_MODULE
 DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf.oi pembaca staf.registrasi kepala.registrasi
 DEMO_PASSWORD = mitra-demo-2017
 
-.PHONY: help setup demo run lint typecheck system-deps \
+.PHONY: help setup setup-runtime demo run lint typecheck system-deps \
         test test-sqlite test-postgres test-e2e bench clean
 
 help:
 	@echo "Mitra make targets:"
 	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements-dev.lock + project, compile translations"
-	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
+	@echo "  make setup-runtime  the same with the runtime dependencies only (requirements.lock): what make run needs"
+	@echo "  make demo           setup-runtime, migrate the local SQLite database (var/) and load demo data"
 	@echo "  make run            demo, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
 	@echo "  make lint           ruff check + ruff format --check"
 	@echo "  make typecheck      mypy"
@@ -43,8 +45,9 @@ help:
 
 # --- environment -------------------------------------------------------------
 
-# (Re)install only when the lock files or the project metadata change. The dev lock holds runtime + dev tools.
-$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
+# (Re)install only when the lock files or the project metadata change. `make run` needs only the runtime
+# (requirements.lock, $(RUN_STAMP)); the checks need the dev lock, which holds runtime + dev tools ($(STAMP)).
+define CREATE_VENV
 	@if [ ! -x $(BIN)/python ]; then \
 	    if ! command -v $(PYTHON) >/dev/null 2>&1; then \
 	        echo "error: '$(PYTHON)' not found. Install Python >= 3.11 or run: make setup PYTHON=/path/to/python3.11" >&2; \
@@ -62,12 +65,25 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	    echo "       Run: make clean && make setup PYTHON=/path/to/python3.11" >&2; \
 	    exit 1; \
 	fi
-	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
+endef
+
+$(RUN_STAMP): requirements.lock pyproject.toml
+	$(CREATE_VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
+	$(CREATE_VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@ $(RUN_STAMP)
+
 setup: $(STAMP)
+	$(BIN)/mitra compiletranslations
+
+# What `make run` needs: the runtime dependencies only (no test, lint or browser tools) and the translations.
+setup-runtime: $(RUN_STAMP)
 	$(BIN)/mitra compiletranslations
 
 system-deps:
@@ -75,7 +91,7 @@ system-deps:
 
 # --- local demo ----------------------------------------------------------------
 
-demo: setup
+demo: setup-runtime
 	mkdir -p var
 	$(BIN)/mitra migrate --noinput
 	$(BIN)/mitra demo
