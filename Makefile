@@ -160,14 +160,15 @@ test-e2e: $(STAMP)
 TEST_STEPS = system-deps setup lint typecheck test-sqlite test-postgres test-e2e
 
 test:
-	@total_start=$$(date +%s); summary=""; \
+	@cpu() { awk -v hz="$$(getconf CLK_TCK)" '{ printf "%d", ($$16 + $$17) / hz }' /proc/$$$$/stat; }; \
+	total_start=$$(date +%s); summary=""; \
 	for step in $(TEST_STEPS); do \
 	    echo; echo "==> make $$step"; \
-	    start=$$(date +%s); \
+	    start=$$(date +%s); cpu_start=$$(cpu); \
 	    if $(MAKE) --no-print-directory $$step; then \
-	        secs=$$(( $$(date +%s) - start )); \
-	        echo "==> $$step: ok ($${secs}s)"; \
-	        summary="$$summary$$(printf '  %-14s ok     %5ss' "$$step" "$$secs")"$$'\n'; \
+	        secs=$$(( $$(date +%s) - start )); cpus=$$(( $$(cpu) - cpu_start )); load=$$(cut -d' ' -f1 /proc/loadavg); \
+	        echo "==> $$step: ok ($${secs}s, CPU $${cpus}s, load $$load)"; \
+	        summary="$$summary$$(printf '  %-14s ok     %5ss   CPU %5ss   load %s' "$$step" "$$secs" "$$cpus" "$$load")"$$'\n'; \
 	    else \
 	        rc=$$?; secs=$$(( $$(date +%s) - start )); \
 	        echo "==> $$step: FAILED (exit $$rc, $${secs}s)"; \
@@ -176,8 +177,8 @@ test:
 	        exit 1; \
 	    fi; \
 	done; \
-	printf '\nSummary:\n%s' "$$summary"; \
-	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s"
+	printf '\nSummary (wall time; CPU = user + system seconds of its processes, load = 1-minute load average at its end):\n%s' "$$summary"; \
+	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s, CPU $$(cpu)s"
 
 # --- benchmarks ----------------------------------------------------------------
 
