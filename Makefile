@@ -99,7 +99,7 @@ demo: setup-runtime
 
 run: export DJANGO_SETTINGS_MODULE = config.settings.local
 # No collectstatic: config.settings.local serves static files from their sources, uncompressed (compression is
-# a deploy step: `mitra collectstatic` with config.settings.production, see README "Deploying").
+# a deploy step: `mitra collectstatic` with config.settings.production, see README "Production deployment").
 run: demo
 	mkdir -p var/static
 	@echo
