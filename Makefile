@@ -8,6 +8,7 @@ PORT ?= 8000
 VENV = .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.stamp
+RUN_STAMP = $(VENV)/.stamp-run
 
 # Extra arguments for every pytest run, e.g. `make test-sqlite PYTEST_ARGS='-k audit'`.
 PYTEST_WORKERS ?= 2
@@ -20,18 +21,20 @@ unexport DJANGO_SETTINGS_MODULE
 DEMO_USERS = admin kepala.biro kabag.bilateral staf.bilateral staf.regional staf.oi pembaca staf.registrasi kepala.registrasi
 DEMO_PASSWORD = mitra-demo-2017
 
-.PHONY: help setup demo run lint typecheck system-deps \
-        test test-sqlite test-postgres test-e2e bench clean
+.PHONY: help setup setup-runtime demo run lint typecheck system-deps \
+        test test-sqlite test-postgres test-postgres-all test-e2e bench clean
 
 help:
 	@echo "Mitra make targets:"
 	@echo "  make setup          create $(VENV) (Python >= 3.11), install requirements-dev.lock + project, compile translations"
-	@echo "  make demo           setup, migrate the local SQLite database (var/) and load demo data"
-	@echo "  make run            demo, collectstatic, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
+	@echo "  make setup-runtime  the same with the runtime dependencies only (requirements.lock): what make run needs"
+	@echo "  make demo           setup-runtime, migrate the local SQLite database (var/) and load demo data"
+	@echo "  make run            demo, then serve http://127.0.0.1:$(PORT)/ with gunicorn and a task worker (PORT=...)"
 	@echo "  make lint           ruff check + ruff format --check"
 	@echo "  make typecheck      mypy"
 	@echo "  make test-sqlite    pytest (unit/request tests) on SQLite, -n $(PYTEST_WORKERS)"
-	@echo "  make test-postgres  the same tests on a throw-away PostgreSQL cluster (scripts/with-postgres.sh)"
+	@echo "  make test-postgres  the backend-specific tests (POSTGRES_TESTS) on a throw-away PostgreSQL cluster"
+	@echo "  make test-postgres-all  every test of test-sqlite on PostgreSQL (scripts/with-postgres.sh)"
 	@echo "  make test-e2e       Playwright browser tests (e2e/) with system Chromium"
 	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
 	@echo "  make test           all of the above checks in order, stopping at the first failure"
@@ -44,8 +47,9 @@ help:
 
 # --- environment -------------------------------------------------------------
 
-# (Re)install only when the lock files or the project metadata change. The dev lock holds runtime + dev tools.
-$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
+# (Re)install only when the lock files or the project metadata change. `make run` needs only the runtime
+# (requirements.lock, $(RUN_STAMP)); the checks need the dev lock, which holds runtime + dev tools ($(STAMP)).
+define CREATE_VENV
 	@if [ ! -x $(BIN)/python ]; then \
 	    if ! command -v $(PYTHON) >/dev/null 2>&1; then \
 	        echo "error: '$(PYTHON)' not found. Install Python >= 3.11 or run: make setup PYTHON=/path/to/python3.11" >&2; \
@@ -63,12 +67,25 @@ $(STAMP): requirements-dev.lock requirements.lock pyproject.toml
 	    echo "       Run: make clean && make setup PYTHON=/path/to/python3.11" >&2; \
 	    exit 1; \
 	fi
-	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
+endef
+
+$(RUN_STAMP): requirements.lock pyproject.toml
+	$(CREATE_VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+$(STAMP): requirements-dev.lock requirements.lock pyproject.toml
+	$(CREATE_VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	@touch $@ $(RUN_STAMP)
+
 setup: $(STAMP)
+	$(BIN)/mitra compiletranslations
+
+# What `make run` needs: the runtime dependencies only (no test, lint or browser tools) and the translations.
+setup-runtime: $(RUN_STAMP)
 	$(BIN)/mitra compiletranslations
 
 system-deps:
@@ -76,14 +93,16 @@ system-deps:
 
 # --- local demo ----------------------------------------------------------------
 
-demo: setup
+demo: setup-runtime
 	mkdir -p var
 	$(BIN)/mitra migrate --noinput
 	$(BIN)/mitra demo
 
 run: export DJANGO_SETTINGS_MODULE = config.settings.local
+# No collectstatic: config.settings.local serves static files from their sources, uncompressed (compression is
+# a deploy step: `mitra collectstatic` with config.settings.production, see README "Production deployment").
 run: demo
-	$(BIN)/mitra collectstatic --noinput -v0
+	mkdir -p var/static
 	@echo
 	@echo "================================================================"
 	@echo "  Mitra is running at  http://127.0.0.1:$(PORT)/"
@@ -114,7 +133,22 @@ test-sqlite: $(STAMP)
 	mkdir -p var
 	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) -q mitra tests $(PYTEST_ARGS)
 
+# On PostgreSQL, `make test` runs the tests of what differs between the backends (every other test runs on SQLite
+# only): full-text search (FTS5 / tsvector), the task queue's row locks, the audit chain and the services' row
+# locks and version checks, the JSON dump's sequences, imports, concurrent first saves, and the figures of the
+# LAKIP and the measurement (decimal sums). The migrations run on PostgreSQL as the test database is built.
+# `make test-postgres-all` runs the whole suite on PostgreSQL.
+POSTGRES_TESTS = mitra/search mitra/tasks \
+    mitra/core/tests/test_audit.py mitra/core/tests/test_audit_key.py mitra/core/tests/test_lost_update.py \
+    mitra/core/tests/test_services.py mitra/exchange/tests/test_dump.py mitra/exchange/tests/test_imports.py \
+    mitra/reports/tests/test_narrative_concurrency.py mitra/reports/tests/test_reports.py \
+    mitra/performance/tests/test_metrics.py mitra/performance/tests/test_measurement.py
+
 test-postgres: $(STAMP)
+	mkdir -p var
+	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q $(POSTGRES_TESTS) $(PYTEST_ARGS)
+
+test-postgres-all: $(STAMP)
 	mkdir -p var
 	bash scripts/with-postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -q mitra tests $(PYTEST_ARGS)
 
@@ -127,14 +161,15 @@ test-e2e: $(STAMP)
 TEST_STEPS = system-deps setup lint typecheck test-sqlite test-postgres test-e2e
 
 test:
-	@total_start=$$(date +%s); summary=""; \
+	@cpu() { awk -v hz="$$(getconf CLK_TCK)" '{ printf "%d", ($$16 + $$17) / hz }' /proc/$$$$/stat; }; \
+	total_start=$$(date +%s); summary=""; \
 	for step in $(TEST_STEPS); do \
 	    echo; echo "==> make $$step"; \
-	    start=$$(date +%s); \
+	    start=$$(date +%s); cpu_start=$$(cpu); \
 	    if $(MAKE) --no-print-directory $$step; then \
-	        secs=$$(( $$(date +%s) - start )); \
-	        echo "==> $$step: ok ($${secs}s)"; \
-	        summary="$$summary$$(printf '  %-14s ok     %5ss' "$$step" "$$secs")"$$'\n'; \
+	        secs=$$(( $$(date +%s) - start )); cpus=$$(( $$(cpu) - cpu_start )); load=$$(cut -d' ' -f1 /proc/loadavg); \
+	        echo "==> $$step: ok ($${secs}s, CPU $${cpus}s, load $$load)"; \
+	        summary="$$summary$$(printf '  %-14s ok     %5ss   CPU %5ss   load %s' "$$step" "$$secs" "$$cpus" "$$load")"$$'\n'; \
 	    else \
 	        rc=$$?; secs=$$(( $$(date +%s) - start )); \
 	        echo "==> $$step: FAILED (exit $$rc, $${secs}s)"; \
@@ -143,8 +178,8 @@ test:
 	        exit 1; \
 	    fi; \
 	done; \
-	printf '\nSummary:\n%s' "$$summary"; \
-	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s"
+	printf '\nSummary (wall time; CPU = user + system seconds of its processes, load = 1-minute load average at its end):\n%s' "$$summary"; \
+	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s, CPU $$(cpu)s"
 
 # --- benchmarks ----------------------------------------------------------------
 

@@ -5,9 +5,11 @@ from .base import env
 
 MITRA_ENVIRONMENT = "local"
 DEBUG = env.bool("DEBUG", default=False)
-# Serve static files straight from the apps too, so `mitra runserver` works without collectstatic.
+# Static files are served straight from the apps and static/ (WhiteNoise's finders), uncompressed and unhashed:
+# `make run` needs no collectstatic and does no compression work. Compressed, hashed copies are built once, by
+# `mitra collectstatic` where the files are served (config.settings.production; README "Production deployment").
 WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
