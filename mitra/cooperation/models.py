@@ -653,17 +653,15 @@ class Meeting(UnitOwned):
             models.Index(fields=["country", "cooperation", "deleted_at"], name="meeting_country_live"),
             # A country's profile lists the latest meetings held there: read newest first, 20 rows.
             models.Index(fields=["country", "deleted_at", "start_date"], name="meeting_country_latest"),
-        ]
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-        indexes = [
             # The registry's figures (cooperation.indicators) count the year's meetings with active participation
             # and their cooperations from this index alone, without reading ten thousand meeting rows.
             models.Index(
                 fields=["start_date", "active_participation", "deleted_at", "cooperation"],
                 name="meeting_year_participation",
-            )
+            ),
         ]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
         return self.title
