@@ -26,7 +26,7 @@ class Backend:
         raise NotImplementedError
 
     def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
-        """SQL selecting (entry_id, rank) of the first `limit` matching entries in id order, reading no further
+        """SQL selecting (entry_id, rank, kind) of the first `limit` matching entries in id order, reading no further
         match: `among` is SQL selecting the ids allowed (None: every entry); its parameters follow the result's."""
         raise NotImplementedError
 
@@ -63,7 +63,7 @@ class SQLiteBackend(Backend):
         # match) the LIMIT stops the scan, and bm25 is computed for the rows returned only.
         condition = f" AND e.id IN ({among})" if among else ""
         return (
-            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0) FROM search_fts f "  # noqa: S608
+            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), e.kind FROM search_fts f "  # noqa: S608
             f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
             f"ORDER BY f.rowid LIMIT {int(limit)}",
             [self.expression(query)],
@@ -107,7 +107,7 @@ class PostgresBackend(Backend):
     def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
         condition = f" AND e.id IN ({among})" if among else ""
         return (
-            "SELECT e.id, -ts_rank(e.search_vector, q.q) "  # noqa: S608
+            "SELECT e.id, -ts_rank(e.search_vector, q.q), e.kind "  # noqa: S608
             f"FROM {TABLE} e, to_tsquery('simple', %s) AS q(q) WHERE e.search_vector @@ q.q{condition} "
             f"ORDER BY e.id LIMIT {int(limit)}",
             [self.expression(query)],

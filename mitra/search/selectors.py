@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -227,14 +228,13 @@ def _bounded(
     """An over-broad query: rank and facet its first CANDIDATES matches (index order), estimate how many match."""
     ids = [row[0] for row in candidates]
     weights = {s.key: s.weight for s in all_kinds() if s.weight != 1.0}
-    kinds = dict(SearchEntry.objects.filter(pk__in=ids).values_list("pk", "kind")) if weights else {}
     # The order of the full ranking (rank × the kind's weight, then id), within the candidates.
-    ranked = sorted(candidates, key=lambda row: (float(row[1] or 0) * weights.get(kinds.get(row[0], ""), 1.0), row[0]))
+    ranked = sorted(candidates, key=lambda row: (float(row[1] or 0) * weights.get(row[2], 1.0), row[0]))
     page = ranked[result.offset : result.offset + result.limit]
     result.estimated = True
     result.candidates = len(candidates)
     result.total = _estimate(filtered, len(candidates), max(ids))
-    result.hits = _hydrate([(entry_id, rank, None) for entry_id, rank in page], parsed)
+    result.hits = _hydrate([(entry_id, rank, None) for entry_id, rank, _kind in page], parsed)
     if facets:
         result.facets = _facets(SearchEntry.objects.filter(pk__in=ids), result.filters)
     return result
@@ -242,11 +242,17 @@ def _bounded(
 
 def _estimate(filtered: QuerySet[SearchEntry], found: int, last_id: int) -> int:
     """About how many entries of `filtered` match, when the first `found` of them (in id order) end at `last_id`:
-    the density of matches among the ids up to `last_id`, spread over the ids of `filtered` (two index lookups).
+    the density of matches among the ids up to `last_id`, spread over the ids of `filtered` (one query).
     Rough — entries are stored kind by kind — and rounded to two significant digits, never below `found`."""
-    ids = filtered.order_by().values_list("pk", flat=True)
-    low = ids.order_by("pk").first()
-    high = ids.order_by("-pk").first()
+    # The lowest and the highest id in one query of two index lookups (SQLite scans for MIN and MAX together).
+    try:
+        low_sql, low_params = filtered.order_by("pk").values("pk")[:1].query.sql_with_params()
+        high_sql, high_params = filtered.order_by("-pk").values("pk")[:1].query.sql_with_params()
+    except EmptyResultSet:  # a filter that allows nothing
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({low_sql}), ({high_sql})", [*low_params, *high_params])
+        low, high = cursor.fetchone()
     if low is None or high is None or last_id <= low:
         return found
     estimate = max(found, round(found * (high - low + 1) / (last_id - low + 1)))
