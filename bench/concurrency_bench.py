@@ -55,6 +55,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SEARCH_WORDS, in_django
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
@@ -62,16 +65,7 @@ PASSWORD = "mitra-demo-2017"  # noqa: S105  (the demo's published password)
 WRITERS = ["staf.bilateral", "staf.regional", "staf.oi", "kabag.bilateral"]
 WORKERS = 3  # as `make run`: gunicorn's default (sync) worker class, three workers
 MIX = {"read": 0.55, "search": 0.15, "save": 0.2, "download": 0.1}
-QUERIES = [
-    "kerjasama",
-    "perjanjian",
-    "MFDS",
-    "PPWG",
-    "halal labelling ACCSQ",
-    "MoU Jepang",
-    "codex 2017",
-    "obat tradisional suplemen kesehatan",
-]
+QUERIES = SEARCH_WORDS
 DOWNLOADS = [
     "/kerjasama/daftar/ekspor.xlsx",
     "/kerjasama/perjanjian/ekspor.csv",
@@ -296,8 +290,6 @@ def targets(env: dict[str, str]) -> dict[str, Any]:
     """Record ids for the request mix, chosen in a child process against the same database: the publications each
     writer may edit, and a sample of records to read."""
     script = (
-        "import json, sys, django\n"
-        "django.setup()\n"
         "from mitra.core.models import User\n"
         "from mitra.cooperation.models import Cooperation, Meeting, Publication\n"
         "from mitra.partners.models import Institution\n"
@@ -318,16 +310,8 @@ def targets(env: dict[str, str]) -> dict[str, Any]:
         "out['travel'] = sample(TravelRequest)\n"
         "print(json.dumps(out))\n"
     )
-    result = subprocess.run(
-        [BIN / "python", "-c", script],
-        input=json.dumps(WRITERS),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = in_django(script, WRITERS, env)
+    return result
 
 
 def read_pages(ids: dict[str, Any]) -> list[str]:

@@ -32,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+from common import in_django  # noqa: E402
 from report import commit  # noqa: E402  (bench/report.py: the commit measured, and whether the tree had changes)
 
 VAR = ROOT / "var" / "bench"
@@ -205,8 +206,6 @@ class Client:
 def query_counts(database: Path, paths: dict[str, str]) -> dict[str, int]:
     """Queries per page, counted by Django's test client in a child process against the same database."""
     script = (
-        "import json, sys, django\n"
-        "django.setup()\n"
         "from django.db import connection\n"
         "from django.test import Client\n"
         "from django.test.utils import CaptureQueriesContext\n"
@@ -222,16 +221,8 @@ def query_counts(database: Path, paths: dict[str, str]) -> dict[str, int]:
     )
     env = environment(database)
     env["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    result = subprocess.run(
-        [BIN / "python", "-c", script],
-        input=json.dumps(paths),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    result: dict[str, int] = in_django(script, paths, env)
+    return result
 
 
 def peak_memory_kib(pid: int) -> int:

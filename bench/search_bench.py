@@ -22,17 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-QUERIES = [
-    "kerjasama",
-    "perjanjian",
-    "MFDS",
-    "PPWG",
-    "halal labelling ACCSQ",
-    "MoU Jepang",
-    "codex 2017",
-    "obat tradisional suplemen kesehatan",
-    'zzz "*NEAR(-)^:',
-]
+sys.path.insert(0, str(ROOT / "bench"))
+from common import SEARCH_WORDS  # noqa: E402
+
+QUERIES = [*SEARCH_WORDS, 'zzz "*NEAR(-)^:']  # and one that is all syntax
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.fields import LocalizedDecimalField, LocalizedMoneyField
 from mitra.core.web import VersionedForm, version_field
 
-from .models import BudgetRevision, Quarter, QuarterEntry, UnitIndicator
+from .models import UNIT_INDICATOR_DESCRIPTION, BudgetRevision, Quarter, QuarterEntry, UnitIndicator
 
 
 class QuarterEntryForm(VersionedForm):
@@ -116,18 +116,7 @@ class UnitIndicatorForm(VersionedForm):
 
     class Meta:
         model = UnitIndicator
-        fields = [
-            "unit",
-            "code",
-            "name",
-            "unit_of_measure",
-            "order",
-            "definition",
-            "formula",
-            "data_source",
-            "frequency",
-            "notes",
-        ]
+        fields = list(UNIT_INDICATOR_DESCRIPTION)
         widgets = {
             "name": forms.Textarea(attrs={"rows": 2}),
             "definition": forms.Textarea(attrs={"rows": 3}),

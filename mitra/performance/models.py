@@ -691,6 +691,22 @@ class QuarterEntry(TrackedModel):
 # --- cascading to every unit: unit indicators, unit PKs, action plans ---------------------------------------
 
 
+# What a unit indicator's form shows and its services write (besides where it sits in the tree and the
+# illustrative mark): declared once here.
+UNIT_INDICATOR_DESCRIPTION = (
+    "unit",
+    "code",
+    "name",
+    "unit_of_measure",
+    "order",
+    "definition",
+    "formula",
+    "data_source",
+    "frequency",
+    "notes",
+)
+
+
 class UnitIndicator(TrackedModel):
     """A unit's own indicator in the performance tree: it cascades a bureau indicator (a division's indicator) or
     another unit indicator (a sub-division's, beneath its division's)."""

@@ -22,6 +22,7 @@ from mitra.core.services import StaleEditError, _changes_since, create_record, r
 
 from . import selectors
 from .models import (
+    UNIT_INDICATOR_DESCRIPTION,
     AchievementBand,
     ActionPlan,
     Activity,
@@ -576,21 +577,7 @@ AGREEMENT_PERM = "performance.edit_unit_agreement"
 
 
 CASCADE_INDICATOR_PERM = "performance.cascade_indicator"
-UNIT_INDICATOR_FIELDS = {
-    "indicator",
-    "parent",
-    "unit",
-    "code",
-    "name",
-    "unit_of_measure",
-    "order",
-    "definition",
-    "formula",
-    "data_source",
-    "frequency",
-    "is_illustrative",
-    "notes",
-}
+UNIT_INDICATOR_FIELDS = {"indicator", "parent", "is_illustrative", *UNIT_INDICATOR_DESCRIPTION}
 # What an edit may change: where the indicator sits in the tree (bureau indicator, parent, unit) is fixed.
 UNIT_INDICATOR_EDITABLE = UNIT_INDICATOR_FIELDS - {"indicator", "parent", "unit"}
 

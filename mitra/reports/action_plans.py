@@ -10,15 +10,13 @@ number is a named figure (`action.<unit>.<indicator>.*`, `action_plans.*`), regi
 
 from __future__ import annotations
 
-import re
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mitra.performance import selectors as perf
 
 from .evaluator import mark_text
-from .model import NUMBER, Cell, Fig, Inline, Paragraph, Section, Styled, Table
+from .model import NUMBER, Cell, Fig, Inline, Paragraph, Section, Styled, Table, runs
 
 KEY = "action-plans"
 QUARTERS_KEY = "action-plans-quarters"
@@ -136,13 +134,13 @@ def section(
             if i:
                 named.append("; ")
             named += [Styled(_unit_name(row), bold=True), " — "]
-            named += _runs(
+            named += runs(
                 _("%(indicator)s: %(realised)s realised of %(planned)s planned"),
                 indicator=row.unit_indicator.name,
                 realised=figs[f"{p}.realised_cum"],
                 planned=figs[f"{p}.planned_cum"],
             )
-        lead = _runs(
+        lead = runs(
             _("Units behind their action plan (%(behind)s of %(units)s units with cascaded indicators): "),
             behind=figs["action_plans.units_behind"],
             units=figs["action_plans.units"],
@@ -262,15 +260,3 @@ def insert_after(sections: list[Section], after: str, new: Section) -> bool:
             return True
         stack = s.children + stack
     return False
-
-
-def _runs(template: str, **parts: str | Fig) -> list[Inline]:
-    """A translated sentence with %(name)s placeholders as runs, figures kept as figures (as lakip.runs)."""
-    out: list[Inline] = []
-    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
-        if i % 2 == 0:
-            if piece:
-                out.append(piece)
-        else:
-            out.append(parts[piece])
-    return out

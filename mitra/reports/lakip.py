@@ -7,7 +7,6 @@ the report shows it.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -22,7 +21,22 @@ from mitra.performance.models import ActivityTarget, OutputUnit
 from . import action_plans, charts, narrative
 from .evaluator import EvaluatorSections
 from .figures import YearData, _slug, year_data
-from .model import MONEY, NUMBER, PCT, RATIO, TEXT, Cell, Chart, Fig, Inline, Paragraph, Report, Section, Styled, Table
+from .model import (
+    MONEY,
+    NUMBER,
+    PCT,
+    RATIO,
+    TEXT,
+    Cell,
+    Chart,
+    Fig,
+    Paragraph,
+    Report,
+    Section,
+    Styled,
+    Table,
+    runs,
+)
 from .models import Narrative, NarrativeKey
 from .progress import BUILDING, READING, Progress, step
 
@@ -729,19 +743,6 @@ class LakipBuilder:
             )
         )
         return [a1, a2, a3, a4]
-
-
-def runs(template: str, **parts: str | Fig) -> list[Inline]:
-    """A translated sentence with %(name)s placeholders as runs: figures stay figures (the consistency check sees
-    them), text is filled in."""
-    out: list[Inline] = []
-    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
-        if i % 2 == 0:
-            if piece:
-                out.append(piece)
-        else:
-            out.append(parts[piece])
-    return out
 
 
 def _grade(score: Decimal | None) -> str | None:

@@ -7,6 +7,7 @@ how it is shown, and the page that shows the records or the computation behind i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -176,6 +177,19 @@ class Report:
                 elif isinstance(b, Table):
                     out += [(f"{s.key}/{b.key}", c.value) for row in b.rows for c in row if isinstance(c.value, Fig)]
         return out
+
+
+def runs(template: str, **parts: str | Fig) -> list[Inline]:
+    """A translated sentence with %(name)s placeholders as runs: figures stay figures (the consistency check sees
+    them), text is filled in."""
+    out: list[Inline] = []
+    for i, piece in enumerate(re.split(r"%\((\w+)\)s", template)):
+        if i % 2 == 0:
+            if piece:
+                out.append(piece)
+        else:
+            out.append(parts[piece])
+    return out
 
 
 def plain(runs: list[Inline], language: str) -> str:

@@ -184,8 +184,7 @@ def index_instance(obj: Any) -> None:
     if spec is None or obj.pk is None:
         return
     if _is_deleted(obj):
-        _delete_entries(record_type=spec.key, record_id=str(obj.pk))
-        _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
+        _forget(spec, obj.pk)
         return
     d = describe(spec, obj)
     _save_entry(_record_entry(spec, obj, d), d)
@@ -241,8 +240,7 @@ def _index_batch(batch: list[Any]) -> int:
         if spec is None or obj.pk is None:
             continue
         if _is_deleted(obj):
-            _delete_entries(record_type=spec.key, record_id=str(obj.pk))
-            _delete_entries(parent_type=spec.key, parent_id=str(obj.pk))
+            _forget(spec, obj.pk)
             continue
         d = describe(spec, obj)
         pairs.append((_record_entry(spec, obj, d), d))
@@ -307,8 +305,13 @@ def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
 def remove_instance(model: type[models.Model], pk: Any) -> None:
     spec = for_model(model)
     if spec is not None:
-        _delete_entries(record_type=spec.key, record_id=str(pk))
-        _delete_entries(parent_type=spec.key, parent_id=str(pk))
+        _forget(spec, pk)
+
+
+def _forget(spec: Searchable, pk: Any) -> None:
+    """Remove the entry of a record and the entries of its files."""
+    _delete_entries(record_type=spec.key, record_id=str(pk))
+    _delete_entries(parent_type=spec.key, parent_id=str(pk))
 
 
 def _index_document(document: Any, parent: Any = None) -> None:
