@@ -39,9 +39,15 @@ class Suggestable:
     ordering: tuple[str, ...]
     describe: Callable[[Any], str] | None = None  # a second line for the suggestion (date, forum …)
     related: tuple[str, ...] = ()  # select_related for str() and describe()
+    # For a table whose rows not everyone may read (travel requests): the rows `user` may see.
+    visible_to: Callable[[Any], models.QuerySet] | None = None
 
-    def queryset(self) -> models.QuerySet:
-        qs = self.model._default_manager.all()
+    def queryset(self, user: Any = None) -> models.QuerySet:
+        qs = (
+            self.visible_to(user)
+            if self.visible_to is not None and user is not None
+            else self.model._default_manager.all()
+        )
         return qs.select_related(*self.related) if self.related else qs
 
 
@@ -59,8 +65,9 @@ def value_of(record: models.Model) -> str:
     return f"{record} (#{record.pk})"
 
 
-def suggestions(entry: Suggestable, typed: str, limit: int = SUGGESTIONS) -> list[dict[str, str]]:
-    """Records whose searched fields contain what was typed (or whose id it is), at most `limit`, in one query."""
+def suggestions(entry: Suggestable, typed: str, user: Any, limit: int = SUGGESTIONS) -> list[dict[str, str]]:
+    """Records `user` may read whose searched fields contain what was typed (or whose id it is), at most `limit`,
+    in one query."""
     typed = typed.strip()
     if not typed:
         return []
@@ -70,7 +77,7 @@ def suggestions(entry: Suggestable, typed: str, limit: int = SUGGESTIONS) -> lis
     bare = _BARE.match(typed)
     if bare and int(bare.group(1)) <= ID_MAX:
         match |= Q(pk=int(bare.group(1)))
-    rows = entry.queryset().filter(match).order_by(*entry.ordering, "pk")[:limit]
+    rows = entry.queryset(user).filter(match).order_by(*entry.ordering, "pk")[:limit]
     return [{"value": value_of(r), "label": entry.describe(r) if entry.describe else str(r)} for r in rows]
 
 

@@ -452,7 +452,8 @@ class UnitUpdateView(PermissionMixin, ServiceFormMixin, UpdateView):
 
 class RecordSuggestView(PermissionMixin, View):
     """Records of a large table matching what was typed in a record form's field, as JSON for its datalist
-    (static/mitra/records.js; see core/suggest.py). Readable by whoever reads the records; at most 20 rows."""
+    (static/mitra/records.js; see core/suggest.py). Readable by whoever reads the records, and of a table with
+    restricted readers (travel requests) only the rows the user may see; at most 20 rows."""
 
     permission_required = "core.view_records"
 
@@ -464,5 +465,5 @@ class RecordSuggestView(PermissionMixin, View):
         entry = suggest.BY_KEY.get(key)
         if entry is None:
             raise Http404
-        rows = suggest.suggestions(entry, request.GET.get("q", "")[:100])
+        rows = suggest.suggestions(entry, request.GET.get("q", "")[:100], request.user)
         return JsonResponse({"results": rows}, json_dumps_params={"ensure_ascii": False})

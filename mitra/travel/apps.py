@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,7 @@ class TravelConfig(AppConfig):
                 ("purpose", "destination_city", "meeting__title"),
                 ("-departure_date",),
                 related=("meeting",),
+                visible_to=_visible_requests,
             )
         )
 
@@ -62,3 +65,9 @@ class TravelConfig(AppConfig):
         core_work.register("travel.steps", work.steps_due, area="travel", heading=_("Official travel"))
         core_work.register("travel.requests", work.my_requests, area="travel", heading=_("Official travel"))
         core_work.register("travel.trip-reports", work.trip_reports_due, area="travel", heading=_("Official travel"))
+
+
+def _visible_requests(user: Any) -> Any:
+    from .selectors import visible_requests
+
+    return visible_requests(user)
