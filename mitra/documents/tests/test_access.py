@@ -229,7 +229,6 @@ def test_every_model_with_an_owner_unit_is_declared_or_deliberately_left_out():
         "performance.unitindicator": "a line of the performance tree; evidence goes with the quarter's realisation",
         "performance.unitindicatortarget": "a number of the tree",
         "performance.actionplan": "a plan's numbers; evidence goes with the quarter's realisation",
-        "performance.unitagreement": "its DOCX/PDF is generated from the record; signed scans not yet attachable",
         "performance.unitagreementline": "a line of a unit PK",
     }
     undeclared = {
