@@ -98,7 +98,9 @@ class RecordInput(forms.TextInput):
         js = ("mitra/records.js",)
 
     def __init__(self, entry: Suggestable, multiple: bool = False, attrs: dict[str, Any] | None = None):
-        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        super().__init__(
+            {"autocomplete": "off", "spellcheck": "false", "placeholder": _("Type part of the name…"), **(attrs or {})}
+        )
         self.entry = entry
         self.multiple = multiple
 
