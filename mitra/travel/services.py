@@ -23,6 +23,7 @@ from mitra.performance.models import SubActivity
 
 from . import kinds, selectors
 from .models import (
+    OPEN_STATUSES,
     FundingSource,
     StepKind,
     StepTiming,
@@ -64,6 +65,17 @@ def refresh_due_dates_of_kind(kind: StepKind) -> int:
     too (a due date is always the one the kind's current service level gives, as when it was computed on the fly)."""
     return refresh_due_dates(
         TravelStep.objects.filter(kind=kind).select_related("request", "kind").iterator(chunk_size=2000)
+    )
+
+
+def refresh_open_due_dates() -> int:
+    """The open steps of the requests in process, daily before the reminders (travel/tasks.py): a change of the
+    deadline settings or of the holidays package reaches every step still to be worked within a day, even when
+    nobody runs `mitra travel_due_dates`."""
+    return refresh_due_dates(
+        TravelStep.objects.filter(completed_on__isnull=True, request__status__in=OPEN_STATUSES)
+        .select_related("request", "kind")
+        .iterator(chunk_size=2000)
     )
 
 

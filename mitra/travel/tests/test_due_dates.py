@@ -117,3 +117,20 @@ def test_a_new_service_level_and_new_settings_move_the_stored_due_dates():
         call_command("travel_due_dates", stdout=out)
         assert "due date(s) changed" in out.getvalue()
         stored_as_computed()
+
+
+def test_the_daily_task_brings_the_open_steps_due_dates_up_to_date():
+    """A change of the closed days reaches the open steps with the next daily run of the travel reminders, without
+    `mitra travel_due_dates`; completed steps keep theirs until that command is run."""
+    from mitra.travel.tasks import send_travel_reminders
+
+    owner = UserFactory.create()
+    request = submitted(owner, D(2031, 8, 4), D(2031, 8, 8), D(2031, 7, 1))
+    steps = list(TravelStep.objects.filter(request=request).select_related("request", "kind"))
+    assert steps and all(s.completed_on is None for s in steps)
+    before = {s.pk: s.due_on for s in steps}
+    with override_settings(MITRA_TRAVEL_EXTRA_CLOSED_DAYS=[f"2031-07-{day:02d}" for day in range(2, 32)]):
+        send_travel_reminders.call(day="2031-06-01")
+        after = {s.pk: s.due_on for s in TravelStep.objects.filter(request=request)}
+        assert after != before
+        assert after == {s.pk: selectors.step_due(s) for s in TravelStep.objects.filter(request=request)}
