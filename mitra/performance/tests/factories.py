@@ -20,6 +20,7 @@ from mitra.performance import services
 from mitra.performance.models import (
     ActionPlan,
     Activity,
+    ActivityTarget,
     Goal,
     Indicator,
     IndicatorTarget,
@@ -97,6 +98,23 @@ class StrategicTargetFactory(ServiceFactory[StrategicTarget]):
     @classmethod
     def create_with(cls, **data: Any) -> StrategicTarget:
         return services.plan_record_create(actor=None, model=StrategicTarget, data=data, system=True)
+
+
+class ActivityTargetFactory(ServiceFactory[ActivityTarget]):
+    """A year's activity target (sasaran kegiatan) of a plan; give its indicators `activity_target=` (with
+    `strategic_target=None` and `plan=`)."""
+
+    class Meta:
+        model = ActivityTarget
+
+    plan: Any = factory.SubFactory(StrategicPlanFactory)
+    year = factory.LazyAttribute(lambda t: t.plan.start_year)
+    order = 1
+    text = factory.LazyFunction(lambda: f"Sasaran kegiatan uji {number()}")
+
+    @classmethod
+    def create_with(cls, **data: Any) -> ActivityTarget:
+        return services.plan_record_create(actor=None, model=ActivityTarget, data=data, system=True)
 
 
 class IndicatorFactory(ServiceFactory[Indicator]):
@@ -342,12 +360,13 @@ def budget_year(
     realised_quarters: int = 3,
     approved: Sequence[int] = (),
     target: Decimal = Decimal(10),
+    source_key: str = "",
 ) -> BudgetYear:
     """A year (a new plan's first, 2040 onwards) with the `BUDGET_SUBS` of a team's division: the quarters up to
     `realised_quarters` realised as in `BUDGET_REALISED`, the quarters in `approved` approved (locked), the others
-    drafts."""
+    drafts. With `source_key` the indicator is computed by that registered source, else entered."""
     team = team or make_team()
-    indicator = IndicatorFactory.create()
+    indicator = IndicatorFactory.create(source_kind="computed" if source_key else "entered", source_key=source_key)
     plan = indicator.plan
     year = plan.start_year
     IndicatorTargetFactory.create(indicator=indicator, year=year, target=target)
