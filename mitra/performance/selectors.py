@@ -957,8 +957,10 @@ def cascade(year: int, quarter: int = 4, unit: OrganisationUnit | None = None) -
             rows.extend(walk(child, depth + 1))
         return rows
 
-    indicators = Indicator.objects.filter(plan=plan, pk__in=list(by_indicator)).prefetch_related(
-        Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year))
+    indicators = (
+        Indicator.objects.filter(plan=plan, pk__in=list(by_indicator))
+        .select_related("strategic_target__goal")  # the page groups the branches by goal
+        .prefetch_related(Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)))
     )
     branches = []
     for indicator in indicators.order_by("order", "code"):

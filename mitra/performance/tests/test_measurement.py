@@ -1,4 +1,5 @@
-"""`mitra measurement --year 2017` on the demo data reproduces appendix 4 of the 2017 report.
+"""`mitra measurement --year 2017` on the demo data reproduces appendix 4 of the 2017 report (the golden tests,
+on the demo); the edge cases (download, unknown year, precision) run on a factory year.
 
 Expected figures are computed by hand from the appendix (ceiling, realised, output target and realisation per
 sub-activity), not by the code under test. Sub-activity 11 follows the registry and the report's own text (3 of 3
@@ -12,7 +13,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from mitra.core.tests.factories import ReaderFactory, Team, bureau, logged_in
 from mitra.performance import metrics, selectors
+from mitra.performance.tests.factories import budget_year
 
 # number: (ceiling, realised, input %, output target, output realised, output %, IE, TE)
 APPENDIX_4 = {
@@ -92,14 +95,20 @@ def test_sakip_and_indicators(perf):
     assert indicators["sakip"]["realized"] == "71.74" and indicators["sakip"]["category"] == "Cukup"
 
 
-def test_the_same_json_is_downloadable(perf_client):
-    response = perf_client("pembaca").get("/kinerja/2017/pengukuran.json")
+def test_the_same_json_is_downloadable(team: Team):
+    by = budget_year(team, realised_quarters=4)
+    reader = logged_in(ReaderFactory.create(unit=bureau()))
+    response = reader.get(f"/kinerja/{by.year}/pengukuran.json")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    assert response.json() == run(2017)
+    data = response.json()
+    assert data == run(by.year)
+    # Ceilings 40,000,000 + 12,000,000; realised 37,500,000 + 10,500,000.
+    assert data["budget"] == {"ceiling": 52_000_000, "realized": 48_000_000, "absorption_pct": "92.31"}
+    assert sorted(s["number"] for s in data["sub_activities"]) == sorted(s.number for s in by.subs)
 
 
-def test_unknown_year_is_refused(perf):
+def test_unknown_year_is_refused(db):
     with pytest.raises(CommandError):
         run(1999)
 
@@ -114,12 +123,16 @@ def test_performance_demo_is_idempotent(perf):
     assert AuditEntry.objects.count() == before
 
 
-def test_monitoring_keeps_full_precision_and_only_its_json_rounds(perf):
-    mon = selectors.monitoring(2017, 4)
+def test_monitoring_keeps_full_precision_and_only_its_json_rounds(team: Team):
+    by = budget_year(team, realised_quarters=4)
+    mon = selectors.monitoring(by.year, 4)
     values = [q[k] for q in mon.by_quarter for k in ("physical_plan", "physical", "financial_plan", "financial")]
     assert all(v is None or isinstance(v, Decimal) for v in values)
-    assert any(v is not None and v != metrics.rounded(v, 2) for v in values)  # not rounded on the way
+    # Q1 financial: 10,500,000 of 52,000,000 = 20.192307… %, not rounded on the way.
+    assert mon.by_quarter[0]["financial"] == Decimal(10_500_000) * 100 / Decimal(52_000_000)
+    assert any(v is not None and v != metrics.rounded(v, 2) for v in values)
     chart = selectors.monitoring_chart_data(mon)["by_quarter"]
     assert [q["quarter"] for q in chart] == [1, 2, 3, 4]
+    assert chart[0]["financial"] == "20.19"
     for shown, q in zip(chart, mon.by_quarter, strict=True):
         assert shown["financial"] == (None if q["financial"] is None else str(metrics.rounded(q["financial"], 2)))

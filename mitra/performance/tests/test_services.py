@@ -1,4 +1,7 @@
-"""Writes of the SAKIP cycle: the approval workflow, locking, and every kind of bad input refused whole."""
+"""Writes of the SAKIP cycle: the approval workflow, locking, and every kind of bad input refused whole.
+
+Built on factories (`budget_year`: a division's two sub-activities in a year of their own); see factories.py for
+the figures."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,25 +10,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from mitra.core.models import AuditAction, AuditEntry, OrganisationUnit
+from mitra.core.models import AuditAction, AuditEntry
+from mitra.core.tests.factories import AdminFactory, Team, bureau
 from mitra.performance import selectors, services, sources
-from mitra.performance.models import (
-    Indicator,
-    IndicatorTarget,
-    Output,
-    QuarterEntry,
-    QuarterReport,
-    ReportStatus,
-    SubActivity,
+from mitra.performance.models import IndicatorTarget, QuarterEntry, ReportStatus
+from mitra.performance.tests.factories import (
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    OutputFactory,
+    PerformanceDocumentFactory,
+    SubActivityFactory,
+    budget_year,
 )
-
-
-def sub(number: int, year: int = 2017) -> SubActivity:
-    return SubActivity.objects.get(year=year, number=number)
-
-
-def open_report() -> QuarterReport:
-    return QuarterReport.objects.get(year=2017, quarter=4, unit__code="ksln-bm")
 
 
 def snapshot():
@@ -35,16 +31,17 @@ def snapshot():
     )
 
 
-def test_staff_head_leadership_walk_the_quarter_and_it_locks(perf_user):
-    staff, head, boss = perf_user("staf.bilateral"), perf_user("kabag.bilateral"), perf_user("kepala.biro")
+def test_staff_head_leadership_walk_the_quarter_and_it_locks(team: Team):
+    by = budget_year(team, realised_quarters=4)
+    staff, head, boss = team.staff, team.head, team.leader
     services.realisation_record(
         actor=staff,
-        year=2017,
-        sub_activity=sub(4),
+        year=by.year,
+        sub_activity=by.subs[0],
         quarter=4,
-        data={"output_realised": Decimal(55), "obstacles": "Undangan bersamaan."},
+        data={"output_realised": Decimal(2), "obstacles": "Undangan bersamaan."},
     )
-    report = services.quarter_submit(actor=staff, report=open_report())
+    report = services.quarter_submit(actor=staff, report=by.report(4))
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == staff
     with pytest.raises(PermissionDenied):  # staff cannot verify
         services.quarter_verify(actor=staff, report=report)
@@ -61,39 +58,36 @@ def test_staff_head_leadership_walk_the_quarter_and_it_locks(perf_user):
     before = snapshot()
     with translation.override("en"), pytest.raises(ValidationError) as caught:
         services.realisation_record(
-            actor=staff, year=2017, sub_activity=sub(4), quarter=4, data={"output_realised": Decimal(56)}
+            actor=staff, year=by.year, sub_activity=by.subs[0], quarter=4, data={"output_realised": Decimal(3)}
         )
     assert "locked" in str(caught.value)
     assert snapshot() == before
 
 
-def test_reopening_needs_leadership_and_a_reason(perf_user):
-    report = QuarterReport.objects.get(year=2017, quarter=1, unit__code="ksln-reg")
+def test_reopening_needs_leadership_and_a_reason(team: Team):
+    by = budget_year(team, realised_quarters=1, approved=[1])
+    report = by.report(1)
     assert report.is_locked
     with pytest.raises(PermissionDenied):
-        services.quarter_reopen(actor=perf_user("kabag.bilateral"), report=report, reason="x")
+        services.quarter_reopen(actor=team.head, report=report, reason="x")
     with pytest.raises(ValidationError) as caught:
-        services.quarter_reopen(actor=perf_user("kepala.biro"), report=report, reason="  ")
+        services.quarter_reopen(actor=team.leader, report=report, reason="  ")
     assert "reason" in caught.value.message_dict
-    report = services.quarter_reopen(actor=perf_user("kepala.biro"), report=report, reason="Koreksi realisasi.")
+    assert by.report(1).is_locked
+    report = services.quarter_reopen(actor=team.leader, report=report, reason="Koreksi realisasi.")
     assert report.status == ReportStatus.DRAFT
     entry = AuditEntry.objects.filter(action=AuditAction.STATE_CHANGE, record_id=str(report.pk)).order_by("-id")[0]
-    assert entry.reason == "Koreksi realisasi." and entry.actor_username == "kepala.biro"
+    assert entry.reason == "Koreksi realisasi." and entry.actor_username == team.leader.username
 
 
-def test_staff_of_another_unit_cannot_enter(perf_user):
-    with pytest.raises(PermissionDenied):
-        services.realisation_record(
-            actor=perf_user("staf.regional"),
-            year=2017,
-            sub_activity=sub(4),
-            quarter=4,
-            data={"output_realised": Decimal(1)},
-        )
-    with pytest.raises(PermissionDenied):
-        services.realisation_record(
-            actor=perf_user("pembaca"), year=2017, sub_activity=sub(4), quarter=4, data={"output_realised": Decimal(1)}
-        )
+def test_staff_of_another_unit_cannot_enter(team: Team):
+    by = budget_year(team)
+    for outsider in (team.other_staff, team.reader):
+        with pytest.raises(PermissionDenied):
+            services.realisation_record(
+                actor=outsider, year=by.year, sub_activity=by.subs[0], quarter=4, data={"output_realised": Decimal(1)}
+            )
+    assert by.entry(by.subs[0], 4).output_realised is None
 
 
 @pytest.mark.parametrize(
@@ -103,23 +97,23 @@ def test_staff_of_another_unit_cannot_enter(perf_user):
         ({"output_realised": Decimal("-2")}, "output_realised"),
     ],
 )
-def test_negative_figures_are_refused_at_the_field(perf_user, data, field):
+def test_negative_figures_are_refused_at_the_field(team: Team, data, field):
+    by = budget_year(team)
     before = snapshot()
     with pytest.raises(ValidationError) as caught:
-        services.realisation_record(
-            actor=perf_user("staf.bilateral"), year=2017, sub_activity=sub(4), quarter=4, data=data
-        )
+        services.realisation_record(actor=team.staff, year=by.year, sub_activity=by.subs[0], quarter=4, data=data)
     assert field in caught.value.message_dict
     assert snapshot() == before
 
 
-def test_realisation_for_a_sub_activity_of_another_year_is_refused(perf_user):
+def test_realisation_for_a_sub_activity_of_another_year_is_refused(team: Team):
+    by = budget_year(team)
     before = snapshot()
     with pytest.raises(ValidationError) as caught:
         services.realisation_record(
-            actor=perf_user("staf.bilateral"),
-            year=2018,
-            sub_activity=sub(4),
+            actor=team.staff,
+            year=by.year + 1,
+            sub_activity=by.subs[0],
             quarter=1,
             data={"output_realised": Decimal(1)},
         )
@@ -127,22 +121,26 @@ def test_realisation_for_a_sub_activity_of_another_year_is_refused(perf_user):
     assert snapshot() == before
 
 
-def test_budget_above_the_ceiling_needs_a_reason(perf_user):
-    staff = perf_user("staf.bilateral")
-    s = sub(4)
-    entry = QuarterEntry.objects.get(sub_activity=s, quarter=4)
-    others = sum(q.budget_realised for q in QuarterEntry.objects.filter(sub_activity=s).exclude(quarter=4))
-    too_much = s.ceiling - others + 1
+def test_budget_above_the_ceiling_needs_a_reason(team: Team):
+    by = budget_year(team, realised_quarters=4)
+    s = by.subs[0]  # ceiling 40,000,000; Q1–Q3 realised 9,000,000 + 10,000,000 + 9,500,000
+    entry = by.entry(s, 4)
+    too_much = 40_000_000 - 28_500_000 + 1
     before = snapshot()
     with pytest.raises(ValidationError) as caught:
         services.realisation_record(
-            actor=staff, year=2017, sub_activity=s, quarter=4, data={"budget_realised": too_much}
+            actor=team.staff, year=by.year, sub_activity=s, quarter=4, data={"budget_realised": too_much}
         )
     assert "budget_realised" in caught.value.message_dict
     assert snapshot() == before
+    # Exactly the ceiling needs no reason.
+    services.realisation_record(
+        actor=team.staff, year=by.year, sub_activity=s, quarter=4, data={"budget_realised": too_much - 1}
+    )
+    entry.refresh_from_db()
     saved = services.realisation_record(
-        actor=staff,
-        year=2017,
+        actor=team.staff,
+        year=by.year,
         sub_activity=s,
         quarter=4,
         data={"budget_realised": too_much, "over_ceiling_reason": "Kenaikan harga tiket yang tidak terduga."},
@@ -151,72 +149,79 @@ def test_budget_above_the_ceiling_needs_a_reason(perf_user):
     assert saved.budget_realised == too_much
 
 
-def test_budget_revision_changes_the_ceiling_in_force_from_its_date(perf_user):
-    admin = perf_user("admin")
-    s = sub(12)
+def test_budget_revision_changes_the_ceiling_in_force_from_its_date(team: Team):
+    by = budget_year(team)
+    admin = AdminFactory.create()
+    s = by.subs[1]  # ceiling 12,000,000
     services.budget_revision_create(
-        actor=admin, sub_activity=s, effective_on=date(2017, 7, 1), ceiling=30_000_000, reason="Pemotongan anggaran."
+        actor=admin, sub_activity=s, effective_on=date(by.year, 7, 1), ceiling=9_000_000, reason="Pemotongan anggaran."
     )
-    assert selectors.ceiling_in_force(s, date(2017, 6, 30)) == 37_085_000
-    assert selectors.ceiling_in_force(s, date(2017, 7, 1)) == 30_000_000
+    assert selectors.ceiling_in_force(s, date(by.year, 6, 30)) == 12_000_000
+    assert selectors.ceiling_in_force(s, date(by.year, 7, 1)) == 9_000_000
     with pytest.raises(ValidationError) as caught:
         services.budget_revision_create(
-            actor=admin, sub_activity=s, effective_on=date(2018, 1, 1), ceiling=1, reason="x"
+            actor=admin, sub_activity=s, effective_on=date(by.year + 1, 1, 1), ceiling=1, reason="x"
         )
     assert "effective_on" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
         services.budget_revision_create(
-            actor=admin, sub_activity=s, effective_on=date(2017, 8, 1), ceiling=1, reason=""
+            actor=admin, sub_activity=s, effective_on=date(by.year, 8, 1), ceiling=1, reason=""
         )
     assert "reason" in caught.value.message_dict
     with pytest.raises(PermissionDenied):
         services.budget_revision_create(
-            actor=perf_user("staf.oi"), sub_activity=s, effective_on=date(2017, 8, 1), ceiling=1, reason="x"
+            actor=team.staff, sub_activity=s, effective_on=date(by.year, 8, 1), ceiling=1, reason="x"
         )
+    assert s.revisions.count() == 1
 
 
-def test_target_outside_the_plan_period_is_refused(perf_user):
-    iku = Indicator.objects.get(code="iku")
+def test_target_outside_the_plan_period_is_refused(db):
+    indicator = IndicatorFactory.create()
+    after = indicator.plan.end_year + 1
     with pytest.raises(ValidationError) as caught:
-        services.indicator_target_set(actor=perf_user("admin"), indicator=iku, year=2020, data={"target": Decimal(40)})
+        services.indicator_target_set(
+            actor=AdminFactory.create(), indicator=indicator, year=after, data={"target": Decimal(40)}
+        )
     assert "year" in caught.value.message_dict
-    assert not IndicatorTarget.objects.filter(indicator=iku, year=2020).exists()
+    assert not IndicatorTarget.objects.filter(indicator=indicator, year=after).exists()
 
 
-def test_submitting_needs_every_figure(perf_user):
-    staff = perf_user("staf.bilateral")
-    report = open_report()
-    services.realisation_record(actor=staff, year=2017, sub_activity=sub(1), quarter=4, data={"output_realised": None})
+def test_submitting_needs_every_figure(team: Team):
+    by = budget_year(team, realised_quarters=4)
+    services.realisation_record(
+        actor=team.staff, year=by.year, sub_activity=by.subs[1], quarter=4, data={"output_realised": None}
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.quarter_submit(actor=team.staff, report=by.report(4))
+    assert str(by.subs[1]) in str(caught.value) and str(by.subs[0]) not in str(caught.value)
+    assert by.report(4).status == ReportStatus.DRAFT
+
+
+def test_signed_pk_correction_keeps_the_original(db):
+    indicators = [IndicatorFactory.create(), IndicatorFactory.create()]
+    pk = PerformanceDocumentFactory.create(
+        plan=indicators[0].plan, budget=5_000_000, lines=[(indicators[0], 31, None), (indicators[1], 12, 5_000_000)]
+    )
+    admin = AdminFactory.create()
     with pytest.raises(ValidationError):
-        services.quarter_submit(actor=staff, report=report)
-    assert open_report().status == ReportStatus.DRAFT
-
-
-def test_signed_pk_correction_keeps_the_original(perf_user):
-    from mitra.performance.models import PerformanceDocument
-
-    pk = PerformanceDocument.objects.get(kind="pk", year=2017)
-    with pytest.raises(ValidationError):
-        services.document_correct(actor=perf_user("admin"), document=pk, data={"budget": 1}, lines=None, reason="")
+        services.document_correct(actor=admin, document=pk, data={"budget": 1}, lines=None, reason="")
     correction = services.document_correct(
-        actor=perf_user("admin"), document=pk, data={"budget": 6_251_665_000}, lines=None, reason="Anggaran Tabel 2."
+        actor=admin, document=pk, data={"budget": 6_000_000}, lines=None, reason="Anggaran Tabel 2."
     )
     pk.refresh_from_db()
-    assert pk.budget == 5_239_601_000 and correction.revision == 2 and correction.supersedes == pk
+    assert pk.budget == 5_000_000 and correction.revision == 2 and correction.supersedes == pk
+    assert correction.budget == 6_000_000
     assert correction.lines.count() == pk.lines.count() == 2
 
 
-def test_computed_indicator_uses_a_registered_source_and_shows_unavailable_otherwise(perf):
-    iku = Indicator.objects.get(code="iku")
-    target = IndicatorTarget.objects.get(indicator=iku, year=2017)
-    services.plan_record_update(
-        actor=None, instance=iku, data={"source_key": "test.cooperations"}, expected_version=None, system=True
-    )
-    iku.refresh_from_db()
-    result = selectors.indicator_result(iku, target, 2017, [])
+def test_computed_indicator_uses_a_registered_source_and_shows_unavailable_otherwise(db):
+    indicator = IndicatorFactory.create(source_kind="computed", source_key="test.cooperations")  # not registered
+    year = indicator.plan.start_year
+    target = IndicatorTargetFactory.create(indicator=indicator, year=year, target=Decimal(31))
+    result = selectors.indicator_result(indicator, target, year, [])
     assert not result.source_available and result.realised is None and result.achievement_pct is None
 
-    unit = OrganisationUnit.objects.get(code="ksln")
+    unit = bureau()
 
     def cooperations(year: int) -> sources.SourceResult:
         records = [
@@ -226,17 +231,19 @@ def test_computed_indicator_uses_a_registered_source_and_shows_unavailable_other
 
     sources.register("test.cooperations", "Test", cooperations, reads={"cooperation.cooperation": ""})
     try:
-        result = selectors.indicator_result(iku, target, 2017, [])
+        result = selectors.indicator_result(indicator, target, year, [])
         assert result.realised == 31 and result.achievement_pct == 100 and len(result.records) == 31
     finally:
         sources.unregister("test.cooperations")
 
 
-def test_output_of_another_year_cannot_be_attached(perf_user):
-    s = sub(1)
-    other = Output(activity=s.output.activity, code="x", name="x")
-    other.activity.program.year = 2018
-    with pytest.raises(ValidationError):
+def test_output_of_another_year_cannot_be_attached(db):
+    s = SubActivityFactory.create()
+    other = OutputFactory.create(activity__program__year=s.year + 1)
+    with pytest.raises(ValidationError) as caught:
         services.sub_activity_update(
-            actor=perf_user("admin"), sub_activity=s, data={"output": other}, expected_version=None
+            actor=AdminFactory.create(), sub_activity=s, data={"output": other}, expected_version=None
         )
+    assert "output" in caught.value.message_dict
+    s.refresh_from_db()
+    assert s.output.activity.program.year == s.year
