@@ -11,13 +11,36 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mitra.core import audit
-from mitra.core.models import AuditAction, AuditChainHead, AuditEntry
+from mitra.core.models import AuditAction, AuditChainHead, AuditEntry, User
+from mitra.core.tests.factories import AdminFactory, UserFactory
+
+# Each test builds its own entries (an administrator, a user and twenty updates): the tests hold whatever else the
+# chain already holds (the demo's entries, or none after a test that emptied the database).
+CHAIN_LENGTH = 20
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return AdminFactory.create()
+
+
+@pytest.fixture
+def chain(admin: User) -> list[AuditEntry]:
+    """The entries this test added to the chain, oldest first: a new user, then twenty updates by `admin`."""
+    first = AuditChainHead.objects.get(pk=1).last_id
+    UserFactory.create()
+    for number in range(CHAIN_LENGTH):
+        audit.record(actor=admin, action=AuditAction.UPDATE, record_type="x", record_id=str(number))
+    entries = list(AuditEntry.objects.filter(id__gt=first).order_by("id"))
+    assert len(entries) > CHAIN_LENGTH
+    return entries
 
 
 def rewrite_from(first_id: int, *, key_id: str | None = None, **changes: object) -> None:
     """What someone with write access to the database but without the key can do: change entry `first_id`, then
     recompute every later hash with plain SHA-256 and move the chain head, so every link holds again."""
-    prev_hash = AuditEntry.objects.get(pk=first_id - 1).hash if first_id > 1 else audit.GENESIS_HASH
+    before = AuditEntry.objects.filter(id__lt=first_id).order_by("-id").first()
+    prev_hash = before.hash if before is not None else audit.GENESIS_HASH
     for entry in AuditEntry.objects.filter(id__gte=first_id).order_by("id"):
         if entry.id == first_id:
             for name, value in changes.items():
@@ -41,14 +64,15 @@ def rewrite_from(first_id: int, *, key_id: str | None = None, **changes: object)
     AuditChainHead.objects.filter(pk=1).update(last_id=last.id, last_hash=last.hash, key_id=last.key_id)
 
 
-def test_entries_are_keyed_with_the_configured_key(demo):
+def test_entries_are_keyed_with_the_configured_key(chain):
     ring = audit.keyring()
+    assert {entry.key_id for entry in chain} == {ring.current}
     assert set(AuditEntry.objects.values_list("key_id", flat=True)) == {ring.current}
     assert AuditChainHead.objects.get(pk=1).key_id == ring.current
 
 
-def test_a_rewrite_with_recomputed_plain_hashes_is_detected(demo):
-    victim = AuditEntry.objects.order_by("id")[20]
+def test_a_rewrite_with_recomputed_plain_hashes_is_detected(chain):
+    victim = chain[10]
     rewrite_from(victim.id, reason="nothing to see here")
     result = audit.verify()
     assert not result.ok
@@ -58,8 +82,8 @@ def test_a_rewrite_with_recomputed_plain_hashes_is_detected(demo):
         call_command("audit", "verify")
 
 
-def test_a_rewrite_passed_off_as_entries_from_before_keys_is_detected(demo):
-    victim = AuditEntry.objects.order_by("id")[20]
+def test_a_rewrite_passed_off_as_entries_from_before_keys_is_detected(chain):
+    victim = chain[10]
     rewrite_from(victim.id, key_id="", reason="nothing to see here")
     result = audit.verify()
     assert not result.ok
@@ -67,18 +91,20 @@ def test_a_rewrite_passed_off_as_entries_from_before_keys_is_detected(demo):
     assert "expected" in result.problem
 
 
-def test_the_whole_chain_passed_off_as_entries_from_before_keys_is_detected(demo):
+def test_the_whole_chain_passed_off_as_entries_from_before_keys_is_detected(chain):
     rewrite_from(1, key_id="", reason="nothing to see here")
     result = audit.verify()
     assert not result.ok
     assert "no key" in result.problem
 
 
-def test_a_wrong_key_fails_verification(demo, settings):
+def test_a_wrong_key_fails_verification(chain, settings):
+    oldest = AuditEntry.objects.order_by("id").first()
+    assert oldest is not None
     settings.MITRA_AUDIT_KEY = "another-secret-that-is-long-enough-0123456789"
     result = audit.verify()
     assert not result.ok
-    assert result.broken_id == 1
+    assert result.broken_id == oldest.id
     assert "not in the audit keyring" in result.problem
 
 
@@ -114,7 +140,7 @@ def copy_keyring(tmp_path: Path, settings) -> Path:  # type: ignore[no-untyped-d
     return path
 
 
-def test_rotate_key_records_the_new_key_and_the_chain_still_verifies(demo, tmp_path, settings, user_of):
+def test_rotate_key_records_the_new_key_and_the_chain_still_verifies(chain, admin, tmp_path, settings):
     old = audit.keyring().current
     path = copy_keyring(tmp_path, settings)
     last = AuditChainHead.objects.get(pk=1).last_id
@@ -127,7 +153,7 @@ def test_rotate_key_records_the_new_key_and_the_chain_still_verifies(demo, tmp_p
     assert rotation.action == AuditAction.KEY_ROTATION
     assert rotation.key_id == old  # made with the old key, naming the new one
     assert rotation.changes == {"key_id": [old, new]} and rotation.reason == "yearly"
-    entry = audit.record(actor=user_of("admin"), action=AuditAction.UPDATE, record_type="x", record_id="1")
+    entry = audit.record(actor=admin, action=AuditAction.UPDATE, record_type="x", record_id="1")
     assert entry.key_id == new
     assert audit.verify().ok
     # Without the old key the older entries and the rotation itself cannot be checked.
@@ -135,11 +161,11 @@ def test_rotate_key_records_the_new_key_and_the_chain_still_verifies(demo, tmp_p
     assert not audit.verify().ok
 
 
-def test_a_new_key_in_the_environment_is_recorded_as_a_rotation_on_the_next_append(demo, settings, user_of):
+def test_a_new_key_in_the_environment_is_recorded_as_a_rotation_on_the_next_append(chain, admin, settings):
     ring = audit.keyring()
     old_secret, new_secret = ring.keys[ring.current], audit.new_secret()
     settings.MITRA_AUDIT_KEY = f"{old_secret}, {new_secret}"
-    entry = audit.record(actor=user_of("admin"), action=AuditAction.UPDATE, record_type="x", record_id="1")
+    entry = audit.record(actor=admin, action=AuditAction.UPDATE, record_type="x", record_id="1")
     rotation = AuditEntry.objects.get(pk=entry.id - 1)
     assert rotation.action == AuditAction.KEY_ROTATION and rotation.key_id == ring.current
     assert entry.key_id == audit.key_id_of(new_secret) == rotation.changes["key_id"][1]
@@ -149,19 +175,19 @@ def test_a_new_key_in_the_environment_is_recorded_as_a_rotation_on_the_next_appe
     assert not audit.verify().ok
 
 
-def test_rotate_key_with_an_environment_key_asks_for_a_new_secret(demo, settings):
+def test_rotate_key_with_an_environment_key_asks_for_a_new_secret(chain, settings):
     ring = audit.keyring()
     settings.MITRA_AUDIT_KEY = ring.keys[ring.current]
     with pytest.raises(CommandError, match="append a new secret"):
         call_command("audit", "rotate-key")
 
 
-def test_entries_from_before_keys_verify_and_the_first_keyed_entry_chains_onto_them(demo, user_of):
+def test_entries_from_before_keys_verify_and_the_first_keyed_entry_chains_onto_them(chain, admin):
     # The chain as an installation from before keys left it: plain SHA-256 entries.
     rewrite_from(1, key_id="")
     legacy_head = AuditChainHead.objects.get(pk=1)
     assert "no key" in audit.verify().problem  # not yet keyed: the plain hashes prove nothing on their own
-    entry = audit.record(actor=user_of("admin"), action=AuditAction.UPDATE, record_type="x", record_id="1")
+    entry = audit.record(actor=admin, action=AuditAction.UPDATE, record_type="x", record_id="1")
     rotation = AuditEntry.objects.get(pk=legacy_head.last_id + 1)
     assert rotation.action == AuditAction.KEY_ROTATION
     assert rotation.prev_hash == legacy_head.last_hash
@@ -174,13 +200,13 @@ def test_entries_from_before_keys_verify_and_the_first_keyed_entry_chains_onto_t
     assert not audit.verify().ok
 
 
-def test_a_truncated_tail_is_detected_against_a_checkpoint(demo, tmp_path, user_of):
+def test_a_truncated_tail_is_detected_against_a_checkpoint(chain, admin, tmp_path):
     file = tmp_path / "checkpoint.json"
     call_command("audit", "checkpoint", str(file), stdout=StringIO())
     data = json.loads(file.read_text())
     head = AuditChainHead.objects.get(pk=1)
     assert (data["last_id"], data["hash"]) == (head.last_id, head.last_hash)
-    audit.record(actor=user_of("admin"), action=AuditAction.UPDATE, record_type="x", record_id="1")
+    audit.record(actor=admin, action=AuditAction.UPDATE, record_type="x", record_id="1")
     out = StringIO()
     call_command("audit", "verify", "--checkpoint", str(file), stdout=out)
     assert f"checkpoint #{head.last_id}" in out.getvalue()
@@ -198,7 +224,7 @@ def test_a_truncated_tail_is_detected_against_a_checkpoint(demo, tmp_path, user_
         call_command("audit", "verify", "--checkpoint", str(file))
 
 
-def test_an_altered_checkpoint_is_refused(demo):
+def test_an_altered_checkpoint_is_refused(chain):
     data = audit.checkpoint()
     assert audit.verify(checkpoint=data).ok
     forged = {**data, "last_id": data["last_id"] - 10}

@@ -1,5 +1,6 @@
-"""The evaluation worksheet on the demo: the command's JSON, loading and versions, answers by role, evidence,
-checks, exports, and the pages' query counts."""
+"""The evaluation worksheet: the command's JSON, the demo's evidence links and the official history on the demo's
+2017 worksheet (golden tests); loading and versions, answers by role, evidence, checks, exports and the pages'
+query counts on worksheets the tests load themselves, for years of their own (2030 onwards)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from mitra.core.models import AuditEntry
+from mitra.core.models import AuditEntry, User
+from mitra.core.tests.factories import (
+    AdminFactory,
+    DirectorateFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.evaluation import demo as evaluation_demo
 from mitra.evaluation import selectors, services, workbook
 from mitra.evaluation.evidence import Finder
 from mitra.evaluation.models import Answer, Criterion, Evidence, Worksheet
+from mitra.performance.tests.factories import PerformanceYearFactory, QuarterReportFactory, StrategicPlanFactory
 
 pytestmark = pytest.mark.django_db
 BANDS = [(90, "AA"), (80, "A"), (70, "BB"), (60, "B"), (50, "CC"), (30, "C")]
@@ -80,7 +91,7 @@ def demo_criteria() -> list[Criterion]:
     return list(Criterion.objects.filter(worksheet=selectors.current(2017)))
 
 
-def test_the_command_refuses_a_year_without_worksheet(demo):
+def test_the_command_refuses_a_year_without_worksheet(db):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
@@ -116,8 +127,12 @@ def test_the_demo_loader_adds_nothing_when_run_again(demo):
     assert AuditEntry.objects.count() == entries
 
 
-def test_a_small_worksheet_scores_as_computed_by_hand(user_of):
-    admin = user_of("admin")
+@pytest.fixture
+def admin(db: None) -> User:
+    return AdminFactory.create()
+
+
+def test_a_small_worksheet_scores_as_computed_by_hand(admin):
     sheet = services.load_worksheet(actor=admin, year=2030, content=small_workbook(SMALL), source_name="kecil.xlsx")
     answers = {"1.a.1": "Y", "1.a.2": "Y", "1.a.3": "T", "1.b.1": "B", "1.b.2": "C", "1.c.1": "A", "1.c.2": "D"}
     answers |= {"1.c.3": "E", "2.a.1": "Y"}  # 1.c.4 unanswered
@@ -151,8 +166,7 @@ def test_a_small_worksheet_scores_as_computed_by_hand(user_of):
     assert any(w.startswith("1:") for w in warnings)  # quality 41,67 % above fulfilment 33,33 %
 
 
-def test_loading_again_makes_a_new_version_and_answers_stay_with_theirs(user_of):
-    admin = user_of("admin")
+def test_loading_again_makes_a_new_version_and_answers_stay_with_theirs(admin):
     first = services.load_worksheet(actor=admin, year=2031, content=small_workbook(SMALL))
     criterion = Criterion.objects.get(worksheet=first, code="1.a.1")
     services.save_answer(actor=admin, criterion=criterion, data={"own_answer": "Y"}, expected_version=0)
@@ -181,23 +195,25 @@ def test_loading_again_makes_a_new_version_and_answers_stay_with_theirs(user_of)
         ([["kriteria", "1.a.1", "x", None, "Y/T"]], "Baris 2"),
     ],
 )
-def test_a_bad_worksheet_is_refused_with_its_row_and_nothing_is_loaded(user_of, rows, message):
+def test_a_bad_worksheet_is_refused_with_its_row_and_nothing_is_loaded(admin, rows, message):
     # The messages are in Indonesian, the default language (English in locale/en).
     count = Worksheet.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.load_worksheet(actor=user_of("admin"), year=2032, content=small_workbook(rows))
+        services.load_worksheet(actor=admin, year=2032, content=small_workbook(rows))
     assert any(message in m for m in error.value.messages), error.value.messages
     assert Worksheet.objects.count() == count
 
 
-def test_only_administrators_load_a_worksheet(user_of):
-    for username in ("kepala.biro", "staf.bilateral", "pembaca"):
+def test_only_administrators_load_a_worksheet(admin):
+    for user in (LeadershipFactory.create(), UserFactory.create(), ReaderFactory.create(unit=bureau())):
         with pytest.raises(PermissionDenied):
-            services.load_worksheet(actor=user_of(username), year=2033, content=small_workbook(SMALL))
+            services.load_worksheet(actor=user, year=2033, content=small_workbook(SMALL))
+    assert not Worksheet.objects.filter(year=2033).exists()
+    assert services.load_worksheet(actor=admin, year=2033, content=small_workbook(SMALL)).year == 2033
 
 
-def test_the_load_page_previews_then_loads(client_for):
-    client = client_for("admin")
+def test_the_load_page_previews_then_loads(admin):
+    client = logged_in(admin)
     upload = io.BytesIO(workbook.template_workbook())
     upload.name = "lke.xlsx"
     response = client.post(reverse("evaluation:load"), {"year": 2034, "file": upload, "preview": "1"})
@@ -218,15 +234,29 @@ def test_the_load_page_previews_then_loads(client_for):
     )
 
 
+YEAR = 2035  # the shipped worksheet, loaded by the tests for a year of their own
+
+
+@pytest.fixture
+def sheet(admin: User) -> Worksheet:
+    """The shipped worksheet structure (62 criteria) loaded for YEAR, with 1.a.2 and 1.a.8 answered Y (1 point
+    each) by an administrator, and a strategic plan covering the year (the evidence of a Renstra)."""
+    loaded = services.load_worksheet(actor=admin, year=YEAR, content=evaluation_demo.TEMPLATE.read_bytes())
+    for code in ("1.a.2", "1.a.8"):
+        services.save_answer(actor=admin, criterion=criterion(code), data={"own_answer": "Y"}, expected_version=0)
+    StrategicPlanFactory.create(start_year=YEAR - 2, end_year=YEAR + 2)
+    return loaded
+
+
 def criterion(code: str) -> Criterion:
-    return Criterion.objects.get(worksheet=selectors.current(2017), code=code)
+    return Criterion.objects.get(worksheet=selectors.current(YEAR), code=code)
 
 
-def test_bureau_staff_answer_and_only_leadership_evaluates(client_for):
+def test_bureau_staff_answer_and_only_leadership_evaluates(sheet):
     c = criterion("1.a.8")
     before = AuditEntry.objects.count()
     version = Answer.objects.get(criterion=c).version
-    staff = client_for("staf.bilateral")
+    staff = logged_in(UserFactory.create())
     response = staff.post(
         reverse("evaluation:answer", args=[c.pk]),
         {f"own-{c.pk}-answer": "T", f"own-{c.pk}-note": "Belum ada", f"own-{c.pk}-expected_version": version},
@@ -236,9 +266,13 @@ def test_bureau_staff_answer_and_only_leadership_evaluates(client_for):
     assert (answer.own_answer, answer.own_note) == ("T", "Belum ada")
     assert AuditEntry.objects.count() > before
     assert staff.post(reverse("evaluation:evaluate", args=[c.pk]), {f"evaluator-{c.pk}-answer": "Y"}).status_code == 403
-    assert client_for("pembaca").post(reverse("evaluation:answer", args=[c.pk]), {}).status_code == 403
-    assert client_for("staf.registrasi").get(reverse("evaluation:overview", args=[2017])).status_code == 403
-    leader = client_for("kepala.biro")
+    assert (
+        logged_in(ReaderFactory.create(unit=bureau())).post(reverse("evaluation:answer", args=[c.pk]), {}).status_code
+        == 403
+    )
+    outside = logged_in(UserFactory.create(unit=DirectorateFactory.create()))  # staff outside the bureau
+    assert outside.get(reverse("evaluation:overview", args=[YEAR])).status_code == 403
+    leader = logged_in(LeadershipFactory.create())
     response = leader.post(
         reverse("evaluation:evaluate", args=[c.pk]),
         {f"evaluator-{c.pk}-answer": "Y", f"evaluator-{c.pk}-expected_version": answer.version},
@@ -248,9 +282,9 @@ def test_bureau_staff_answer_and_only_leadership_evaluates(client_for):
     assert (answer.own_answer, answer.evaluator_answer) == ("T", "Y")
 
 
-def test_a_bad_or_stale_answer_is_shown_at_the_form(client_for):
+def test_a_bad_or_stale_answer_is_shown_at_the_form(sheet):
     c = criterion("1.a.8")
-    client = client_for("staf.bilateral")
+    client = logged_in(UserFactory.create())
     response = client.post(reverse("evaluation:answer", args=[c.pk]), {f"own-{c.pk}-answer": "Z"})
     assert response.status_code == 200
     assert response.context["data"].components[0].component.code == "1"
@@ -264,10 +298,10 @@ def test_a_bad_or_stale_answer_is_shown_at_the_form(client_for):
     assert Answer.objects.get(criterion=c).own_answer == "Y"
 
 
-def test_evidence_is_linked_by_hand_and_removed(client_for):
+def test_evidence_is_linked_by_hand_and_removed(sheet):
     c = criterion("1.a.8")
-    client = client_for("staf.bilateral")
-    key = Finder().of("renstra", 2017)[0].key
+    client = logged_in(UserFactory.create())
+    key = Finder().of("renstra", YEAR)[0].key
     assert (
         client.post(reverse("evaluation:evidence-add", args=[c.pk]), {f"evidence-{c.pk}-candidate": key}).status_code
         == 302
@@ -282,9 +316,13 @@ def test_evidence_is_linked_by_hand_and_removed(client_for):
     assert not Evidence.objects.filter(criterion=c).exists()
 
 
-def test_a_logical_warning_shows_on_the_pages(client_for):
-    admin = client_for("admin")
+def test_a_logical_warning_shows_on_the_pages(sheet, admin):
+    # Quality 1.b.1 (A) rests on 1.a.2: answering 1.a.2 T makes 1.b.1 exceed it.
+    services.save_answer(actor=admin, criterion=criterion("1.b.1"), data={"own_answer": "A"}, expected_version=0)
+    page = logged_in(admin).get(reverse("evaluation:component", args=[YEAR, "1"]))
+    assert b'data-testid="warning"' not in page.content
     basis = criterion("1.a.2")
+    admin = logged_in(admin)
     admin.post(
         reverse("evaluation:answer", args=[basis.pk]),
         {
@@ -292,30 +330,34 @@ def test_a_logical_warning_shows_on_the_pages(client_for):
             f"own-{basis.pk}-expected_version": Answer.objects.get(criterion=basis).version,
         },
     )
-    page = admin.get(reverse("evaluation:component", args=[2017, "1"]))
+    page = admin.get(reverse("evaluation:component", args=[YEAR, "1"]))
     assert page.status_code == 200
     assert b'data-testid="warning"' in page.content and b"1.a.2" in page.content
-    overview = admin.get(reverse("evaluation:overview", args=[2017]))
+    overview = admin.get(reverse("evaluation:overview", args=[YEAR]))
     assert b'data-testid="warnings"' in overview.content
     assert "Perkiraan, bukan hasil resmi" in overview.content.decode() or b"estimate-label" in overview.content
 
 
-def test_the_export_has_the_worksheet_layout_with_answers(client_for):
-    response = client_for("pembaca").get(reverse("evaluation:export", args=[2017]))
+def test_the_export_has_the_worksheet_layout_with_answers(sheet, admin):
+    renstra = Finder().of("renstra", YEAR)[0]
+    services.add_evidence(actor=admin, criterion=criterion("1.a.2"), candidate=renstra)
+    response = logged_in(ReaderFactory.create(unit=bureau())).get(reverse("evaluation:export", args=[YEAR]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content))["LKE"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(io.BytesIO(response.content))["LKE"]
+    rows = list(book.iter_rows(values_only=True))
     assert list(rows[0][:8]) == workbook.HEADER
     by_code = {r[1]: r for r in rows[1:] if r and r[0] == "kriteria"}
     assert len(by_code) == 62
     assert by_code["1.a.2"][8] == "Y" and by_code["1.a.2"][12] == 1
-    assert by_code["1.a.2"][13]  # the linked Renstra
+    assert renstra.label in str(by_code["1.a.2"][13])  # the linked Renstra
+    assert by_code["1.a.3"][8] is None and not by_code["1.a.3"][13]
     total = next(r for r in rows if r and r[0] == "total")
-    assert Decimal(str(total[12])) == Decimal(str(result()["total"]))
+    # 1.a.2 and 1.a.8 are two of the eight fulfilment criteria of 1.a (20 % of component 1's 30): 6 × 2/8 = 1.5.
+    assert Decimal(str(total[12])) == Decimal("1.5") == Decimal(str(result(YEAR)["total"]))
 
 
-def test_the_template_download_is_the_shipped_structure(client_for):
-    response = client_for("pembaca").get(reverse("evaluation:template"))
+def test_the_template_download_is_the_shipped_structure(db):
+    response = logged_in(ReaderFactory.create(unit=bureau())).get(reverse("evaluation:template"))
     parsed = workbook.parse(response.content)
     assert not parsed.errors
     assert [(c.code, c.weight) for c in parsed.components] == [("1", 30), ("2", 30), ("3", 15), ("4", 25)]
@@ -327,20 +369,26 @@ def test_the_template_download_is_the_shipped_structure(client_for):
     ]
 
 
-PAGES = {"evaluation:overview": 14, "evaluation:component": 33}
+# On the factory worksheet below (the demo's 2017 pages, with its documents, take 14 and 33).
+PAGES = {"evaluation:overview": 14, "evaluation:component": 34}
 
 
 @pytest.mark.parametrize("url_name", list(PAGES))
-def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client_for, user_of, url_name):
-    args = [2017] if url_name == "evaluation:overview" else [2017, "1"]
-    client = client_for("admin")
+def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(sheet, admin, url_name):
+    # As in the demo's 2017: quarterly reports of the year and the year before, an official score the year before.
+    for year in (YEAR, YEAR - 1):
+        QuarterReportFactory.create(year=year, quarter=4)
+    PerformanceYearFactory.create(year=YEAR - 1, sakip_score=Decimal("69.84"))
+    args = [YEAR] if url_name == "evaluation:overview" else [YEAR, "1"]
+    client = logged_in(AdminFactory.create(unit=bureau()))  # an administrator of the bureau, as the demo's
     url = reverse(url_name, args=args)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    admin = user_of("admin")
-    candidates = Finder().all_of(2017)
-    for c in demo_criteria():
+    StrategicPlanFactory.create(start_year=YEAR - 4, end_year=YEAR)  # a second Renstra covering the year
+    candidates = Finder().all_of(YEAR)
+    assert len(candidates) >= 3
+    for c in Criterion.objects.filter(worksheet=sheet):
         for candidate in candidates[:3]:
             services.add_evidence(actor=admin, criterion=c, candidate=candidate)
     with CaptureQueriesContext(connection) as large:
@@ -370,17 +418,19 @@ def test_the_pdf_summary_names_the_components_and_the_estimate(client_for):
     assert "Pelaporan Kinerja" in text and "71,74" in text
 
 
-def test_the_command_loads_a_worksheet_file_as_a_new_version(demo, tmp_path):
+def test_the_command_loads_a_worksheet_file_as_a_new_version(sheet, tmp_path):
     from django.core.management.base import CommandError
 
+    assert result(YEAR)["answered"] == 2
     out = io.StringIO()
-    call_command("sakip-evaluation", "load", str(evaluation_demo.TEMPLATE), "--year", "2017", stdout=out)
-    latest = selectors.current(2017)
+    call_command("sakip-evaluation", "load", str(evaluation_demo.TEMPLATE), "--year", str(YEAR), stdout=out)
+    latest = selectors.current(YEAR)
     assert latest is not None and latest.number == 2
     assert Criterion.objects.filter(worksheet=latest).count() == 62
-    assert result()["answered"] == 0  # the answers stay with version 1
+    assert result(YEAR)["answered"] == 0  # the answers stay with version 1
+    assert Answer.objects.filter(criterion__worksheet=sheet).count() == 2
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(small_workbook([["komponen", "1", "A", 60]]))
     with pytest.raises(CommandError, match="100"):
-        call_command("sakip-evaluation", "load", str(bad), "--year", "2017")
-    assert selectors.current(2017) == latest
+        call_command("sakip-evaluation", "load", str(bad), "--year", str(YEAR))
+    assert selectors.current(YEAR) == latest

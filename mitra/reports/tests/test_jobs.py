@@ -13,8 +13,22 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from mitra.core.models import User
+from mitra.core.tests.factories import (
+    AdminFactory,
+    LeadershipFactory,
+    ReaderFactory,
+    UnitFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.reports import generate, jobs, views
 from mitra.reports.models import ReportJob
+from mitra.reports.tests.factories import YEAR, ReportYear, report_year
+
+LAKIP = f"/laporan/{YEAR}/lakip"  # the LAKIP's URL, less the format
+LAKIP_FILE = f"LAKIP-{YEAR}-Biro-KSLN"
 
 # No module-wide django_db mark: the last test uses `transactional_db` after a fixture of its own.
 
@@ -37,144 +51,159 @@ def _body(response) -> bytes:  # type: ignore[no-untyped-def]
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_a_report_not_in_the_cache_becomes_a_job_that_runs_to_done(client_for, user_of):
-    reader = client_for("pembaca")
+@pytest.fixture
+def year(db: None) -> ReportYear:
+    """A year of the factories' own with a plan, an indicator and a division's sub-activity."""
+    return report_year()
+
+
+@pytest.fixture
+def reader(year: ReportYear) -> User:
+    """A reader of the bureau (reads its reports)."""
+    return ReaderFactory.create(unit=bureau())
+
+
+def test_a_report_not_in_the_cache_becomes_a_job_that_runs_to_done(reader: User) -> None:
+    browser = logged_in(reader)
     # In a test's transaction the task is not enqueued (that happens when the job's row is committed).
-    job = _job_of(reader.get("/laporan/2017/lakip.pdf"))
-    assert job.requested_by == user_of("pembaca")
-    assert (job.kind, job.year, job.fmt, job.language, job.status) == ("lakip", 2017, "pdf", "id", "queued")
+    job = _job_of(browser.get(f"{LAKIP}.pdf"))
+    assert job.requested_by == reader
+    assert (job.kind, job.year, job.fmt, job.language, job.status) == ("lakip", YEAR, "pdf", "id", "queued")
     assert job.data_version == generate.data_version()
 
-    page = reader.get(job.get_absolute_url())
+    page = browser.get(job.get_absolute_url())
     assert page.status_code == 200
     assert b'data-testid="job-progress"' in page.content and b"job-pct-0" in page.content
     assert b'http-equiv="refresh"' in page.content and b"reports/job.js" in page.content
-    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    status = browser.get(f"/laporan/tugas/{job.pk}/status/").json()
     assert status["status"] == "queued" and not status["finished"] and status["download_url"] == ""
     # Clicking again while it is unfinished follows the same job.
-    assert _job_of(reader.get("/laporan/2017/lakip.pdf")) == job
+    assert _job_of(browser.get(f"{LAKIP}.pdf")) == job
     # Someone else asking for the same report gets a job of their own.
-    assert _job_of(client_for("staf.bilateral").get("/laporan/2017/lakip.pdf")) != job
+    assert _job_of(logged_in(UserFactory.create()).get(f"{LAKIP}.pdf")) != job
 
     jobs.run(job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.stage, job.percent, job.error) == ("done", "done", 100, "")
     assert job.started_at and job.finished_at and job.started_at <= job.finished_at
-    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    status = browser.get(f"/laporan/tugas/{job.pk}/status/").json()
     assert status["finished"] and status["download_url"] == f"/laporan/tugas/{job.pk}/unduh/"
-    page = reader.get(job.get_absolute_url())
+    page = browser.get(job.get_absolute_url())
     assert b'http-equiv="refresh"' not in page.content
     assert f'href="/laporan/tugas/{job.pk}/unduh/"'.encode() in page.content
 
-    download = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    download = browser.get(f"/laporan/tugas/{job.pk}/unduh/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.pdf"'
+    assert download["Content-Disposition"] == f'attachment; filename="{LAKIP_FILE}.pdf"'
     pdf = _body(download)
     assert pdf.startswith(b"%PDF")
     assert len(PdfReader(io.BytesIO(pdf)).pages) > 10
 
     # The file is now in the cache: the button downloads it at once, without a new job.
     count = ReportJob.objects.count()
-    again = reader.get("/laporan/2017/lakip.pdf")
+    again = browser.get(f"{LAKIP}.pdf")
     assert again.status_code == 200 and again["X-Report-Cached"] == "1" and again.content == pdf
     assert ReportJob.objects.count() == count
 
 
-def test_a_cached_report_downloads_directly_without_a_job(client_for):
-    generate.generate("lakip", 2017, "xlsx")
-    response = client_for("pembaca").get("/laporan/2017/lakip.xlsx")
+def test_a_cached_report_downloads_directly_without_a_job(reader: User) -> None:
+    generate.generate("lakip", YEAR, "xlsx")
+    response = logged_in(reader).get(f"{LAKIP}.xlsx")
     assert response.status_code == 200 and response["X-Report-Cached"] == "1"
-    assert response["Content-Disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.xlsx"'
+    assert response["Content-Disposition"] == f'attachment; filename="{LAKIP_FILE}.xlsx"'
     assert load_workbook(io.BytesIO(response.content)).sheetnames
     assert not ReportJob.objects.exists()
 
 
-def test_the_cache_is_per_language_and_the_job_keeps_the_language(client_for):
-    generate.generate("lakip", 2017, "xlsx", "id")
-    job = _job_of(client_for("pembaca").get("/laporan/2017/lakip.xlsx?bahasa=en"))
-    assert job.language == "en" and job.source_url() == "/laporan/2017/lakip.xlsx?bahasa=en"
+def test_the_cache_is_per_language_and_the_job_keeps_the_language(reader: User) -> None:
+    generate.generate("lakip", YEAR, "xlsx", "id")
+    job = _job_of(logged_in(reader).get(f"{LAKIP}.xlsx?bahasa=en"))
+    assert job.language == "en" and job.source_url() == f"{LAKIP}.xlsx?bahasa=en"
 
 
-def test_monitoring_reports_go_through_jobs_too(client_for):
-    reader = client_for("pembaca")
-    job = _job_of(reader.get("/laporan/2017/monitoring/4/ksln-bm.docx"))
-    assert (job.kind, job.quarter, job.unit, job.fmt) == ("monitoring", 4, "ksln-bm", "docx")
-    assert reader.get("/laporan/2017/monitoring/4/no-such-unit.docx").status_code == 404
+def test_monitoring_reports_go_through_jobs_too(year: ReportYear, reader: User) -> None:
+    code = year.unit.code
+    client = logged_in(reader)
+    job = _job_of(client.get(f"/laporan/{YEAR}/monitoring/4/{code}.docx"))
+    assert (job.kind, job.quarter, job.unit, job.fmt) == ("monitoring", 4, code, "docx")
+    assert client.get(f"/laporan/{YEAR}/monitoring/4/no-such-unit.docx").status_code == 404
+    # A unit with no sub-activity in the year has no monitoring report.
+    assert client.get(f"/laporan/{YEAR}/monitoring/4/{UnitFactory.create().code}.docx").status_code == 404
     jobs.run(job.pk)
     job.refresh_from_db()
     assert job.status == "done"
-    download = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
-    assert download["Content-Disposition"] == 'attachment; filename="Monitoring-2017-TW4-ksln-bm.docx"'
+    download = client.get(f"/laporan/tugas/{job.pk}/unduh/")
+    assert download["Content-Disposition"] == f'attachment; filename="Monitoring-{YEAR}-TW4-{code}.docx"'
     assert _body(download).startswith(b"PK")
-    bureau = _job_of(reader.get("/laporan/2017/monitoring/2/biro.xlsx"))
-    assert bureau.unit == "" and bureau.source_url() == "/laporan/2017/monitoring/2/biro.xlsx?bahasa=id"
+    bureau = _job_of(client.get(f"/laporan/{YEAR}/monitoring/2/biro.xlsx"))
+    assert bureau.unit == "" and bureau.source_url() == f"/laporan/{YEAR}/monitoring/2/biro.xlsx?bahasa=id"
 
 
-def test_only_the_person_who_asked_and_administrators_see_a_job(client_for, client):
-    job = _job_of(client_for("pembaca").get("/laporan/2017/lakip.xlsx"))
+def test_only_the_person_who_asked_and_administrators_see_a_job(reader: User, client) -> None:  # type: ignore[no-untyped-def]
+    job = _job_of(logged_in(reader).get(f"{LAKIP}.xlsx"))
     jobs.run(job.pk)
     urls = [f"/laporan/tugas/{job.pk}/", f"/laporan/tugas/{job.pk}/status/", f"/laporan/tugas/{job.pk}/unduh/"]
-    for username in ("staf.bilateral", "kepala.biro"):
-        other = client_for(username)
+    for user in (UserFactory.create(), LeadershipFactory.create()):
+        other = logged_in(user)
         for url in urls:
-            assert other.get(url).status_code == 403, (username, url)
-    admin = client_for("admin")
+            assert other.get(url).status_code == 403, (user.role, url)
+    admin = logged_in(AdminFactory.create())
     for url in urls:
         assert admin.get(url).status_code == 200, url
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/akun/masuk/")
-    assert client_for("pembaca").get(f"/laporan/tugas/{job.pk + 1000}/").status_code == 404
+    assert logged_in(reader).get(f"/laporan/tugas/{job.pk + 1000}/").status_code == 404
 
 
-def test_a_failing_generation_marks_the_job_failed_with_its_message(client_for, monkeypatch):
+def test_a_failing_generation_marks_the_job_failed_with_its_message(reader: User, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("the renderer broke")
 
     monkeypatch.setattr(generate, "render", broken)
-    reader = client_for("pembaca")
-    job = _job_of(reader.get("/laporan/2017/lakip.docx"))
+    browser = logged_in(reader)
+    job = _job_of(browser.get(f"{LAKIP}.docx"))
     jobs.run(job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and job.finished_at is not None
     assert job.error == "RuntimeError: the renderer broke"
     assert job.stage == "building" and job.percent == generate.STAGE_PERCENT["building"]  # how far it came
-    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    status = browser.get(f"/laporan/tugas/{job.pk}/status/").json()
     assert status["finished"] and status["status"] == "failed" and "the renderer broke" in status["error"]
-    assert status["download_url"] == "" and status["retry_url"] == "/laporan/2017/lakip.docx?bahasa=id"
-    page = reader.get(job.get_absolute_url())
+    assert status["download_url"] == "" and status["retry_url"] == f"{LAKIP}.docx?bahasa=id"
+    page = browser.get(job.get_absolute_url())
     failed = page.content.split(b'data-testid="job-failed"')[1].split(b"</div>")[0]
     assert b"hidden" not in failed.split(b">")[0]
-    assert b"the renderer broke" in failed and b'href="/laporan/2017/lakip.docx?bahasa=id"' in failed
+    assert b"the renderer broke" in failed and f'href="{LAKIP}.docx?bahasa=id"'.encode() in failed
     # The download of a failed job leads back to its page; trying again makes a new job.
-    assert reader.get(f"/laporan/tugas/{job.pk}/unduh/")["Location"] == job.get_absolute_url()
-    assert _job_of(reader.get("/laporan/2017/lakip.docx?bahasa=id")) != job
+    assert browser.get(f"/laporan/tugas/{job.pk}/unduh/")["Location"] == job.get_absolute_url()
+    assert _job_of(browser.get(f"{LAKIP}.docx?bahasa=id")) != job
 
 
-def test_a_stale_job_is_shown_failed_and_not_reused(client_for, user_of):
-    pembaca = user_of("pembaca")
+def test_a_stale_job_is_shown_failed_and_not_reused(year: ReportYear) -> None:
+    pembaca = ReaderFactory.create(unit=bureau())
     pembaca.language = "en"
     pembaca.save(update_fields=["language"])
-    reader = client_for("pembaca")
-    job = _job_of(reader.get("/laporan/2017/lakip.html"))
+    browser = logged_in(pembaca)
+    job = _job_of(browser.get(f"{LAKIP}.html"))
     recent = timezone.now() - timedelta(minutes=5)
     ReportJob.objects.filter(pk=job.pk).update(status="running", stage="rendering", started_at=recent)
-    assert reader.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "running"
-    assert _job_of(reader.get("/laporan/2017/lakip.html")) == job  # still believed to be running
+    assert browser.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "running"
+    assert _job_of(browser.get(f"{LAKIP}.html")) == job  # still believed to be running
 
     ReportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(minutes=11))
-    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    status = browser.get(f"/laporan/tugas/{job.pk}/status/").json()
     assert status["status"] == "failed" and status["finished"]
     assert status["error"] == jobs.STALE_MESSAGE  # shown in the reader's language, English here
     job.refresh_from_db()
     assert job.status == "failed" and job.error == jobs.STALE_MESSAGE and job.finished_at
-    assert b"Try again" in reader.get(job.get_absolute_url()).content
+    assert b"Try again" in browser.get(job.get_absolute_url()).content
     # A queued job whose task never reached the queue is stale the same way.
-    fresh = _job_of(reader.get("/laporan/2017/lakip.html"))
+    fresh = _job_of(browser.get(f"{LAKIP}.html"))
     assert fresh != job and fresh.status == "queued"
     ReportJob.objects.filter(pk=fresh.pk).update(created_at=timezone.now() - timedelta(minutes=11))
-    assert _job_of(reader.get("/laporan/2017/lakip.html")) not in (job, fresh)
+    assert _job_of(browser.get(f"{LAKIP}.html")) not in (job, fresh)
     fresh.refresh_from_db()
     assert fresh.status == "failed"
     # The task of an expired job does not run it any more.
@@ -183,20 +212,20 @@ def test_a_stale_job_is_shown_failed_and_not_reused(client_for, user_of):
     assert fresh.status == "failed"
 
 
-def test_a_job_whose_file_is_gone_starts_again(client_for, media):
-    reader = client_for("pembaca")
-    job = _job_of(reader.get("/laporan/2017/lakip.xlsx"))
+def test_a_job_whose_file_is_gone_starts_again(reader: User, media) -> None:  # type: ignore[no-untyped-def]
+    browser = logged_in(reader)
+    job = _job_of(browser.get(f"{LAKIP}.xlsx"))
     jobs.run(job.pk)
     job.refresh_from_db()
     (media / job.result_path).unlink()
-    response = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    response = browser.get(f"/laporan/tugas/{job.pk}/unduh/")
     assert response.status_code == 302 and response["Location"] == job.source_url()
 
 
-def test_generation_reports_its_stages_in_order(demo):
+def test_generation_reports_its_stages_in_order(year: ReportYear) -> None:
     seen: list[tuple[str, int]] = []
     result = generate.generate(
-        "lakip", 2017, "pdf", use_cache=False, progress=lambda stage, percent: seen.append((stage, percent))
+        "lakip", YEAR, "pdf", use_cache=False, progress=lambda stage, percent: seen.append((stage, percent))
     )
     assert result.content.startswith(b"%PDF")
     stages = [stage for stage, _percent in seen]
@@ -212,13 +241,13 @@ def test_generation_reports_its_stages_in_order(demo):
     assert set(stages) <= set(ReportJob.Stage.values)
     # XLSX has no charts; the monitoring report has the same stages.
     seen.clear()
-    generate.generate("monitoring", 2017, "xlsx", quarter=4, use_cache=False, progress=lambda s, p: seen.append((s, p)))
+    generate.generate("monitoring", YEAR, "xlsx", quarter=4, use_cache=False, progress=lambda s, p: seen.append((s, p)))
     assert [s for s, _p in seen] == ["reading", "building", "rendering", "done"]
 
 
-def test_the_command_stays_synchronous(demo, tmp_path):
+def test_the_command_stays_synchronous(year: ReportYear, tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "lakip.xlsx"
-    call_command("lakip", "--year", "2017", "--format", "xlsx", "-o", str(out), stderr=io.StringIO())
+    call_command("lakip", "--year", str(YEAR), "--format", "xlsx", "-o", str(out), stderr=io.StringIO())
     assert out.stat().st_size > 1000 and not ReportJob.objects.exists()
 
 
@@ -232,21 +261,23 @@ def demo_back_afterwards(django_db_blocker):  # type: ignore[no-untyped-def]
         load_all()
 
 
-def test_the_job_is_enqueued_once_committed(demo_back_afterwards, transactional_db, user_of, client_for, monkeypatch):
+def test_the_job_is_enqueued_once_committed(demo_back_afterwards, transactional_db, monkeypatch):  # type: ignore[no-untyped-def]
     """One test (each transactional test costs a reload of the demo): outside a transaction the task is enqueued
     at once (and run at once by the tests' ImmediateBackend), then a quick report served by the request that asked
     for it."""
-    reader = client_for("pembaca")
-    job, created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="xlsx", language="id")
+    report_year()
+    pembaca = ReaderFactory.create(unit=bureau())
+    browser = logged_in(pembaca)
+    job, created = jobs.find_or_create(actor=pembaca, kind="lakip", year=YEAR, fmt="xlsx", language="id")
     assert created
     job = jobs.launch(job, wait=120)  # committed (no transaction here): enqueued at once
     assert job.status == "done", job.error
     path = jobs.result_file(job)
     assert path is not None and load_workbook(path).sheetnames
-    assert reader.get("/laporan/2017/lakip.xlsx")["X-Report-Cached"] == "1"
+    assert browser.get(f"{LAKIP}.xlsx")["X-Report-Cached"] == "1"
 
     monkeypatch.setattr(views, "INLINE_WAIT_SECONDS", 120.0)
-    response = reader.get("/laporan/2017/monitoring/4/biro.xlsx")
+    response = browser.get(f"/laporan/{YEAR}/monitoring/4/biro.xlsx")
     assert response.status_code == 200 and response["X-Report-Cached"] == "0"
     assert load_workbook(io.BytesIO(response.content)).sheetnames
     assert ReportJob.objects.filter(kind="monitoring").get().status == "done"

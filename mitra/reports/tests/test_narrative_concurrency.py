@@ -11,19 +11,33 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from mitra.core import services as core_services
+from mitra.core.models import User
+from mitra.core.tests.factories import AdminFactory, HeadFactory, UnitFactory, logged_in
 from mitra.core.tests.formdata import page_form, posted
 from mitra.reports.models import Narrative
 from mitra.reports.services import StaleEditError, narrative_save
 
 pytestmark = pytest.mark.django_db
 
-SECTION: dict[str, Any] = {"year": 2017, "key": "summary"}
+# A year of its own, far from the demo's (2015–2017): the section starts without text.
+SECTION: dict[str, Any] = {"year": 2031, "key": "summary"}
 
 
-def test_six_first_saves_of_an_empty_section_give_one_text_and_five_stale_refusals(client_for):
-    Narrative.objects.filter(**SECTION).delete()  # the section has no text yet
-    url = reverse("reports:narrative", args=[2017, "summary"])
-    clients = [client_for("admin"), client_for("kabag.bilateral")] * 3
+@pytest.fixture
+def admin() -> User:
+    return AdminFactory.create()
+
+
+@pytest.fixture
+def head() -> User:
+    """The head of a division of the bureau: writes the bureau's narratives."""
+    return HeadFactory.create(unit=UnitFactory.create())
+
+
+def test_six_first_saves_of_an_empty_section_give_one_text_and_five_stale_refusals(admin, head):
+    assert not Narrative.objects.filter(**SECTION).exists()  # the section has no text yet
+    url = reverse("reports:narrative", args=[SECTION["year"], SECTION["key"]])
+    clients = [logged_in(admin), logged_in(head)] * 3
     forms = [page_form(client.get(url)) for client in clients]  # all six open the empty section
     assert {form["expected_version"].value() for form in forms} == {0}
     answers = [
@@ -40,20 +54,17 @@ def test_six_first_saves_of_an_empty_section_give_one_text_and_five_stale_refusa
     assert again.status_code == 302 and Narrative.objects.get(**SECTION).text == "Teks ke-1"
 
 
-def test_a_first_save_is_refused_when_the_section_was_written_meanwhile(user_of):
-    Narrative.objects.filter(**SECTION).delete()
-    admin = user_of("admin")
+def test_a_first_save_is_refused_when_the_section_was_written_meanwhile(admin, head):
     narrative_save(actor=admin, **SECTION, text="Pertama", expected_version=0)
     with pytest.raises(StaleEditError) as stale:
-        narrative_save(actor=user_of("kabag.bilateral"), **SECTION, text="Kedua", expected_version=0)
+        narrative_save(actor=head, **SECTION, text="Kedua", expected_version=0)
     assert [(c.field, c.after) for c in stale.value.changes if c.field == "text"] == [("text", "Pertama")]
     assert Narrative.objects.get(**SECTION).text == "Pertama"
 
 
-def test_a_row_that_appears_while_inserting_is_a_stale_edit_not_an_error(user_of, monkeypatch):
+def test_a_row_that_appears_while_inserting_is_a_stale_edit_not_an_error(admin, head, monkeypatch):
     """The race itself: the lookup found nothing, another save inserted the row before this insert."""
-    Narrative.objects.filter(**SECTION).delete()
-    narrative_save(actor=user_of("admin"), **SECTION, text="Pertama", expected_version=0)
+    narrative_save(actor=admin, **SECTION, text="Pertama", expected_version=0)
     real = core_services._locked_row
     calls = []
 
@@ -63,13 +74,14 @@ def test_a_row_that_appears_while_inserting_is_a_stale_edit_not_an_error(user_of
 
     monkeypatch.setattr(core_services, "_locked_row", missed_once)
     with pytest.raises(StaleEditError):
-        narrative_save(actor=user_of("kabag.bilateral"), **SECTION, text="Kedua", expected_version=0)
+        narrative_save(actor=head, **SECTION, text="Kedua", expected_version=0)
     assert len(calls) == 2 and Narrative.objects.get(**SECTION).text == "Pertama"
 
 
-def test_an_odd_version_in_the_narrative_form_is_a_form_error(client_for):
-    url = reverse("reports:narrative", args=[2017, "summary"])
-    client = client_for("admin")
+def test_an_odd_version_in_the_narrative_form_is_a_form_error(admin):
+    url = reverse("reports:narrative", args=[SECTION["year"], SECTION["key"]])
+    client = logged_in(admin)
+    narrative_save(actor=admin, **SECTION, text="Sebelumnya", expected_version=0)
     before = Narrative.objects.get(**SECTION).text
     for version in ("-9223372036854775807", str(2**31), "x"):
         response = client.post(url, {"text": "Baru", "expected_version": version})
@@ -79,7 +91,7 @@ def test_an_odd_version_in_the_narrative_form_is_a_form_error(client_for):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel writers need PostgreSQL")
-def test_six_parallel_first_saves_on_postgresql_one_success_five_stale(demo):
+def test_six_parallel_first_saves_on_postgresql_one_success_five_stale():
     key: dict[str, Any] = {"year": 2031, "key": "foreword"}
     barrier = threading.Barrier(6)
     outcomes: list[str] = []

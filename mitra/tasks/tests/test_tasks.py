@@ -25,8 +25,12 @@ from rest_framework.request import Request
 
 from mitra.api.throttling import TokenRateThrottle
 from mitra.cooperation import tasks as cooperation_tasks
+from mitra.cooperation.tests.factories import CooperationFactory
+from mitra.core.models import User
+from mitra.core.tests.factories import ReaderFactory, bureau, logged_in
 from mitra.reports import generate, jobs
 from mitra.reports.models import ReportJob
+from mitra.reports.tests.factories import YEAR, report_year
 from mitra.tasks import schedule
 from mitra.tasks.models import ScheduledRun
 from mitra.travel import tasks as travel_tasks
@@ -49,11 +53,22 @@ def queue(db, settings, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
+@pytest.fixture
+def reader(db: None) -> User:
+    """A reader of the bureau, in a year with a plan, an indicator and a division's sub-activity (`report_year`)."""
+    report_year()
+    return ReaderFactory.create(unit=bureau())
+
+
 def _job_of(response) -> ReportJob:  # type: ignore[no-untyped-def]
     assert response.status_code == 302, response.status_code
     match = re.fullmatch(r"/laporan/tugas/(\d+)/", response["Location"])
     assert match, response["Location"]
     return ReportJob.objects.get(pk=int(match[1]))
+
+
+def _body(response) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(response.streaming_content)
 
 
 def _worker_once() -> str:
@@ -63,40 +78,40 @@ def _worker_once() -> str:
 
 
 def test_a_job_enqueued_with_no_worker_survives_and_a_worker_completes_it(
-    queue, client_for, django_capture_on_commit_callbacks
+    queue, reader, django_capture_on_commit_callbacks
 ):
-    reader = client_for("pembaca")
+    browser = logged_in(reader)
     # The web process takes the request and enqueues the task once the job is committed; no worker runs.
     with django_capture_on_commit_callbacks(execute=True):
-        job = _job_of(reader.get("/laporan/2017/lakip.xlsx"))
+        job = _job_of(browser.get(f"/laporan/{YEAR}/lakip.xlsx"))
     job.refresh_from_db()
     task = DBTaskResult.objects.get()
     assert job.status == "queued" and job.task_id == str(task.id)
     assert task.status == "READY" and task.task_path == "mitra.reports.tasks.make_report"
     assert task.args_kwargs == {"args": [], "kwargs": {"job_id": job.pk, "attempt": 1}}
-    assert reader.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "queued"
+    assert browser.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "queued"
 
     # The web process "stops": nothing of the job is kept in its memory. Much later a worker starts.
     task_backends._connections = Local()  # type: ignore[attr-defined]
     ReportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=2))
-    assert reader.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "queued"  # waits, not expired
+    assert browser.get(f"/laporan/tugas/{job.pk}/status/").json()["status"] == "queued"  # waits, not expired
     assert "1 task(s) run." in _worker_once()
 
     job.refresh_from_db()
     assert (job.status, job.percent, job.error) == ("done", 100, "")
     task.refresh_from_db()
     assert task.status == "SUCCESSFUL" and task.return_value == "done"
-    status = reader.get(f"/laporan/tugas/{job.pk}/status/").json()
+    status = browser.get(f"/laporan/tugas/{job.pk}/status/").json()
     assert status["finished"] and status["download_url"] == f"/laporan/tugas/{job.pk}/unduh/"
-    download = reader.get(f"/laporan/tugas/{job.pk}/unduh/")
+    download = browser.get(f"/laporan/tugas/{job.pk}/unduh/")
     assert download.status_code == 200
-    assert download["Content-Disposition"] == 'attachment; filename="LAKIP-2017-Biro-KSLN.xlsx"'
-    assert load_workbook(io.BytesIO(b"".join(download.streaming_content))).sheetnames
+    assert download["Content-Disposition"] == f'attachment; filename="LAKIP-{YEAR}-Biro-KSLN.xlsx"'
+    assert load_workbook(io.BytesIO(_body(download))).sheetnames
     # Run once: a second worker finds nothing to do.
     assert "0 task(s) run." in _worker_once()
 
 
-def test_a_database_error_is_retried_later_and_then_succeeds(queue, user_of, monkeypatch):
+def test_a_database_error_is_retried_later_and_then_succeeds(queue, reader, monkeypatch):
     real_render = generate.render
     calls = []
 
@@ -107,7 +122,7 @@ def test_a_database_error_is_retried_later_and_then_succeeds(queue, user_of, mon
         return real_render(*args, **kwargs)
 
     monkeypatch.setattr(generate, "render", flaky)
-    job, _created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="xlsx", language="id")
+    job, _created = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="xlsx", language="id")
     first = jobs.enqueue(job.pk)
     _worker_once()
     job.refresh_from_db()
@@ -124,12 +139,12 @@ def test_a_database_error_is_retried_later_and_then_succeeds(queue, user_of, mon
     assert (job.status, job.error) == ("done", "") and len(calls) == 2
 
 
-def test_a_failing_report_is_failed_with_its_reason_in_the_job_and_the_queue(queue, user_of, monkeypatch):
+def test_a_failing_report_is_failed_with_its_reason_in_the_job_and_the_queue(queue, reader, monkeypatch):
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("the renderer broke")
 
     monkeypatch.setattr(generate, "render", broken)
-    job, _created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="docx", language="id")
+    job, _created = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="docx", language="id")
     jobs.enqueue(job.pk)
     _worker_once()
     job.refresh_from_db()
@@ -140,8 +155,8 @@ def test_a_failing_report_is_failed_with_its_reason_in_the_job_and_the_queue(que
     assert DBTaskResult.objects.count() == 1  # not a database error: not tried again
 
 
-def test_a_queued_job_without_a_waiting_task_still_expires(queue, user_of):
-    job, _created = jobs.find_or_create(actor=user_of("pembaca"), kind="lakip", year=2017, fmt="xlsx", language="id")
+def test_a_queued_job_without_a_waiting_task_still_expires(queue, reader):
+    job, _created = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="xlsx", language="id")
     task_id = jobs.enqueue(job.pk)
     old = timezone.now() - timedelta(minutes=11)
     ReportJob.objects.filter(pk=job.pk).update(created_at=old)
@@ -237,23 +252,26 @@ def test_enqueue_by_name(queue):
     assert task.task_path == "mitra.search.tasks.rebuild_index" and str(task.id) in out.getvalue()
 
 
-def test_the_search_index_is_rebuilt_by_its_task(demo):
+def test_the_search_index_is_rebuilt_by_its_task(db):
     from mitra.search.models import SearchEntry
     from mitra.search.tasks import rebuild_index
 
+    cooperation = CooperationFactory.create()
+    entries = SearchEntry.objects.filter(record_type="cooperation.cooperation", record_id=str(cooperation.pk))
+    assert entries.exists()  # indexed when written
     SearchEntry.objects.all().delete()
     result = rebuild_index.enqueue()
     counts = result.return_value
     assert result.status == "SUCCESSFUL" and counts and sum(counts.values()) == SearchEntry.objects.count() > 0
+    assert entries.exists()  # and indexed again by the task
 
 
-def test_pruning_old_jobs_and_cached_files(demo, user_of, settings, media):
+def test_pruning_old_jobs_and_cached_files(reader, settings, media):
     settings.MITRA_KEEP_FINISHED_JOBS_DAYS = 30
     settings.MITRA_REPORT_CACHE_DAYS = 30
-    reader = user_of("pembaca")
-    old, _ = jobs.find_or_create(actor=reader, kind="lakip", year=2017, fmt="xlsx", language="id")
-    recent, _ = jobs.find_or_create(actor=reader, kind="lakip", year=2017, fmt="xlsx", language="en")
-    waiting, _ = jobs.find_or_create(actor=reader, kind="lakip", year=2017, fmt="pdf", language="id")
+    old, _ = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="xlsx", language="id")
+    recent, _ = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="xlsx", language="en")
+    waiting, _ = jobs.find_or_create(actor=reader, kind="lakip", year=YEAR, fmt="pdf", language="id")
     ReportJob.objects.filter(pk=old.pk).update(status="done", finished_at=timezone.now() - timedelta(days=31))
     ReportJob.objects.filter(pk=recent.pk).update(status="failed", finished_at=timezone.now() - timedelta(days=29))
     ReportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=90))
@@ -261,10 +279,10 @@ def test_pruning_old_jobs_and_cached_files(demo, user_of, settings, media):
     assert set(ReportJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
 
     version = generate.data_version()
-    current = generate.generate("lakip", 2017, "xlsx").path
-    unread = generate.cache_path("lakip", 2017, "html")
-    older = generate.cache_path("lakip", 2017, "xlsx", version=version - 1)
-    older_recent = generate.cache_path("lakip", 2017, "pdf", version=version - 1)
+    current = generate.generate("lakip", YEAR, "xlsx").path
+    unread = generate.cache_path("lakip", YEAR, "html")
+    older = generate.cache_path("lakip", YEAR, "xlsx", version=version - 1)
+    older_recent = generate.cache_path("lakip", YEAR, "pdf", version=version - 1)
     leftover = generate.cache_dir() / "abc.1.2.tmp"
     assert current is not None and current.name.startswith(f"v{version}-")
     for path in (unread, older, older_recent, leftover):
@@ -272,7 +290,7 @@ def test_pruning_old_jobs_and_cached_files(demo, user_of, settings, media):
     now = timezone.now().timestamp()
     day = 24 * 60 * 60
     os.utime(current, (now - 40 * day, now - 40 * day))
-    generate.cached("lakip", 2017, "xlsx")  # read now: kept
+    generate.cached("lakip", YEAR, "xlsx")  # read now: kept
     os.utime(unread, (now - 31 * day, now - 31 * day))
     os.utime(older, (now - 2 * day, now - 2 * day))
     os.utime(leftover, (now - 2 * day, now - 2 * day))
@@ -291,7 +309,7 @@ def test_the_cache_table_is_made_by_migrate(db):
     assert "mitra_cache" in connection.introspection.table_names()
 
 
-def test_two_processes_share_one_throttle_budget(db, settings, user_of):
+def test_two_processes_share_one_throttle_budget(db, settings):
     """Two cache connections (as two gunicorn workers or two servers have) count the same requests."""
     from django.conf import settings as live
 
@@ -299,7 +317,7 @@ def test_two_processes_share_one_throttle_budget(db, settings, user_of):
     settings.MITRA_API_THROTTLE_RATE = "3/min"
     first, second = caches.create_connection("default"), caches.create_connection("default")
     assert first is not second
-    reader = user_of("pembaca")
+    reader = ReaderFactory.create()
 
     def allowed(cache) -> bool:  # type: ignore[no-untyped-def]
         throttle = TokenRateThrottle()
