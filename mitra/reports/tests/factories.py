@@ -10,9 +10,13 @@ from decimal import Decimal
 
 from mitra.core.models import OrganisationUnit
 from mitra.core.tests.factories import UnitFactory
-from mitra.performance import services as performance_services
-from mitra.performance.models import Activity, Indicator, Output, OutputUnit, Program, SubActivity
-from mitra.performance.tests.factories import IndicatorFactory, IndicatorTargetFactory, StrategicPlanFactory
+from mitra.performance.models import Indicator, OutputUnit, SubActivity
+from mitra.performance.tests.factories import (
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    StrategicPlanFactory,
+    SubActivityFactory,
+)
 
 YEAR = 2031
 
@@ -30,22 +34,12 @@ def report_year(year: int = YEAR) -> ReportYear:
     indicator = IndicatorFactory.create(strategic_target__goal__plan=plan)
     IndicatorTargetFactory.create(indicator=indicator, year=year, target=Decimal(10))
     unit = UnitFactory.create()
-    # The budget structure above a sub-activity has no service of its own (it comes from the budget import).
-    program = Program.objects.create(year=year, code="P-uji", name="Program uji")
-    activity = Activity.objects.create(program=program, code="A-uji", name="Kegiatan uji")
-    output = Output.objects.create(activity=activity, code="001", name="Keluaran uji")
-    sub_activity = performance_services.sub_activity_create(
-        actor=None,
-        data={
-            "output": output,
-            "number": 1,
-            "name": "Sub kegiatan uji",
-            "owner_unit": unit,
-            "ceiling": 1_000_000,
-            "output_target": Decimal(4),
-            "output_unit": OutputUnit.DOCUMENT,
-            "indicator": indicator,
-        },
-        system=True,
+    sub_activity = SubActivityFactory.create(
+        output__activity__program__year=year,
+        name="Sub kegiatan uji",
+        owner_unit=unit,
+        ceiling=1_000_000,
+        output_unit=OutputUnit.DOCUMENT,
+        indicator=indicator,
     )
     return ReportYear(year=year, indicator=indicator, unit=unit, sub_activity=sub_activity)
