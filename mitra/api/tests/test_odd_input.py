@@ -1,4 +1,6 @@
-"""Odd input never reaches a server error (issue 15, items 5–6): each case answered 4xx with problem details."""
+"""Odd input never reaches a server error (issue 15, items 5–6): each case answered 4xx with problem details.
+
+Built on factories: a team's division (its staff write; a reader of the bureau reads) and the team's own records."""
 
 from __future__ import annotations
 
@@ -8,17 +10,27 @@ from django.test import Client
 from mitra.api import services
 from mitra.api.errors import MAX_JSON_DEPTH, PROBLEM_JSON, json_depth_exceeds
 from mitra.cooperation.models import Cooperation, Stage
+from mitra.cooperation.tests.factories import CooperationFactory, ForumFactory, MeetingFactory
+from mitra.core.models import User
+from mitra.core.tests.factories import ReaderFactory, Team, bureau
+from mitra.performance.tests.factories import SubActivityFactory, quarter_plans
 
 pytestmark = pytest.mark.django_db
 
 
+def client_of(user: User) -> Client:
+    """A client with a new API token of `user`."""
+    _token, raw = services.token_create(actor=user, user=user, name="test")
+    # raise_request_exception=False: a server error is an answer to look at, as a client would see it.
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
+
+
 @pytest.fixture
-def api(user_of):
-    def make(username: str = "staf.bilateral") -> Client:
-        user = user_of(username)
-        _token, raw = services.token_create(actor=user, user=user, name="test")
-        # raise_request_exception=False: a server error is an answer to look at, as a client would see it.
-        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
+def api(team: Team):
+    """`api()`: a client of the team's staff; `api("reader")`: of a reader of the bureau (who reads its figures)."""
+
+    def make(who: str = "staff") -> Client:
+        return client_of(ReaderFactory.create(unit=bureau()) if who == "reader" else team.staff)
 
     return make
 
@@ -36,12 +48,12 @@ def is_problem(response, status: int) -> bool:
 
 @pytest.mark.parametrize("year", ["²", "٣٠١٧", "²⁰¹⁷", "0", "99999999999999999999999"])
 def test_measurement_year_only_from_ascii_digits(api, year):
-    assert is_problem(api("pembaca").get(f"/api/v1/performance/measurement/{year}/"), 404)
+    assert is_problem(api("reader").get(f"/api/v1/performance/measurement/{year}/"), 404)
 
 
 @pytest.mark.parametrize("pk", ["٣", "²", "99999999999999999999999"])
 def test_record_ids_only_from_ascii_digits(api, pk):
-    assert is_problem(api("pembaca").get(f"/api/v1/cooperations/{pk}/"), 404)
+    assert is_problem(api("reader").get(f"/api/v1/cooperations/{pk}/"), 404)
 
 
 def test_deeply_nested_json_is_a_400_problem(api):
@@ -67,19 +79,9 @@ def change_stage(client: Client, cooperation: Cooperation, if_match: str):
 
 
 @pytest.fixture
-def exploration(user_of):
-    from mitra.cooperation import services as cooperation_services
-
-    return cooperation_services.create(
-        actor=user_of("staf.bilateral"),
-        model=Cooperation,
-        data={
-            "title": "Kerjasama uji",
-            "scope": "bilateral",
-            "stage": Stage.EXPLORATION,
-            "responsible_unit": user_of("staf.bilateral").unit,
-        },
-    )
+def exploration(team: Team) -> Cooperation:
+    """A cooperation of the team's division, being explored."""
+    return CooperationFactory.create(responsible_unit=team.unit, stage=Stage.EXPLORATION)
 
 
 def test_change_stage_with_if_match_star_overwrites_knowingly(api, exploration):
@@ -113,14 +115,17 @@ def test_unknown_urls_under_api_need_authentication():
     assert response.status_code == 401 and response["Content-Type"] == PROBLEM_JSON
 
 
-def test_method_not_allowed_is_a_405_problem(api):
-    response = api().put("/api/v1/performance/realisation/1/", "{}", content_type="application/json")
+def test_method_not_allowed_is_a_405_problem(api, team):
+    entry = quarter_plans(SubActivityFactory.create(owner_unit=team.unit), [1, 1, 1, 1], [1, 1, 1, 1])[0]
+    url = f"/api/v1/performance/realisation/{entry.pk}/"
+    assert api().get(url).status_code == 200  # the record is there: only the method is refused
+    response = api().put(url, "{}", content_type="application/json")
     assert is_problem(response, 405)
     assert "PATCH" in response["Allow"]
     assert is_problem(api().delete("/api/v1/countries/ID/"), 405)
 
 
-def test_validation_errors_are_problems_with_messages_by_field(api, user_of):
+def test_validation_errors_are_problems_with_messages_by_field(api):
     response = api().post("/api/v1/publications/", {"copies": "banyak"}, content_type="application/json")
     assert is_problem(response, 400)
     assert "copies" in response.json()["errors"]
@@ -137,11 +142,11 @@ def test_a_rule_of_the_records_is_a_409_problem(api, exploration):
     assert set(response.json()["errors"]) <= {"to_stage", "date"}
 
 
-def test_a_reference_to_a_missing_record_is_a_409_problem(api, user_of):
+def test_a_reference_to_a_missing_record_is_a_409_problem(api, team):
     payload = {
         "title": "Kerjasama",
         "scope": "bilateral",
-        "responsible_unit": user_of("staf.bilateral").unit_id,
+        "responsible_unit": team.unit.pk,
         "partners": [2_000_000_000],
     }
     response = api().post("/api/v1/cooperations/", payload, content_type="application/json")
@@ -149,7 +154,10 @@ def test_a_reference_to_a_missing_record_is_a_409_problem(api, user_of):
     assert list(response.json()["errors"]) == ["partners"]
 
 
-def test_a_filter_naming_a_missing_record_matches_nothing(api):
+def test_a_filter_naming_a_missing_record_matches_nothing(api, team):
+    meeting = MeetingFactory.create(responsible_unit=team.unit, forum=ForumFactory.create())
+    listed = api().get(f"/api/v1/meetings/?forum={meeting.forum_id}").json()
+    assert [row["id"] for row in listed["results"]] == [meeting.pk]  # the filter works on a forum that exists
     response = api().get("/api/v1/meetings/?forum=2000000000")
     assert response.status_code == 200 and response.json()["count"] == 0
     assert is_problem(api().get("/api/v1/meetings/?year=99999"), 400)
@@ -160,13 +168,13 @@ def test_nul_in_a_query_parameter_is_a_400_problem(api):
     assert is_problem(response, 400) and list(response.json()["errors"]) == ["q"]
 
 
-def test_integers_are_bounded_by_what_every_database_stores(api, user_of):
+def test_integers_are_bounded_by_what_every_database_stores(api, team):
     payload = {
         "series": "Newsletter",
         "edition": "1",
         "date": "2018-03-01",
         "copies": 2**31,
-        "responsible_unit": user_of("staf.bilateral").unit_id,
+        "responsible_unit": team.unit.pk,
     }
     response = api().post("/api/v1/publications/", payload, content_type="application/json")
     assert is_problem(response, 400) and list(response.json()["errors"]) == ["copies"]

@@ -1,5 +1,8 @@
 """The travel API: the pages' visibility rule (travel papers stay with the request), the request's life through
-the services, the on-time figure, and travel in the personal calendar feed."""
+the services, the on-time figure, and travel in the personal calendar feed.
+
+Built on factories: a team of the bureau, the travel service unit's processor, and an outsider of an institution
+of its own; the requests are the test's own (history in 2011, a year without the demo's travel)."""
 
 from __future__ import annotations
 
@@ -11,16 +14,18 @@ from django.test import Client
 from icalendar import Calendar
 
 from mitra.api import services as api_services
-from mitra.core import services as core_services
-from mitra.core.models import AuditEntry, OrganisationUnit, Role, StaffMember, UnitKind, User
+from mitra.core.models import AuditEntry, StaffMember, UnitKind, User
+from mitra.core.tests.factories import StaffFactory, Team, UnitFactory, UserFactory, bureau
 from mitra.exchange import calendar as feed
 from mitra.travel import selectors as travel_selectors
 from mitra.travel.models import TravelRequest, TravelStatus
-from mitra.travel.tests.helpers import draft
+from mitra.travel.tests.factories import ProcessorFactory
+from mitra.travel.tests.helpers import draft, through
 
 pytestmark = pytest.mark.django_db
 
 FUTURE = dt.date.today() + dt.timedelta(days=60)
+YEAR = 2011  # travel history of the test's own: completed steps cannot be dated in the future
 
 
 def _client(user: User) -> Client:
@@ -28,41 +33,31 @@ def _client(user: User) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
+def trip(owner: User, processor: User, departure: dt.date, documents_done: dt.date) -> TravelRequest:
+    """A completed request of `owner`'s unit departing on `departure`, its documents done on `documents_done`."""
+    return through(owner, processor, departure, departure + dt.timedelta(days=4), documents_done)
+
+
 @pytest.fixture
-def outsider(demo) -> User:
-    """Staff of a BPOM unit outside the bureau, with a staff record of their own (a requester of travel)."""
-    bpom = OrganisationUnit.objects.get(code="bpom")
-    unit = OrganisationUnit.objects.filter(code="test-dir").first() or core_services.unit_create(
-        actor=None,
-        data={"code": "test-dir", "parent": None, "kind": UnitKind.INSTITUTION, "name": "Unit uji di luar biro"},
-        system=True,
-    )
-    assert not bpom.contains(unit)  # a separate tree: nothing of the bureau's is theirs
-    user = core_services.user_create(
-        actor=None, username="staf.luar", password=None, role=Role.STAFF, unit=unit, system=True
-    )
-    core_services.staff_member_create(
-        actor=None,
-        data={
-            "full_name": "Pegawai Luar Biro",
-            "unit": unit,
-            "user": user,
-            "employment": "contract",
-            "education": "s1",
-            "birth_year": 1990,
-            "position": "staff",
-        },
-        system=True,
-    )
+def outsider(db: None) -> User:
+    """Staff of a unit outside the bureau, with a staff record of their own (a requester of travel)."""
+    unit = UnitFactory.create(kind=UnitKind.INSTITUTION, parent=None, name="Unit uji di luar biro")
+    institution = bureau().parent
+    assert institution is not None and not institution.contains(unit)  # a separate tree: nothing of the bureau's
+    user = UserFactory.create(unit=unit)
+    StaffFactory.create(unit=unit, user=user, full_name="Pegawai Luar Biro")
     return user
 
 
-def test_requests_are_visible_only_to_whom_the_page_is(user_of, outsider):
-    bureau_request = TravelRequest.objects.filter(is_illustrative=True).order_by("pk").first()
-    assert bureau_request is not None
-    staff = _client(user_of("staf.oi"))
-    listed = staff.get("/api/v1/travel/requests/?year=2017&page_size=500").json()
-    assert listed["count"] == TravelRequest.objects.filter(departure_date__year=2017).count()
+def test_requests_are_visible_only_to_whom_the_page_is(team: Team, outsider):
+    assert not TravelRequest.objects.filter(departure_date__year=YEAR).exists()
+    processor = ProcessorFactory.create()
+    bureau_request = trip(team.staff, processor, dt.date(YEAR, 3, 15), dt.date(YEAR, 3, 14))
+    other_division = trip(team.other_staff, processor, dt.date(YEAR, 5, 10), dt.date(YEAR, 5, 9))
+    staff = _client(team.staff)  # everyone in the bureau sees every request, another division's too
+    listed = staff.get(f"/api/v1/travel/requests/?year={YEAR}&page_size=500").json()
+    assert listed["count"] == 2
+    assert {row["id"] for row in listed["results"]} == {bureau_request.pk, other_division.pk}
 
     stranger = _client(outsider)
     assert stranger.get("/api/v1/travel/requests/").json()["count"] == 0
@@ -75,10 +70,10 @@ def test_requests_are_visible_only_to_whom_the_page_is(user_of, outsider):
     assert stranger.get(f"/api/v1/travel/travellers/{traveller.pk}/").status_code == 404
     assert stranger.get(f"/api/v1/travel/steps/{step.pk}/").status_code == 404
     assert stranger.get("/api/v1/travel/travellers/").json()["count"] == 0
-    assert stranger.get("/api/v1/travel/on-time/2017/").status_code == 403
+    assert stranger.get(f"/api/v1/travel/on-time/{YEAR}/").status_code == 403
 
 
-def test_a_request_from_draft_to_submitted_and_worked(user_of, outsider):
+def test_a_request_from_draft_to_submitted_and_worked(outsider):
     client = _client(outsider)
     payload = {
         "requesting_unit": outsider.unit_id,
@@ -98,7 +93,7 @@ def test_a_request_from_draft_to_submitted_and_worked(user_of, outsider):
     pk = body["id"]
 
     # Someone else's unit cannot be named as the requester.
-    other = dict(payload, requesting_unit=user_of("staf.oi").unit_id)
+    other = dict(payload, requesting_unit=UnitFactory.create().pk)
     assert client.post("/api/v1/travel/requests/", other, content_type="application/json").status_code == 403
 
     staff_member = StaffMember.objects.get(user=outsider)
@@ -128,7 +123,7 @@ def test_a_request_from_draft_to_submitted_and_worked(user_of, outsider):
         HTTP_IF_MATCH=f'"{step.version}"',
     )
     assert refused.status_code == 403
-    bureau = _client(user_of("staf.oi"))
+    bureau = _client(ProcessorFactory.create())
     worked = bureau.patch(
         f"/api/v1/travel/steps/{step.pk}/",
         {"requested_on": dt.date.today().isoformat(), "reference": "B-123/2026"},
@@ -148,26 +143,38 @@ def test_a_request_from_draft_to_submitted_and_worked(user_of, outsider):
     assert client.delete(f"/api/v1/travel/requests/{pk}/").status_code == 405
 
 
-def test_on_time_figure_is_the_pages(client_for, user_of):
-    response = _client(user_of("kepala.biro")).get("/api/v1/travel/on-time/2017/")
+def test_on_time_figure_is_the_pages(team: Team):
+    assert travel_selectors.on_time(YEAR).measured == 0
+    processor = ProcessorFactory.create()
+    on_time = []
+    for departure in (dt.date(YEAR, 3, 15), dt.date(YEAR, 6, 14)):
+        deadline = travel_selectors.documents_deadline(departure)
+        assert deadline < departure
+        on_time.append(trip(team.staff, processor, departure, deadline))  # done on the deadline
+    departure = dt.date(YEAR, 11, 15)
+    assert travel_selectors.documents_deadline(departure) < departure
+    late = trip(team.staff, processor, departure, departure)  # done on the departure day, after the deadline
+    client = _client(team.leader)
+    response = client.get(f"/api/v1/travel/on-time/{YEAR}/")
     assert response.status_code == 200
     data = response.json()
-    result = travel_selectors.on_time(2017)
-    assert data["measured"] == result.measured == len(data["rows"])
-    assert data["on_time"] == result.on_time_count
-    assert data["percentage"] == "95.03"
-    client = _client(user_of("kepala.biro"))
+    result = travel_selectors.on_time(YEAR)
+    assert data["measured"] == result.measured == len(data["rows"]) == 3
+    assert data["on_time"] == result.on_time_count == 2
+    assert data["percentage"] == "66.67"
+    by_request = {row["request"]: row["on_time"] for row in data["rows"]}
+    assert by_request == {on_time[0].pk: True, on_time[1].pk: True, late.pk: False}
     for odd in ("²", "0017", "abc", "99999"):
         answer = client.get(f"/api/v1/travel/on-time/{odd}/")
         assert answer.status_code == 404 and answer["Content-Type"].startswith("application/"), odd
     assert json.loads(client.get("/api/v1/travel/on-time/1999/").content)["measured"] == 0
 
 
-def test_travel_is_in_the_calendar_feed(user_of, outsider):
+def test_travel_is_in_the_calendar_feed(team: Team, outsider):
     request = draft(outsider, FUTURE, FUTURE + dt.timedelta(days=3))
     events = Calendar.from_ical(feed.render(outsider)).walk("VEVENT")
     uids = {str(e["uid"]) for e in events}
     assert f"travel-{request.pk}@mitra" in uids
     # Another unit's staff do not get it in their feed.
-    other = Calendar.from_ical(feed.render(user_of("staf.bilateral"))).walk("VEVENT")
+    other = Calendar.from_ical(feed.render(team.staff)).walk("VEVENT")
     assert f"travel-{request.pk}@mitra" not in {str(e["uid"]) for e in other}

@@ -1,10 +1,23 @@
-"""The registry's indicators for 2017 on the demo data equal what Table 6 (and Table 5) of the report mark."""
+"""The registry's indicators for 2017 on the demo data equal what Table 6 (and Table 5) of the report mark; how
+they count (years, the effectiveness rule, the performance sources) is tested on factory records of 2033, a year
+the demo has none of."""
+
+import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from mitra.cooperation import indicators
-from mitra.cooperation.models import EffectivenessRule
+from mitra.cooperation.models import Cooperation, EffectivenessRule
+from mitra.cooperation.tests.factories import (
+    AgreementFactory,
+    CooperationFactory,
+    MeetingFactory,
+    PositionPaperFactory,
+)
 from mitra.demo import registry_2017 as table
+
+YEAR = 2033
 
 POSITION_ROWS = {row[0] for row in table.TABLE_6 if row[7]}
 PARTICIPATION_ROWS = {row[0] for row in table.TABLE_6 if row[8]}
@@ -43,24 +56,87 @@ def test_2017_figures(demo, key, expected):
     assert indicators.INDICATORS[key](2017).count == expected
 
 
-def test_other_years_are_empty(demo):
-    assert indicators.cooperation_developments(2016).count == 0
+def active_meeting(cooperation: Cooperation, start: dt.date, active: bool = True) -> None:
+    MeetingFactory.create(
+        cooperation=cooperation,
+        responsible_unit=cooperation.responsible_unit,
+        start_date=start,
+        end_date=start,
+        active_participation=active,
+    )
 
 
-def test_effective_rule_is_data_and_changes_the_count(demo):
-    rule = EffectivenessRule.objects.get(year=2017)
+@pytest.fixture
+def developments(db: None) -> dict[str, Cooperation]:
+    """Cooperations of 2033 and around it: `paper` has a position paper of 2033, `meeting` an active meeting on
+    its last day, `next_year` an active meeting on the first day of 2034, `passive` a meeting of 2033 without
+    active participation."""
+    assert indicators.cooperation_developments(YEAR).count == 0
+    made = {name: CooperationFactory.create() for name in ("paper", "meeting", "next_year", "passive")}
+    PositionPaperFactory.create(cooperation=made["paper"], responsible_unit=made["paper"].responsible_unit, year=YEAR)
+    active_meeting(made["meeting"], dt.date(YEAR, 12, 31))
+    active_meeting(made["next_year"], dt.date(YEAR + 1, 1, 1))
+    active_meeting(made["passive"], dt.date(YEAR, 6, 1), active=False)
+    return made
+
+
+def test_other_years_are_empty(developments):
+    result = indicators.cooperation_developments(YEAR)
+    marks = {row.record.pk: row.marks for row in result.rows}
+    assert marks == {
+        developments["paper"].pk: {"position": True, "participation": False},
+        developments["meeting"].pk: {"position": False, "participation": True},
+    }
+    assert indicators.cooperation_developments(YEAR - 1).count == 0
+    assert [row.record.pk for row in indicators.cooperation_developments(YEAR + 1).rows] == [
+        developments["next_year"].pk
+    ]
+
+
+def test_effective_rule_is_data_and_changes_the_count(db):
+    # Three cooperations active in 2033: with an agreement in force all year, with none, with one that ended in 2022.
+    in_force, without, expired = (CooperationFactory.create() for _ in range(3))
+    AgreementFactory.create(
+        cooperation=in_force,
+        responsible_unit=in_force.responsible_unit,
+        date_signed=dt.date(2025, 1, 10),
+        duration_months=120,
+    )
+    AgreementFactory.create(
+        cooperation=expired,
+        responsible_unit=expired.responsible_unit,
+        date_signed=dt.date(2020, 1, 10),
+        duration_months=24,
+    )
+    for cooperation in (in_force, without, expired):
+        active_meeting(cooperation, dt.date(YEAR, 4, 2))
+    rule = EffectivenessRule.objects.create(year=YEAR, requires_agreement_in_force=False, counts_follow_ups=False)
+    assert {row.record.pk for row in indicators.effective_cooperations(YEAR).rows} == {
+        in_force.pk,
+        without.pk,
+        expired.pk,
+    }
+    assert "agreement in force" not in indicators.effective_cooperations(YEAR).rule
     rule.requires_agreement_in_force = True
     rule.save()
-    effective = indicators.effective_cooperations(2017)
-    # Only cooperations with an agreement signed (in force) in 2017 and activity remain: Morocco, the US, WHO.
-    titles = {row.record.title for row in effective.rows}
-    assert titles == {"Kerjasama Maroko", "Kerjasama Amerika", "World Health Organization: WHA, MSM on SSFFC"}
+    effective = indicators.effective_cooperations(YEAR)
+    # Only the cooperation with an agreement in force at some time in the year remains.
+    assert [row.record.pk for row in effective.rows] == [in_force.pk]
     assert "agreement in force" in effective.rule
+    # The rule is the year's data: switching meetings off leaves nothing that counts.
+    rule.counts_meetings = False
+    rule.save()
+    assert indicators.effective_cooperations(YEAR).count == 0
 
 
-def test_indicators_are_registered_as_performance_sources(demo):
+def test_indicators_are_registered_as_performance_sources(developments):
     from mitra.performance import sources
 
-    result = sources.get("cooperation.developments").compute(2017)
-    assert result.value == 28
-    assert len(result.records) == 28 and all(r.url.startswith("/kerjasama/daftar/") for r in result.records)
+    result = sources.get("cooperation.developments").compute(YEAR)
+    assert result.value == 2
+    assert {r.record_id for r in result.records} == {developments["paper"].pk, developments["meeting"].pk}
+    assert all(
+        r.url.startswith("/kerjasama/daftar/")
+        and r.url == reverse("cooperation:cooperation-detail", args=[r.record_id])
+        for r in result.records
+    )

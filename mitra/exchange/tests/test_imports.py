@@ -1,5 +1,5 @@
-"""Excel imports: the appendix-4 table reproduces the year's measurement; bad workbooks are refused by row and
-column with nothing written."""
+"""Excel imports: the appendix-4 table reproduces the year's measurement (the 2017 demo's, 22 sub-activities, and
+a factory year's); bad workbooks are refused by row and column with nothing written."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from mitra.exchange import imports, workbooks
 from mitra.partners.models import Institution
 from mitra.performance import selectors
 from mitra.performance.models import QuarterEntry, QuarterReport
+from mitra.performance.tests.factories import BUDGET_REALISED, BUDGET_SUBS, BudgetYear, budget_year
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def save(workbook: Workbook) -> bytes:
 
 
 def test_appendix4_import_reproduces_the_measurement(demo, user_of):
+    # The 2017 report's appendix 4 (22 sub-activities) round-trips through the import.
     expected = selectors.measurement_json(2017)
     content = workbooks.appendix4(2017)
     forget_realisation(2017)
@@ -54,8 +56,14 @@ def test_appendix4_import_reproduces_the_measurement(demo, user_of):
     assert selectors.measurement_json(2017) == expected
 
 
-def edited_appendix4(edit) -> bytes:  # type: ignore[no-untyped-def]
-    workbook = load_workbook(io.BytesIO(workbooks.appendix4(2017)))
+@pytest.fixture
+def own_year() -> BudgetYear:
+    """A year of the test's own (2040 onwards): two sub-activities of a new division, all four quarters realised."""
+    return budget_year(realised_quarters=4)
+
+
+def edited_appendix4(year: int, edit) -> bytes:  # type: ignore[no-untyped-def]
+    workbook = load_workbook(io.BytesIO(workbooks.appendix4(year)))
     edit(workbook.active)
     return save(workbook)
 
@@ -67,39 +75,48 @@ def dana_row(sheet, number: int) -> int:  # type: ignore[no-untyped-def]
     raise AssertionError(number)
 
 
-def test_appendix4_accepts_indonesian_thousands_separators(demo, user_of):
-    expected = selectors.measurement_json(2017)
+def test_appendix4_accepts_indonesian_thousands_separators(own_year):
+    year, sub = own_year.year, own_year.subs[0]
+    expected = selectors.measurement_json(year)
+    ceiling, realised = BUDGET_SUBS[0][0], sum(budget for _output, budget in BUDGET_REALISED[0])
+    assert (ceiling, realised) == (40_000_000, 37_500_000)
+    assert expected["budget"]["realized"] == realised + sum(budget for _output, budget in BUDGET_REALISED[1])
 
     def as_text(sheet):  # type: ignore[no-untyped-def]
-        row = dana_row(sheet, 4)
-        sheet.cell(row, 4).value = "Rp 2.075.336.000"
-        sheet.cell(row, 5).value = "1.982.117.163"
+        row = dana_row(sheet, sub.number)
+        assert (sheet.cell(row, 4).value, sheet.cell(row, 5).value) == (ceiling, realised)
+        sheet.cell(row, 4).value = "Rp 40.000.000"
+        sheet.cell(row, 5).value = "37.500.000"
 
-    content = edited_appendix4(as_text)
-    forget_realisation(2017)
-    result = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=True)
+    content = edited_appendix4(year, as_text)
+    forget_realisation(year)
+    assert selectors.measurement_json(year)["budget"]["realized"] == 0
+    result = imports.run("appendix4", content, actor=AdminFactory.create(), options={"year": year}, commit=True)
     assert result.ok, result.all_errors
-    assert selectors.measurement_json(2017) == expected
+    assert selectors.measurement_json(year) == expected
 
 
 @pytest.mark.parametrize(
     "edit,column,fragment",
     [
-        (lambda s: s.cell(dana_row(s, 3), 5, "=D9*0.9"), "Realisasi", "Formulas"),
-        (lambda s: s.cell(dana_row(s, 3), 5, "69,397.65"), "Realisasi", "not an amount"),
-        (lambda s: s.cell(dana_row(s, 3), 5, -5), "Realisasi", "negative"),
-        (lambda s: s.cell(dana_row(s, 3), 4, 1), "Target", "differs from the plan"),
-        (lambda s: s.merge_cells("B7:C7"), "B", "Merged"),
+        (lambda s, n: s.cell(dana_row(s, n), 5, "=D9*0.9"), "Realisasi", "Formulas"),
+        (lambda s, n: s.cell(dana_row(s, n), 5, "69,397.65"), "Realisasi", "not an amount"),
+        (lambda s, n: s.cell(dana_row(s, n), 5, -5), "Realisasi", "negative"),
+        (lambda s, n: s.cell(dana_row(s, n), 4, 1), "Target", "differs from the plan"),
+        (lambda s, n: s.merge_cells("B7:C7"), "B", "Merged"),
     ],
 )
-def test_appendix4_errors_by_row_and_column_and_nothing_written(demo, user_of, edit, column, fragment):
-    content = edited_appendix4(edit)
-    forget_realisation(2017)
+def test_appendix4_errors_by_row_and_column_and_nothing_written(own_year, edit, column, fragment):
+    # The error is in the second sub-activity: the first one, good, is not written either.
+    year, number = own_year.year, own_year.subs[1].number
+    content = edited_appendix4(year, lambda sheet: edit(sheet, number))
+    forget_realisation(year)
+    admin = AdminFactory.create()
     audit_count = AuditEntry.objects.count()
-    result = imports.run("appendix4", content, actor=user_of("admin"), options={"year": 2017}, commit=True)
+    result = imports.run("appendix4", content, actor=admin, options={"year": year}, commit=True)
     assert not result.ok and not result.committed
     assert any(e.column == column and fragment in e.message and e.row > 0 for e in result.all_errors), result.all_errors
-    assert selectors.measurement_json(2017)["budget"]["realized"] == 0
+    assert selectors.measurement_json(year)["budget"]["realized"] == 0
     assert AuditEntry.objects.count() == audit_count
 
 
