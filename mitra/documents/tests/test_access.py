@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -199,11 +201,14 @@ def test_approved_quarter_entry_refuses_attach_and_remove(db):
 @pytest.mark.parametrize("kind", ["subactivity", "staffmember", "organisationunit"])
 def test_bureau_staff_cannot_attach_to_records_they_may_not_edit(kind, db):
     staff = UserFactory.create()  # staff of a new division of the bureau
-    record = {
-        "subactivity": lambda: SubActivityFactory.create(owner_unit=staff.unit),
-        "staffmember": lambda: StaffFactory.create(unit=staff.unit),
-        "organisationunit": lambda: staff.unit,
-    }[kind]()
+    assert staff.unit is not None
+    unit = staff.unit
+    makers: dict[str, Callable[[], Model]] = {
+        "subactivity": lambda: SubActivityFactory.create(owner_unit=unit),
+        "staffmember": lambda: StaffFactory.create(unit=unit),
+        "organisationunit": lambda: unit,
+    }
+    record = makers[kind]()
     with pytest.raises(PermissionDenied):
         services.attach(actor=staff, record=record, uploaded_file=upload(), category="other")
     assert post_upload(logged_in(staff), record).status_code == 403
