@@ -27,8 +27,7 @@ from mitra.core.tests.factories import (
 )
 from mitra.performance import services as performance
 from mitra.performance.models import QuarterReport
-
-Q4 = reverse("performance:quarter-report", args=[2017, 4, "ksln-bm"])
+from mitra.performance.tests.factories import OutputFactory, SubActivityFactory, realise
 
 pytestmark = pytest.mark.django_db
 
@@ -142,23 +141,43 @@ def _badges(page: str) -> dict[str, int]:
     return {url: int(n) for url, n in re.findall(r'data-testid="nav-badge" data-for="([^"]+)">(\d+)<', page)}
 
 
-def test_the_menu_counts_my_work_on_every_page(client_for, user_of):
-    staff = client_for("staf.bilateral")
-    page = staff.get(reverse("partners:institution-list")).content.decode()  # not the home page
-    counts = work.counts_of(work.work_for(user_of("staf.bilateral"), dt.date.today()))
-    assert counts.get("quarters", 0) >= 1  # the bilateral division's draft Q4 2017
+def test_the_menu_counts_my_work_on_every_page():
+    unit = UnitFactory.create()
+    staff = UserFactory.create(unit=unit)
+    # A draft quarter of 2013 (a year the demo has no quarters in; "my work" lists only quarters already begun).
+    performance.quarter_report_for(year=2013, quarter=4, unit=unit)
+    cooperation = CooperationFactory.create(responsible_unit=unit)
+    registry.create(
+        actor=None,
+        model=FollowUp,
+        data={
+            "description": "Kirim tanggapan",
+            "cooperation": cooperation,
+            "responsible_unit": unit,
+            "due_date": dt.date.today(),
+        },
+        system=True,
+    )
+    page = logged_in(staff).get(reverse("partners:institution-list")).content.decode()  # not the home page
+    counts = work.counts_of(work.work_for(staff, dt.date.today()))
+    assert counts["quarters"] == 1 and sum(counts.values()) == 2  # the quarter and the follow-up
     badges = _badges(page)
-    assert badges[reverse("core:home")] == sum(counts.values())
-    assert badges[reverse("performance:home")] == counts["quarters"] + counts.get("evaluation", 0)
+    assert badges[reverse("core:home")] == 2
+    assert badges[reverse("performance:home")] == 1
 
 
-def test_the_badges_follow_my_changes_at_once_and_others_within_minutes(client_for, user_of):
-    head = client_for("kepala.biro")
+def test_the_badges_follow_my_changes_at_once_and_others_within_minutes():
+    unit = UnitFactory.create()
+    staff, head_of_unit = UserFactory.create(unit=unit), HeadFactory.create(unit=unit)
+    head = logged_in(LeadershipFactory.create())
     performance_url = reverse("performance:home")
     before = _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0)
-    report = QuarterReport.objects.get(year=2017, quarter=4, unit__code="ksln-bm")
-    performance.quarter_submit(actor=user_of("staf.bilateral"), report=report)
-    performance.quarter_verify(actor=user_of("kabag.bilateral"), report=report)
+    # Q4 2013 (begun, and not the demo's) of a division with a sub-activity (its page exists) realised in Q4.
+    sub = SubActivityFactory.create(output=OutputFactory.create(activity__program__year=2013), owner_unit=unit)
+    realise(sub, 4, 1, 1_000_000)
+    report = performance.quarter_report_for(year=2013, quarter=4, unit=unit)
+    performance.quarter_submit(actor=staff, report=report)
+    performance.quarter_verify(actor=head_of_unit, report=report)
     # Someone else's change: the head's counts are kept in the session for a short while ...
     assert _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0) == before
     # ... and counted afresh once they are older than BADGE_SECONDS.
@@ -170,6 +189,6 @@ def test_the_badges_follow_my_changes_at_once_and_others_within_minutes(client_f
     assert _badges(head.get(reverse("partners:institution-list")).content.decode())[performance_url] == before + 1
 
     # The head's own change (any POST) clears them: the next page counts again.
-    head.post(Q4 + "setujui/", {"confirm": "yes"})
+    head.post(reverse("performance:quarter-report", args=[2013, 4, unit.code]) + "setujui/", {"confirm": "yes"})
     assert QuarterReport.objects.get(pk=report.pk).status == "approved"
     assert _badges(head.get(reverse("partners:institution-list")).content.decode()).get(performance_url, 0) == before

@@ -9,29 +9,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from mitra.core.models import AuditAction, AuditEntry, StaffMember, User
+from mitra.core.models import AuditAction, AuditEntry, User
 from mitra.core.tests.factories import (
     AdminFactory,
     DirectorateFactory,
     HeadFactory,
     LeadershipFactory,
     ReaderFactory,
+    StaffFactory,
     UserFactory,
     bureau,
     logged_in,
 )
 from mitra.documents import access, selectors, services
 from mitra.documents.models import Document, DocumentCategory
-from mitra.performance.models import QuarterEntry, QuarterReport, ReportStatus, SubActivity
+from mitra.performance.models import QuarterEntry, QuarterReport, ReportStatus
+from mitra.performance.tests.factories import (
+    OutputFactory,
+    QuarterReportFactory,
+    SubActivityFactory,
+    approve,
+    realise,
+)
 from mitra.travel.models import TravelStatus, TravelStep
 from mitra.travel.tests.factories import ProcessorFactory
 from mitra.travel.tests.helpers import through
@@ -162,27 +172,23 @@ def test_completed_travel_request_takes_no_papers(trip, processor):
     assert not access.may_change_attachments(processor, step)
 
 
-def _draft_entry_of(user: User) -> QuarterEntry:
-    entry = (
-        QuarterEntry.objects.select_related("sub_activity")
-        .filter(sub_activity__owner_unit=user.unit, sub_activity__year=2017)
-        .first()
-    )
-    assert entry is not None
-    QuarterReport.objects.filter(year=2017, quarter=entry.quarter, unit=user.unit).update(status=ReportStatus.DRAFT)
-    return entry
+def _draft_entry_of(user: User) -> tuple[QuarterEntry, QuarterReport]:
+    """A realised Q1 2013 entry of a new sub-activity of the user's unit, and its quarter (a draft)."""
+    sub = SubActivityFactory.create(output=OutputFactory.create(activity__program__year=2013), owner_unit=user.unit)
+    entry = realise(sub, 1, 1, 1_000_000)
+    return entry, QuarterReportFactory.create(year=2013, quarter=1, unit=user.unit)
 
 
-def test_approved_quarter_entry_refuses_attach_and_remove(client_for, user_of):
-    staff = user_of("staf.bilateral")
-    entry = _draft_entry_of(staff)
+def test_approved_quarter_entry_refuses_attach_and_remove(db):
+    staff = UserFactory.create()
+    entry, report = _draft_entry_of(staff)
     evidence = services.attach(actor=staff, record=entry, uploaded_file=upload(), category="evidence")
-    QuarterReport.objects.filter(year=2017, quarter=entry.quarter, unit=staff.unit).update(status=ReportStatus.APPROVED)
+    assert approve(report).status == ReportStatus.APPROVED
     with translation.override("en"), pytest.raises(ValidationError, match="approved and locked"):
         services.attach(actor=staff, record=entry, uploaded_file=upload(), category="evidence")
     with translation.override("en"), pytest.raises(ValidationError, match="approved and locked"):
         services.remove(actor=staff, document=evidence, reason="bukti lama")
-    client = client_for("staf.bilateral")
+    client = logged_in(staff)
     response = post_upload(client, entry)
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -193,17 +199,19 @@ def test_approved_quarter_entry_refuses_attach_and_remove(client_for, user_of):
 
 
 @pytest.mark.parametrize("kind", ["subactivity", "staffmember", "organisationunit"])
-def test_bureau_staff_cannot_attach_to_records_they_may_not_edit(kind, client_for, user_of):
-    staff = user_of("staf.bilateral")
-    record = {
-        "subactivity": lambda: SubActivity.objects.filter(owner_unit=staff.unit).first(),
-        "staffmember": lambda: StaffMember.objects.filter(unit=staff.unit).first(),
-        "organisationunit": lambda: staff.unit,
-    }[kind]()
-    assert record is not None
+def test_bureau_staff_cannot_attach_to_records_they_may_not_edit(kind, db):
+    staff = UserFactory.create()  # staff of a new division of the bureau
+    assert staff.unit is not None
+    unit = staff.unit
+    makers: dict[str, Callable[[], Model]] = {
+        "subactivity": lambda: SubActivityFactory.create(owner_unit=unit),
+        "staffmember": lambda: StaffFactory.create(unit=unit),
+        "organisationunit": lambda: unit,
+    }
+    record = makers[kind]()
     with pytest.raises(PermissionDenied):
         services.attach(actor=staff, record=record, uploaded_file=upload(), category="other")
-    assert post_upload(client_for("staf.bilateral"), record).status_code == 403
+    assert post_upload(logged_in(staff), record).status_code == 403
     assert not added().exists()
 
 

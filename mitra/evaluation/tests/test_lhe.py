@@ -226,7 +226,7 @@ def test_page_query_counts_are_pinned_and_do_not_grow_with_the_recommendations(p
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_the_demo_holds_the_2017_report_with_recommendations_from_its_stated_weaknesses(client_for, user_of):
+def test_the_demo_holds_the_2017_report_with_recommendations_from_its_stated_weaknesses(client_for):
     report = EvaluationReport.objects.get(year=2017)
     assert (report.score, report.grade, report.is_illustrative) == (Decimal("71.74"), "BB", True)
     recs = list(report.recommendations.order_by("order"))

@@ -27,8 +27,9 @@ def draft(user: User, departure: dt.date, back: dt.date, **extra: Any) -> Travel
     return services.request_create(actor=user, data=data)
 
 
-def bureau_paid(year: int = 2017, number: int = 4) -> dict[str, Any]:
-    return {"funding_source": FundingSource.BUREAU, "sub_activity": SubActivity.objects.get(year=year, number=number)}
+def paid_by(sub: SubActivity) -> dict[str, Any]:
+    """The fields of a request the bureau pays for from `sub` (e.g. a factory sub-activity of a year of its own)."""
+    return {"funding_source": FundingSource.BUREAU, "sub_activity": sub}
 
 
 def through(

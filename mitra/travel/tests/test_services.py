@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mitra.core.models import StaffMember
 from mitra.core.tests.factories import DirectorateFactory, ReaderFactory, StaffFactory, UserFactory, bureau
-from mitra.performance.models import QuarterEntry, SubActivity
+from mitra.performance.models import QuarterEntry
 from mitra.performance.sources import get as get_source
+from mitra.performance.tests.factories import OutputFactory, QuarterReportFactory, SubActivityFactory, approve
 from mitra.travel import selectors, services
 from mitra.travel.models import TravelRequest, TravelStatus
 
 from .factories import ProcessorFactory
-from .helpers import bureau_paid, draft, through
+from .helpers import draft, paid_by, through
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -155,33 +156,39 @@ def test_open_request_before_its_deadline_is_not_measured_yet(settings):
     assert measured(D(2018, 7, 2)) == {request.pk: True, other.pk: False}
 
 
-def test_trip_counts_per_sub_activity_and_quarter_feed_the_realisation(user_of):
-    owner, processor = user_of("staf.bilateral"), user_of("staf.oi")  # the demo's division with sub-activity 4
+def test_trip_counts_per_sub_activity_and_quarter_feed_the_realisation():
+    owner, processor = UserFactory.create(), ProcessorFactory.create()
+    # Completed trips lie in the past: 2013, a year the demo has no budget in; the sub-activity is the owner's unit's.
+    sub = SubActivityFactory.create(
+        output=OutputFactory.create(activity__program__year=2013), owner_unit=owner.unit, ceiling=200_000_000
+    )
 
     def counts() -> dict[int, tuple[int, int]]:
-        row = next(r for r in selectors.trips_by_sub_activity(2017) if r.sub.number == 4)
+        row = next(r for r in selectors.trips_by_sub_activity(2013) if r.sub == sub)
         return {q.quarter: (q.trips, q.cost) for q in row.quarters}
 
-    start = counts()
-    # Friday 31 March (Q1) and Monday 3 April (Q2), either side of a weekend and the quarter's end.
-    through(owner, processor, D(2017, 3, 31), D(2017, 4, 4), D(2017, 3, 30), **bureau_paid())
-    through(owner, processor, D(2017, 4, 3), D(2017, 4, 7), D(2017, 3, 31), **bureau_paid())
+    # Thursday 28 March (Q1; Good Friday follows) and Monday 1 April (Q2), either side of the quarter's end.
+    through(owner, processor, D(2013, 3, 28), D(2013, 4, 3), D(2013, 3, 27), **paid_by(sub))
+    through(owner, processor, D(2013, 4, 1), D(2013, 4, 5), D(2013, 3, 27), **paid_by(sub))
+    through(owner, processor, D(2013, 10, 7), D(2013, 10, 10), D(2013, 10, 3), **paid_by(sub))
     # Not counted: paid by the unit, or not completed.
-    through(owner, processor, D(2017, 4, 3), D(2017, 4, 7), D(2017, 3, 31))
-    through(owner, processor, D(2017, 4, 10), D(2017, 4, 12), D(2017, 4, 6), complete=False, **bureau_paid())
-    end = counts()
-    assert end[1] == (start[1][0] + 1, start[1][1] + 25_000_000)
-    assert end[2] == (start[2][0] + 1, start[2][1] + 25_000_000)
-    assert end[3] == start[3] and end[4] == start[4]
+    through(owner, processor, D(2013, 4, 1), D(2013, 4, 5), D(2013, 3, 27))
+    through(owner, processor, D(2013, 4, 8), D(2013, 4, 12), D(2013, 4, 4), complete=False, **paid_by(sub))
+    assert counts() == {1: (1, 25_000_000), 2: (1, 25_000_000), 3: (0, 0), 4: (1, 25_000_000)}
 
-    # Q4 of the bilateral division is the demo's open (draft) quarter: the computed figures go in.
-    sub = SubActivity.objects.get(year=2017, number=4)
+    # Q4 is open (draft): the computed figures go in.
     services.realisation_feed(actor=owner, sub_activity=sub, quarter=4)
     entry = QuarterEntry.objects.get(sub_activity=sub, quarter=4)
-    assert entry.output_realised == Decimal(end[4][0]) and entry.budget_realised == end[4][1]
-    # Q1 is approved and locked: refused, nothing changed.
+    assert entry.output_realised == Decimal(1) and entry.budget_realised == 25_000_000
+    # Q1, fed and then approved and locked: a later Q1 trip is counted, but feeding it is refused, nothing changed.
+    services.realisation_feed(actor=owner, sub_activity=sub, quarter=1)
+    approve(QuarterReportFactory.create(year=2013, quarter=1, unit=owner.unit))
+    through(owner, processor, D(2013, 3, 20), D(2013, 3, 22), D(2013, 3, 19), **paid_by(sub))
+    assert counts()[1] == (2, 50_000_000)
     with pytest.raises(ValidationError):
         services.realisation_feed(actor=owner, sub_activity=sub, quarter=1)
+    entry = QuarterEntry.objects.get(sub_activity=sub, quarter=1)
+    assert entry.output_realised == Decimal(1) and entry.budget_realised == 25_000_000
 
 
 def test_the_on_time_indicator_is_measured_to_two_places(demo):
