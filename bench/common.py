@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,20 @@ def in_django(body: str, data: Any, env: dict[str, str]) -> Any:
         cwd=ROOT,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def server_peaks(master: int) -> dict[int, int]:
+    """Peak resident memory (VmHWM, KiB) of a server's master process and of each of its children, by pid."""
+    peaks: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if proc.name == str(master) or re.search(rf"^PPid:\s+{master}$", status, re.M):
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if match:
+                peaks[int(proc.name)] = int(match.group(1))
+    return peaks

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import SEARCH_WORDS, in_django
+from common import SEARCH_WORDS, in_django, server_peaks
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -349,18 +349,8 @@ class Memory(threading.Thread):
         self.stopped = threading.Event()
 
     def sample(self) -> None:
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                status = (proc / "status").read_text()
-            except OSError:
-                continue
-            if proc.name == str(self.master) or re.search(rf"^PPid:\s+{self.master}$", status, re.M):
-                match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-                if match:
-                    pid = int(proc.name)
-                    self.peaks[pid] = max(self.peaks.get(pid, 0), int(match.group(1)))
+        for pid, kib in server_peaks(self.master).items():
+            self.peaks[pid] = max(self.peaks.get(pid, 0), kib)
 
     def run(self) -> None:
         while not self.stopped.wait(1.0):

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from common import in_django  # noqa: E402
+from common import in_django, server_peaks  # noqa: E402
 from report import commit  # noqa: E402  (bench/report.py: the commit measured, and whether the tree had changes)
 
 VAR = ROOT / "var" / "bench"
@@ -227,18 +227,7 @@ def query_counts(database: Path, paths: dict[str, str]) -> dict[str, int]:
 
 def peak_memory_kib(pid: int) -> int:
     """The largest VmHWM among the server's processes (master and workers)."""
-    peak = 0
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            status = (proc / "status").read_text()
-        except OSError:
-            continue
-        if re.search(rf"^PPid:\s+{pid}$", status, re.M) or proc.name == str(pid):
-            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-            peak = max(peak, int(match.group(1)) if match else 0)
-    return peak
+    return max(server_peaks(pid).values(), default=0)
 
 
 def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list[str] | None = None) -> dict:
