@@ -188,6 +188,9 @@ test:
 bench: setup
 	mkdir -p var/bench
 	env -u DATABASE_URL $(BIN)/python bench/run.py --scales 1 100 --rebuild
+	@# The same pages on PostgreSQL: mitra_bench_1 and mitra_bench_100 built on a throw-away cluster.
+	bash scripts/with-postgres.sh sh -c \
+	    '$(BIN)/python bench/run.py --postgres "postgres://postgres@127.0.0.1:$$PGPORT" --scales 1 100 --rebuild'
 	env -u DATABASE_URL $(BIN)/python bench/search_bench.py
 	env -u DATABASE_URL $(BIN)/python bench/search_bench.py --scale 100
 	bash scripts/with-postgres.sh $(BIN)/python bench/search_bench.py

@@ -64,8 +64,8 @@ def query_growth(by_scale: dict[int, dict], scales: list[int], name: str) -> str
     return f"{'grew' if counts[-1] > counts[0] else 'changed'}: " + " → ".join(str(c) for c in counts)
 
 
-def pages_section(runs: list[dict]) -> list[str]:
-    lines = ["## Pages through a real server (gunicorn, 1 worker, SQLite)", ""]
+def pages_section(runs: list[dict], backend: str = "SQLite") -> list[str]:
+    lines = [f"## Pages through a real server (gunicorn, 1 worker, {backend})", ""]
     by_scale = {run["scale"]: run for run in runs}
     scales = sorted(by_scale)
     for run in runs:
@@ -292,11 +292,13 @@ def main() -> None:
     reading = ROOT / "bench" / "READING.md"
     if reading.exists():
         lines += [reading.read_text().strip(), ""]
-    order = {"pages": 0, "search": 1, "reports": 2, "imports": 3, "concurrency": 4}
+    order = {"pages": 0, "pages-postgresql": 0.5, "search": 1, "reports": 2, "imports": 3, "concurrency": 4}
     for path in sorted(RESULTS.glob("*.json"), key=lambda p: (order.get(p.stem, 9), p.stem)):
         data = json.loads(path.read_text())
         if path.stem == "pages":
             lines += pages_section(data)
+        elif path.stem == "pages-postgresql":
+            lines += pages_section(data, "PostgreSQL")
         elif path.stem == "search":
             lines += search_section(data)
         elif path.stem == "reports":

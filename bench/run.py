@@ -1,7 +1,9 @@
 """Mitra's benchmarks: page latency through a real server at scale N=1 and N=100, query counts, and the other
 timings that the other bench scripts record. Run with `make bench` (or `python bench/run.py [--scales 1 100]`).
 
-For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 with `mitra demo --scale N`
+For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 (with `--postgres URL`: the
+PostgreSQL database mitra_bench_N on the server URL names, e.g. postgres://user:password@127.0.0.1:5432) with
+`mitra demo --scale N`
 (which also rebuilds the search index; the build's time, the search rebuild's share and the build's peak memory
 are recorded), starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each
 page `--repeat` times one after the other after a warm-up, recording the median and p95 wall time (a page whose
@@ -10,7 +12,8 @@ them stands the floor: /ping/, which passes the same middleware and login and do
 Django's test client in a child process against the same database. The server's peak memory (VmHWM of its
 master and worker) is read from /proc.
 
-Results go to bench/results/pages.json; bench/report.py turns every results file into bench/RESULTS.md.
+Results go to bench/results/pages.json (pages-postgresql.json with `--postgres`); bench/report.py turns every
+results file into bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -93,30 +97,76 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def environment(database: Path) -> dict[str, str]:
+class Database:
+    """The database a scale is measured on: a SQLite file under var/bench/, or mitra_bench_N on a PostgreSQL
+    server (`--postgres`)."""
+
+    def __init__(self, scale: int, postgres: str | None):
+        self.postgres = postgres.rstrip("/") if postgres else None
+        self.path = VAR / ("demo.sqlite3" if scale == 0 else f"scale-{scale}.sqlite3")
+        self.pg_name = f"mitra_bench_{scale}"
+        self.url = f"{self.postgres}/{self.pg_name}" if self.postgres else f"sqlite:///{self.path}"
+
+    def _server(self, query: Any, *params: object) -> list[tuple]:
+        """Run a statement on the PostgreSQL server's maintenance database (outside any transaction)."""
+        import psycopg
+
+        with psycopg.connect(f"{self.postgres}/postgres", autocommit=True) as db:
+            cursor = db.execute(query, params or None)
+            return cursor.fetchall() if cursor.description else []
+
+    def exists(self) -> bool:
+        if self.postgres:
+            return bool(self._server("SELECT 1 FROM pg_database WHERE datname = %s", self.pg_name))
+        return self.path.exists()
+
+    def create_empty(self) -> None:
+        if self.postgres:
+            from psycopg import sql
+
+            self._server(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(self.pg_name)))
+            self._server(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.pg_name)))
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def size_mib(self) -> float:
+        size = self._server("SELECT pg_database_size(%s)", self.pg_name)[0][0] if self.postgres else None
+        return round((size if size is not None else self.path.stat().st_size) / 2**20, 1)
+
+    def one(self, query: str) -> str | None:
+        """The first column of the first row of `query`, as text; None when there is no row."""
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.url) as db:
+                row = db.execute(query).fetchone()  # type: ignore[call-overload]
+        else:
+            import sqlite3
+
+            with sqlite3.connect(self.path) as db:
+                row = db.execute(query).fetchone()
+        return str(row[0]) if row else None
+
+
+def environment(database: Database) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.local",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database.url,
         DEBUG="0",
         LOG_LEVEL="WARNING",
     )
     return env
 
 
-def database_path(scale: int) -> Path:
-    """var/bench/scale-N.sqlite3; N = 0 is the demo alone (var/bench/demo.sqlite3)."""
-    return VAR / ("demo.sqlite3" if scale == 0 else f"scale-{scale}.sqlite3")
-
-
-def build(scale: int, rebuild: bool) -> tuple[Path, dict[str, float]]:
+def build(scale: int, rebuild: bool, postgres: str | None) -> tuple[Database, dict[str, float]]:
     """The database of `scale` (built unless it exists and `rebuild` is off) and how its build went."""
     VAR.mkdir(parents=True, exist_ok=True)
-    database = database_path(scale)
+    database = Database(scale, postgres)
     if database.exists() and not rebuild:
         return database, {}
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.create_empty()
     env = environment(database)
     started = time.monotonic()
     subprocess.run([BIN / "mitra", "migrate", "-v0"], env=env, check=True)
@@ -138,37 +188,29 @@ def build(scale: int, rebuild: bool) -> tuple[Path, dict[str, float]]:
     return database, info
 
 
-def fill(path: str, database: Path) -> str | None:
+def fill(path: str, database: Database) -> str | None:
     """Put ids of the busiest records into a path; None when the page does not exist in this build."""
-    import sqlite3
-
-    with sqlite3.connect(database) as db:
-
-        def one(sql: str) -> str | None:
-            row = db.execute(sql).fetchone()
-            return str(row[0]) if row else None
-
-        values = {
-            "cooperation": one(
-                "SELECT cooperation_id FROM cooperation_meeting GROUP BY cooperation_id ORDER BY COUNT(*) DESC LIMIT 1"
-            ),
-            "meeting": one(
-                "SELECT meeting_id FROM cooperation_followup GROUP BY meeting_id ORDER BY COUNT(*) DESC LIMIT 1"
-            ),
-            "institution": one(
-                "SELECT institution_id FROM cooperation_cooperation_partners GROUP BY institution_id "
-                "ORDER BY COUNT(*) DESC LIMIT 1"
-            ),
-            "forum": one("SELECT id FROM partners_forum WHERE acronym = 'ASEAN'"),
-            "lke_component": one(
-                "SELECT c.code FROM evaluation_component c JOIN evaluation_worksheet w ON w.id = c.worksheet_id "
-                "WHERE w.year = 2017 ORDER BY c.id LIMIT 1"
-            ),
-            "travel": one(
-                "SELECT request_id FROM travel_travelstep GROUP BY request_id ORDER BY COUNT(*) DESC, request_id "
-                "LIMIT 1"
-            ),
-        }
+    one = database.one
+    values = {
+        "cooperation": one(
+            "SELECT cooperation_id FROM cooperation_meeting GROUP BY cooperation_id ORDER BY COUNT(*) DESC LIMIT 1"
+        ),
+        "meeting": one(
+            "SELECT meeting_id FROM cooperation_followup GROUP BY meeting_id ORDER BY COUNT(*) DESC LIMIT 1"
+        ),
+        "institution": one(
+            "SELECT institution_id FROM cooperation_cooperation_partners GROUP BY institution_id "
+            "ORDER BY COUNT(*) DESC LIMIT 1"
+        ),
+        "forum": one("SELECT id FROM partners_forum WHERE acronym = 'ASEAN'"),
+        "lke_component": one(
+            "SELECT c.code FROM evaluation_component c JOIN evaluation_worksheet w ON w.id = c.worksheet_id "
+            "WHERE w.year = 2017 ORDER BY c.id LIMIT 1"
+        ),
+        "travel": one(
+            "SELECT request_id FROM travel_travelstep GROUP BY request_id ORDER BY COUNT(*) DESC, request_id LIMIT 1"
+        ),
+    }
     try:
         return path.format(**values)
     except KeyError:
@@ -203,7 +245,7 @@ class Client:
                 raise RuntimeError("benchmark login failed")
 
 
-def query_counts(database: Path, paths: dict[str, str]) -> dict[str, int]:
+def query_counts(database: Database, paths: dict[str, str]) -> dict[str, int]:
     """Queries per page, counted by Django's test client in a child process against the same database."""
     script = (
         "from django.db import connection\n"
@@ -230,8 +272,10 @@ def peak_memory_kib(pid: int) -> int:
     return max(server_peaks(pid).values(), default=0)
 
 
-def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list[str] | None = None) -> dict:
-    database, built = build(scale, rebuild)
+def measure(
+    scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list[str] | None = None, postgres: str | None = None
+) -> dict:
+    database, built = build(scale, rebuild, postgres)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -291,7 +335,8 @@ def measure(scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list
         "commit": commit(),
         "build_seconds": built.get("build_seconds", 0.0),
         **{k: v for k, v in built.items() if k != "build_seconds"},
-        "database_mib": round(database.stat().st_size / 2**20, 1),
+        "database": "PostgreSQL" if postgres else "SQLite",
+        "database_mib": database.size_mib(),
         "server_peak_memory_mib": round(memory / 1024, 1),
         "pages": pages,
     }
@@ -310,11 +355,20 @@ def main() -> int:
         help="Only the pages whose name contains one of these words (and the floor), for a before/after "
         "comparison; the results then go to --output, not to bench/results/pages.json.",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="Measure on PostgreSQL: the databases mitra_bench_N on this server (postgres://user:password@host:port); "
+        "results go to bench/results/pages-postgresql.json.",
+    )
     parser.add_argument("--output", type=Path, help="Where to write the results (default bench/results/pages.json).")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [measure(scale, args.repeat, args.slow_repeat, args.rebuild, args.pages) for scale in args.scales]
-    output = args.output or (VAR / "pages-subset.json" if args.pages else RESULTS / "pages.json")
+    results = [
+        measure(scale, args.repeat, args.slow_repeat, args.rebuild, args.pages, args.postgres) for scale in args.scales
+    ]
+    default = RESULTS / ("pages-postgresql.json" if args.postgres else "pages.json")
+    output = args.output or (VAR / "pages-subset.json" if args.pages else default)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
