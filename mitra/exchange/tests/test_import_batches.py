@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import io
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -318,3 +319,43 @@ def test_rows_colliding_on_a_unique_key_get_the_per_row_result() -> None:
     }
     assert AuditEntry.objects.count() == entries + 2
     assert audit.verify().ok
+
+
+def test_the_cycle_collector_is_paused_while_an_import_runs_and_resumed_after(monkeypatch: Any) -> None:
+    admin = AdminFactory.create()
+    spec = imports.LIST_KINDS["partners"]
+    create, seen = spec.create, []
+
+    def watched(**kwargs: Any) -> list[Any]:
+        seen.append(gc.isenabled())
+        return create(**kwargs)
+
+    monkeypatch.setattr(spec, "create", watched)
+    assert gc.isenabled()
+    assert imports.run("partners", workbook("partners", partner_rows(3)), actor=admin, commit=True).committed
+    assert seen == [False] and gc.isenabled()
+
+    def broken(prepared: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(audit, "append_prepared", broken)
+    with pytest.raises(RuntimeError):
+        imports.run("partners", workbook("partners", partner_rows(3)), actor=admin, commit=True)
+    assert seen == [False, False] and gc.isenabled()
+
+
+def test_overlapping_imports_resume_the_collector_when_the_last_ends() -> None:
+    first, second = imports._cyclic_gc_paused(), imports._cyclic_gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the other import still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else before: left as it was
+    try:
+        with imports._cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
