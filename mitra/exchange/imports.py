@@ -549,7 +549,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
     """Python's cycle collector paused while imports run (issue 17).
 
     An import allocates a few objects per cell and record, all alive until it ends, so the collector runs hundreds
-    of times and walks them again and again: a fifth to a quarter of an import's CPU time for nothing to free. The
+    of times and walks them again and again: 18–29 % of an import's CPU time (issue 17), with nothing to free. The
     collector is global to the process: the first import to start pauses it and the last to end resumes it, as it
     was before (reference counting frees everything that is not a cycle meanwhile; the cycles wait for the next
     collection). An import is bounded (MITRA_IMPORT_MAX_ROWS, MITRA_IMPORT_MAX_CELLS), so is what waits."""
