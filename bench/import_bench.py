@@ -5,7 +5,8 @@ it: every row goes through the partners/registry services (permission, validatio
 
 For each scale it copies var/bench/scale-N.sqlite3 (var/bench/demo.sqlite3 for N=0; built by bench/run.py's build
 when missing) to a scratch file, so the measured database is never changed, and imports a generated workbook of
-`--rows` partner institutions and of `--rows` meetings: once as the preview (rolled back) and once committed.
+`--rows` partner institutions, of `--rows` meetings and of `--rows` agreements: once as the preview (rolled back)
+and once committed.
 Results are merged into bench/results/imports.json under "N=<scale>".
 """
 
@@ -32,7 +33,12 @@ COUNTRIES = ["KR", "JP", "TH", "MY", "SG", "AU", "US", "CH", "IT", "CN"]
 def workbook(kind: str, rows: int) -> bytes:
     from openpyxl import Workbook
 
+    from mitra.cooperation.models import Cooperation
     from mitra.exchange.imports import LIST_KINDS
+
+    if kind == "agreements":  # a cooperation whose title names it alone (the import looks it up by title)
+        titles = Cooperation.objects.values_list("title", flat=True).order_by("pk")[:50]
+        cooperation = next(t for t in titles if Cooperation.objects.filter(title__iexact=t).count() == 1)
 
     book = Workbook()
     sheet = book.active
@@ -44,6 +50,14 @@ def workbook(kind: str, rows: int) -> bytes:
                 [
                     *(f"Imported Agency {i:05d}", f"Badan Impor {i:05d}", f"IMP{i:05d}", "regulator"),
                     *(COUNTRIES[i % 10], "https://example.invalid", "Imported for the benchmark"),
+                ]
+            )
+        elif kind == "agreements":
+            day = dt.date(2017, 1, 2) + dt.timedelta(days=i % 360)
+            sheet.append(
+                [
+                    *(cooperation, "mou", f"IMP/{i:05d}", f"Perjanjian impor {i:05d}", "", "Jakarta", day),
+                    *(None, None, 60, "ksln-bm", "Imported for the benchmark"),
                 ]
             )
         else:
@@ -68,19 +82,22 @@ def measure(rows: int) -> dict[str, dict[str, float | int]]:
 
     admin = User.objects.get(username="admin")
     out: dict[str, dict[str, float | int]] = {}
-    for kind in ("partners", "meetings"):
+    for kind in ("partners", "meetings", "agreements"):
         imports.run(kind, workbook(kind, 10), actor=admin, commit=False)  # warm-up: imports, stemmer, caches
         content = workbook(kind, rows)
         for commit in (False, True):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = imports.run(kind, content, actor=admin, commit=commit)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             if not result.ok:
                 raise SystemExit(f"{kind}: the import refused rows: {result.all_errors[:3]}")
             out[f"{kind}.{'commit' if commit else 'preview'}"] = {
                 "rows": len(result.rows),
                 "seconds": round(seconds, 2),
                 "rows_per_second": round(len(result.rows) / seconds, 1),
+                # this process's CPU time: less dependent on what else the machine runs than the seconds
+                "cpu_seconds": round(cpu, 2),
+                "rows_per_cpu_second": round(len(result.rows) / cpu, 1),
             }
     return out
 

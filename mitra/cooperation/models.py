@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import formatting
-from mitra.core.models import OrganisationUnit, SoftDeleteModel, StaffMember
+from mitra.core.models import DerivesFields, OrganisationUnit, SoftDeleteModel, StaffMember
 from mitra.partners.models import Country, Forum, Institution
 
 
@@ -245,7 +245,7 @@ class RatificationInstrument(models.TextChoices):
     PRESIDENTIAL_REGULATION = "perpres", _("Presidential regulation (peraturan presiden)")
 
 
-class Agreement(UnitOwned):
+class Agreement(DerivesFields, UnitOwned):
     cooperation = models.ForeignKey(
         Cooperation, verbose_name=_("cooperation"), on_delete=models.PROTECT, related_name="agreements"
     )
@@ -315,9 +315,8 @@ class Agreement(UnitOwned):
     def get_absolute_url(self) -> str:
         return reverse("cooperation:agreement-detail", args=[self.pk])
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
+    def derive_fields(self) -> None:
         self.expires_on = self.compute_expiry()
-        super().save(*args, **kwargs)
 
     def compute_expiry(self) -> dt.date | None:
         return agreement_expiry(self.end_date, self.entry_into_force or self.date_signed, self.duration_months)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -53,17 +53,18 @@ EDIT = "cooperation.edit_record"
 R = TypeVar("R", bound=UnitOwned)
 
 
+def _first_stage(record: Cooperation, actor: User | None) -> StageChange:
+    """The stage change that records where a new cooperation starts (not saved)."""
+    return StageChange(
+        cooperation=record, from_stage="", to_stage=record.stage, date=record.stage_since, changed_by=actor or None
+    )
+
+
 @transaction.atomic
 def create(*, actor: User | None, model: type[R], data: Mapping[str, Any], system: bool = False) -> R:
     record = create_guarded(actor=actor, perm=EDIT, model=model, data=data, system=system)
     if isinstance(record, Cooperation):
-        StageChange.objects.create(
-            cooperation=record,
-            from_stage="",
-            to_stage=record.stage,
-            date=record.stage_since,
-            changed_by=actor if actor else None,
-        )
+        _first_stage(record, actor).save(force_insert=True)
     return record
 
 
@@ -72,20 +73,11 @@ def create_many(
     *, actor: User | None, model: type[R], rows: Sequence[Mapping[str, Any]], system: bool = False
 ) -> list[Any]:
     """`create` for many rows (an import): per row the record or the error that refused it (see
-    core.services.create_guarded_many). Cooperations, which also record their first stage, go one by one."""
+    core.services.create_guarded_many); the first stages of new cooperations are recorded in one insert."""
+    outcomes = create_guarded_many(actor=actor, perm=EDIT, model=model, rows=rows, system=system)
     if model is Cooperation:
-        outcomes: list[Any] = []
-        with audit.batch() as entries:
-            for data in rows:
-                mark = entries.mark()
-                try:
-                    with transaction.atomic():
-                        outcomes.append(create(actor=actor, model=model, data=data, system=system))
-                except (ValidationError, PermissionDenied) as error:
-                    entries.discard_from(mark)
-                    outcomes.append(error)
-        return outcomes
-    return create_guarded_many(actor=actor, perm=EDIT, model=model, rows=rows, system=system)
+        StageChange.objects.bulk_create([_first_stage(r, actor) for r in outcomes if isinstance(r, Cooperation)])
+    return outcomes
 
 
 def _changed_fields(instance: Any, data: Mapping[str, Any]) -> list[str]:

@@ -45,6 +45,23 @@ class TrackedModel(models.Model):
         abstract = True
 
 
+class DerivesFields(models.Model):
+    """A model that stores fields derived from its others (an agreement's expiry …): `derive_fields()` sets them,
+    and save() calls it before storing the row as Django does. The batch insert of an import
+    (`core.services.create_guarded_many`) calls the same `derive_fields()`, so the rule lives in one place and such
+    a model is still inserted in bulk."""
+
+    class Meta:
+        abstract = True
+
+    def derive_fields(self) -> None:
+        """Set the derived fields from the others; called by save() and by the batch insert."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+
 class ActiveManager(models.Manager):
     """Hides soft-deleted rows; `all_objects` still sees them for history and restore."""
 

@@ -20,6 +20,7 @@ from . import audit
 from .models import (
     AuditAction,
     AuditEntry,
+    DerivesFields,
     OrganisationUnit,
     Role,
     SoftDeleteModel,
@@ -463,8 +464,10 @@ def _full_clean(instance: models.Model, known: set[tuple[Any, Any]]) -> None:
 
 
 def _saves_itself(model: type[models.Model]) -> bool:
-    """The model's save() does more than Django's (derives a field …): a bulk insert would skip it."""
-    return any("save" in vars(klass) for klass in model.__mro__ if klass is not models.Model and klass is not object)
+    """The model's save() does more than Django's: a bulk insert would skip it. Deriving fields does not count
+    (`DerivesFields`: the batch insert calls the same `derive_fields()`)."""
+    plain = {models.Model, object, DerivesFields}
+    return any("save" in vars(klass) for klass in model.__mro__ if klass not in plain)
 
 
 Outcome = Any  # the created record, or the ValidationError / PermissionDenied that refused its row
@@ -487,7 +490,8 @@ def create_guarded_many(
     row, full_clean — a foreign key value is looked up once per batch), then the valid rows are inserted with one
     bulk insert, the save signals are sent for each (so the search index follows), and each row gets the audit
     entry `create_record` would give it, appended in one go (`audit.batch`). Rows are done one at a time through
-    `create_guarded` instead when the model's save() does more than store the row, when a row sets many-to-many
+    `create_guarded` instead when the model's save() does more than store the row (deriving fields through
+    `DerivesFields.derive_fields()` is done here too), when a row sets many-to-many
     fields, or when the bulk insert hits a database constraint (two rows of the batch colliding on a unique key):
     then every row gets exactly the per-row result."""
     m2m_names = {f.name for f in model._meta.many_to_many}
@@ -531,6 +535,8 @@ def _insert(model: type[M], rows: list[M], *, actor: User | None, reason: str) -
 
     using = router.db_for_write(model)
     for instance in rows:
+        if isinstance(instance, DerivesFields):
+            instance.derive_fields()  # where its save() does: before the pre_save signal
         pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
     model._base_manager.using(using).bulk_create(rows)
     for instance in rows:

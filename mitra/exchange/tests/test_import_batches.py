@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import io
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,7 +19,8 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from mitra.cooperation import services as registry_services
-from mitra.cooperation.models import Meeting
+from mitra.cooperation.models import Agreement, Cooperation, Meeting, Scope, StageChange
+from mitra.cooperation.tests.factories import CooperationFactory
 from mitra.core import audit, services
 from mitra.core.models import AuditEntry, OrganisationUnit, UnitKind, User
 from mitra.core.tests.factories import AdminFactory, ReaderFactory, bureau
@@ -58,6 +60,23 @@ def meeting_rows(n: int, forum: str, unit: str) -> list[list[Any]]:
     ]
 
 
+def agreement_rows(n: int, cooperation: str, unit: str) -> list[list[Any]]:
+    """`n` agreements of `cooperation`: by turns with a duration, with an end date, and with neither (so the derived
+    expiry is a date, another date, and empty)."""
+    signed = dt.date(2016, 5, 2)
+    rows = []
+    for i in range(1, n + 1):
+        start = signed + dt.timedelta(days=i)
+        end = start + dt.timedelta(days=700 + i) if i % 3 == 1 else None
+        months = 12 + i if i % 3 == 2 else None
+        head = [cooperation, "mou", f"NO/{i:04d}", f"Agreement {i:04d}", "", "Jakarta"]
+        rows.append([*head, signed, start, end, months, unit, ""])
+    return rows
+
+
+MODELS: dict[str, Any] = {"partners": Institution, "meetings": Meeting, "agreements": Agreement}
+
+
 def workbook(kind: str, rows: list[list[Any]]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -74,7 +93,7 @@ def workbook(kind: str, rows: list[list[Any]]) -> bytes:
 def one_by_one(kind: str) -> Iterator[None]:
     """The import as it was before batches: each row through the app's single-row `create` service in its own
     savepoint, audited and indexed as it is saved."""
-    model = {"partners": Institution, "meetings": Meeting}[kind]
+    model = MODELS[kind]
     create_one = partner_services.create if kind == "partners" else registry_services.create
 
     def create(*, actor: User | None, rows: list[dict[str, Any]]) -> list[Any]:
@@ -150,15 +169,17 @@ def index_of(records: list[Any]) -> list[tuple[Any, ...]]:
     return sorted(rows, key=lambda row: row[0])
 
 
-@pytest.mark.parametrize("kind", ["partners", "meetings"])
+@pytest.mark.parametrize("kind", ["partners", "meetings", "agreements"])
 def test_a_batched_import_writes_what_the_row_by_row_services_write(kind: str) -> None:
     admin = AdminFactory.create()
-    model = {"partners": Institution, "meetings": Meeting}[kind]
+    model = MODELS[kind]
     if kind == "partners":
         rows = partner_rows(25)
-    else:
+    elif kind == "meetings":
         forum = ForumFactory.create()
         rows = meeting_rows(25, forum.acronym, bureau().code)
+    else:
+        rows = agreement_rows(25, CooperationFactory.create(responsible_unit=bureau()).title, bureau().code)
     content = workbook(kind, rows)
     last = model.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -180,6 +201,44 @@ def test_a_batched_import_writes_what_the_row_by_row_services_write(kind: str) -
     assert len(audit_of(in_batch)) == 25
     assert index_of(in_batch) == index_of(by_rows)
     assert len(index_of(in_batch)) == 25
+    assert audit.verify().ok
+    if kind == "agreements":  # the expiry is derived (and left out of the audit): by the same rule in the batch
+        expiries = [r.expires_on for r in by_rows]
+        assert [r.expires_on for r in in_batch] == expiries == [r.compute_expiry() for r in by_rows]
+        assert expiries.count(None) == 8 and all(expiries[i] for i in range(25) if i % 3 != 2)
+
+
+def test_batched_cooperations_record_their_first_stage_as_one_by_one() -> None:
+    admin = AdminFactory.create()
+    unit = bureau()
+    rows = [
+        {"title": f"Kerjasama {i}", "scope": Scope.BILATERAL, "stage_since": dt.date(2016, 1, i)} for i in range(1, 6)
+    ]
+    rows.insert(2, {"title": "", "scope": Scope.BILATERAL})  # refused: no title
+    rows = [{**data, "responsible_unit": unit} for data in rows]
+    last = Cooperation.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    by_rows = []
+    for data in rows:
+        try:
+            with transaction.atomic():
+                by_rows.append(registry_services.create(actor=admin, model=Cooperation, data=data))
+        except ValidationError:
+            pass
+    in_batch = registry_services.create_many(actor=admin, model=Cooperation, rows=rows)
+    assert isinstance(in_batch[2], ValidationError) and "title" in in_batch[2].message_dict
+    created = [r for r in in_batch if isinstance(r, Cooperation)]
+    assert len(created) == len(by_rows) == 5 and new_since(Cooperation, last) == by_rows + created
+
+    def stages(records: list[Cooperation]) -> list[tuple[Any, ...]]:
+        return [
+            (c.cooperation.title, c.from_stage, c.to_stage, c.date, c.changed_by_id)
+            for c in StageChange.objects.filter(cooperation__in=records).select_related("cooperation").order_by("pk")
+        ]
+
+    assert stages(created) == stages(by_rows)
+    assert [s[3] for s in stages(created)] == [dt.date(2016, 1, i) for i in range(1, 6)]
+    assert [content_of(r) for r in created] == [content_of(r) for r in by_rows]
+    assert audit_of(created) == audit_of(by_rows)
     assert audit.verify().ok
 
 
@@ -260,3 +319,43 @@ def test_rows_colliding_on_a_unique_key_get_the_per_row_result() -> None:
     }
     assert AuditEntry.objects.count() == entries + 2
     assert audit.verify().ok
+
+
+def test_the_cycle_collector_is_paused_while_an_import_runs_and_resumed_after(monkeypatch: Any) -> None:
+    admin = AdminFactory.create()
+    spec = imports.LIST_KINDS["partners"]
+    create, seen = spec.create, []
+
+    def watched(**kwargs: Any) -> list[Any]:
+        seen.append(gc.isenabled())
+        return create(**kwargs)
+
+    monkeypatch.setattr(spec, "create", watched)
+    assert gc.isenabled()
+    assert imports.run("partners", workbook("partners", partner_rows(3)), actor=admin, commit=True).committed
+    assert seen == [False] and gc.isenabled()
+
+    def broken(prepared: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(audit, "append_prepared", broken)
+    with pytest.raises(RuntimeError):
+        imports.run("partners", workbook("partners", partner_rows(3)), actor=admin, commit=True)
+    assert seen == [False, False] and gc.isenabled()
+
+
+def test_overlapping_imports_resume_the_collector_when_the_last_ends() -> None:
+    first, second = imports._cyclic_gc_paused(), imports._cyclic_gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the other import still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else before: left as it was
+    try:
+        with imports._cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
