@@ -4,6 +4,7 @@ country profile."""
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -311,13 +312,17 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
-def _follow_up_ids(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
-    """The ids of the follow-ups of these cooperations: their own and their meetings' (deleted ones too; the caller's
-    manager decides). A UNION of two index lookups: the equivalent OR across the join to meetings made SQLite read
-    every follow-up (~250 ms each time at 150,000 of them)."""
+def _follow_up_ids(cooperation_ids: QuerySet[Any], limit: int) -> Q:
+    """The latest `limit` live follow-ups of these cooperations by due date, their own and their meetings', as a
+    condition on the id: the latest `limit` of each kind, each read and sorted from an index that holds the due
+    date (followup_coop_open, followup_meeting_open), so only those rows are read from the table, not every
+    follow-up of the cooperations (925 for Indonesia's at N=100) to sort them. Separate lookups: the equivalent
+    OR across the join to meetings made SQLite read every follow-up (~250 ms each time at 150,000 of them)."""
     meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
-    own = FollowUp.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
-    return own.union(FollowUp.all_objects.filter(meeting__in=meetings).order_by().values("pk"))
+    newest = ("-due_date", "-pk")
+    own = FollowUp.objects.filter(cooperation__in=cooperation_ids).order_by(*newest).values("pk")[:limit]
+    via_meetings = FollowUp.objects.filter(meeting__in=meetings).order_by(*newest).values("pk")[:limit]
+    return Q(pk__in=own) | Q(pk__in=via_meetings)
 
 
 # From this many cooperations on, a timeline reads meetings and follow-ups newest first and keeps those of the
@@ -333,14 +338,23 @@ def _unindexed(column: str) -> ExpressionWrapper:
 
 
 def _open_follow_ups(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
-    """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION of
-    two lookups that the indexes followup_coop_open and followup_meeting_open answer without reading the table
-    (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile)."""
+    """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION ALL
+    of two lookups that the indexes followup_coop_open and followup_meeting_open answer without reading the table
+    (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile).
+    The two parts do not overlap: a meeting's follow-up that is also of one of these cooperations comes from the
+    first, so the second keeps only those of another cooperation or of none (tested from the index, which holds
+    the cooperation). No duplicate to remove, so no temporary B-tree of every row (13,000 for ASEAN at N=100)."""
     meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
     live_open = Q(status__in=OPEN_FOLLOW_UP, deleted_at__isnull=True)
     own = FollowUp.all_objects.filter(live_open, cooperation__in=cooperation_ids)
-    via_meetings = FollowUp.all_objects.filter(live_open, meeting__in=meetings)
-    return own.order_by().values_list("id", "due_date").union(via_meetings.order_by().values_list("id", "due_date"))
+    via_meetings = FollowUp.all_objects.filter(live_open, meeting__in=meetings).filter(
+        Q(cooperation__isnull=True) | ~Q(cooperation__in=cooperation_ids)
+    )
+    return (
+        own.order_by()
+        .values_list("id", "due_date")
+        .union(via_meetings.order_by().values_list("id", "due_date"), all=True)
+    )
 
 
 def _first_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[int], int]:
@@ -354,6 +368,20 @@ def _first_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[int], int]:
     return [row[0] for row in found], (found[0][1] if found else 0)
 
 
+def _key(item: TimelineItem) -> tuple[int, dt.date]:
+    """Where an event stands in a timeline: newest first; an event known by its year only counts as on 1 January."""
+    return (item.year, item.date or dt.date(item.year, 1, 1))
+
+
+def _cutoff(items: list[TimelineItem], limit: int) -> dt.date | None:
+    """The date from which on the latest `limit` events must lie, given the events read so far: the `limit`-th
+    newest of them (None while there are fewer). An event before it cannot enter the timeline, so the next source
+    reads only those on or after it (ties are kept: the final sort decides them)."""
+    if len(items) < limit:
+        return None
+    return heapq.nlargest(limit, (_key(i) for i in items))[-1][1]
+
+
 def timeline(
     cooperations: QuerySet[Cooperation],
     extra: list[TimelineItem] | None = None,
@@ -361,41 +389,80 @@ def timeline(
     walk: bool = False,
 ) -> list[TimelineItem]:
     """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded.
-    `walk`: there are many cooperations (WALK_FROM), so meetings and follow-ups are read newest first."""
+    `walk`: there are many cooperations (WALK_FROM), so meetings and follow-ups are read newest first.
+
+    The sources are read densest first (follow-ups, whose due dates run ahead, then meetings): once `limit` events
+    are known, each further source reads only the events on or after the `limit`-th newest (_cutoff), a handful
+    of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
+    sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
+    events of the same day keep their order whichever source was read first."""
     ids = cooperations.values("pk")
-    items: list[TimelineItem] = list(extra or [])
-    for change in (
-        StageChange.objects.filter(cooperation__in=ids).select_related("cooperation").order_by("-date", "-pk")[:limit]
-    ):
-        items.append(
-            TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
-        )
-    for a in Agreement.objects.filter(cooperation__in=ids, date_signed__isnull=False).order_by("-date_signed")[:limit]:
-        signed = a.date_signed
-        assert signed is not None  # filtered above
-        items.append(TimelineItem(signed.year, signed, "agreement", a, a.get_kind_display()))
-    for p in PositionPaper.objects.filter(cooperation__in=ids).order_by("-year", "-pk")[:limit]:
-        items.append(TimelineItem(p.year, None, "position", p, p.get_status_display()))
-    for s in Study.objects.filter(cooperation__in=ids).order_by("-year", "-pk")[:limit]:
-        items.append(TimelineItem(s.year, None, "study", s, s.get_kind_display()))
-    meetings_of = (
-        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in=ids)
-        if walk
-        else Meeting.objects.filter(cooperation__in=ids)
-    )
-    for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]:
-        items.append(TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}"))
+    order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
+    found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
+
+    def since() -> dt.date | None:
+        return _cutoff([item for items in found.values() for item in items], limit)
+
+    follow_ups_of: QuerySet[FollowUp]
     if walk:
         # Many cooperations: read follow-ups newest first (the due-date index) and keep theirs, a few hundred rows,
         # instead of gathering every one of theirs (32,000 for ASEAN's subtree at N=100) to sort them.
         follow_ups_of = FollowUp.objects.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids))
     else:
-        follow_ups_of = FollowUp.objects.filter(pk__in=_follow_up_ids(ids))
-    for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]:
-        items.append(TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display()))
-    for e in OutreachEvent.objects.filter(cooperation__in=ids).order_by("-date")[:limit]:
-        items.append(TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display()))
-    items.sort(key=lambda i: (i.year, i.date or dt.date(i.year, 1, 1)), reverse=True)
+        follow_ups_of = FollowUp.objects.filter(_follow_up_ids(ids, limit))
+    if (day := since()) is not None:
+        follow_ups_of = follow_ups_of.filter(due_date__gte=day)
+    found["follow_up"] = [
+        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display())
+        for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]
+    ]
+    meetings_of = (
+        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in=ids)
+        if walk
+        else Meeting.objects.filter(cooperation__in=ids)
+    )
+    if (day := since()) is not None:
+        meetings_of = meetings_of.filter(start_date__gte=day)
+    found["meeting"] = [
+        TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
+        for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]
+    ]
+    changes = StageChange.objects.filter(cooperation__in=ids)
+    if (day := since()) is not None:
+        changes = changes.filter(date__gte=day)
+    found["stage"] = [
+        TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
+        for change in changes.select_related("cooperation").order_by("-date", "-pk")[:limit]
+    ]
+    signed = Agreement.objects.filter(cooperation__in=ids, date_signed__isnull=False)
+    if (day := since()) is not None:
+        signed = signed.filter(date_signed__gte=day)
+    found["agreement"] = []
+    for a in signed.order_by("-date_signed", "-pk")[:limit]:
+        assert a.date_signed is not None  # filtered above
+        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
+    events = OutreachEvent.objects.filter(cooperation__in=ids)
+    if (day := since()) is not None:
+        events = events.filter(date__gte=day)
+    found["outreach"] = [
+        TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display())
+        for e in events.order_by("-date", "-pk")[:limit]
+    ]
+    papers = PositionPaper.objects.filter(cooperation__in=ids)
+    if (day := since()) is not None:
+        papers = papers.filter(year__gte=day.year)
+    found["position"] = [
+        TimelineItem(p.year, None, "position", p, p.get_status_display())
+        for p in papers.order_by("-year", "-pk")[:limit]
+    ]
+    studies = Study.objects.filter(cooperation__in=ids)
+    if (day := since()) is not None:
+        studies = studies.filter(year__gte=day.year)
+    found["study"] = [
+        TimelineItem(s.year, None, "study", s, s.get_kind_display()) for s in studies.order_by("-year", "-pk")[:limit]
+    ]
+    items = [item for source in order for item in found[source]]
+    items.sort(key=_key, reverse=True)  # stable: events of the same day keep the order of `order`
     return items[:limit]
 
 

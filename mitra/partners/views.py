@@ -29,6 +29,7 @@ class CountryListView(PermissionMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         ctx["filterset"] = self.filterset
+        selectors.count_meetings(ctx["object_list"])  # the page's countries only
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["query"] = query.urlencode()

@@ -6,11 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from mitra.cooperation import selectors
-from mitra.cooperation.models import Cooperation
-from mitra.cooperation.tests.factories import CooperationFactory, FollowUpFactory, ForumFactory, MeetingFactory
+from mitra.cooperation.models import Cooperation, FollowUp, FollowUpStatus, Meeting, Stage, StageChange
+from mitra.cooperation.tests.factories import (
+    AgreementFactory,
+    CooperationFactory,
+    FollowUpFactory,
+    ForumFactory,
+    MeetingFactory,
+    OutreachEventFactory,
+    PositionPaperFactory,
+    StudyFactory,
+)
 from mitra.core.tests.factories import UnitFactory
+from mitra.partners.models import Country
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +63,86 @@ def test_the_walk_and_the_gathering_give_the_same_timeline(monkeypatch):
     before = events(selectors.forum_profile(forum).timeline)
     monkeypatch.setattr(selectors, "WALK_FROM", 1)
     assert events(selectors.forum_profile(forum).timeline) == before
+
+
+def test_a_bounded_timeline_is_the_head_of_the_whole_one():
+    """Each source after the first reads only events on or after the `limit`-th newest known so far: the result is
+    still the head of the unbounded timeline, same-day events of different sources in the same order, and events
+    known by their year only (position papers, studies) kept when their year is that of the cut."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    ours = [CooperationFactory.create(forum=forum, responsible_unit=unit) for _ in range(2)]
+    CooperationFactory.create(responsible_unit=unit)  # another forum's, never shown
+    day = dt.date(2014, 2, 3)
+    for i in range(12):
+        coop = ours[i % 2]
+        on = day + dt.timedelta(days=40 * i)
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=on, end_date=on)
+        FollowUpFactory.create(meeting=meeting, due_date=on + dt.timedelta(days=60 * (i % 3)))
+        if i % 2:  # same day as the meeting
+            StageChange.objects.create(cooperation=coop, to_stage=Stage.SIGNED, date=on)
+            OutreachEventFactory.create(cooperation=coop, responsible_unit=unit, date=on)
+        if i % 3 == 0:
+            AgreementFactory.create(cooperation=coop, responsible_unit=unit, date_signed=on)
+            PositionPaperFactory.create(cooperation=coop, responsible_unit=unit, year=on.year)
+        if i % 4 == 1:
+            StudyFactory.create(cooperation=coop, responsible_unit=unit, year=on.year)
+    extra = [selectors.TimelineItem(2015, None, "position", ours[0], "extra")]
+    cooperations = Cooperation.objects.filter(forum=forum)
+    for walk in (False, True):
+        whole = selectors.timeline(cooperations, extra=extra, limit=1000, walk=walk)
+        assert {i.kind for i in whole} == {
+            "meeting",
+            "follow_up",
+            "stage",
+            "outreach",
+            "agreement",
+            "position",
+            "study",
+        }
+        for limit in range(1, len(whole) + 2):
+            bounded = selectors.timeline(cooperations, extra=extra, limit=limit, walk=walk)
+            assert events(bounded) == events(whole[:limit]), (walk, limit)
+
+
+def test_open_follow_ups_of_a_profile_count_each_once_wherever_they_come_from():
+    """Own follow-ups, follow-ups of the profile's meetings (without a cooperation, or of another cooperation), and
+    follow-ups both own and of a profile's meeting: each counted and listed once; closed and deleted ones not."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    coop = CooperationFactory.create(forum=forum, responsible_unit=unit)
+    other = CooperationFactory.create(responsible_unit=unit)
+    ours = MeetingFactory.create(cooperation=coop, responsible_unit=unit)
+    theirs = MeetingFactory.create(cooperation=other, responsible_unit=unit)
+    due = dt.date(2017, 6, 1)
+
+    def follow_up(days: int, **links: object) -> int:
+        return FollowUpFactory.create(responsible_unit=unit, due_date=due + dt.timedelta(days=days), **links).pk
+
+    expected = [
+        follow_up(5, meeting=None, cooperation=coop),  # own
+        follow_up(1, meeting=ours),  # of our meeting, no cooperation
+        follow_up(3, meeting=ours, cooperation=coop),  # both: once
+        follow_up(2, meeting=ours, cooperation=other),  # of our meeting, filed under another cooperation
+        follow_up(4, meeting=theirs, cooperation=coop),  # own, of another cooperation's meeting
+    ]
+    follow_up(0, meeting=theirs)  # another cooperation's only
+    FollowUp.objects.filter(pk=follow_up(0, meeting=ours)).update(status=FollowUpStatus.DONE)
+    FollowUp.objects.filter(pk=follow_up(0, meeting=None, cooperation=coop)).update(deleted_at=timezone.now())
+    profile = selectors.forum_profile(forum)
+    assert profile.open_follow_up_count == len(expected)
+    assert [f.pk for f in profile.open_follow_ups] == [expected[i] for i in (1, 3, 2, 4, 0)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_country_profile_reads_its_meetings_without_cooperation_from_one_index():
+    """Newest first from meeting_country_live, stopping at the limit: not every meeting held in the country read to
+    test its cooperation (~20,000 for Indonesia at N=100), nor sorted."""
+    country = Country.objects.get(code="KR")
+    query = Meeting.objects.filter(country=country, cooperation__isnull=True).order_by("-start_date")[:100]
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(row[3] for row in cursor.fetchall())
+    assert "USING INDEX meeting_country_live (country_id=? AND cooperation_id=? AND deleted_at=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
