@@ -206,7 +206,7 @@ def test_effective_with_an_agreement_in_force(registry):
     )
 
 
-def test_table_6_counts_and_breakdown_match_the_marks_of_the_full_list(registry):
+def test_table_6_counts_and_breakdown_match_the_marks_of_the_full_list(registry, django_assert_num_queries):
     rows = _full(indicators.cooperation_developments(YEAR).rows)
     marks = {row.record.pk: row.marks for row in rows}
     assert marks == {
@@ -228,6 +228,17 @@ def test_table_6_counts_and_breakdown_match_the_marks_of_the_full_list(registry)
         (Scope.MULTILATERAL, 1, 0, 1),
     ]
     assert sum(n for _s, n, _p, _a in breakdown) == counts["count"]
+    # One query gives all of it (the reports read it once for the figures and Table 6's summary).
+    tally = indicators.development_tally(YEAR)
+    assert tally == {Scope.BILATERAL: (1, 1, 0, 0), Scope.REGIONAL: (1, 1, 1, 1), Scope.MULTILATERAL: (1, 0, 1, 0)}
+    with django_assert_num_queries(0):
+        assert indicators.development_counts(YEAR, tally) == counts
+        assert indicators.development_breakdown(YEAR, tally) == breakdown
+    # A count already read is the list's length, and is not counted again.
+    counted = indicators.cooperation_developments(YEAR, count=counts["count"])
+    with django_assert_num_queries(0):
+        assert counted.count == len(rows)
+    assert [row.record.pk for row in _full(counted.rows)] == [row.record.pk for row in rows]
 
 
 def test_other_years_count_nothing(registry):

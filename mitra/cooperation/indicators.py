@@ -95,15 +95,21 @@ def _developments(year: int) -> QuerySet[Cooperation]:
     )
 
 
-def cooperation_developments(year: int) -> Indicator:
+def cooperation_developments(year: int, count: int | None = None) -> Indicator:
     """The 2017 key indicator: cooperations for which BPOM produced a position paper in the year OR took an active
-    part in one of their meetings in the year — a union, each counted once, with which of the two it had."""
+    part in one of their meetings in the year — a union, each counted once, with which of the two it had.
+
+    `count`: the number of them when the caller has already counted them (`development_counts`), so the list's
+    length is not counted again."""
 
     def build(cooperations: list[Cooperation]) -> list[Row]:
         ids = [c.pk for c in cooperations]
-        position = set(_with_position(year).filter(cooperation_id__in=ids).values_list("cooperation_id", flat=True))
+        # Unordered: only which cooperations appear matters (the meetings' ids come from an index alone).
+        position = set(
+            _with_position(year).filter(cooperation_id__in=ids).order_by().values_list("cooperation_id", flat=True)
+        )
         participation = set(
-            _with_participation(year).filter(cooperation_id__in=ids).values_list("cooperation_id", flat=True)
+            _with_participation(year).filter(cooperation_id__in=ids).order_by().values_list("cooperation_id", flat=True)
         )
         return [Row(c, {"position": c.pk in position, "participation": c.pk in participation}) for c in cooperations]
 
@@ -113,7 +119,7 @@ def cooperation_developments(year: int) -> Indicator:
         "cooperation.developments",
         LABELS["cooperation.developments"],
         year,
-        LazyRows([(cooperations, build)]),
+        LazyRows([(cooperations, build)], None if count is None else [count]),
         _(
             "A cooperation with a position paper in the year, or a meeting in the year in which BPOM "
             "took an active part (counted once if it has both)."
@@ -121,33 +127,44 @@ def cooperation_developments(year: int) -> Indicator:
     )
 
 
-def development_counts(year: int) -> dict[str, int]:
-    """The key indicator's counts in SQL: all of them, those with a position paper, with active participation,
-    and with both (what Table 6 totals)."""
-    developments = _developments(year)
-    position = developments.filter(pk__in=_with_position(year).values("cooperation_id"))
-    return {
-        "count": developments.count(),
-        "position": position.count(),
-        "participation": developments.filter(pk__in=_with_participation(year).values("cooperation_id")).count(),
-        "both": position.filter(pk__in=_with_participation(year).values("cooperation_id")).count(),
-    }
+# Per scope: (cooperations, with a position paper, with active participation, with both).
+DevelopmentTally = dict[str, tuple[int, int, int, int]]
 
 
-def development_breakdown(year: int) -> list[tuple[str, int, int, int]]:
-    """The key indicator's cooperations by scope (bilateral, regional, multilateral), in SQL: for each scope with
-    any, (scope, count, with a position paper, with active participation); the scopes in their declared order."""
+def development_tally(year: int) -> DevelopmentTally:
+    """The key indicator's cooperations counted by scope in one SQL query: for each scope with any, how many, how
+    many with a position paper, with active participation, and with both. `development_counts` and
+    `development_breakdown` are read from it (pass it to them to count once for both)."""
     position = Q(pk__in=_with_position(year).values("cooperation_id"))
     participation = Q(pk__in=_with_participation(year).values("cooperation_id"))
-    counts = {
-        row["scope"]: (row["n"], row["position"], row["participation"])
-        for row in _developments(year)
+    rows = (
+        _developments(year)
         .order_by()
         .values("scope")
-        .annotate(n=Count("pk"), position=Count("pk", filter=position), participation=Count("pk", filter=participation))
-    }
+        .annotate(
+            n=Count("pk"),
+            position=Count("pk", filter=position),
+            participation=Count("pk", filter=participation),
+            both=Count("pk", filter=position & participation),
+        )
+    )
+    return {row["scope"]: (row["n"], row["position"], row["participation"], row["both"]) for row in rows}
+
+
+def development_counts(year: int, tally: DevelopmentTally | None = None) -> dict[str, int]:
+    """The key indicator's counts in SQL: all of them, those with a position paper, with active participation,
+    and with both (what Table 6 totals). `tally`: `development_tally(year)` when already read."""
+    counts = (development_tally(year) if tally is None else tally).values()
+    return {key: sum(c[i] for c in counts) for i, key in enumerate(("count", "position", "participation", "both"))}
+
+
+def development_breakdown(year: int, tally: DevelopmentTally | None = None) -> list[tuple[str, int, int, int]]:
+    """The key indicator's cooperations by scope (bilateral, regional, multilateral), in SQL: for each scope with
+    any, (scope, count, with a position paper, with active participation); the scopes in their declared order.
+    `tally`: `development_tally(year)` when already read."""
+    counts = development_tally(year) if tally is None else tally
     order = [value for value, _label in Scope.choices] + sorted(set(counts) - set(Scope.values))
-    return [(scope, *counts[scope]) for scope in order if scope in counts]
+    return [(scope, *counts[scope][:3]) for scope in order if scope in counts]
 
 
 def position_papers(year: int) -> Indicator:

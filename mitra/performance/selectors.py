@@ -292,8 +292,10 @@ def current_measurement_json(year: int) -> dict[str, Any]:
     return measurement_as_json(measurement(year))
 
 
-def measurement_as_json(m: Measurement) -> dict[str, Any]:
-    """A measurement already read, as the plain JSON of `current_measurement_json` (no queries)."""
+def measurement_as_json(m: Measurement, records: bool = True) -> dict[str, Any]:
+    """A measurement already read, as the plain JSON of `current_measurement_json`. With `records` each indicator
+    lists the ids of the records behind it (a query per computed indicator whose records are read lazily);
+    without, the JSON has no "records" and needs no query (the report's consistency check compares figures only)."""
     year = m.year
     setting = m.settings.setting
     score = setting.sakip_score if setting else None
@@ -342,7 +344,7 @@ def measurement_as_json(m: Measurement) -> dict[str, Any]:
                 "source": r.source,
                 "source_key": r.indicator.source_key or None,
                 "source_available": r.source_available,
-                "records": sources.record_ids(r.records),
+                **({"records": sources.record_ids(r.records)} if records else {}),
             }
             for r in m.indicators
         ],

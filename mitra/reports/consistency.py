@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from mitra.core import formatting
@@ -109,6 +110,33 @@ def one_value(report: Report, quantities: dict[str, str]) -> list[Finding]:
                     )
                 )
     return out
+
+
+# How long the reports page keeps a year's findings at one data version (a new version is a new key at once; this
+# only bounds how long a finding made by older code can be shown after an upgrade).
+FINDINGS_SECONDS = 24 * 60 * 60
+
+
+def year_findings(year: int, language: str) -> list[Finding]:
+    """The check of the year's LAKIP in `language` (the active language), as the reports page shows it.
+
+    Building the LAKIP to check it reads some eighty queries; the result is kept in Django's cache under the
+    version the report files are cached under (`generate.data_version`: the newest audited write of any record a
+    report reads, narratives included; and today's date when an indicator depends on it), so the page builds the
+    report again only after the data changed. Issuing checks afresh (`services.issue_check`), never from here."""
+    from . import generate
+    from .lakip import LakipBuilder, narratives
+
+    key = f"reports.findings:{year}:{language}:{generate.data_version()}:{generate.data_date(year)}"
+    found: list[Finding] | None = cache.get(key)
+    if found is None:
+        from .figures import year_data
+
+        data = year_data(year)
+        texts = narratives(year)
+        found = check(LakipBuilder(data, texts, language).build(), data, texts)
+        cache.set(key, found, FINDINGS_SECONDS)
+    return found
 
 
 def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding]:
@@ -235,7 +263,7 @@ def check(report: Report, data: YearData, texts: dict[str, str]) -> list[Finding
         if r.source == "computed" and not r.source_available:
             out.append(Finding("error", r.indicator.name, _("The indicator's source gives no figure.")))
     # 6. The report agrees with the measurement (`mitra measurement`, the API) figure by figure.
-    out += against_measurement(report, perf.measurement_as_json(data.measurement))
+    out += against_measurement(report, perf.measurement_as_json(data.measurement, records=False))
     return out
 
 

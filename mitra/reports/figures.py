@@ -46,6 +46,9 @@ class YearData:
     quantities: dict[str, str] = field(default_factory=dict)
     reconciliations: list[Reconciliation] = field(default_factory=list)
     cascade: perf.Cascade | None = None  # the units' indicators and action plans of the year (action_plans.py)
+    # The key indicator's counts by scope (cooperation.indicators.development_tally), read once for the figures
+    # and Table 6's summary.
+    development_tally: coop_indicators.DevelopmentTally | None = None
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,11 @@ def year_data(year: int) -> YearData:
     for d in perf.documents(year):  # newest revision of each kind wins (ordered by -revision)
         docs.setdefault(d.kind, d)
     quarters = perf.monitoring(year, 4).by_quarter
-    developments = coop_indicators.cooperation_developments(year)
+    tally = coop_indicators.development_tally(year)  # one query for every count of the key indicator
+    counts = coop_indicators.development_counts(year, tally)
+    developments = coop_indicators.cooperation_developments(year, count=counts["count"])
     figures = build_figures(m, staff, plan, detail, docs.get(DocumentKind.PK), quarters)
-    figures.update(development_figures(coop_indicators.development_counts(year), year))
+    figures.update(development_figures(counts, year))
     reconciliations = record_reconciliations(m)
     figures.update(reconciliation_figures(reconciliations, year))
     from .evaluator import history_figures  # the evaluator's sections (indicators by year, agreements signed)
@@ -126,6 +131,7 @@ def year_data(year: int) -> YearData:
         quantities=quantities(m),
         reconciliations=reconciliations,
         cascade=tree,
+        development_tally=tally,
     )
 
 

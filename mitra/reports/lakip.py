@@ -575,7 +575,7 @@ class LakipBuilder:
         count = self.f["developments.count"]
         rows = [
             [_text(scopes.get(scope, scope)), Cell(n, NUMBER), Cell(position, NUMBER), Cell(participation, NUMBER)]
-            for scope, n, position, participation in development_breakdown(self.d.year)
+            for scope, n, position, participation in development_breakdown(self.d.year, self.d.development_tally)
         ]
         rows.append([_text(_("Total"), bold=True, url=count.url), _f(self.f, "developments.count"), *total])
         return [

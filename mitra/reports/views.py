@@ -24,7 +24,6 @@ from mitra.performance import selectors as perf
 
 from . import briefing, consistency, generate, issuing, jobs, services
 from .figures import year_data
-from .lakip import LakipBuilder, narratives
 from .models import IssuedReport, Narrative, NarrativeKey, ReportJob
 from .renderers.docx import render_docx
 from .renderers.html import render_fragment
@@ -67,10 +66,7 @@ class YearView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         year = _year(self.kwargs)
-        data = year_data(year)
-        texts = narratives(year)
-        report = LakipBuilder(data, texts, translation.get_language() or "id").build()
-        findings = consistency.check(report, data, texts)
+        findings = consistency.year_findings(year, translation.get_language() or "id")
         have = {n.key: n for n in Narrative.objects.filter(year=year)}
         units = list(perf.report_units(year))
         ctx.update(

@@ -197,6 +197,12 @@ class TravelRequest(SoftDeleteModel):
 
     class Meta:
         ordering = ["-departure_date", "pk"]
+        indexes = [
+            # "My work" on the home page (travel/work.py): a unit's requests still open and not yet back, and the
+            # trips back whose report is not sent, each ten rows, found by status and return date instead of
+            # scanning every request.
+            models.Index(fields=["status", "return_date"], name="travel_status_return"),
+        ]
         verbose_name = _("travel request")
         verbose_name_plural = _("travel requests")
 

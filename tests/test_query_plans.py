@@ -1,0 +1,51 @@
+"""Queries of pages whose time grew with the data until an index answered them (issue 17), checked by SQLite's
+plan: the home page's "my work" travel rows and the key indicator's marks must be found through their index, not
+by scanning every travel request or every meeting of each cooperation listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mitra.cooperation import indicators
+from mitra.cooperation.tests.factories import MeetingFactory
+from mitra.core.tests.factories import ReaderFactory, bureau
+from mitra.travel import work
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's EXPLAIN QUERY PLAN"),
+]
+
+
+def _plans(call: object) -> list[tuple[str, str]]:
+    """Each query `call()` makes on the table it is about, with SQLite's plan of it (one line per step)."""
+    with CaptureQueriesContext(connection) as queries:
+        call()  # type: ignore[operator]
+    out = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            out.append((query["sql"], "\n".join(row[3] for row in cursor.fetchall())))
+    return out
+
+
+def test_my_work_finds_open_requests_and_trip_reports_by_status_and_return_date():
+    reader = ReaderFactory.create(unit=bureau())
+    today = dt.date(2017, 6, 1)
+    for call in (lambda: work.my_requests(reader, today), lambda: work.trip_reports_due(reader, today)):
+        plans = [plan for sql, plan in _plans(call) if sql.startswith('SELECT "travel_travelrequest"')]
+        assert plans, "no query of the travel requests"
+        for plan in plans:
+            assert "travel_status_return" in plan and "SCAN travel_travelrequest" not in plan, plan
+
+
+def test_the_key_indicator_marks_its_page_of_cooperations_from_the_meetings_index():
+    MeetingFactory.create(responsible_unit=bureau(), active_participation=True, start_date=dt.date(2017, 3, 1))
+    rows = indicators.cooperation_developments(2017).rows
+    plans = [plan for sql, plan in _plans(lambda: rows[0:100]) if sql.startswith('SELECT "cooperation_meeting"')]
+    assert len(plans) == 1
+    assert "USING COVERING INDEX meeting_cooperation_year" in plans[0], plans[0]
