@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cooperation', '0013_meeting_participation_index'),
+        ('cooperation', '0015_followup_meeting_open_cooperation'),
     ]
 
     operations = [
