@@ -476,7 +476,25 @@ def _month(request: HttpRequest) -> tuple[int, int, MonthPickForm]:
     return year, day.month, MonthPickForm(initial={"tahun": year, "bln": str(day.month)})
 
 
+CALENDAR_LIST_PAGE_SIZE = 25
+
+
+def _calendar_day(request: HttpRequest, year: int, month: int) -> dt.date | None:
+    """The day of the month whose trips the list below the calendar shows (`hari=D`, from a day's "+N more"
+    link); None (the whole month) when absent or not a day of that month."""
+    value = request.GET.get("hari", "")
+    if not value.isdigit():
+        return None
+    try:
+        return dt.date(year, month, int(value))
+    except ValueError:
+        return None
+
+
 class CalendarView(PermissionMixin, TemplateView):
+    """A month: each day says how many trips and travellers are away and names the first few
+    (selectors.CALENDAR_NAMED_PER_DAY); the list below gives the month's trips, or one day's, a page at a time."""
+
     permission_required = "travel.view"
     template_name = "travel/calendar.html"
 
@@ -484,14 +502,26 @@ class CalendarView(PermissionMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         year, month, picker = _month(self.request)
         weeks, trips = selectors.month_grid(acting_user(self.request), year, month)
+        day = _calendar_day(self.request, year, month)
+        listed = [t for t in trips if t.departure_date <= day <= t.return_date] if day else trips
+        page = Paginator(listed, CALENDAR_LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        named = [t for week in weeks for cell in week for t in cell.trips]
+        selectors.load_travellers(named + list(page.object_list))
         first = dt.date(year, month, 1)
         previous = first - dt.timedelta(days=1)
         following = first + dt.timedelta(days=32)
+        month_param = f"{year:04d}-{month:02d}"
         ctx.update(
             weeks=weeks,
-            trips=trips,
+            trips=page.object_list,
+            trip_count=len(trips),
+            listed_count=len(listed),
+            day=day,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            query=f"bulan={month_param}" + (f"&hari={day.day}" if day else ""),
             month=first,
-            month_param=f"{year:04d}-{month:02d}",
+            month_param=month_param,
             picker=picker,
             previous=f"{previous.year:04d}-{previous.month:02d}",
             next=f"{following.year:04d}-{following.month:02d}",
