@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
@@ -49,25 +50,51 @@ def _visible_request(request: HttpRequest, pk: int) -> TravelRequest:
     return record
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told how many objects there are (counted already), so it does not count them again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+
 class QueueView(PermissionMixin, ListView):
-    """The requests a user sees, by status, with the late steps and those due next."""
+    """The requests a user sees, by status, with the late steps and those due next. The list's pager takes its
+    total from the queue's counts by status (one read of the requests instead of two)."""
 
     permission_required = "travel.view"
     template_name = "travel/queue.html"
     paginate_by = 25
     context_object_name = "requests"
 
-    def get_queryset(self) -> QuerySet[TravelRequest]:
-        qs = selectors.with_travellers(selectors.visible_requests(acting_user(self.request)))
+    def _status(self) -> str:
         status = self.request.GET.get("status", "")
-        if status in TravelStatus.values:
+        return status if status in TravelStatus.values else ""
+
+    def get_queryset(self) -> QuerySet[TravelRequest]:
+        self.queue = selectors.queue(acting_user(self.request))
+        qs = selectors.with_travellers(selectors.visible_requests(acting_user(self.request)))
+        if status := self._status():
             qs = qs.filter(status=status)
         return qs.order_by("-departure_date", "pk")
+
+    def get_paginator(
+        self, queryset: Any, per_page: int, orphans: int = 0, allow_empty_first_page: bool = True, **kwargs: Any
+    ) -> Paginator:
+        status, counts = self._status(), self.queue.counts
+        total = counts[status] if status else sum(counts.values())
+        return KnownCountPaginator(
+            queryset, per_page, total=total, orphans=orphans, allow_empty_first_page=allow_empty_first_page
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = acting_user(self.request)
-        ctx["queue"] = selectors.queue(user)
+        ctx["queue"] = self.queue
         ctx["statuses"] = TravelStatus.choices
         ctx["status"] = self.request.GET.get("status", "")
         ctx["query"] = f"status={ctx['status']}" if ctx["status"] else ""
