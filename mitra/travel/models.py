@@ -202,6 +202,13 @@ class TravelRequest(SoftDeleteModel):
             # trips back whose report is not sent, each ten rows, found by status and return date instead of
             # scanning every request.
             models.Index(fields=["status", "return_date"], name="travel_status_return"),
+            # The queue's open requests (a partial index: only the open ones, ~300 of 16,000 at ten years of data).
+            # Not on every status: SQLite, without statistics, would then take it for every read of counted
+            # requests (93 % of them completed) instead of the departure dates, as the on-time page does.
+            models.Index(fields=["status"], condition=models.Q(status__in=OPEN_STATUSES), name="travelrequest_open"),
+            # The calendar's trips away some day of a month: departure before its end, return after its start;
+            # the return is tested in the index, so only the month's trips are read from the table.
+            models.Index(fields=["departure_date", "return_date"], name="travelrequest_dates"),
         ]
         verbose_name = _("travel request")
         verbose_name_plural = _("travel requests")

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from mitra.core import periods, years
@@ -414,27 +414,61 @@ def travelling_between(user: User, start: dt.date, end: dt.date) -> list[TravelR
     return list(with_travellers(qs).order_by("departure_date", "pk"))
 
 
+# A day of the month page names at most this many trips; the rest are counted ("+N more") and listed below the
+# calendar for that day. A month at ten years of data has ~150 trips, ~20 away on an ordinary day: drawing every
+# one on every day it is away made the page grow with the month (120 KB of HTML); this keeps it bounded.
+CALENDAR_NAMED_PER_DAY = 3
+
+
 @dataclass
 class CalendarDay:
     day: dt.date | None
-    trips: list[TravelRequest]
+    trips: list[TravelRequest]  # the first CALENDAR_NAMED_PER_DAY away that day, by departure
     working: bool = True
+    count: int = 0  # every trip away that day
+    people: int = 0  # their travellers
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.trips)
 
 
-def month_grid(user: User, year: int, month: int) -> tuple[list[list[CalendarDay]], list[TravelRequest]]:
+def month_grid(
+    user: User, year: int, month: int, named: int = CALENDAR_NAMED_PER_DAY
+) -> tuple[list[list[CalendarDay]], list[TravelRequest]]:
+    """The weeks of a month, each day with how many trips (and travellers) are away and the first `named` of them;
+    and every trip away some day of the month, by departure (one query; no travellers: `load_travellers` reads
+    them for the trips a page shows). Each trip has `people`, its number of travellers."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    trips = travelling_between(user, first, last)
+    annotated = list(
+        visible_requests(user)
+        .filter(departure_date__lte=last, return_date__gte=first, status__in=COUNTED_STATUSES)
+        .select_related(None)
+        .select_related("destination_country")
+        .annotate(people=Count("travellers"))
+        .order_by("departure_date", "pk")
+    )
+    people = {t.pk: t.people for t in annotated}
+    trips: list[TravelRequest] = list(annotated)
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        weeks.append(
-            [
-                CalendarDay(
-                    d if d.month == month else None,
-                    [t for t in trips if t.departure_date <= d <= t.return_date] if d.month == month else [],
-                    workdays.is_working_day(d),
-                )
-                for d in week
-            ]
-        )
+        days = []
+        for d in week:
+            if d.month != month:
+                days.append(CalendarDay(None, [], workdays.is_working_day(d)))
+                continue
+            away = [t for t in trips if t.departure_date <= d <= t.return_date]
+            days.append(
+                CalendarDay(d, away[:named], workdays.is_working_day(d), len(away), sum(people[t.pk] for t in away))
+            )
+        weeks.append(days)
     return weeks, trips
+
+
+def load_travellers(trips: list[TravelRequest]) -> None:
+    """Read the travellers of these trips (each trip once however often it is listed): one query, none when empty."""
+    prefetch_related_objects(
+        list({t.pk: t for t in trips}.values()),
+        Prefetch("travellers", queryset=Traveller.objects.select_related("staff_member__unit")),
+    )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
@@ -49,25 +50,51 @@ def _visible_request(request: HttpRequest, pk: int) -> TravelRequest:
     return record
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told how many objects there are (counted already), so it does not count them again."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: int, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total
+
+
 class QueueView(PermissionMixin, ListView):
-    """The requests a user sees, by status, with the late steps and those due next."""
+    """The requests a user sees, by status, with the late steps and those due next. The list's pager takes its
+    total from the queue's counts by status (one read of the requests instead of two)."""
 
     permission_required = "travel.view"
     template_name = "travel/queue.html"
     paginate_by = 25
     context_object_name = "requests"
 
-    def get_queryset(self) -> QuerySet[TravelRequest]:
-        qs = selectors.with_travellers(selectors.visible_requests(acting_user(self.request)))
+    def _status(self) -> str:
         status = self.request.GET.get("status", "")
-        if status in TravelStatus.values:
+        return status if status in TravelStatus.values else ""
+
+    def get_queryset(self) -> QuerySet[TravelRequest]:
+        self.queue = selectors.queue(acting_user(self.request))
+        qs = selectors.with_travellers(selectors.visible_requests(acting_user(self.request)))
+        if status := self._status():
             qs = qs.filter(status=status)
         return qs.order_by("-departure_date", "pk")
+
+    def get_paginator(
+        self, queryset: Any, per_page: int, orphans: int = 0, allow_empty_first_page: bool = True, **kwargs: Any
+    ) -> Paginator:
+        status, counts = self._status(), self.queue.counts
+        total = counts[status] if status else sum(counts.values())
+        return KnownCountPaginator(
+            queryset, per_page, total=total, orphans=orphans, allow_empty_first_page=allow_empty_first_page
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
         user = acting_user(self.request)
-        ctx["queue"] = selectors.queue(user)
+        ctx["queue"] = self.queue
         ctx["statuses"] = TravelStatus.choices
         ctx["status"] = self.request.GET.get("status", "")
         ctx["query"] = f"status={ctx['status']}" if ctx["status"] else ""
@@ -476,7 +503,25 @@ def _month(request: HttpRequest) -> tuple[int, int, MonthPickForm]:
     return year, day.month, MonthPickForm(initial={"tahun": year, "bln": str(day.month)})
 
 
+CALENDAR_LIST_PAGE_SIZE = 25
+
+
+def _calendar_day(request: HttpRequest, year: int, month: int) -> dt.date | None:
+    """The day of the month whose trips the list below the calendar shows (`hari=D`, from a day's "+N more"
+    link); None (the whole month) when absent or not a day of that month."""
+    value = request.GET.get("hari", "")
+    if not value.isdigit():
+        return None
+    try:
+        return dt.date(year, month, int(value))
+    except ValueError:
+        return None
+
+
 class CalendarView(PermissionMixin, TemplateView):
+    """A month: each day says how many trips and travellers are away and names the first few
+    (selectors.CALENDAR_NAMED_PER_DAY); the list below gives the month's trips, or one day's, a page at a time."""
+
     permission_required = "travel.view"
     template_name = "travel/calendar.html"
 
@@ -484,14 +529,26 @@ class CalendarView(PermissionMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         year, month, picker = _month(self.request)
         weeks, trips = selectors.month_grid(acting_user(self.request), year, month)
+        day = _calendar_day(self.request, year, month)
+        listed = [t for t in trips if t.departure_date <= day <= t.return_date] if day else trips
+        page = Paginator(listed, CALENDAR_LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        named = [t for week in weeks for cell in week for t in cell.trips]
+        selectors.load_travellers(named + list(page.object_list))
         first = dt.date(year, month, 1)
         previous = first - dt.timedelta(days=1)
         following = first + dt.timedelta(days=32)
+        month_param = f"{year:04d}-{month:02d}"
         ctx.update(
             weeks=weeks,
-            trips=trips,
+            trips=page.object_list,
+            trip_count=len(trips),
+            listed_count=len(listed),
+            day=day,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            query=f"bulan={month_param}" + (f"&hari={day.day}" if day else ""),
             month=first,
-            month_param=f"{year:04d}-{month:02d}",
+            month_param=month_param,
             picker=picker,
             previous=f"{previous.year:04d}-{previous.month:02d}",
             next=f"{following.year:04d}-{following.month:02d}",

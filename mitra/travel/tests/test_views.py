@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mitra.core.tests.factories import ReaderFactory, StaffFactory, UserFactory, bureau, logged_in
+from mitra.core.tests.factories import (
+    DirectorateFactory,
+    ReaderFactory,
+    StaffFactory,
+    UserFactory,
+    bureau,
+    logged_in,
+)
 from mitra.performance.tests.factories import OutputFactory, SubActivityFactory
 from mitra.travel import services
 from mitra.travel.models import TravelRequest
@@ -22,7 +29,8 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page (a test's own trips; the 161 illustrative requests are loaded too): they must not grow with the data.
 PAGE_QUERIES = {
-    "queue": 14,  # the late and the next due steps, each bounded in SQL by the stored due date (two queries)
+    "queue": 13,  # the late and the next due steps, each bounded in SQL by the stored due date (two queries);
+    # the pager takes its total from the counts by status (no count of its own)
     # The content types of the request and its steps (cold); the steps' documents (one query for all steps).
     "detail": 15,
     "step": 12,  # the steps' content type is already cached by the detail page (it lists their documents)
@@ -148,3 +156,22 @@ def test_reader_sees_but_cannot_submit_or_process():
     assert client.post(reverse("travel:step-mark", args=[step.pk, "selesai"])).status_code == 403
     step.refresh_from_db()
     assert step.completed_on is None and step.notes == ""
+
+
+def test_the_queue_pager_counts_from_the_counts_by_status(monkeypatch):
+    """The list's pages come from the queue's counts by status (no count of their own): all, or one status."""
+    from mitra.travel import views
+
+    owner = UserFactory.create(unit=DirectorateFactory.create())  # outside the bureau: sees only its own requests
+    for day in (10, 11, 12):
+        draft(owner, D(2031, 5, day), D(2031, 5, day + 3))
+    monkeypatch.setattr(views.QueueView, "paginate_by", 2)
+    client = logged_in(owner)
+    page = client.get(reverse("travel:queue")).content.decode()
+    assert "Halaman 1 dari 2" in page and page.count('data-testid="request-row"') == 2
+    second = client.get(reverse("travel:queue") + "?page=2").content.decode()
+    assert "Halaman 2 dari 2" in second and second.count('data-testid="request-row"') == 1
+    drafts = client.get(reverse("travel:queue") + "?status=draft&page=2").content.decode()
+    assert "Halaman 2 dari 2" in drafts and "?status=draft&amp;page=1" in drafts
+    submitted = client.get(reverse("travel:queue") + "?status=submitted").content.decode()
+    assert "page-link" not in submitted and 'data-testid="request-row"' not in submitted
