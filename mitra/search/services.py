@@ -577,6 +577,9 @@ class _RowLoader:
     are read once per rebuild of a kind and shared by every row that names them, so their own prefetches (a
     cooperation's partners) run once, not once per chunk of rows."""
 
+    # Related records kept at most (about), so that a kind naming 100,000 meetings does not hold them all.
+    MAX_SHARED = 20_000
+
     def __init__(self) -> None:
         self.cache: dict[tuple[type[models.Model], str], dict[Any, Any]] = {}
 
@@ -598,6 +601,8 @@ class _RowLoader:
             if not values:
                 return
             last = values[-1][pk_index]
+            if sum(len(cache) for cache in self.cache.values()) > self.MAX_SHARED:
+                self.cache = {}  # bound the memory: read again when named again
             objs = [_instance(model, attnames, row) for row in values]
             if tree:
                 self._attach(model, objs, tree if isinstance(tree, dict) else {})

@@ -137,13 +137,15 @@ def every_kind() -> dict[str, Any]:
     return {"admin": admin, "cooperation": cooperation}
 
 
-@pytest.mark.parametrize("chunk", [3, services.REBUILD_CHUNK])
-def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk):
+@pytest.mark.parametrize(("chunk", "shared"), [(3, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED)])
+def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared):
     _one_by_one()
     expected = _index()
     kinds = {key[0] for key in expected[0]}
     assert kinds == {spec.key for spec in all_kinds()} | {DOCUMENT_KIND}, "a kind has no record in the fixture"
+    # Small chunks and a small cache of related records: kinds span chunks, related records are read again.
     monkeypatch.setattr(services, "REBUILD_CHUNK", chunk)
+    monkeypatch.setattr(services._RowLoader, "MAX_SHARED", shared)
     counts = services.rebuild()
     rebuilt = _index()
     assert sum(counts.values()) == len(expected[0])
