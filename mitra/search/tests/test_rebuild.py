@@ -1,0 +1,205 @@
+"""The fast rebuild (`services.rebuild`) gives exactly the index that indexing each record one by one gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mitra.cooperation import services as registry
+from mitra.cooperation.models import Cooperation, Sector
+from mitra.cooperation.tests.factories import (
+    AgendaItemFactory,
+    AgreementFactory,
+    DeliverableFactory,
+    FollowUpFactory,
+    MeetingFactory,
+    OutreachEventFactory,
+    PositionPaperFactory,
+    PublicationFactory,
+    StudyFactory,
+)
+from mitra.core.tests.factories import AdminFactory, StaffFactory, UnitFactory, UserFactory
+from mitra.documents import services as documents
+from mitra.documents.models import Document
+from mitra.documents.tests.files import docx_bytes
+from mitra.partners.models import Country
+from mitra.partners.tests.factories import ForumFactory, InstitutionFactory
+from mitra.search import services, text
+from mitra.search.registry import DOCUMENT_KIND, all_kinds
+from mitra.search.selectors import search
+from mitra.travel import services as travel
+from mitra.travel.tests.helpers import draft
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = (
+    "kind, record_type, record_id, parent_type, parent_id, parent_title, title, title_en, url, body, date, year, "
+    "scope, unit_id, stemmed_title, stemmed_body, fingerprint"
+)
+
+
+def _index() -> tuple[dict[tuple[str, str], tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every entry (all columns but its id and time) by record, and every facet by record."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {COLUMNS} FROM search_searchentry")  # noqa: S608
+        entries = {(row[1], row[2]): tuple(row) for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT e.record_type, e.record_id, f.facet, f.value FROM search_searchfacet f "
+            "JOIN search_searchentry e ON e.id = f.entry_id"
+        )
+        facets = sorted(cursor.fetchall())
+    return entries, facets
+
+
+def _one_by_one() -> None:
+    """The index as the per-save path builds it: emptied, then `index_instance` / `index_document` per row."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_searchfacet")
+        cursor.execute("DELETE FROM search_searchentry")
+    for spec in all_kinds():
+        for obj in spec.model._default_manager.order_by("pk"):
+            services.index_instance(obj)
+    for document in Document.objects.order_by("pk"):
+        services.index_document(document)
+
+
+@pytest.fixture
+def every_kind() -> dict[str, Any]:
+    """Records of every indexed kind, with the relations their text and facets come from, several of a kind (so
+    a kind spans chunks and its URL pattern is used), a soft-deleted record and attached files."""
+    admin = AdminFactory.create()
+    unit = UnitFactory.create()
+    japan, korea = Country.objects.get(code="JP"), Country.objects.get(code="KR")
+    agency = InstitutionFactory.create(name="Korea Drug Agency", acronym="KDA", country=korea)
+    agency_2 = InstitutionFactory.create(name="Badan Pangan Jepang", name_id="Badan Pangan Jepang", country=japan)
+    regional = ForumFactory.create(name="Forum Regional Uji Wombat", acronym="FRUW", organisation=agency_2)
+    forum = ForumFactory.create(
+        name="Kelompok Kerja Uji Obat", acronym="KKUO", parent=regional, member_countries=[japan, korea]
+    )
+    cooperation = registry.create(
+        actor=admin,
+        model=Cooperation,
+        data={
+            "title": "Kerjasama pengawasan kosmetik Wombatia",
+            "title_en": "Cosmetics oversight cooperation Wombatia",
+            "scope": "bilateral",
+            "responsible_unit": unit,
+            "forum": forum,
+            "partners": [agency, agency_2],
+            "sectors": list(Sector.objects.all()[:2]),
+        },
+    )
+    agreement = AgreementFactory.create(cooperation=cooperation, responsible_unit=unit, number="HK.07.01/2017/99")
+    meetings = [
+        MeetingFactory.create(cooperation=cooperation, responsible_unit=unit, forum=forum, country=korea)
+        for _ in range(3)
+    ]
+    meetings.append(MeetingFactory.create(cooperation=None, responsible_unit=unit, forum=regional))
+    for meeting in meetings:
+        for _ in range(2):
+            FollowUpFactory.create(meeting=meeting, cooperation=meeting.cooperation)
+    PositionPaperFactory.create(cooperation=cooperation, forum=forum, meeting=meetings[0], responsible_unit=unit)
+    PositionPaperFactory.create(cooperation=None, forum=regional, responsible_unit=unit)
+    StudyFactory.create(partner=agency, forum=forum, responsible_unit=unit)
+    StudyFactory.create(cooperation=cooperation, responsible_unit=unit)
+    OutreachEventFactory.create(cooperation=cooperation, forum=forum, responsible_unit=unit)
+    PublicationFactory.create(responsible_unit=unit)
+    DeliverableFactory.create(agreement=agreement)
+    AgendaItemFactory.create(meeting=meetings[1])
+    gone = MeetingFactory.create(cooperation=cooperation, responsible_unit=unit, title="Pertemuan terhapus Wombat")
+    registry.delete(actor=admin, instance=gone, expected_version=None, reason="uji")
+    owner = UserFactory.create(unit=unit)
+    trip = draft(
+        owner,
+        dt.date(2017, 8, 1),
+        dt.date(2017, 8, 5),
+        partner=agency,
+        funding_source="partner",
+        meeting=meetings[0],
+        notes="[demo-perjalanan 7] Catatan perjalanan wombat",
+    )
+    travel.traveller_add(
+        actor=owner, request=trip, staff_member=StaffFactory.create(unit=unit, full_name="Pegawai Wombat")
+    )
+    draft(owner, dt.date(2017, 9, 1), dt.date(2017, 9, 3))
+    for record, name in ((cooperation, "a"), (cooperation, "b"), (agreement, "c"), (meetings[2], "d")):
+        file = SimpleUploadedFile(f"laporan-{name}.docx", docx_bytes("Laporan", f"Kedua pihak sepakat {name}."))
+        documents.attach(actor=admin, record=record, uploaded_file=file, category="other")
+    file = SimpleUploadedFile("terhapus.docx", docx_bytes("Laporan", "Berkas rapat terhapus."))
+    documents.attach(actor=admin, record=gone, uploaded_file=file, category="other")
+    return {"admin": admin, "cooperation": cooperation}
+
+
+@pytest.mark.parametrize(("chunk", "shared"), [(3, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED)])
+def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared):
+    _one_by_one()
+    expected = _index()
+    kinds = {key[0] for key in expected[0]}
+    assert kinds == {spec.key for spec in all_kinds()} | {DOCUMENT_KIND}, "a kind has no record in the fixture"
+    # Small chunks and a small cache of related records: kinds span chunks, related records are read again.
+    monkeypatch.setattr(services, "REBUILD_CHUNK", chunk)
+    monkeypatch.setattr(services._RowLoader, "MAX_SHARED", shared)
+    counts = services.rebuild()
+    rebuilt = _index()
+    assert sum(counts.values()) == len(expected[0])
+    assert rebuilt[0] == expected[0]
+    assert rebuilt[1] == expected[1]
+    assert ("cooperation.meeting", str(every_kind["cooperation"].pk)) not in rebuilt[0]
+    # The full-text part is built too: a word of a file and a word of a partner's name are found.
+    admin = every_kind["admin"]
+    assert search("sepakat", user=admin).total == 4
+    assert search("terhapus", user=admin).total == 0
+    assert search("wombatia", user=admin).total >= 1
+
+
+def _column(sql: str) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_rebuild_numbers_entries_after_the_old_ones_and_later_saves_follow(every_kind):
+    services.rebuild()
+    [last] = _column("SELECT MAX(id) FROM search_searchentry")
+    services.rebuild()
+    assert min(_column("SELECT id FROM search_searchentry")) == last + 1
+    # A record saved after the rebuild gets an entry (its id comes after the rebuild's, on PostgreSQL too) …
+    PublicationFactory.create(series="Buletin Quokkaria")
+    assert search("quokkaria", user=every_kind["admin"]).total == 1
+    # … and an edited one keeps its entry up to date.
+    cooperation = Cooperation.objects.get(pk=every_kind["cooperation"].pk)
+    registry.update(
+        actor=None, instance=cooperation, data={"title": "Kerjasama Numbatia"}, expected_version=None, system=True
+    )
+    assert search("numbatia", user=every_kind["admin"]).total == 1
+
+
+def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeypatch):
+    from mitra.search import registry as search_registry
+
+    spec = search_registry.for_key("cooperation.followup")
+    assert spec is not None
+    odd = dataclasses.replace(spec, url=lambda obj: f"/x/{obj.pk % 2}/{obj.pk}/")
+    monkeypatch.setitem(search_registry._REGISTRY, spec.key, odd)
+    services.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT record_id, url FROM search_searchentry WHERE kind = 'cooperation.followup'")
+        urls = {int(record_id): url for record_id, url in cursor.fetchall()}
+    assert len(urls) >= 8
+    assert all(url == f"/x/{pk % 2}/{pk}/" for pk, url in urls.items())
+
+
+words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\n"), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), words), max_size=4))
+def test_analyse_gives_the_terms_of_each_part_in_order(parts):
+    assert text.analyse(parts) == " ".join(t for part in parts if part for t in text.terms(part))
