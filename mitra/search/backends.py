@@ -93,8 +93,9 @@ class SQLiteBackend(Backend):
     ) -> list[tuple[Any, ...]]:
         """Without FTS5 reading a broad prefix term's every match (twice more for bm25's document counts): each prefix
         term becomes the index's words beginning with it (search_fts_vocab, which also gives each word's document
-        count), the first `limit` matches are read in rowid order without a rank, and only when there are `limit` of
-        them (the bounded case) are they ranked here, with FTS5's bm25 formula on the same figures (_bm25)."""
+        count). When each term stands for one word, FTS5 ranks the words' matches itself (the same ranks); otherwise
+        the first `limit` matches are read in rowid order without a rank, and only when there are `limit` of them
+        (the bounded case) are they ranked here, with FTS5's bm25 formula on the same figures (_bm25)."""
         if not any(t.prefix for t in query.terms):  # FTS5 reads exact words lazily: no broad prefix to avoid
             return super().first_matches(query, among, among_params, limit)
         vocabulary = self._vocabulary(query)
@@ -105,6 +106,17 @@ class SQLiteBackend(Backend):
             return []  # a term no entry holds
         expression = " AND ".join(_any_of(words[t.text]) for t in query.terms)
         condition = f" AND e.id IN ({among})" if among else ""
+        if all(len(words[t.text]) == 1 for t in query.terms):
+            # Each term stands for one word: the words match what the prefixes match, and FTS5's own bm25 over them
+            # gives the same ranks, counting exact words' matches, which is cheap.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), e.kind FROM search_fts f "  # noqa: S608
+                    f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
+                    f"ORDER BY f.rowid LIMIT {int(limit)}",
+                    [expression, *(among_params if among else [])],
+                )
+                return list(cursor.fetchall())
         with connection.cursor() as cursor:
             # With what _bm25 reads (the texts are on the rows read anyway): the bounded case needs no other query.
             cursor.execute(
