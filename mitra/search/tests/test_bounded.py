@@ -13,9 +13,10 @@ from mitra.cooperation.models import Agreement, Cooperation
 from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory
 from mitra.core.models import User
 from mitra.core.tests.factories import ReaderFactory, UnitFactory, UserFactory, logged_in
-from mitra.search import selectors, services
+from mitra.search import backends, selectors, services
 from mitra.search.models import SearchEntry, SearchFacet
 from mitra.search.selectors import SearchResult, search
+from mitra.search.text import parse_query
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,49 @@ def test_rebuild_and_batch_indexing_give_the_incremental_index(corpus, reader):
     assert SearchEntry.objects.get(pk=stale.pk).title != "usang"
     _fulltext_is_consistent()
     assert _index_content() == incremental
+
+
+# --- SQLite: prefix terms read through the index's vocabulary, ranked like FTS5's bm25 -----------------------------
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="search_fts_vocab is SQLite's")
+
+
+def _fts5_first_matches(query: str, limit: int) -> list[tuple[Any, ...]]:
+    """What FTS5 itself gives: the first matches of the prefix expression with bm25 computed by FTS5."""
+    backend = backends.get_backend()
+    sql, params = backend.first_matches_sql(parse_query(query), None, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+@sqlite_only
+@pytest.mark.parametrize("query", [WORD, f"{WORD} kerjasama", "Glimmerquatz", "Glimmerquatz uraian", "pengawasan"])
+def test_the_vocabulary_path_ranks_the_first_matches_as_fts5_does(corpus, query):
+    # Words sharing a prefix, each in fewer than half the entries: the prefix's document count is then counted
+    # (an entry holding two of them counts once), as FTS5 counts it for bm25.
+    for i, suffix in enumerate(["", "an", "kan", "nya", "isasi"]):
+        CooperationFactory.create(title=f"Glimmerquatz{suffix} {i}", notes=f"glimmerquatz{suffix} " * i + "uraian")
+    backend = backends.SQLiteBackend()
+    parsed = parse_query(query)
+    vocabulary = backend._vocabulary(parsed)
+    assert vocabulary is not None
+    expected = _fts5_first_matches(query, 5)
+    assert len(expected) == 5  # the bounded case: ranked by the backend itself
+    got = backend.first_matches(parsed, None, [], 5)
+    assert [row[0] for row in got] == [row[0] for row in expected]
+    assert [row[2] for row in got] == [row[2] for row in expected]
+    assert [row[1] for row in got] == pytest.approx([row[1] for row in expected], rel=1e-12, abs=1e-15)
+    # Under the bound nothing is ranked: the exact path ranks every match.
+    every = _fts5_first_matches(query, 10**6)
+    assert [row[0] for row in backend.first_matches(parsed, None, [], len(every) + 1)] == [row[0] for row in every]
+
+
+@sqlite_only
+def test_a_prefix_standing_for_many_words_is_matched_by_fts5(corpus, reader, monkeypatch):
+    parsed = parse_query(WORD)
+    expected = _fts5_first_matches(WORD, 3)
+    monkeypatch.setattr(backends, "MAX_EXPANSION", 0)
+    assert backends.SQLiteBackend._vocabulary(parsed) is None
+    assert backends.SQLiteBackend().first_matches(parsed, None, [], 3) == expected
+    assert backends.SQLiteBackend().first_matches(parse_query("zzzqqq"), None, [], 3) == []
