@@ -324,7 +324,8 @@ def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
     for keys in _batched(sorted({str(pk) for pk in pks if pk is not None}), BATCH):
         rows = list(spec.rows().filter(pk__in=keys))
         index_many(rows)
-        gone = [key for key in keys if key not in {str(obj.pk) for obj in rows}]
+        found = {str(obj.pk) for obj in rows}
+        gone = [key for key in keys if key not in found]
         if gone:
             _delete_entries(record_type=spec.key, record_id__in=gone)
             _delete_entries(parent_type=spec.key, parent_id__in=gone)
