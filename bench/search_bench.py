@@ -34,15 +34,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument(
         "--database",
-        type=Path,
-        help="measure an existing SQLite database built with `mitra demo --scale N` instead of building one "
-        "(it is only read unless --rebuild; --scale then names its scale in the results)",
+        help="measure an existing database built with `mitra demo --scale N` instead of building one: a SQLite "
+        "file, or a PostgreSQL URL such as bench/run.py --postgres builds (postgres://…/mitra_bench_100); it is only "
+        "read unless --rebuild; --scale then names its scale in the results",
     )
     parser.add_argument("--rebuild", action="store_true", help="with --database: time `mitra search rebuild` on it")
     parser.add_argument("--label", default="", help="appended to the results key, e.g. 'before'")
     args = parser.parse_args()
-    if args.database:
-        os.environ["DATABASE_URL"] = f"sqlite:///{args.database.resolve()}"
+    if args.database and args.database.startswith("postgres"):
+        os.environ["DATABASE_URL"] = args.database
+    elif args.database:
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.database).resolve()}"
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         db = ROOT / "var" / "bench" / f"search-{args.scale}.sqlite3"
         db.parent.mkdir(parents=True, exist_ok=True)
