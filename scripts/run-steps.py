@@ -87,7 +87,7 @@ class Runner:
             if ok:
                 print(f"==> {step}: ok ({detail})", flush=True)
             elif stopped:
-                print(f"==> {step}: stopped after another step failed ({detail})", flush=True)
+                print(f"==> {step}: stopped (another step failed, or make test was interrupted; {detail})", flush=True)
             else:
                 print(f"==> {step}: FAILED (exit {proc.returncode}; {detail})", flush=True)
                 self.failed.set()
