@@ -38,7 +38,7 @@ help:
 	@echo "  make test-e2e       Playwright browser tests (e2e/) with system Chromium"
 	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
 	@echo "  make test           all of the above checks (two lanes at the same time after setup), stopping at"
-	@echo "                     the first failure; each step's log, time and CPU printed when it ends"
+	@echo "                      the first failure; each step's log, time and CPU printed when it ends"
 	@echo "  make bench          benchmarks (pages at N=1 and N=100, search on SQLite and PostgreSQL, reports,"
 	@echo "                      imports, concurrent users on SQLite and PostgreSQL; well over an hour on 2 cores),"
 	@echo "                      then bench/RESULTS.md from bench/results/"
