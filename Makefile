@@ -37,7 +37,8 @@ help:
 	@echo "  make test-postgres-all  every test of test-sqlite on PostgreSQL (scripts/with-postgres.sh)"
 	@echo "  make test-e2e       Playwright browser tests (e2e/) with system Chromium"
 	@echo "  make system-deps    check/install system packages (chromium, postgresql, libharfbuzz-subset0, gettext)"
-	@echo "  make test           all of the above checks in order, stopping at the first failure"
+	@echo "  make test           all of the above checks (two lanes at the same time after setup), stopping at"
+	@echo "                      the first failure; each step's log, time and CPU printed when it ends"
 	@echo "  make bench          benchmarks (pages at N=1 and N=100, search on SQLite and PostgreSQL, reports,"
 	@echo "                      imports, concurrent users on SQLite and PostgreSQL; well over an hour on 2 cores),"
 	@echo "                      then bench/RESULTS.md from bench/results/"
@@ -156,30 +157,16 @@ test-e2e: $(STAMP)
 	mkdir -p var
 	$(BIN)/pytest -q e2e $(PYTEST_ARGS)
 
-# Every step runs in order (system packages first, so setup can compile
-# translations with msgfmt); stops at the first failure; reports timings.
-TEST_STEPS = system-deps setup lint typecheck test-sqlite test-postgres test-e2e
+# `make test`: system packages first (so setup can compile translations with msgfmt), then setup; then two lanes
+# at the same time, each running its steps in order: lint, typecheck and the SQLite tests in one, the PostgreSQL
+# tests (their own throw-away cluster) and the browser tests in the other. `;` separates stages, `&` lanes (see
+# scripts/run-steps.py). Each step's output is printed in one piece when it ends, with its wall time, CPU time and
+# the load; the first failure stops the other steps, shows the failed step's log and fails `make test`.
+# Steps one after the other: make test TEST_STEPS="system-deps setup lint typecheck test-sqlite test-postgres test-e2e"
+TEST_STEPS = system-deps setup ; lint typecheck test-sqlite & test-postgres test-e2e
 
 test:
-	@cpu() { awk -v hz="$$(getconf CLK_TCK)" '{ printf "%d", ($$16 + $$17) / hz }' /proc/$$$$/stat; }; \
-	total_start=$$(date +%s); summary=""; \
-	for step in $(TEST_STEPS); do \
-	    echo; echo "==> make $$step"; \
-	    start=$$(date +%s); cpu_start=$$(cpu); \
-	    if $(MAKE) --no-print-directory $$step; then \
-	        secs=$$(( $$(date +%s) - start )); cpus=$$(( $$(cpu) - cpu_start )); load=$$(cut -d' ' -f1 /proc/loadavg); \
-	        echo "==> $$step: ok ($${secs}s, CPU $${cpus}s, load $$load)"; \
-	        summary="$$summary$$(printf '  %-14s ok     %5ss   CPU %5ss   load %s' "$$step" "$$secs" "$$cpus" "$$load")"$$'\n'; \
-	    else \
-	        rc=$$?; secs=$$(( $$(date +%s) - start )); \
-	        echo "==> $$step: FAILED (exit $$rc, $${secs}s)"; \
-	        printf '\nSummary:\n%s  %-14s FAILED %5ss\n' "$$summary" "$$step" "$$secs"; \
-	        echo "make test: FAILED at $$step after $$(( $$(date +%s) - total_start ))s"; \
-	        exit 1; \
-	    fi; \
-	done; \
-	printf '\nSummary (wall time; CPU = user + system seconds of its processes, load = 1-minute load average at its end):\n%s' "$$summary"; \
-	echo "make test: all checks passed in $$(( $$(date +%s) - total_start ))s, CPU $$(cpu)s"
+	@$(PYTHON) scripts/run-steps.py "$(MAKE)" "$(TEST_STEPS)"
 
 # --- benchmarks ----------------------------------------------------------------
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import DEMO_PASSWORD
+from conftest import DEMO_PASSWORD, restore_demo
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,38 +36,16 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-# The demo as the first browser test found it after loading, as a copy of the in-memory SQLite test database
-# (sqlite3's backup API): the later tests restore it in well under a second instead of loading the demo again
-# (about 20 s each on 2 cores). Not used on PostgreSQL (DATABASE_URL), where every test loads the demo.
-_demo_snapshot: list[sqlite3.Connection] = []
-
-
-def _load_demo() -> None:
-    from django.db import connection
-
-    from mitra.demo.loader import load_all
-
-    in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
-    if in_memory_sqlite and _demo_snapshot:
-        connection.ensure_connection()
-        _demo_snapshot[0].backup(connection.connection)
-        return
-    load_all()
-    if in_memory_sqlite:
-        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(snapshot)
-        _demo_snapshot.append(snapshot)
-
-
 @pytest.fixture
 def site(live_server, transactional_db, settings) -> str:
     """The live server with the demo loaded; each browser test empties the database when it ends, and the next one
-    starts again from the demo as it was first loaded (restored from `_demo_snapshot` on SQLite; loaded again on
-    PostgreSQL, where the demo loader also puts back the reference data the migrations made). No worker runs
+    starts again from the demo as it was first loaded (`restore_demo` of the root conftest: a copy of the database
+    taken after the session's load on SQLite; loaded again on PostgreSQL, where the demo loader also puts back the
+    reference data the migrations made). No worker runs
     beside the live server: background tasks run at once in a thread of their own
     (mitra.tasks.backends.ThreadBackend)."""
     settings.TASKS = {"default": {"BACKEND": "mitra.tasks.backends.ThreadBackend", "QUEUES": ["default"]}}
-    _load_demo()
+    restore_demo()
     return live_server.url
 
 

@@ -251,20 +251,10 @@ def test_the_command_stays_synchronous(year: ReportYear, tmp_path) -> None:  # t
     assert out.stat().st_size > 1000 and not ReportJob.objects.exists()
 
 
-@pytest.fixture
-def demo_back_afterwards(django_db_blocker):  # type: ignore[no-untyped-def]
-    """Set up before `transactional_db`, so torn down after its flush: put the demo back for the next tests."""
-    yield
-    from mitra.demo.loader import load_all
-
-    with django_db_blocker.unblock():
-        load_all()
-
-
 def test_the_job_is_enqueued_once_committed(demo_back_afterwards, transactional_db, monkeypatch):  # type: ignore[no-untyped-def]
-    """One test (each transactional test costs a reload of the demo): outside a transaction the task is enqueued
-    at once (and run at once by the tests' ImmediateBackend), then a quick report served by the request that asked
-    for it."""
+    """One test (a transactional test empties the database, and the demo is put back afterwards): outside a
+    transaction the task is enqueued at once (and run at once by the tests' ImmediateBackend), then a quick report
+    served by the request that asked for it."""
     report_year()
     pembaca = ReaderFactory.create(unit=bureau())
     browser = logged_in(pembaca)
