@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.work import WorkItem
 
 from . import selectors, setneg
-from .models import OPEN_STATUSES, TravelRequest, TravelStatus
+from .models import UNFINISHED_STATUSES, TravelRequest, TravelStatus
 
 LIMIT = 10
 
@@ -41,7 +41,7 @@ def my_requests(user: Any, today: dt.date) -> list[WorkItem]:
     unit = user.unit
     rows = (
         TravelRequest.objects.filter(Q(requesting_unit=unit) | Q(requesting_unit__path__startswith=unit.path + "/"))
-        .filter(Q(status=TravelStatus.DRAFT) | Q(status__in=OPEN_STATUSES), return_date__gte=today)
+        .filter(status__in=UNFINISHED_STATUSES, return_date__gte=today)
         .select_related("meeting")
         .order_by("departure_date", "pk")[:LIMIT]
     )
@@ -69,7 +69,12 @@ def trip_reports_due(user: Any, today: dt.date) -> list[WorkItem]:
     """Trips back (or leaving) whose report to the State Secretariat is not recorded as sent: for the bureau's
     service every one, for others their unit's (and beneath it)."""
     rows = TravelRequest.objects.filter(
-        status=TravelStatus.DOCUMENTS_READY, trip_report_sent_on__isnull=True, return_date__lte=today
+        # The first condition is implied by the second; stated so that SQLite may use the partial index
+        # travel_status_return, whose condition it is.
+        status__in=UNFINISHED_STATUSES,
+        status=TravelStatus.DOCUMENTS_READY,
+        trip_report_sent_on__isnull=True,
+        return_date__lte=today,
     )
     if not user.has_perm("travel.process"):
         if user.unit is None:

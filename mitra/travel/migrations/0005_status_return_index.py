@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='travelrequest',
-            index=models.Index(fields=['status', 'return_date'], name='travel_status_return'),
+            index=models.Index(
+                condition=models.Q(('status__in', ('draft', 'submitted', 'ready'))),
+                fields=['status', 'return_date'],
+                name='travel_status_return',
+            ),
         ),
     ]
