@@ -118,7 +118,7 @@ def main() -> None:
 
     data = json.loads(OUTPUT.read_text()) if OUTPUT.exists() else {}
     for scale in args.scales:
-        source, _info = build(scale, rebuild=False)
+        source = build(scale, rebuild=False)[0].path
         scratch = source.with_name(f"import-{scale}.sqlite3")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{scratch}{suffix}").unlink(missing_ok=True)

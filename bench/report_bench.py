@@ -41,7 +41,7 @@ def main() -> None:
         sys.path.insert(0, str(ROOT / "bench"))
         from run import build  # bench/run.py: the same databases the page benchmark uses
 
-        database, _info = build(args.scale, rebuild=args.rebuild)
+        database = build(args.scale, rebuild=args.rebuild)[0].path
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django

@@ -160,7 +160,7 @@ def environment(database: Database) -> dict[str, str]:
     return env
 
 
-def build(scale: int, rebuild: bool, postgres: str | None) -> tuple[Database, dict[str, float]]:
+def build(scale: int, rebuild: bool, postgres: str | None = None) -> tuple[Database, dict[str, float]]:
     """The database of `scale` (built unless it exists and `rebuild` is off) and how its build went."""
     VAR.mkdir(parents=True, exist_ok=True)
     database = Database(scale, postgres)
