@@ -106,24 +106,25 @@ class SQLiteBackend(Backend):
             return []  # a term no entry holds
         expression = " AND ".join(_any_of(words[t.text]) for t in query.terms)
         condition = f" AND e.id IN ({among})" if among else ""
+        # The first `limit` entries matching the words, in rowid order; the two reads below differ in what they select.
+        first = f"WHERE search_fts MATCH %s{condition} ORDER BY f.rowid LIMIT {int(limit)}"
+        params = [expression, *(among_params if among else [])]
         if all(len(words[t.text]) == 1 for t in query.terms):
             # Each term stands for one word: the words match what the prefixes match, and FTS5's own bm25 over them
             # gives the same ranks, counting exact words' matches, which is cheap.
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), e.kind FROM search_fts f "  # noqa: S608
-                    f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
-                    f"ORDER BY f.rowid LIMIT {int(limit)}",
-                    [expression, *(among_params if among else [])],
+                    f"JOIN {TABLE} e ON e.id = f.rowid {first}",
+                    params,
                 )
                 return list(cursor.fetchall())
         with connection.cursor() as cursor:
             # With what _bm25 reads (the texts are on the rows read anyway): the bounded case needs no other query.
             cursor.execute(
                 f"SELECT f.rowid, e.kind, e.stemmed_title, e.stemmed_body, d.sz FROM search_fts f "  # noqa: S608
-                f"JOIN {TABLE} e ON e.id = f.rowid JOIN search_fts_docsize d ON d.id = f.rowid "
-                f"WHERE search_fts MATCH %s{condition} ORDER BY f.rowid LIMIT {int(limit)}",
-                [expression, *(among_params if among else [])],
+                f"JOIN {TABLE} e ON e.id = f.rowid JOIN search_fts_docsize d ON d.id = f.rowid {first}",
+                params,
             )
             rows = cursor.fetchall()
             if len(rows) < limit:
