@@ -2,8 +2,8 @@
 timings that the other bench scripts record. Run with `make bench` (or `python bench/run.py [--scales 1 100]`).
 
 For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3 (with `--postgres URL`: the
-PostgreSQL database mitra_bench_N on the server URL names, e.g. postgres://user:password@127.0.0.1:5432) with
-`mitra demo --scale N`
+PostgreSQL database mitra_bench_N on the server URL names, e.g. postgres://user:password@127.0.0.1:5432, or
+mitra_bench_N_SUFFIX when the environment variable MITRA_BENCH_PG_SUFFIX is set) with `mitra demo --scale N`
 (which also rebuilds the search index; the build's time, the search rebuild's share and the build's peak memory
 are recorded), starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each
 page `--repeat` times one after the other after a warm-up, recording the median and p95 wall time (a page whose
@@ -104,7 +104,10 @@ class Database:
     def __init__(self, scale: int, postgres: str | None):
         self.postgres = postgres.rstrip("/") if postgres else None
         self.path = VAR / ("demo.sqlite3" if scale == 0 else f"scale-{scale}.sqlite3")
-        self.pg_name = f"mitra_bench_{scale}"
+        # MITRA_BENCH_PG_SUFFIX names a private copy (mitra_bench_N_SUFFIX), so that engineers measuring a change
+        # beside each other do not share, migrate or rebuild one database.
+        suffix = os.environ.get("MITRA_BENCH_PG_SUFFIX", "")
+        self.pg_name = f"mitra_bench_{scale}" + (f"_{suffix}" if suffix else "")
         self.url = f"{self.postgres}/{self.pg_name}" if self.postgres else f"sqlite:///{self.path}"
 
     def _server(self, query: Any, *params: object) -> list[tuple]:
