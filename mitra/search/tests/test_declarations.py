@@ -1,0 +1,36 @@
+"""What the declarations read of a record is what the record itself says."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory
+from mitra.partners.models import InstitutionKind
+from mitra.partners.tests.factories import InstitutionFactory
+from mitra.search import declarations
+
+pytestmark = pytest.mark.django_db
+
+
+def test_choice_labels_are_the_models_own_display_in_each_language() -> None:
+    agreement = AgreementFactory.create()
+    cooperation = CooperationFactory.create()
+    records = [
+        *(InstitutionFactory.create(kind=kind) for kind in InstitutionKind.values),
+        (agreement, "kind"),
+        (cooperation, "scope"),
+        (cooperation, "stage"),
+    ]
+    pairs = [(r, "kind") if not isinstance(r, tuple) else r for r in records]
+    for language in ("id", "en", "id"):  # the labels cached once still follow the language of each call
+        with translation.override(language):
+            for record, name in pairs:
+                own = getattr(record, f"get_{name}_display")()
+                assert declarations._display(record, name) == own
+    assert {declarations._display(r, "kind") for r, _n in pairs[: len(InstitutionKind.values)]} == {
+        str(label) for label in InstitutionKind.labels
+    }
+    stray = InstitutionFactory.create()
+    stray.kind = "not-a-choice"  # a value outside the choices reads as itself, as in Django
+    assert declarations._display(stray, "kind") == stray.get_kind_display() == "not-a-choice"
