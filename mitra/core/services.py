@@ -538,7 +538,7 @@ def _insert(model: type[M], rows: list[M], *, actor: User | None, reason: str) -
         if isinstance(instance, DerivesFields):
             instance.derive_fields()  # where its save() does: before the pre_save signal
         pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
-    model._base_manager.using(using).bulk_create(rows)
+    bulk_insert(model, rows, using=using)
     for instance in rows:
         post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)
         audit.record(
@@ -548,6 +548,69 @@ def _insert(model: type[M], rows: list[M], *, actor: User | None, reason: str) -
             changes={k: [None, v] for k, v in field_values(instance, new=True).items()},
             reason=reason,
         )
+
+
+def bulk_insert(model: type[M], rows: list[M], *, using: str = "default") -> None:
+    """`model._base_manager.using(using).bulk_create(rows)` for new rows (no primary key yet), in multi-row INSERTs
+    that return the ids, without Django's per-value insert compiler (a fifth of an import's time): the same values
+    — a text column takes the str it holds, every other value goes through its field's pre_save and
+    get_db_prep_save as bulk_create sends it. Rows or models this path does not cover (a set primary key, a
+    parent model, database defaults or generated columns, an expression as a value, other returned columns) go
+    through bulk_create itself."""
+    from django.db import connections
+    from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
+
+    connection = connections[using]
+    opts = model._meta
+    pk = opts.pk
+    assert pk is not None
+    fields = [f for f in opts.concrete_fields if f is not pk]
+    plain_types = (models.CharField, models.TextField)
+    covered = (
+        connection.features.can_return_rows_from_bulk_insert
+        and isinstance(pk, AutoFieldMixin)
+        and not opts.parents
+        and opts.db_returning_fields == [pk]
+        and all(f.db_default is NOT_PROVIDED and not getattr(f, "generated", False) for f in fields)
+        and all(instance.pk is None for instance in rows)
+    )
+    values: list[list[Any]] = []
+    if covered:
+        # Field.pre_save only reads the attribute; a field that does more (auto_now …) is asked, as bulk_create does.
+        asked = [type(f).pre_save is not models.Field.pre_save for f in fields]
+        plain = [type(f) in plain_types for f in fields]
+        for instance in rows:
+            instance._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+            row = []
+            for f, ask, is_plain in zip(fields, asked, plain, strict=True):
+                value = f.pre_save(instance, True) if ask else getattr(instance, f.attname)
+                if is_plain and (value is None or type(value) is str):
+                    row.append(value)
+                elif hasattr(value, "resolve_expression"):
+                    covered = False
+                    break
+                else:
+                    row.append(f.get_db_prep_save(value, connection))
+            if not covered:
+                break
+            values.append(row)
+    if not covered:
+        model._base_manager.using(using).bulk_create(rows)
+        return
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column or f.attname) for f in fields)}) VALUES "  # noqa: S608
+    one = f"({', '.join(['%s'] * len(fields))})"
+    size = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = values[start : start + size]
+            cursor.execute(
+                f"{head}{', '.join([one] * len(chunk))} RETURNING {qn(pk.column or pk.attname)}",
+                [value for row in chunk for value in row],
+            )
+            for instance, (key,) in zip(rows[start : start + size], cursor.fetchall(), strict=True):
+                setattr(instance, pk.attname, key)
+                instance._state.adding, instance._state.db = False, using
 
 
 def _create_one_by_one(

@@ -359,3 +359,65 @@ def test_overlapping_imports_resume_the_collector_when_the_last_ends() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _meetings(tag: str, forum: Any, unit: OrganisationUnit, admin: User) -> list[Meeting]:
+    """Meetings with every kind of column the import fills: text (empty and not ASCII), dates, a boolean, a
+    country (a text key), a forum or none, the tracking columns."""
+    now = dt.datetime(2026, 12, 3, 9, 45, 1, 123456, tzinfo=dt.UTC)
+    day = dt.date(2017, 3, 1)
+    return [
+        Meeting(
+            title=f"{tag} Pertemuan {i} – ü",
+            forum=forum if i % 2 else None,
+            start_date=day + dt.timedelta(days=i),
+            end_date=day + dt.timedelta(days=i + 2),
+            city="" if i % 3 else "Bangkok",
+            country_id=COUNTRIES[i % 5],
+            mode="in_person",
+            active_participation=bool(i % 2),
+            responsible_unit=unit,
+            notes=f"catatan {i}" if i % 2 else "",
+            created_at=now,
+            updated_at=now,
+            created_by=admin,
+            updated_by=admin,
+            version=1,
+        )
+        for i in range(1, 8)
+    ]
+
+
+def _stored(records: list[Any]) -> list[dict[str, Any]]:
+    """The rows as stored, without their ids, in the order of `records`."""
+    rows = {row.pop("id"): row for row in type(records[0]).all_objects.filter(pk__in=[r.pk for r in records]).values()}
+    return [{k: v for k, v in rows[r.pk].items() if k != "title"} | {"title": rows[r.pk]["title"][3:]} for r in records]
+
+
+def test_the_plain_insert_writes_the_rows_bulk_create_writes() -> None:
+    """services.bulk_insert (the imports' insert) sends the values bulk_create sends: the same rows read back, the
+    ids set in order on the instances, which are saved (not adding) as after bulk_create."""
+    admin, unit, forum = AdminFactory.create(), bureau(), ForumFactory.create()
+    by_django = _meetings("dj ", forum, unit, admin)
+    Meeting._base_manager.bulk_create(by_django)
+    plain = _meetings("pl ", forum, unit, admin)
+    with CaptureQueriesContext(connection) as captured:
+        services.bulk_insert(Meeting, plain)
+    assert len(captured.captured_queries) == 1  # one multi-row INSERT … RETURNING for the seven rows
+    assert all(m.pk for m in plain) and [m.pk for m in plain] == sorted(m.pk for m in plain)
+    assert [Meeting.all_objects.get(pk=m.pk).title for m in plain] == [m.title for m in plain]
+    assert not any(m._state.adding for m in plain) and {m._state.db for m in plain} == {"default"}
+    assert _stored(plain) == _stored(by_django)
+    assert _stored(plain)[0]["forum_id"] == forum.pk and _stored(plain)[1]["forum_id"] is None
+
+
+def test_the_plain_insert_leaves_rows_it_does_not_cover_to_bulk_create() -> None:
+    admin, unit, forum = AdminFactory.create(), bureau(), ForumFactory.create()
+    last = Meeting.all_objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    numbered = _meetings("nb ", forum, unit, admin)
+    for i, meeting in enumerate(numbered, start=1):
+        meeting.pk = last + 100 + i  # a primary key already set: bulk_create inserts it as it is
+    services.bulk_insert(Meeting, numbered)
+    assert [m.pk for m in Meeting.all_objects.filter(title__startswith="nb ").order_by("pk")] == [
+        last + 100 + i for i in range(1, 8)
+    ]
