@@ -69,7 +69,12 @@ def _forum_text(forum: Any) -> Iterator[str]:
 
 
 def _partners(cooperation: Any) -> list[Any]:
-    return list(cooperation.partners.all()) if cooperation is not None else []
+    if cooperation is None:
+        return []
+    # Prefetched (every declaration's rows prefetch them): the list itself, without building a queryset for it
+    # (three times per record of the kinds under a cooperation).
+    prefetched = getattr(cooperation, "_prefetched_objects_cache", {}).get("partners")
+    return list(prefetched if prefetched is not None else cooperation.partners.all())
 
 
 def _cooperation_text(cooperation: Any) -> Iterator[str]:
