@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from .models import AuditAction, AuditChainHead, AuditEntry, User
@@ -230,6 +230,25 @@ def _chained(last_id: int, last_hash: str, ring: Keyring, key_id: str, at: dt.da
     return entry
 
 
+_defaults: dict[str, Any] = {}
+
+
+def _unsaved(actor: User | None, **fields: Any) -> AuditEntry:
+    """`AuditEntry(actor=actor, **fields)` (`fields` by attribute name) without Model.__init__'s per-field work: an
+    import makes two per row. The columns not given hold their defaults."""
+    if not _defaults:
+        _defaults.update({f.attname: f.get_default() for f in AuditEntry._meta.concrete_fields})
+    entry = AuditEntry.__new__(AuditEntry)
+    entry.__dict__.update(_defaults, changes={})
+    entry.__dict__.update(fields)
+    entry.__dict__["actor_id"] = actor.pk if actor is not None else None
+    entry._state = models.base.ModelState()
+    if actor is not None:  # as the relation's descriptor does
+        entry._state.db = router.db_for_write(AuditEntry, instance=actor)
+    AuditEntry._meta.get_field("actor").set_cached_value(entry, actor)
+    return entry
+
+
 def _now() -> dt.datetime:
     # The timestamp as the database returns it (microseconds, UTC), so that the hash recomputes from the column.
     at = timezone.now()
@@ -337,7 +356,7 @@ def record(
     pending = _batch.get()
     if pending is not None:
         pending.entries.append((_now(), fields))
-        return AuditEntry(at=pending.entries[-1][0], **fields)
+        return _unsaved(at=pending.entries[-1][0], **fields)
     ring = keyring()
     with transaction.atomic():
         head = _lock_head()
@@ -398,7 +417,9 @@ def append_prepared(prepared: list[tuple[dt.datetime, dict[str, Any]]]) -> list[
         entries: list[AuditEntry] = []
         last_id, last_hash = head.last_id, head.last_hash
         for at, fields in prepared:
-            entry = _chained(last_id, last_hash, ring, ring.current, at, **fields)
+            # What _chained gives, built without Model.__init__.
+            entry = _unsaved(id=last_id + 1, at=at, prev_hash=last_hash, key_id=ring.current, **fields)
+            entry.hash = entry_hash(entry, ring)
             entries.append(entry)
             last_id, last_hash = entry.id, entry.hash
         _insert(entries)
@@ -411,7 +432,7 @@ def _insert(entries: list[AuditEntry]) -> None:
     """`AuditEntry.objects.bulk_create(entries)` (their ids are set: the chain numbers them) as one executemany of
     the same row values, without Django's per-value insert compiler: a text column takes the str it holds, every
     other value goes through its field as bulk_create would send it."""
-    from django.db import connections, router
+    from django.db import connections
 
     using = router.db_for_write(AuditEntry)
     connection = connections[using]
