@@ -422,6 +422,13 @@ def rebuild(progress: Any = None) -> dict[str, int]:
 
     backend = backends.get_backend()
     backend.bulk_begin()
+    # The index's own indexes (but those of its keys and unique constraint) are dropped and made again once the
+    # entries are in: building one from all rows is quicker than keeping it up to date row by row. Within the
+    # transaction, so a failed rebuild leaves them as they were.
+    indexes = backend.secondary_indexes([SearchEntry._meta.db_table, SearchFacet._meta.db_table])
+    with connection.cursor() as cursor:
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     writer = _BulkWriter()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {SearchFacet._meta.db_table}")  # noqa: S608 - constant table names
@@ -472,6 +479,9 @@ def rebuild(progress: Any = None) -> dict[str, int]:
     counts[DOCUMENT_KIND] = n
     if progress:
         progress(f"{DOCUMENT_KIND}: {n}")
+    with connection.cursor() as cursor:
+        for _name, sql in indexes:
+            cursor.execute(sql)
     backend.bulk_end()
     backend.after_rebuild()
     return counts

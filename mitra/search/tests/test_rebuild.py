@@ -182,6 +182,19 @@ def test_rebuild_numbers_entries_after_the_old_ones_and_later_saves_follow(every
     assert search("numbatia", user=every_kind["admin"]).total == 1
 
 
+def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
+    from mitra.search import backends
+
+    backend = backends.get_backend()
+    tables = ["search_searchentry", "search_searchfacet"]
+    before = backend.secondary_indexes(tables)
+    assert {"search_entry_facets", "search_facet_entry", "search_entry_parent"} <= {name for name, _sql in before}
+    if connection.vendor == "postgresql":
+        assert "search_entry_vector" in {name for name, _sql in before}
+    services.rebuild()
+    assert backend.secondary_indexes(tables) == before
+
+
 def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeypatch):
     from mitra.search import registry as search_registry
 
