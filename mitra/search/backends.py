@@ -58,6 +58,11 @@ class Backend:
     def bulk_end(self) -> None:
         """After the rebuild's writes: build the full-text part of everything written since bulk_begin()."""
 
+    def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
+        """(name, CREATE statement) of the indexes of `tables` that a rebuild may drop and create again: every index
+        but those of primary keys and unique constraints."""
+        return []
+
 
 class SQLiteBackend(Backend):
     """FTS5 external-content table `search_fts` over SearchEntry's analysed columns, kept by triggers."""
@@ -221,6 +226,16 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
+    def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
+        # Those of constraints (sqlite_autoindex_…) have no SQL and cannot be dropped.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
+                tables,
+            )
+            return [(name, sql) for name, sql in cursor.fetchall()]
+
     def bulk_begin(self) -> None:
         # Within the rebuild's transaction: no trigger, so the inserts write only the entries …
         with connection.cursor() as cursor:
@@ -266,6 +281,29 @@ class PostgresBackend(Backend):
     def after_rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")
+
+    def bulk_begin(self) -> None:
+        # The facets' foreign key is checked as each row goes in, not queued to the end of the transaction: the
+        # rebuild drops and creates indexes of these tables, which PostgreSQL refuses while checks are pending
+        # (those pending before are checked now).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def bulk_end(self) -> None:
+        # Back to what Django's constraints are declared with (DEFERRABLE INITIALLY DEFERRED).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
+        # Not those backing a constraint (the primary keys, search_entry_record).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY i.relname",
+                [tables],
+            )
+            return [(name, sql) for name, sql in cursor.fetchall()]
 
 
 BACKENDS: dict[str, type[Backend]] = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}

@@ -17,7 +17,12 @@ from typing import Any
 # Letters and digits in any script; everything else (punctuation, FTS operators, emoji) separates tokens.
 WORD_RE = re.compile(r"[^\W_]+")
 # Codes such as agreement numbers: alphanumeric runs joined by . / - : containing at least one digit.
-CODE_RE = re.compile(r"[^\W_]+(?:[./\-:][^\W_]+)+")
+# (Starting only where no letter or digit precedes: a code's first run is always a whole word, and without the
+# look-behind the engine would try again from every letter of every word, quadratic in the word's length.)
+CODE_RE = re.compile(r"(?<![^\W_])[^\W_]+(?:[./\-:][^\W_]+)+")
+# Words joined by those separators, or a lone word: every word is in exactly one chain, and a chain with a separator
+# is a CODE_RE match.
+CHAIN_RE = re.compile(r"[^\W_]+(?:[./\-:][^\W_]+)*")
 ASCII_WORD_RE = re.compile(r"[a-z]+")
 
 # Closed compounds written as one word or two ("kerjasama" / "kerja sama"), also inside affixes ("bekerjasama",
@@ -107,19 +112,25 @@ def terms(text: str) -> Iterator[str]:
             yield code_token(match.group())
 
 
-# A code needs one of these between its runs: text without any has no code to look for.
-_CODE_SEPARATOR_RE = re.compile(r"[./\-:]")
 # Parts up to this long are remembered (names of partners, forums, countries recur in thousands of records).
 _PART_CACHE_CHARS = 300
 
 
 def _part_terms_uncached(part: str) -> tuple[str, ...]:
-    """`tuple(terms(part))`, the same terms in the same order, in one pass of C loops."""
+    r"""`tuple(terms(part))`, the same terms in the same order, in one pass over the text: its chains (CHAIN_RE) are
+    its words, one at a time or joined into a code; a chain of letters and digits only (`isalnum`, the characters
+    of `[^\W_]`) is one word."""
     found: list[str] = []
-    for surface in WORD_RE.findall(part):
-        found.extend(_surface_terms(surface))
-    if _CODE_SEPARATOR_RE.search(part):
-        found.extend(code_token(code) for code in CODE_RE.findall(part) if any(ch.isdigit() for ch in code))
+    codes: list[str] = []
+    for chain in CHAIN_RE.findall(part):
+        if chain.isalnum():
+            found.extend(_surface_terms(chain))
+            continue
+        for surface in WORD_RE.findall(chain):
+            found.extend(_surface_terms(surface))
+        if any(ch.isdigit() for ch in chain):
+            codes.append(code_token(chain))
+    found.extend(codes)
     return tuple(found)
 
 

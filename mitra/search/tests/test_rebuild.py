@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -181,6 +182,19 @@ def test_rebuild_numbers_entries_after_the_old_ones_and_later_saves_follow(every
     assert search("numbatia", user=every_kind["admin"]).total == 1
 
 
+def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
+    from mitra.search import backends
+
+    backend = backends.get_backend()
+    tables = ["search_searchentry", "search_searchfacet"]
+    before = backend.secondary_indexes(tables)
+    assert {"search_entry_facets", "search_facet_entry", "search_entry_parent"} <= {name for name, _sql in before}
+    if connection.vendor == "postgresql":
+        assert "search_entry_vector" in {name for name, _sql in before}
+    services.rebuild()
+    assert backend.secondary_indexes(tables) == before
+
+
 def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeypatch):
     from mitra.search import registry as search_registry
 
@@ -203,3 +217,18 @@ words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\n"), max_
 @given(st.lists(st.one_of(st.none(), words), max_size=4))
 def test_analyse_gives_the_terms_of_each_part_in_order(parts):
     assert text.analyse(parts) == " ".join(t for part in parts if part for t in text.terms(part))
+
+
+# The code pattern as first written: a run of letters and digits, then separators and runs (tried at every position).
+PLAIN_CODE_RE = re.compile(r"[^\W_]+(?:[./\-:][^\W_]+)+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(words)
+def test_codes_are_the_matches_of_the_plain_pattern(part):
+    assert text.CODE_RE.findall(part) == PLAIN_CODE_RE.findall(part)
+    # Each word's terms, then each code with a digit as one token: in one pass (text._part_terms_uncached) as well.
+    expected = [t for w in text.WORD_RE.findall(part) for t in text._surface_terms(w)]
+    expected += [text.code_token(c) for c in PLAIN_CODE_RE.findall(part) if any(ch.isdigit() for ch in c)]
+    assert list(text.terms(part)) == expected
+    assert list(text._part_terms_uncached(part)) == expected
