@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import shutil
 import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -40,13 +47,84 @@ def restore_demo() -> None:
     load_all()
 
 
+# Under pytest-xdist on in-memory SQLite, the first worker to start migrates the test database and loads the demo,
+# then writes that database to a file (the template) that the other workers copy with the backup API instead of
+# migrating and loading again (each of those is 30-40 CPU seconds on 2 cores). The file is this run's only: in a
+# directory named after the run (xdist's testrunuid), removed by the controller when the run ends.
+_template: dict[str, Any] = {}
+
+
+def _template_dir(testrunuid: str) -> Path:
+    return Path(tempfile.gettempdir()) / f"mitra-test-db-{testrunuid}"
+
+
+def _sqlite_in_memory_settings() -> bool:
+    from django.db import connections
+
+    settings = connections["default"].settings_dict
+    return settings["ENGINE"] == "django.db.backends.sqlite3" and not settings["TEST"].get("NAME")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):  # type: ignore[no-untyped-def]
+    """A worker that finds this run's template creates only the tables (no migrations), which the template then
+    replaces; the first worker takes the lock and builds the template (the others wait for it here)."""
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None or not _sqlite_in_memory_settings():
+        return
+    path = _template_dir(workerinput["testrunuid"]) / "demo.sqlite3"
+    path.parent.mkdir(exist_ok=True)
+    lock = open(path.with_suffix(".lock"), "w")  # noqa: SIM115  (held until the template is written)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    if path.exists():
+        lock.close()
+        from django.db import connections
+
+        connections["default"].settings_dict["TEST"]["MIGRATE"] = False
+        _template["restore"] = path
+    else:
+        _template["build"] = (path, lock)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """In the xdist controller: note the run's id, to remove the template's directory at the end."""
+    node.config._mitra_testrunuid = node.workerinput["testrunuid"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    testrunuid = getattr(config, "_mitra_testrunuid", None)
+    if testrunuid and not hasattr(config, "workerinput"):
+        shutil.rmtree(_template_dir(testrunuid), ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Load the demo once per test database; each test then runs in a transaction that is rolled back."""
+    """Load the demo once per test database (or copy it from this run's template, see above); each test then runs
+    in a transaction that is rolled back."""
+    from django.conf import settings
     from django.db import connection
 
     with django_db_blocker.unblock():
-        load_all()
+        if "restore" in _template:
+            connection.ensure_connection()
+            with contextlib.closing(sqlite3.connect(_template["restore"])) as source:
+                source.backup(connection.connection)
+            # The demo's attached files, which the builder stored under its own MEDIA_ROOT.
+            shutil.copytree(_template["restore"].with_suffix(".media"), settings.MEDIA_ROOT, dirs_exist_ok=True)
+        else:
+            try:
+                load_all()
+                if "build" in _template:
+                    path = _template["build"][0]
+                    partial = path.with_suffix(".partial")
+                    with contextlib.closing(sqlite3.connect(partial)) as target:
+                        connection.connection.backup(target)
+                    shutil.copytree(settings.MEDIA_ROOT, path.with_suffix(".media"), dirs_exist_ok=True)
+                    os.replace(partial, path)
+            finally:
+                if "build" in _template:
+                    _template["build"][1].close()  # releases the lock: the other workers go on
         if _in_memory_sqlite():
             snapshot = sqlite3.connect(":memory:", check_same_thread=False)
             connection.connection.backup(snapshot)

@@ -32,3 +32,18 @@ def test_an_emptied_database_gets_the_same_demo_back(demo_back_afterwards, trans
     # The restored database is usable: a write after it gets the next id, not one already taken.
     last_id = User.objects.order_by("pk").values_list("pk", flat=True).last()
     assert last_id is not None and User.objects.create(username="setelah.pemulihan").pk > last_id
+
+
+def test_the_demo_is_complete_in_this_process(demo) -> None:  # type: ignore[no-untyped-def]
+    """Whether this process loaded the demo or copied the template another test worker built (conftest): every
+    migration is recorded as applied, and every file the demo's documents name is in this process's storage."""
+    from django.core.files.storage import default_storage
+    from django.db.migrations.loader import MigrationLoader
+
+    from mitra.documents.models import Document
+
+    loader = MigrationLoader(connection)
+    assert set(loader.disk_migrations) <= loader.applied_migrations.keys()
+    names = list(Document.all_objects.values_list("file", flat=True))
+    assert names
+    assert [name for name in names if not default_storage.exists(name)] == []

@@ -60,3 +60,42 @@ def test_demo_users_and_roles(demo):
     assert User.objects.get(username="pembaca").check_password("mitra-demo-2017")
     assert User.objects.get(username="staf.registrasi").check_password("mitra-demo-2017")
     assert User.objects.filter(username="kepala.registrasi", unit__code="dit-registrasi-obat").exists()
+
+
+def test_travel_demo_is_audited_and_indexed_like_one_write_after_another(demo):
+    """The travel demo runs inside `loader.batched` (its audit entries appended in one go, its requests indexed
+    once at the end): the chain still verifies, every write of every request is in the log in the order it was made,
+    and each request's search entry is what indexing it now gives."""
+    from mitra.core import audit
+    from mitra.core.models import AuditAction, AuditEntry
+    from mitra.search import services as search
+    from mitra.search.models import SearchEntry
+    from mitra.travel.models import TravelRequest, TravelStatus
+
+    assert audit.verify().ok
+    requests = list(TravelRequest.objects.filter(notes__startswith="[demo-perjalanan").order_by("pk"))
+    assert len(requests) == 161
+    for request in requests:
+        entries = list(
+            AuditEntry.objects.filter(record_type="travel.travelrequest", record_id=str(request.pk)).order_by("id")
+        )
+        assert [e.action for e in entries[:1]] == [AuditAction.CREATE]
+        assert [e.changes["status"][1] for e in entries if "status" in e.changes][-1] == TravelStatus.COMPLETED
+        assert len(entries) == request.version  # one entry per saved version: none lost, none doubled
+        assert [e.at for e in entries] == sorted(e.at for e in entries)
+    step_count = sum(r.steps.count() for r in requests)
+    for action in (AuditAction.CREATE, AuditAction.UPDATE):  # each step created, then worked once
+        assert AuditEntry.objects.filter(record_type="travel.travelstep", action=action).count() == step_count
+
+    def fingerprints() -> dict[str, str]:
+        return dict(
+            SearchEntry.objects.filter(
+                record_type="travel.travelrequest", record_id__in=[str(r.pk) for r in requests]
+            ).values_list("record_id", "fingerprint")
+        )
+
+    indexed = fingerprints()
+    assert len(indexed) == len(requests)
+    for request in requests:
+        search.index_instance(request)
+    assert fingerprints() == indexed
