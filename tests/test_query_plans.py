@@ -5,10 +5,10 @@ by scanning every travel request or every meeting of each cooperation listed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from mitra.cooperation import indicators
 from mitra.cooperation.tests.factories import MeetingFactory
@@ -22,14 +22,22 @@ pytestmark = [
 
 
 def _plans(call: object) -> list[tuple[str, str]]:
-    """Each query `call()` makes on the table it is about, with SQLite's plan of it (one line per step)."""
-    with CaptureQueriesContext(connection) as queries:
+    """Each query `call()` makes, with SQLite's plan of it (one line per step) for the parameters it was run with:
+    SQLite may plan a query with a bound parameter differently from the same query with the value written in (a
+    partial index `status IN ('a', 'b')` serves only a query that writes that list: core/lookups.py)."""
+    queries: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         call()  # type: ignore[operator]
     out = []
     with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-            out.append((query["sql"], "\n".join(row[3] for row in cursor.fetchall())))
+        for sql, params in queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            out.append((sql, "\n".join(row[3] for row in cursor.fetchall())))
     return out
 
 

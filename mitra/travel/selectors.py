@@ -184,7 +184,7 @@ def queue(user: User, today: dt.date | None = None, limit: int = 10) -> Queue:
     visible = visible_requests(user)
     steps = (
         TravelStep.objects.filter(
-            request__in=visible.filter(status__in=OPEN_STATUSES).values("pk"),
+            request__in=visible.filter(status__in_literal=OPEN_STATUSES).values("pk"),
             completed_on__isnull=True,
             due_on__isnull=False,
         )
