@@ -57,3 +57,18 @@ def test_the_key_indicator_marks_its_page_of_cooperations_from_the_meetings_inde
     plans = [plan for sql, plan in _plans(lambda: rows[0:100]) if sql.startswith('SELECT "cooperation_meeting"')]
     assert len(plans) == 1
     assert "USING COVERING INDEX meeting_cooperation_year" in plans[0], plans[0]
+
+
+def test_the_key_indicator_finds_its_page_of_cooperations_one_by_one():
+    """A page of the key indicator's list probes the cooperations in order (EXISTS through the indexes on the
+    cooperation) instead of first reading every position paper and active meeting of the year; the count of them
+    all reads the year's meetings from their index once."""
+    for day in (1, 2):
+        MeetingFactory.create(responsible_unit=bureau(), active_participation=True, start_date=dt.date(2017, 3, day))
+    rows = indicators.cooperation_developments(2017).rows
+    plans = _plans(lambda: (len(rows), rows[0:100]))
+    [count] = [plan for sql, plan in plans if sql.startswith('SELECT COUNT(*) AS "__count" FROM "cooperation_coop')]
+    assert "USING COVERING INDEX meeting_year_participation" in count, count
+    [page] = [plan for sql, plan in plans if sql.startswith('SELECT "cooperation_cooperation"."id"')]
+    assert "CORRELATED" in page and "meeting_cooperation_year" in page and "LIST SUBQUERY" not in page, page
+    assert "USE TEMP B-TREE" not in page, page
