@@ -14,6 +14,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -220,6 +222,11 @@ class TravelRequest(SoftDeleteModel):
             # The calendar's trips away some day of a month: departure before its end, return after its start;
             # the return is tested in the index, so only the month's trips are read from the table.
             models.Index(fields=["departure_date", "return_date"], name="travelrequest_dates"),
+            # The queue's counts by status (selectors.queue), read from this index instead of the table (16,000
+            # requests at ten years of data, issue 17). On `lower(status)` (the codes are lower case: the same
+            # groups) so that no filter on `status` is ever served by it: on the plain column SQLite, without
+            # statistics, would take it for every read of counted requests (see travelrequest_open).
+            models.Index(Lower("status"), F("deleted_at"), name="travelrequest_status_count"),
         ]
         verbose_name = _("travel request")
         verbose_name_plural = _("travel requests")

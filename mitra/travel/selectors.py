@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mitra.core import periods, years
@@ -196,8 +197,10 @@ def queue(user: User, today: dt.date | None = None, limit: int = 10) -> Queue:
     late = [DueStep(s, s.due_on, True) for s in steps.filter(due_on__lt=today)[:limit] if s.due_on]
     upcoming = [DueStep(s, s.due_on, False) for s in steps.filter(due_on__gte=today)[:limit] if s.due_on]
     counts = {status: 0 for status in TravelStatus.values}
-    for row in visible.order_by().values("status").annotate(n=Count("pk")):
-        counts[row["status"]] = row["n"]
+    # Grouped by lower(status), the same groups (the codes are lower case), read from the index
+    # travelrequest_status_count instead of the table.
+    for row in visible.order_by().values(code=Lower("status")).annotate(n=Count("pk")):
+        counts[row["code"]] = row["n"]
     return Queue(late=late, upcoming=upcoming, counts=counts)
 
 
@@ -420,6 +423,18 @@ def travelling_between(user: User, start: dt.date, end: dt.date) -> list[TravelR
 CALENDAR_NAMED_PER_DAY = 3
 
 
+# What the calendar page shows of a trip (its grid and its list); nothing else of a trip is read there.
+CALENDAR_FIELDS = (
+    "pk",
+    "departure_date",
+    "return_date",
+    "destination_city",
+    "destination_country__code",
+    "destination_country__name_id",
+    "destination_country__name_en",
+)
+
+
 @dataclass
 class CalendarDay:
     day: dt.date | None
@@ -446,11 +461,22 @@ def month_grid(
         .filter(departure_date__lte=last, return_date__gte=first, status__in=COUNTED_STATUSES)
         .select_related(None)
         .select_related("destination_country")
+        # Only what the calendar shows of a trip (a month has ~150 trips at ten years of data, issue 17).
+        .only(*CALENDAR_FIELDS)
         .annotate(people=Count("travellers"))
         .order_by("departure_date", "pk")
     )
     people = {t.pk: t.people for t in annotated}
     trips: list[TravelRequest] = list(annotated)
+    # Each trip is put on the days of the month it is away (by departure, as listed), instead of testing every
+    # trip for every day.
+    away: dict[dt.date, list[TravelRequest]] = {}
+    one_day = dt.timedelta(days=1)
+    for trip in trips:
+        d, end = max(trip.departure_date, first), min(trip.return_date, last)
+        while d <= end:
+            away.setdefault(d, []).append(trip)
+            d += one_day
     weeks = []
     for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         days = []
@@ -458,17 +484,23 @@ def month_grid(
             if d.month != month:
                 days.append(CalendarDay(None, [], workdays.is_working_day(d)))
                 continue
-            away = [t for t in trips if t.departure_date <= d <= t.return_date]
+            that_day = away.get(d, [])
             days.append(
-                CalendarDay(d, away[:named], workdays.is_working_day(d), len(away), sum(people[t.pk] for t in away))
+                CalendarDay(
+                    d, that_day[:named], workdays.is_working_day(d), len(that_day), sum(people[t.pk] for t in that_day)
+                )
             )
         weeks.append(days)
     return weeks, trips
 
 
 def load_travellers(trips: list[TravelRequest]) -> None:
-    """Read the travellers of these trips (each trip once however often it is listed): one query, none when empty."""
-    prefetch_related_objects(
-        list({t.pk: t for t in trips}.values()),
-        Prefetch("travellers", queryset=Traveller.objects.select_related("staff_member__unit")),
+    """Read the travellers of these trips (each trip once however often it is listed), their names by name: one
+    query, none when empty. For the calendar, which shows only their names."""
+    # The calendar names a traveller by name only: just that is read (no unit, no join to the requests to order).
+    travellers = (
+        Traveller.objects.select_related("staff_member")
+        .only("request", "staff_member__full_name")
+        .order_by("staff_member__full_name", "pk")
     )
+    prefetch_related_objects(list({t.pk: t for t in trips}.values()), Prefetch("travellers", queryset=travellers))

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mitra.core.tests.factories import UserFactory, logged_in
+from mitra.travel.models import TravelStatus
 
 from .test_calendar import CALENDAR, busy_june
 
@@ -44,15 +45,20 @@ def _full_scans(steps: list[str]) -> list[str]:
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
 def test_the_queue_and_the_calendar_read_requests_through_their_indexes():
-    """The queue's late and next steps pick the open requests from the partial index travelrequest_open; the
-    calendar's month reads travelrequest_dates (the return is tested in the index, only the month's rows are read),
-    and neither scans every request."""
+    """The queue's late and next steps pick the open requests from the partial index travelrequest_open and its
+    counts by status read the index travelrequest_status_count; the calendar's month reads travelrequest_dates
+    (the return is tested in the index, only the month's rows are read), and neither scans every request."""
     owner = UserFactory.create()
     busy_june(owner)
     client = logged_in(owner)
     client.get(reverse("core:home"))  # the menu's work counts are counted once per session
     queue = _plans(client, reverse("travel:queue"))
     assert sum("USING INDEX travelrequest_open" in step for step in queue) == 2, queue  # late and next due
+    # The counts by status come from travelrequest_status_count, on lower(status): the same groups only because
+    # every status code is lower case.
+    assert "SCAN travel_travelrequest USING INDEX travelrequest_status_count" in queue, queue
+    assert all(code == code.lower() for code in TravelStatus.values)
+    assert _full_scans(queue) == [], queue
     month = _plans(client, CALENDAR + "?bulan=2013-06")
     assert _full_scans(month) == [] and any("INDEX travelrequest_dates" in step for step in month), month
 
