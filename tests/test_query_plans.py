@@ -5,10 +5,10 @@ by scanning every travel request or every meeting of each cooperation listed."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from mitra.cooperation import indicators
 from mitra.cooperation.tests.factories import MeetingFactory
@@ -22,14 +22,22 @@ pytestmark = [
 
 
 def _plans(call: object) -> list[tuple[str, str]]:
-    """Each query `call()` makes on the table it is about, with SQLite's plan of it (one line per step)."""
-    with CaptureQueriesContext(connection) as queries:
+    """Each query `call()` makes, with SQLite's plan of it (one line per step) for the parameters it was run with:
+    SQLite may plan a query with a bound parameter differently from the same query with the value written in (a
+    partial index `status IN ('a', 'b')` serves only a query that writes that list: core/lookups.py)."""
+    queries: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         call()  # type: ignore[operator]
     out = []
     with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
-            out.append((query["sql"], "\n".join(row[3] for row in cursor.fetchall())))
+        for sql, params in queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            out.append((sql, "\n".join(row[3] for row in cursor.fetchall())))
     return out
 
 
@@ -49,3 +57,18 @@ def test_the_key_indicator_marks_its_page_of_cooperations_from_the_meetings_inde
     plans = [plan for sql, plan in _plans(lambda: rows[0:100]) if sql.startswith('SELECT "cooperation_meeting"')]
     assert len(plans) == 1
     assert "USING COVERING INDEX meeting_cooperation_year" in plans[0], plans[0]
+
+
+def test_the_key_indicator_finds_its_page_of_cooperations_one_by_one():
+    """A page of the key indicator's list probes the cooperations in order (EXISTS through the indexes on the
+    cooperation) instead of first reading every position paper and active meeting of the year; the count of them
+    all reads the year's meetings from their index once."""
+    for day in (1, 2):
+        MeetingFactory.create(responsible_unit=bureau(), active_participation=True, start_date=dt.date(2017, 3, day))
+    rows = indicators.cooperation_developments(2017).rows
+    plans = _plans(lambda: (len(rows), rows[0:100]))
+    [count] = [plan for sql, plan in plans if sql.startswith('SELECT COUNT(*) AS "__count" FROM "cooperation_coop')]
+    assert "USING COVERING INDEX meeting_year_participation" in count, count
+    [page] = [plan for sql, plan in plans if sql.startswith('SELECT "cooperation_cooperation"."id"')]
+    assert "CORRELATED" in page and "meeting_cooperation_year" in page and "LIST SUBQUERY" not in page, page
+    assert "USE TEMP B-TREE" not in page, page

@@ -28,14 +28,17 @@ Part = tuple[QuerySet[Any], Callable[[list[Any]], list[T]]]
 
 
 class LazyRows(Sequence[T], Generic[T]):
-    def __init__(self, parts: Sequence[Part[T]], counts: list[int] | None = None) -> None:
-        """`counts`: the number of rows of each part when the caller has already counted them."""
+    def __init__(self, parts: Sequence[Part[T]], counts: list[int] | Callable[[], list[int]] | None = None) -> None:
+        """`counts`: the number of rows of each part when the caller has already counted them, or a function
+        counting them (called once, when the number is first needed) when another query counts them faster than
+        `COUNT` over the part's queryset."""
         self._parts = list(parts)
-        self._counts: list[int] | None = list(counts) if counts is not None else None
+        self._counter = counts if callable(counts) else None
+        self._counts: list[int] | None = list(counts) if counts is not None and not callable(counts) else None
 
     def _part_counts(self) -> list[int]:
         if self._counts is None:
-            self._counts = [qs.count() for qs, _build in self._parts]
+            self._counts = self._counter() if self._counter else [qs.count() for qs, _build in self._parts]
         return self._counts
 
     def count(self) -> int:  # type: ignore[override]  # (Paginator calls count() without an argument)

@@ -41,7 +41,7 @@ def my_requests(user: Any, today: dt.date) -> list[WorkItem]:
     unit = user.unit
     rows = (
         TravelRequest.objects.filter(Q(requesting_unit=unit) | Q(requesting_unit__path__startswith=unit.path + "/"))
-        .filter(status__in=UNFINISHED_STATUSES, return_date__gte=today)
+        .filter(status__in_literal=UNFINISHED_STATUSES, return_date__gte=today)
         .select_related("meeting")
         .order_by("departure_date", "pk")[:LIMIT]
     )
@@ -69,9 +69,9 @@ def trip_reports_due(user: Any, today: dt.date) -> list[WorkItem]:
     """Trips back (or leaving) whose report to the State Secretariat is not recorded as sent: for the bureau's
     service every one, for others their unit's (and beneath it)."""
     rows = TravelRequest.objects.filter(
-        # The first condition is implied by the second; stated so that SQLite may use the partial index
-        # travel_status_return, whose condition it is.
-        status__in=UNFINISHED_STATUSES,
+        # The first condition is implied by the second; stated (its list written into the SQL: core/lookups.py) so
+        # that SQLite may use the partial index travel_status_return, whose condition it is.
+        status__in_literal=UNFINISHED_STATUSES,
         status=TravelStatus.DOCUMENTS_READY,
         trip_report_sent_on__isnull=True,
         return_date__lte=today,

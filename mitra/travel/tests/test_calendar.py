@@ -123,3 +123,33 @@ def test_the_icalendar_export_keeps_every_trip():
     assert body.count("BEGIN:VEVENT") == 6
     for request in [*busy, other]:
         assert request.destination_city in body
+
+
+def test_a_trip_across_the_months_is_on_the_days_of_each_month_it_is_away():
+    owner = UserFactory.create()
+    across = trip(owner, D(2013, 5, 30), D(2013, 6, 2), "Lintas")
+    client = logged_in(owner)
+    for month, days in (("2013-05", 2), ("2013-06", 2)):
+        _queries, page = _get(client, f"?bulan={month}")
+        assert page.count('data-testid="calendar-day-count"') == days, month
+        assert page.count(f'href="{across.get_absolute_url()}" data-testid="calendar-trip"') == days, month
+    _queries, page = _get(client, "?bulan=2013-07")
+    assert 'data-testid="calendar-trip"' not in page
+
+
+def test_the_calendar_reads_only_what_it_shows_of_trips_and_travellers():
+    """A month at ten years of data has ~150 trips (issue 17): the month's query reads their dates, city and
+    country, not every column; the travellers' query reads their names, without their units or a join to the
+    requests to order them."""
+    owner = UserFactory.create()
+    busy_june(owner)
+    client = logged_in(owner)
+    client.get(reverse("core:home"))  # the menu's work counts are counted once per session
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(CALENDAR + "?bulan=2013-06").status_code == 200
+    [month] = [q["sql"] for q in ctx.captured_queries if 'FROM "travel_travelrequest"' in q["sql"]]
+    assert '"travel_travelrequest"."destination_city"' in month
+    assert '"travel_travelrequest"."purpose"' not in month and '"travel_travelrequest"."notes"' not in month
+    [travellers] = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "travel_traveller"')]
+    assert '"core_staffmember"."full_name"' in travellers
+    assert "core_organisationunit" not in travellers and "travel_travelrequest" not in travellers
