@@ -98,10 +98,12 @@ def test_the_migration_fills_the_field_for_the_follow_ups_there_are():
     assert {pk: _other(pk) for pk in rows} == rows
 
 
+@pytest.mark.parametrize("walk", [False, True])
 @pytest.mark.parametrize("many", [False, True])
-def test_the_latest_follow_ups_are_the_same_in_either_form(many):
-    """The timeline's follow-ups (the form of this backend) are the newest of the cooperations' own and of their
-    meetings', with or without a cooperation or under another one, as sorting all of them gives."""
+def test_the_latest_follow_ups_are_the_same_in_either_form(many, walk):
+    """The timeline's follow-ups (the forms of this backend: gathered, or walked newest first for many
+    cooperations) are the newest of the cooperations' own and of their meetings', with or without a cooperation
+    or under another one, as sorting all of them gives."""
     unit = UnitFactory.create()
     ours = [CooperationFactory.create(responsible_unit=unit) for _ in range(3)]
     theirs = CooperationFactory.create(responsible_unit=unit)
@@ -122,7 +124,7 @@ def test_the_latest_follow_ups_are_the_same_in_either_form(many):
     ]
     assert every, "the case has follow-ups"
     for limit in (1, 5, 100):
-        latest = selectors._latest_follow_ups(ids, limit).order_by("-due_date", "-pk")[:limit]
+        latest = selectors._latest_follow_ups(ids, limit, walk).order_by("-due_date", "-pk")[:limit]
         assert [f.pk for f in latest] == every[:limit]
 
 
