@@ -137,13 +137,15 @@ test-sqlite: $(STAMP)
 # On PostgreSQL, `make test` runs the tests of what differs between the backends (every other test runs on SQLite
 # only): full-text search (FTS5 / tsvector), the task queue's row locks, the audit chain and the services' row
 # locks and version checks, the JSON dump's sequences, imports, concurrent first saves, and the figures of the
-# LAKIP and the measurement (decimal sums). The migrations run on PostgreSQL as the test database is built.
+# LAKIP and the measurement (decimal sums), the profiles' follow-ups (selectors._latest_follow_ups). The
+# migrations run on PostgreSQL as the test database is built.
 # `make test-postgres-all` runs the whole suite on PostgreSQL.
 POSTGRES_TESTS = mitra/search mitra/tasks \
     mitra/core/tests/test_audit.py mitra/core/tests/test_audit_key.py mitra/core/tests/test_lost_update.py \
     mitra/core/tests/test_services.py mitra/exchange/tests/test_dump.py mitra/exchange/tests/test_imports.py \
     mitra/reports/tests/test_narrative_concurrency.py mitra/reports/tests/test_reports.py \
-    mitra/performance/tests/test_metrics.py mitra/performance/tests/test_measurement.py
+    mitra/performance/tests/test_metrics.py mitra/performance/tests/test_measurement.py \
+    mitra/cooperation/tests/test_follow_up_other_cooperation.py mitra/cooperation/tests/test_profile_timeline.py
 
 test-postgres: $(STAMP)
 	mkdir -p var

@@ -312,22 +312,47 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
-def _follow_up_ids(cooperation_ids: QuerySet[Any], limit: int) -> Q:
+def _follow_up_ids(cooperation_ids: QuerySet[Any] | list[int], limit: int) -> Q:
     """The latest `limit` live follow-ups of these cooperations by due date, their own and their meetings', as a
     condition on the id: the latest `limit` of each kind, each read and sorted from an index that holds the due
-    date (followup_coop_open, followup_meeting_open), so only those rows are read from the table, not every
-    follow-up of the cooperations (925 for Indonesia's at N=100) to sort them. Separate lookups: the equivalent
-    OR across the join to meetings made SQLite read every follow-up (~250 ms each time at 150,000 of them)."""
-    meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
+    date (followup_coop_open, followup_other_open), so only those rows are read from the table, not every
+    follow-up of the cooperations (925 for Indonesia's at N=100) to sort them. "Their meetings'" are those whose
+    stored `other_cooperation` (their meeting's cooperation, when not their own) is one of these: one index lookup
+    per cooperation, not one per meeting. Separate lookups: the equivalent OR made SQLite read and sort every
+    follow-up of the cooperations."""
     newest = ("-due_date", "-pk")
     own = FollowUp.objects.filter(cooperation__in=cooperation_ids).order_by(*newest).values("pk")[:limit]
-    via_meetings = FollowUp.objects.filter(meeting__in=meetings).order_by(*newest).values("pk")[:limit]
+    via_meetings = FollowUp.objects.filter(other_cooperation__in=cooperation_ids).order_by(*newest).values("pk")[:limit]
     return Q(pk__in=own) | Q(pk__in=via_meetings)
 
 
-# From this many cooperations on, a timeline reads meetings and follow-ups newest first and keeps those of the
-# cooperations (it finds its `limit` rows after a few hundred); below it, it reads those of the cooperations and
-# sorts them (few rows, while the walk could cross the whole table before finding them).
+def _latest_follow_ups(
+    cooperation_ids: QuerySet[Any] | list[int], limit: int, walk: bool = False
+) -> QuerySet[FollowUp]:
+    """The follow-ups of these cooperations, their own and their meetings', to be read newest first up to `limit`.
+    The one place where the SQL differs by backend, because the two planners want opposite forms (measured at
+    N=100, 4 to 661 cooperations, the ids given as a list):
+    - PostgreSQL: the plain condition. It estimates the rows from the list and reads a few cooperations' rows from
+      the two indexes (2.7 ms for an institution, 5.8 ms for Indonesia's 18 cooperations) or walks the due-date
+      index for many (13.6 ms for ASEAN's 661). The id form below made it walk the due-date index in every case:
+      it cannot estimate an OR of two `IN (subquery)`, and read all 150,000 follow-ups for an institution (200 ms).
+    - SQLite: the id form (_follow_up_ids), 2.5 to 16 ms; the plain condition made it gather and sort every
+      matching row (134 ms for ASEAN's 32,000). With many cooperations (`walk`), the plain condition on the
+      columns hidden from their indexes (_unindexed): SQLite walks the due-date index newest first and stops at
+      `limit` (1 ms for ASEAN, against 16-21 ms for the id form)."""
+    if connection.vendor == "postgresql":
+        return FollowUp.objects.filter(Q(cooperation__in=cooperation_ids) | Q(other_cooperation__in=cooperation_ids))
+    if walk:
+        return FollowUp.objects.alias(
+            own=_unindexed("cooperation_id"), of_meeting=_unindexed("other_cooperation_id")
+        ).filter(Q(own__in=cooperation_ids) | Q(of_meeting__in=cooperation_ids))
+    return FollowUp.objects.filter(_follow_up_ids(cooperation_ids, limit))
+
+
+# From this many cooperations on, a timeline reads meetings newest first and keeps those of the cooperations (it
+# finds its `limit` rows after a few hundred); below it, it reads those of the cooperations and sorts them (few
+# rows, while the walk could cross the whole table before finding them). Follow-ups: _latest_follow_ups (on
+# SQLite the same way; PostgreSQL decides for itself).
 WALK_FROM = 200
 
 
@@ -337,17 +362,19 @@ def _unindexed(column: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
 
 
-def _open_follow_ups(cooperation_ids: QuerySet[Any]) -> QuerySet[Any]:
+def _open_follow_ups(cooperation_ids: QuerySet[Any] | list[int]) -> QuerySet[Any]:
     """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION ALL
-    of two lookups that the indexes followup_coop_open and followup_meeting_open answer without reading the table
+    of two lookups that the indexes followup_coop_open and followup_other_open answer without reading the table
     (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile).
+    The meetings' part looks up the stored `other_cooperation`: one lookup per cooperation (661 for ASEAN), almost
+    always empty, where joining the meetings took one per meeting (21,600) or, on PostgreSQL, a scan of every
+    open follow-up.
     The two parts do not overlap: a meeting's follow-up that is also of one of these cooperations comes from the
     first, so the second keeps only those of another cooperation or of none (tested from the index, which holds
     the cooperation). No duplicate to remove, so no temporary B-tree of every row (13,000 for ASEAN at N=100)."""
-    meetings = Meeting.all_objects.filter(cooperation__in=cooperation_ids).order_by().values("pk")
     live_open = Q(status__in=OPEN_FOLLOW_UP, deleted_at__isnull=True)
     own = FollowUp.all_objects.filter(live_open, cooperation__in=cooperation_ids)
-    via_meetings = FollowUp.all_objects.filter(live_open, meeting__in=meetings).filter(
+    via_meetings = FollowUp.all_objects.filter(live_open, other_cooperation__in=cooperation_ids).filter(
         Q(cooperation__isnull=True) | ~Q(cooperation__in=cooperation_ids)
     )
     return (
@@ -383,33 +410,27 @@ def _cutoff(items: list[TimelineItem], limit: int) -> dt.date | None:
 
 
 def timeline(
-    cooperations: QuerySet[Cooperation],
+    cooperations: QuerySet[Cooperation] | list[int],
     extra: list[TimelineItem] | None = None,
     limit: int = TIMELINE_LIMIT,
     walk: bool = False,
 ) -> list[TimelineItem]:
     """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded.
-    `walk`: there are many cooperations (WALK_FROM), so meetings and follow-ups are read newest first.
+    `walk`: there are many cooperations (WALK_FROM), so meetings (and on SQLite follow-ups) are read newest first.
 
     The sources are read densest first (follow-ups, whose due dates run ahead, then meetings): once `limit` events
     are known, each further source reads only the events on or after the `limit`-th newest (_cutoff), a handful
     of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
     sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
     events of the same day keep their order whichever source was read first."""
-    ids = cooperations.values("pk")
+    ids: Any = cooperations.values("pk") if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
     found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
 
     def since() -> dt.date | None:
         return _cutoff([item for items in found.values() for item in items], limit)
 
-    follow_ups_of: QuerySet[FollowUp]
-    if walk:
-        # Many cooperations: read follow-ups newest first (the due-date index) and keep theirs, a few hundred rows,
-        # instead of gathering every one of theirs (32,000 for ASEAN's subtree at N=100) to sort them.
-        follow_ups_of = FollowUp.objects.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids))
-    else:
-        follow_ups_of = FollowUp.objects.filter(_follow_up_ids(ids, limit))
+    follow_ups_of = _latest_follow_ups(ids, limit, walk)
     if (day := since()) is not None:
         follow_ups_of = follow_ups_of.filter(due_date__gte=day)
     found["follow_up"] = [
@@ -482,12 +503,17 @@ class Profile:
 def _profile(
     cooperation_qs: QuerySet[Cooperation], list_query: str, extra: list[TimelineItem] | None = None
 ) -> Profile:
-    ids = cooperation_qs.values("pk")
+    # The ids, read once (this is the count too), go into each later query as a list rather than as a subquery:
+    # PostgreSQL then knows how many cooperations there are (4 or 661) and plans each lookup for that number; with
+    # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
+    # ~400 ms) and joined every agreement before keeping a country's.
+    ids = sorted(set(cooperation_qs.values_list("pk", flat=True)))
     matching = cooperations().filter(pk__in=ids)
     agreement_qs = agreements().filter(cooperation__in=ids)
     today = timezone.localdate()
-    first_open, open_count = _first_and_count(_open_follow_ups(ids), 20)
-    cooperation_count = matching.count()
+    # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
+    first_open, open_count = _first_and_count(_open_follow_ups(ids), 20) if ids else ([], 0)
+    cooperation_count = len(ids)
     return Profile(
         cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
         cooperation_count=cooperation_count,
@@ -500,7 +526,7 @@ def _profile(
                 "expires_on"
             )[:20]
         ),
-        timeline=timeline(cooperation_qs, extra, walk=cooperation_count >= WALK_FROM),
+        timeline=timeline(ids, extra, walk=cooperation_count >= WALK_FROM),
         list_query=list_query,
     )
 

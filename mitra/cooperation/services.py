@@ -47,6 +47,7 @@ from .models import (
     StageChange,
     StepKind,
     UnitOwned,
+    cooperation_elsewhere,
 )
 
 EDIT = "cooperation.edit_record"
@@ -100,6 +101,7 @@ def _changed_fields(instance: Any, data: Mapping[str, Any]) -> list[str]:
     return changed
 
 
+@transaction.atomic
 def update(
     *,
     actor: User | None,
@@ -119,7 +121,7 @@ def update(
                 "it is reviewed again."
             )
         )
-    return update_guarded(
+    updated = update_guarded(
         actor=actor,
         perm=EDIT,
         instance=instance,
@@ -128,6 +130,19 @@ def update(
         system=system,
         reason=reason,
     )
+    if isinstance(updated, Meeting) and "cooperation" in data:
+        _move_follow_ups(updated)
+    return updated
+
+
+def _move_follow_ups(meeting: Meeting) -> None:
+    """The meeting's follow-ups (deleted ones too) get their `other_cooperation` again from its cooperation now: a
+    derived field (models.cooperation_elsewhere), not a change of theirs, so neither versioned nor audited."""
+    rows = FollowUp.all_objects.filter(meeting=meeting).values_list("pk", "cooperation_id", "other_cooperation_id")
+    for pk, own, stored in rows:
+        other = cooperation_elsewhere(meeting.cooperation_id, own)
+        if other != stored:
+            FollowUp.all_objects.filter(pk=pk).update(other_cooperation_id=other)
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from mitra.cooperation.models import (
     Publication,
     Sector,
     Study,
+    cooperation_elsewhere,
 )
 from mitra.core.models import Education, Employment, Grade, OrganisationUnit, Position, StaffMember
 from mitra.partners.models import Contact, Country, Forum, Institution
@@ -392,6 +393,7 @@ def _follow_ups(ctx: Context) -> int:
                 "description": ctx.sentence(10),
                 "meeting_id": meeting_id,
                 "cooperation_id": cooperation_id,
+                "other_cooperation_id": cooperation_elsewhere(cooperation_id, cooperation_id),  # filed under it
                 "responsible_unit_id": unit_id,
                 "due_date": due,
                 "status": status,
