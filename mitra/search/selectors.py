@@ -184,8 +184,8 @@ def search(
     first = backend.first_matches(parsed, among, list(ids_params), CANDIDATES + 1)
     if len(first) > CANDIDATES:
 
-        def count(ranges: list[tuple[int, int]]) -> int:
-            return backend.count_between(parsed, among, list(ids_params), ranges)
+        def count(sample: backends.Sample) -> tuple[int, int, int]:
+            return backend.count_after(parsed, among, list(ids_params), sample)
 
         return _bounded(result, first[:CANDIDATES], filtered, parsed, facets, count)
     # MATERIALIZED: SQLite would otherwise flatten the match into the outer query and rank every row again.
@@ -229,7 +229,7 @@ def _bounded(
     filtered: QuerySet[SearchEntry],
     parsed: ParsedQuery,
     facets: bool,
-    count: Callable[[list[tuple[int, int]]], int],
+    count: Callable[[backends.Sample], tuple[int, int, int]],
 ) -> SearchResult:
     """An over-broad query: rank and facet its first CANDIDATES matches (index order), estimate how many match."""
     ids = [row[0] for row in candidates]
@@ -247,32 +247,26 @@ def _bounded(
 
 
 def _estimate(
-    filtered: QuerySet[SearchEntry], found: int, last_id: int, count: Callable[[list[tuple[int, int]]], int]
+    filtered: QuerySet[SearchEntry],
+    found: int,
+    last_id: int,
+    count: Callable[[backends.Sample], tuple[int, int, int]],
 ) -> int:
     """About how many entries of `filtered` match, when the first `found` of them (in id order) end at `last_id`:
-    those, and the matches among the ids after `last_id` estimated from SAMPLE_IDS of them in SAMPLE_WINDOWS
-    ranges spread evenly up to the highest id of `filtered` (`count(ranges)` counts the matches in such ranges; every
-    id is counted when there are no more than SAMPLE_IDS). Entries are stored kind by kind, so the matches are not
-    spread evenly: spreading the sample follows them where the density of the first matches (the estimate before
-    issue 17's third round, 3–6× too low at N = 100) did not. Two queries; rounded to two significant digits,
-    never below `found`."""
-    # The highest id in one query of an index lookup.
+    those, and the matches among the ids after `last_id` up to the highest id of `filtered`, estimated from
+    SAMPLE_IDS of them in SAMPLE_WINDOWS ranges spread evenly over them (backends.Sample; `count(sample)` gives the
+    matches in the sample, its size and the number of ids after `last_id`, in one query); every id is counted when
+    no more than SAMPLE_IDS follow. Entries are stored kind by kind, so the matches cluster: a sample spread over
+    the whole range follows them, where the density of the first matches (the estimate before, 3–6× too low at
+    N = 100) did not. Rounded to two significant digits, never below `found`."""
     try:
         high_sql, high_params = filtered.order_by("-pk").values("pk")[:1].query.sql_with_params()
     except EmptyResultSet:  # a filter that allows nothing
         return found
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({high_sql})", high_params)
-        (high,) = cursor.fetchone()
-    if high is None or last_id >= high:
+    hits, sampled, rest = count(backends.Sample(last_id, high_sql, list(high_params), SAMPLE_IDS, SAMPLE_WINDOWS))
+    if rest <= 0 or sampled <= 0:
         return found
-    rest = high - last_id  # the ids after the last match found
-    if rest <= SAMPLE_IDS:
-        return found + count([(last_id + 1, high)])  # exact
-    windows = min(SAMPLE_WINDOWS, SAMPLE_IDS)
-    width, step = SAMPLE_IDS // windows, rest / windows  # width <= step: the ranges do not overlap
-    ranges = [(last_id + 1 + int(i * step), last_id + int(i * step) + width) for i in range(windows)]
-    estimate = found + round(count(ranges) * rest / (width * windows))
+    estimate = found + round(hits * rest / sampled)
     digits = len(str(estimate)) - 2
     return max(found, round(estimate, -digits)) if digits > 0 else estimate
 

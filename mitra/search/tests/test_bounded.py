@@ -97,34 +97,39 @@ def test_a_query_over_the_bound_is_ranked_among_its_first_matches_and_estimated(
     assert [h.entry_id for h in paged.hits] == [h.entry_id for h in bounded.hits][4:6]
 
 
-def test_the_estimate_counts_a_sample_spread_over_the_ids_after_the_first_matches(corpus, monkeypatch):
+def test_the_estimate_scales_the_matches_counted_in_the_sample(corpus):
     entries = SearchEntry.objects.all()
-    high = entries.order_by("-pk").values_list("pk", flat=True).first()
-    assert high is not None and high > 100
-    asked: list[list[tuple[int, int]]] = []
+    asked: list[backends.Sample] = []
 
-    def every_id(ranges: list[tuple[int, int]]) -> int:  # as if every id matched
-        asked.append(ranges)
-        return sum(b - a + 1 for a, b in ranges)
+    def counted(hits: int, sampled: int, rest: int) -> Any:
+        def count(sample: backends.Sample) -> tuple[int, int, int]:
+            asked.append(sample)
+            return hits, sampled, rest
 
-    # No more ids after the last match found than SAMPLE_IDS: every one is counted, the count is exact.
-    assert selectors._estimate(entries, 10, high - 5, every_id) == 15
-    assert asked == [[(high - 4, high)]]
-    # More: SAMPLE_WINDOWS ranges of SAMPLE_IDS ids in all, spread evenly from the last match to the last id.
-    monkeypatch.setattr(selectors, "SAMPLE_IDS", 8)
-    monkeypatch.setattr(selectors, "SAMPLE_WINDOWS", 4)
-    last = high - 100
-    assert 0.95 * 110 <= selectors._estimate(entries, 10, last, every_id) <= 1.05 * 110
-    ranges = asked[-1]
-    assert ranges == [(last + 1, last + 2), (last + 26, last + 27), (last + 51, last + 52), (last + 76, last + 77)]
-    # Matches in half the sampled ids: about half the ids after the last match.
-    assert selectors._estimate(entries, 10, last, lambda r: every_id(r) // 2) == 60
-    assert selectors._estimate(entries, 10, high, every_id) == 10  # the ten reach the last id: exactly those
-    assert selectors._estimate(SearchEntry.objects.none(), 7, 1, every_id) == 7
+        return count
+
+    assert selectors._estimate(entries, 10, 5, counted(5, 5, 5)) == 15  # every id after the last counted: exact
+    assert selectors._estimate(entries, 10, 5, counted(8, 8, 100)) == 110  # every sampled id matches
+    assert selectors._estimate(entries, 10, 5, counted(4, 8, 100)) == 60  # half of them
+    assert selectors._estimate(entries, 1000, 5, counted(1, 1024, 281_000)) == 1300  # two significant digits
+    assert selectors._estimate(entries, 10, 5, counted(0, 0, 0)) == 10  # the ten reach the last id
+    assert asked[0].last_id == 5 and (asked[0].ids, asked[0].windows) == (
+        selectors.SAMPLE_IDS,
+        selectors.SAMPLE_WINDOWS,
+    )
+    assert selectors._estimate(SearchEntry.objects.none(), 7, 1, counted(1, 1, 1)) == 7
+
+
+def _sample_ranges(last: int, high: int, ids: int, windows: int) -> list[tuple[int, int]]:
+    """backends.Sample's ranges, written out."""
+    width = ids // windows
+    starts = [last + (high - last) * i // windows for i in range(windows + 1)]
+    return [(starts[i] + 1, min(starts[i + 1], starts[i] + width)) for i in range(windows)]
 
 
 @pytest.mark.parametrize("query", [WORD, f"{WORD} kerjasama", "kerjasama", "uraian"])
-def test_the_backend_counts_the_matches_in_id_ranges(corpus, reader, query):
+@pytest.mark.parametrize("ids,windows", [(8, 4), (1024, 32)])
+def test_the_backend_counts_the_matches_in_the_sample_after_the_first_matches(corpus, query, ids, windows):
     backend = backends.get_backend()
     parsed = parse_query(query)
     sql, params = backend.match_sql(parsed)
@@ -132,14 +137,26 @@ def test_the_backend_counts_the_matches_in_id_ranges(corpus, reader, query):
         cursor.execute(sql, params)
         matched = sorted(row[0] for row in cursor.fetchall())
     assert len(matched) > 3
-    ranges = [(matched[0], matched[1]), (matched[2] + 1, matched[-1])]
-    expected = sum(1 for i in matched if any(a <= i <= b for a, b in ranges))
-    assert backend.count_between(parsed, None, [], ranges) == expected
-    # Among the entries of one kind (what a filter passes as `among`).
-    among, among_params = SearchEntry.objects.filter(kind="cooperation.agreement").values("pk").query.sql_with_params()
     kinds = dict(SearchEntry.objects.values_list("pk", "kind"))
-    expected = sum(1 for i in matched if any(a <= i <= b for a, b in ranges) and kinds[i] == "cooperation.agreement")
-    assert backend.count_between(parsed, among, list(among_params), ranges) == expected
+    for among_kind in (None, "cooperation.agreement"):
+        allowed = SearchEntry.objects.filter(kind=among_kind) if among_kind else SearchEntry.objects.all()
+        high = allowed.order_by("-pk").values_list("pk", flat=True).first()
+        assert high is not None
+        high_sql, high_params = allowed.order_by("-pk").values("pk")[:1].query.sql_with_params()
+        among, among_params = allowed.values("pk").query.sql_with_params() if among_kind else (None, ())
+        last = matched[1]
+        ranges = _sample_ranges(last, high, ids, windows)
+        if ids >= high - last:  # few ids follow: the ranges cover them all
+            assert sum(b - a + 1 for a, b in ranges if b >= a) == high - last
+        expected = sum(
+            1 for i in matched if any(a <= i <= b for a, b in ranges) and (not among_kind or kinds[i] == among_kind)
+        )
+        sample = backends.Sample(last, high_sql, list(high_params), ids, windows)
+        assert backend.count_after(parsed, among, list(among_params), sample) == (
+            expected,
+            sum(b - a + 1 for a, b in ranges if b >= a),
+            high - last,
+        )
 
 
 def test_an_estimated_count_with_a_filter_is_exact_when_few_ids_follow(corpus, reader, monkeypatch):
