@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,10 @@ MAX_LIMIT = 100
 # of an over-broad word ("kerjasama" matches 93 % of the index) took seconds at ten years of data. A query with at
 # most this many matches gets exactly what ranking every match gives.
 CANDIDATES = 1000
+# The count of an over-broad query is estimated from its matches among this many ids after its first CANDIDATES
+# matches, in this many ranges spread evenly up to the last id (see _estimate).
+SAMPLE_IDS = 1024
+SAMPLE_WINDOWS = 32
 # Facet values listed per facet (the most frequent).
 FACET_VALUES = 12
 
@@ -179,7 +183,11 @@ def search(
     among = ids_sql if filtered.query.where else None
     first = backend.first_matches(parsed, among, list(ids_params), CANDIDATES + 1)
     if len(first) > CANDIDATES:
-        return _bounded(result, first[:CANDIDATES], filtered, parsed, facets)
+
+        def count(sample: backends.Sample) -> tuple[int, int, int]:
+            return backend.count_after(parsed, among, list(ids_params), sample)
+
+        return _bounded(result, first[:CANDIDATES], filtered, parsed, facets, count)
     # MATERIALIZED: SQLite would otherwise flatten the match into the outer query and rank every row again.
     base = f"FROM m WHERE m.entry_id IN ({ids_sql})"
     cte = f"WITH m AS MATERIALIZED ({match_sql}) "
@@ -221,6 +229,7 @@ def _bounded(
     filtered: QuerySet[SearchEntry],
     parsed: ParsedQuery,
     facets: bool,
+    count: Callable[[backends.Sample], tuple[int, int, int]],
 ) -> SearchResult:
     """An over-broad query: rank and facet its first CANDIDATES matches (index order), estimate how many match."""
     ids = [row[0] for row in candidates]
@@ -230,29 +239,34 @@ def _bounded(
     page = ranked[result.offset : result.offset + result.limit]
     result.estimated = True
     result.candidates = len(candidates)
-    result.total = _estimate(filtered, len(candidates), max(ids))
+    result.total = _estimate(filtered, len(candidates), max(ids), count)
     result.hits = _hydrate([(entry_id, rank, None) for entry_id, rank, _kind in page], parsed)
     if facets:
         result.facets = _facets(SearchEntry.objects.filter(pk__in=ids), result.filters)
     return result
 
 
-def _estimate(filtered: QuerySet[SearchEntry], found: int, last_id: int) -> int:
+def _estimate(
+    filtered: QuerySet[SearchEntry],
+    found: int,
+    last_id: int,
+    count: Callable[[backends.Sample], tuple[int, int, int]],
+) -> int:
     """About how many entries of `filtered` match, when the first `found` of them (in id order) end at `last_id`:
-    the density of matches among the ids up to `last_id`, spread over the ids of `filtered` (one query).
-    Rough — entries are stored kind by kind — and rounded to two significant digits, never below `found`."""
-    # The lowest and the highest id in one query of two index lookups (SQLite scans for MIN and MAX together).
+    those, and the matches among the ids after `last_id` up to the highest id of `filtered`, estimated from
+    SAMPLE_IDS of them in SAMPLE_WINDOWS ranges spread evenly over them (backends.Sample; `count(sample)` gives the
+    matches in the sample, its size and the number of ids after `last_id`, in one query); every id is counted when
+    no more than SAMPLE_IDS follow. Entries are stored kind by kind, so the matches cluster: a sample spread over
+    the whole range follows them, where the density of the first matches (the estimate before, 3–6× too low at
+    N = 100) did not. Rounded to two significant digits, never below `found`."""
     try:
-        low_sql, low_params = filtered.order_by("pk").values("pk")[:1].query.sql_with_params()
         high_sql, high_params = filtered.order_by("-pk").values("pk")[:1].query.sql_with_params()
     except EmptyResultSet:  # a filter that allows nothing
         return found
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({low_sql}), ({high_sql})", [*low_params, *high_params])
-        low, high = cursor.fetchone()
-    if low is None or high is None or last_id <= low:
+    hits, sampled, rest = count(backends.Sample(last_id, high_sql, list(high_params), SAMPLE_IDS, SAMPLE_WINDOWS))
+    if rest <= 0 or sampled <= 0:
         return found
-    estimate = max(found, round(found * (high - low + 1) / (last_id - low + 1)))
+    estimate = found + round(hits * rest / sampled)
     digits = len(str(estimate)) - 2
     return max(found, round(estimate, -digits)) if digits > 0 else estimate
 

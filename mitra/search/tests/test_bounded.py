@@ -91,24 +91,81 @@ def test_a_query_over_the_bound_is_ranked_among_its_first_matches_and_estimated(
     assert [h.entry_id for h in bounded.hits] == [h.entry_id for h in full.hits if h.entry_id in first_five]
     # Facets count the candidates only.
     assert sum(v.count for v in bounded.facets["kind"]) == 5
-    # The estimate: the density of the first five spread over the index's ids, never below what was found.
-    assert bounded.total >= 5
+    # The count: the five, and the matches after them counted (fewer ids than selectors.SAMPLE_IDS): exact.
+    assert bounded.total == full.total
     paged = search(WORD, user=reader, limit=2, offset=4)
     assert [h.entry_id for h in paged.hits] == [h.entry_id for h in bounded.hits][4:6]
 
 
-def test_the_estimate_follows_the_density_of_matches(corpus):
+def test_the_estimate_scales_the_matches_counted_in_the_sample(corpus):
     entries = SearchEntry.objects.all()
-    low = entries.order_by("pk").values_list("pk", flat=True).first()
-    high = entries.order_by("-pk").values_list("pk", flat=True).first()
-    assert low is not None and high is not None and high - low > 100
-    span = high - low + 1
-    # Ten found among the first ten ids: about as many as there are ids (two significant digits).
-    assert 0.9 * span <= selectors._estimate(entries, 10, low + 9) <= 1.1 * span
-    # Ten found among the first twenty ids: about half of them.
-    assert 0.45 * span <= selectors._estimate(entries, 10, low + 19) <= 0.55 * span
-    assert selectors._estimate(entries, 10, high) == 10  # the ten reach the last id: exactly what was found
-    assert selectors._estimate(SearchEntry.objects.none(), 7, 1) == 7
+    asked: list[backends.Sample] = []
+
+    def counted(hits: int, sampled: int, rest: int) -> Any:
+        def count(sample: backends.Sample) -> tuple[int, int, int]:
+            asked.append(sample)
+            return hits, sampled, rest
+
+        return count
+
+    assert selectors._estimate(entries, 10, 5, counted(5, 5, 5)) == 15  # every id after the last counted: exact
+    assert selectors._estimate(entries, 10, 5, counted(8, 8, 100)) == 110  # every sampled id matches
+    assert selectors._estimate(entries, 10, 5, counted(4, 8, 100)) == 60  # half of them
+    assert selectors._estimate(entries, 1000, 5, counted(1, 1024, 281_000)) == 1300  # two significant digits
+    assert selectors._estimate(entries, 10, 5, counted(0, 0, 0)) == 10  # the ten reach the last id
+    assert asked[0].last_id == 5 and (asked[0].ids, asked[0].windows) == (
+        selectors.SAMPLE_IDS,
+        selectors.SAMPLE_WINDOWS,
+    )
+    assert selectors._estimate(SearchEntry.objects.none(), 7, 1, counted(1, 1, 1)) == 7
+
+
+def _sample_ranges(last: int, high: int, ids: int, windows: int) -> list[tuple[int, int]]:
+    """backends.Sample's ranges, written out."""
+    width = ids // windows
+    starts = [last + (high - last) * i // windows for i in range(windows + 1)]
+    return [(starts[i] + 1, min(starts[i + 1], starts[i] + width)) for i in range(windows)]
+
+
+@pytest.mark.parametrize("query", [WORD, f"{WORD} kerjasama", "kerjasama", "uraian"])
+@pytest.mark.parametrize("ids,windows", [(8, 4), (1024, 32)])
+def test_the_backend_counts_the_matches_in_the_sample_after_the_first_matches(corpus, query, ids, windows):
+    backend = backends.get_backend()
+    parsed = parse_query(query)
+    sql, params = backend.match_sql(parsed)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        matched = sorted(row[0] for row in cursor.fetchall())
+    assert len(matched) > 3
+    kinds = dict(SearchEntry.objects.values_list("pk", "kind"))
+    for among_kind in (None, "cooperation.agreement"):
+        allowed = SearchEntry.objects.filter(kind=among_kind) if among_kind else SearchEntry.objects.all()
+        high = allowed.order_by("-pk").values_list("pk", flat=True).first()
+        assert high is not None
+        high_sql, high_params = allowed.order_by("-pk").values("pk")[:1].query.sql_with_params()
+        among, among_params = allowed.values("pk").query.sql_with_params() if among_kind else (None, ())
+        last = matched[1]
+        ranges = _sample_ranges(last, high, ids, windows)
+        if ids >= high - last:  # few ids follow: the ranges cover them all
+            assert sum(b - a + 1 for a, b in ranges if b >= a) == high - last
+        expected = sum(
+            1 for i in matched if any(a <= i <= b for a, b in ranges) and (not among_kind or kinds[i] == among_kind)
+        )
+        sample = backends.Sample(last, high_sql, list(high_params), ids, windows)
+        assert backend.count_after(parsed, among, list(among_params), sample) == (
+            expected,
+            sum(b - a + 1 for a, b in ranges if b >= a),
+            high - last,
+        )
+
+
+def test_an_estimated_count_with_a_filter_is_exact_when_few_ids_follow(corpus, reader, monkeypatch):
+    kind = {"kind": "cooperation.agreement"}
+    full = _full(WORD, reader, filters=kind)
+    assert full.total > 2
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    bounded = search(WORD, user=reader, filters=kind)
+    assert bounded.estimated and bounded.total == full.total
 
 
 def test_the_page_says_about_when_the_count_is_estimated(corpus, monkeypatch):
@@ -212,3 +269,83 @@ def test_a_prefix_standing_for_many_words_is_matched_by_fts5(corpus, reader, mon
     assert backends.SQLiteBackend._vocabulary(parsed) is None
     assert backends.SQLiteBackend().first_matches(parsed, None, [], 3) == expected
     assert backends.SQLiteBackend().first_matches(parse_query("zzzqqq"), None, [], 3) == []
+
+
+# --- PostgreSQL: prefix terms matched as the index's words (search_word), ranked as the prefixes rank ----------------
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="search_word is PostgreSQL's")
+
+
+def _missing_words() -> int:
+    """The words of the entries' vectors that search_word lacks."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT w FROM search_searchentry, "
+            "unnest(tsvector_to_array(search_vector)) AS w) v WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_word s WHERE s.word = v.w)"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _words(prefix: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM search_word WHERE word LIKE %s ORDER BY word", [prefix + "%"])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@postgres_only
+def test_the_word_table_follows_every_write_of_the_index(corpus, reader):
+    from mitra.cooperation import services as registry
+
+    assert _words("quorvantix") == ["quorvantix"] and _missing_words() == 0
+    # A new entry (one insert), an edited one (an update), a batch of entries (one multi-row insert).
+    cooperation = CooperationFactory.create(title="Zelphorinaxa baru")
+    assert _words("zelphorin") == ["zelphorinaxa"]
+    registry.update(
+        actor=None, instance=cooperation, data={"title": "Zelphorinubi"}, expected_version=None, system=True
+    )
+    assert _words("zelphorin") == ["zelphorinaxa", "zelphorinubi"]  # a word no entry holds stays (harmless)
+    SearchEntry.objects.filter(record_type="cooperation.agreement").delete()
+    agreements = list(Agreement.objects.all())
+    assert services.index_many(agreements) == len(agreements) > 6
+    assert _missing_words() == 0
+    # The rebuild writes without the triggers and reads every entry's words once, leaving none behind.
+    services.rebuild()
+    assert _words("zelphorin") == ["zelphorinubi"] and _missing_words() == 0
+    CooperationFactory.create(title="Zelphorinoka")  # the triggers work again after it
+    assert _words("zelphorin") == ["zelphorinoka", "zelphorinubi"]
+    assert search("zelphorinok", user=reader).total == 1
+
+
+def _prefix_first_matches(query: str, limit: int) -> list[tuple[Any, ...]]:
+    """What the GIN index gives with the prefixes as prefixes."""
+    sql, params = backends.PostgresBackend().prefix_first_matches_sql(parse_query(query), None, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+@postgres_only
+@pytest.mark.parametrize("query", [WORD, f"{WORD} kerjasama", "Glimmerquatz", "Glimmerquatz uraian", "pengawasan"])
+@pytest.mark.parametrize("most", [backends.MAX_EXPANSION, 2])
+def test_prefixes_written_as_words_match_and_rank_as_the_prefixes(corpus, query, most, monkeypatch):
+    for i, suffix in enumerate(["", "an", "kan", "nya", "isasi"]):
+        CooperationFactory.create(title=f"Glimmerquatz{suffix} {i}", notes=f"glimmerquatz{suffix} " * i + "uraian")
+    monkeypatch.setattr(backends, "MAX_EXPANSION", most)  # 2: "glimmerquatz" (five words) stays a prefix
+    backend = backends.PostgresBackend()
+    parsed = parse_query(query)
+    expanded, params = backend.expanded(parsed)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {expanded}::text", params)
+        written = cursor.fetchone()[0]
+    assert (":*" in written) == (most == 2 and "glimmer" in query.lower())
+    for limit in (5, 10**6):
+        assert backend.first_matches(parsed, None, [], limit) == _prefix_first_matches(query, limit)
+    # The full ranking's match: the same entries with the same ranks.
+    sql, params = backend.match_sql(parsed)
+    prefix_sql = sql.replace(f"@@ {expanded}", "@@ to_tsquery('simple', %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY 1", params)
+        got = cursor.fetchall()
+        cursor.execute(prefix_sql + " ORDER BY 1", [params[0], params[0]])
+        assert got == cursor.fetchall() and got
