@@ -344,23 +344,6 @@ def test_the_cycle_collector_is_paused_while_an_import_runs_and_resumed_after(mo
     assert seen == [False, False] and gc.isenabled()
 
 
-def test_overlapping_imports_resume_the_collector_when_the_last_ends() -> None:
-    first, second = imports._cyclic_gc_paused(), imports._cyclic_gc_paused()
-    first.__enter__()
-    second.__enter__()
-    first.__exit__(None, None, None)  # the other import still runs
-    assert not gc.isenabled()
-    second.__exit__(None, None, None)
-    assert gc.isenabled()
-    gc.disable()  # paused by someone else before: left as it was
-    try:
-        with imports._cyclic_gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def _meetings(tag: str, forum: Any, unit: OrganisationUnit, admin: User) -> list[Meeting]:
     """Meetings with every kind of column the import fills: text (empty and not ASCII), dates, a boolean, a
     country (a text key), a forum or none, the tracking columns."""

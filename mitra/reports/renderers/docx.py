@@ -207,12 +207,14 @@ class DocxRenderer:
         # The grid too: LibreOffice lays a table out by its grid columns, Word by its cells' widths.
         for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), fit.widths_cm, strict=False):
             grid_col.set(qn("w:w"), str(int(Cm(w).twips)))
-        for i, w in enumerate(fit.widths_cm):
-            for row in table.rows:
-                row.cells[i].width = Cm(w)
+        # Each row's cells once: python-docx finds a row's cells anew on every `row.cells` (issue 17).
+        widths = [Cm(w) for w in fit.widths_cm]
         size = Pt(layout.DOCX.compact if fit.compact else layout.DOCX.size)
         for row in table.rows:
-            for c in row.cells:
+            cells = row.cells
+            for c, w in zip(cells, widths, strict=False):
+                c.width = w
+            for c in cells:
                 for para in c.paragraphs:
                     for run in para.runs:
                         run.font.size = size

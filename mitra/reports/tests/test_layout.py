@@ -167,6 +167,31 @@ def test_no_page_ends_on_a_group_heading_or_half_a_sub_activity() -> None:
     assert pages_with_table > 24  # the table did run over pages
 
 
+def test_docx_cells_get_their_column_width_and_the_table_type_size() -> None:
+    """Every cell of every row has its column's width (layout.table_layout) and every run the table's type size,
+    the compact size for a table that fits a portrait page only so."""
+    from docx.shared import Pt
+
+    from mitra.reports.renderers.docx import render_docx
+
+    narrow = Table("narrow", "Tabel sempit", ["No", "Uraian", "Nilai"], [], [0.6, 4, 2])
+    narrow.rows = [[Cell(i, NUMBER), Cell(f"Kegiatan {i}"), Cell(Fig(f"n{i}", 1_000_000 * i, MONEY))] for i in range(5)]
+    money = [Cell(Fig(f"m{c}", 12_345_678_901, MONEY)) for c in range(5)]
+    compact = Table("compact", "Tabel padat", ["Uraian", *[f"Kolom {c}" for c in range(5)]], [[Cell("Baris"), *money]])
+    assert not layout.table_layout(narrow, "id", layout.DOCX).compact
+    assert layout.table_layout(compact, "id", layout.DOCX).compact
+    section = Section("s", "Bab", numbered_title=True).add(narrow, compact)
+    doc = Document(io.BytesIO(render_docx(Report("lakip", "Uji", "Biro", 2017, "id", "Badan", [section], {}))))
+    for table, model in zip(doc.tables, (narrow, compact), strict=True):
+        fit = layout.table_layout(model, "id", layout.DOCX)
+        size = Pt(layout.DOCX.compact if fit.compact else layout.DOCX.size)
+        assert len(table.rows) == len(model.rows) + 1
+        for row in table.rows:
+            assert [c.width.cm for c in row.cells] == pytest.approx(fit.widths_cm, abs=0.01)  # stored in twips
+            runs = [run for c in row.cells for para in c.paragraphs for run in para.runs]
+            assert runs and all(run.font.size == size for run in runs)
+
+
 def test_numbers_are_bound_to_their_units() -> None:
     text = layout.nbsp("sebesar 96,07 % dan Rp 4.917.801.000, Nomor HK. 04.01 Tahun 2010, 25 orang, No HK.04.2")
     assert "96,07\u00a0%" in text and "Rp\u00a04.917.801.000" in text and "HK.\u00a004.01" in text
