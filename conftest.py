@@ -112,6 +112,11 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
                 source.backup(connection.connection)
             # The demo's attached files, which the builder stored under its own MEDIA_ROOT.
             shutil.copytree(_template["restore"].with_suffix(".media"), settings.MEDIA_ROOT, dirs_exist_ok=True)
+            # The content types this worker cached while creating its own tables may have other ids than the
+            # template's.
+            from django.contrib.contenttypes.models import ContentType
+
+            ContentType.objects.clear_cache()
         else:
             try:
                 load_all()

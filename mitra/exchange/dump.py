@@ -120,6 +120,7 @@ def restore(text: str, *, audit_restore: bool = True) -> dict[str, int]:
     index only part of it). Refused, with nothing written, if the database holds users,
     units or audit entries, or if the dump is not a Mitra dump.
     """
+    from mitra.cooperation.models import FollowUp, store_other_cooperations
     from mitra.core import audit
     from mitra.core.models import AuditAction
     from mitra.search import services as search
@@ -148,6 +149,9 @@ def restore(text: str, *, audit_restore: bool = True) -> dict[str, int]:
                 n += 1
             counts[label] = n
     connection.check_constraints()
+    # Derived fields added after a dump was made are derived again (a dump of before cooperation 0017 has no
+    # follow-up's other_cooperation).
+    store_other_cooperations(FollowUp)
     # Sequences (PostgreSQL) continue after the restored keys.
     sequence_sql = connection.ops.sequence_reset_sql(no_style(), list(known.values()))
     if sequence_sql:

@@ -100,6 +100,12 @@ class Backend:
     def bulk_end(self) -> None:
         """After the rebuild's writes: build the full-text part of everything written since bulk_begin()."""
 
+    # Whether rebuild() drops the secondary indexes of the entry and facet tables while it writes and makes them
+    # again at the end. SQLite: yes (readers keep reading the committed index, WAL). PostgreSQL: no, DROP INDEX
+    # would lock both tables until the rebuild commits, holding up every search and every save of an indexed
+    # record for the length of the rebuild.
+    rebuild_drops_indexes = False
+
     def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
         """(name, CREATE statement) of the indexes of `tables` that a rebuild may drop and create again: every index
         but those of primary keys and unique constraints."""
@@ -108,6 +114,8 @@ class Backend:
 
 class SQLiteBackend(Backend):
     """FTS5 external-content table `search_fts` over SearchEntry's analysed columns, kept by triggers."""
+
+    rebuild_drops_indexes = True
 
     vendor = "sqlite"
 
@@ -406,23 +414,17 @@ class PostgresBackend(Backend):
             cursor.execute(f"ANALYZE {WORD_TABLE}")
 
     def bulk_begin(self) -> None:
-        # Within the rebuild's transaction: the facets' foreign key is checked as each row goes in, not queued to the
-        # end of the transaction (the rebuild drops and creates indexes of these tables, which PostgreSQL refuses
-        # while checks are pending; those pending before are checked now), and the word triggers do nothing
-        # (SET LOCAL ends with the transaction) …
+        # Within the rebuild's transaction: the word triggers do nothing (SET LOCAL ends with the transaction) …
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"SET LOCAL {BULK_SETTING} = 'on'")
             cursor.execute(f"DELETE FROM {WORD_TABLE}")  # noqa: S608 - constant names
 
     def bulk_end(self) -> None:
         # … and the words of every entry are read once at the end (6 s at N = 100, against ~45 s in triggers for the
-        # rebuild's one-row inserts); the triggers keep them again for every later write. The constraints go back to
-        # what Django declares them with (DEFERRABLE INITIALLY DEFERRED).
+        # rebuild's one-row inserts); the triggers keep them again for every later write.
         with connection.cursor() as cursor:
             cursor.execute(POSTGRES_WORDS_FILL)
             cursor.execute(f"SET LOCAL {BULK_SETTING} = 'off'")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
         # Not those backing a constraint (the primary keys, search_entry_record).

@@ -503,17 +503,22 @@ def rebuild(progress: Any = None) -> dict[str, int]:
 
     backend = backends.get_backend()
     backend.bulk_begin()
-    # The index's own indexes (but those of its keys and unique constraint) are dropped and made again once the
-    # entries are in: building one from all rows is quicker than keeping it up to date row by row. Within the
-    # transaction, so a failed rebuild leaves them as they were.
-    indexes = backend.secondary_indexes([SearchEntry._meta.db_table, SearchFacet._meta.db_table])
-    with connection.cursor() as cursor:
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     writer = _BulkWriter()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {SearchFacet._meta.db_table}")  # noqa: S608 - constant table names
         cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
+    # Then (where the backend allows it: backends.Backend.rebuild_drops_indexes) the index's own indexes (but those
+    # of its keys and unique constraint) are dropped and made again once the entries are in: building one from all
+    # rows is quicker than keeping it up to date row by row. After the deletes, whose foreign-key checks use them.
+    # Within the transaction, so a failed rebuild leaves them as they were.
+    indexes = (
+        backend.secondary_indexes([SearchEntry._meta.db_table, SearchFacet._meta.db_table])
+        if backend.rebuild_drops_indexes
+        else []
+    )
+    with connection.cursor() as cursor:
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     types = {ContentType.objects.get_for_model(s.model).pk: s.key for s in all_kinds() if s.documents}
     # The records files are attached to: only theirs is kept for the files' entries (not every record's).
     with_files = {

@@ -31,22 +31,10 @@ class Migration(migrations.Migration):
 
 
 def store_other_cooperation(apps, schema_editor):
-    """Fill the derived field for the follow-ups there are: only those of a meeting filed under another cooperation
-    (or none) get a value; one UPDATE per such cooperation."""
-    from mitra.cooperation.models import cooperation_elsewhere
+    """Fill the derived field for the follow-ups there are (models.store_other_cooperations)."""
+    from mitra.cooperation.models import store_other_cooperations
 
-    FollowUp = apps.get_model("cooperation", "FollowUp")
-    rows = FollowUp._base_manager.filter(meeting__cooperation__isnull=False).values_list(
-        "pk", "cooperation_id", "meeting__cooperation_id"
-    )
-    elsewhere: dict[int, list[int]] = {}
-    for pk, own, of_meeting in rows.iterator(chunk_size=10_000):
-        other = cooperation_elsewhere(of_meeting, own)
-        if other is not None:
-            elsewhere.setdefault(other, []).append(pk)
-    for other, pks in elsewhere.items():
-        for start in range(0, len(pks), 500):
-            FollowUp._base_manager.filter(pk__in=pks[start : start + 500]).update(other_cooperation_id=other)
+    store_other_cooperations(apps.get_model("cooperation", "FollowUp"))
 
 
 Migration.operations.insert(2, migrations.RunPython(store_other_cooperation, migrations.RunPython.noop))

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 from decimal import Decimal
 from io import StringIO
 
@@ -17,6 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from mitra.core.models import OrganisationUnit
 from mitra.core.tests.factories import StaffFactory, UnitFactory, bureau
@@ -191,9 +190,9 @@ EXPECTED_ID = [
 
 
 def _pdf_text(pdf: bytes) -> str:
-    pdftotext = shutil.which("pdftotext") or "/usr/bin/pdftotext"
-    out = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout  # noqa: S603
-    return re.sub(r"\s+", " ", out.decode())
+    # pypdf (a dependency) rather than poppler's pdftotext, which a fresh machine may not have.
+    text = " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"\s+", " ", text)
 
 
 def _docx_text(content: bytes) -> str:

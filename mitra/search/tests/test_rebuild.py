@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -191,8 +192,15 @@ def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
     assert {"search_entry_facets", "search_facet_entry", "search_entry_parent"} <= {name for name, _sql in before}
     if connection.vendor == "postgresql":
         assert "search_entry_vector" in {name for name, _sql in before}
-    services.rebuild()
+    with CaptureQueriesContext(connection) as captured:
+        services.rebuild()
     assert backend.secondary_indexes(tables) == before
+    dropped = {q["sql"].split()[-1].strip('"') for q in captured.captured_queries if q["sql"].startswith("DROP INDEX")}
+    # Dropped only on SQLite: on PostgreSQL the drop would lock out searches and saves until the rebuild commits.
+    assert dropped == ({name for name, _sql in before} if connection.vendor == "sqlite" else set())
+    deletes = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DELETE FROM")]
+    drops = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DROP INDEX")]
+    assert not drops or max(deletes[:2]) < min(drops)  # the old entries go while their indexes serve the deletes
 
 
 def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeypatch):
