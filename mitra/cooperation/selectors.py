@@ -312,7 +312,7 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
-def _follow_up_ids(cooperation_ids: QuerySet[Any] | list[int], limit: int) -> Q:
+def _follow_up_ids(cooperation_ids: list[int], limit: int) -> Q:
     """The latest `limit` live follow-ups of these cooperations by due date, their own and their meetings', as a
     condition on the id: the latest `limit` of each kind, each read and sorted from an index that holds the due
     date (followup_coop_open, followup_other_open), so only those rows are read from the table, not every
@@ -321,14 +321,14 @@ def _follow_up_ids(cooperation_ids: QuerySet[Any] | list[int], limit: int) -> Q:
     per cooperation, not one per meeting. Separate lookups: the equivalent OR made SQLite read and sort every
     follow-up of the cooperations."""
     newest = ("-due_date", "-pk")
-    own = FollowUp.objects.filter(cooperation__in=cooperation_ids).order_by(*newest).values("pk")[:limit]
-    via_meetings = FollowUp.objects.filter(other_cooperation__in=cooperation_ids).order_by(*newest).values("pk")[:limit]
+    own = FollowUp.objects.filter(cooperation__in_ids=cooperation_ids).order_by(*newest).values("pk")[:limit]
+    via_meetings = (
+        FollowUp.objects.filter(other_cooperation__in_ids=cooperation_ids).order_by(*newest).values("pk")[:limit]
+    )
     return Q(pk__in=own) | Q(pk__in=via_meetings)
 
 
-def _latest_follow_ups(
-    cooperation_ids: QuerySet[Any] | list[int], limit: int, walk: bool = False
-) -> QuerySet[FollowUp]:
+def _latest_follow_ups(cooperation_ids: list[int], limit: int, walk: bool = False) -> QuerySet[FollowUp]:
     """The follow-ups of these cooperations, their own and their meetings', to be read newest first up to `limit`.
     The one place where the SQL differs by backend, because the two planners want opposite forms (measured at
     N=100, 4 to 661 cooperations, the ids given as a list):
@@ -341,11 +341,13 @@ def _latest_follow_ups(
       columns hidden from their indexes (_unindexed): SQLite walks the due-date index newest first and stops at
       `limit` (1 ms for ASEAN, against 16-21 ms for the id form)."""
     if connection.vendor == "postgresql":
-        return FollowUp.objects.filter(Q(cooperation__in=cooperation_ids) | Q(other_cooperation__in=cooperation_ids))
+        return FollowUp.objects.filter(
+            Q(cooperation__in_ids=cooperation_ids) | Q(other_cooperation__in_ids=cooperation_ids)
+        )
     if walk:
         return FollowUp.objects.alias(
             own=_unindexed("cooperation_id"), of_meeting=_unindexed("other_cooperation_id")
-        ).filter(Q(own__in=cooperation_ids) | Q(of_meeting__in=cooperation_ids))
+        ).filter(Q(own__in_ids=cooperation_ids) | Q(of_meeting__in_ids=cooperation_ids))
     return FollowUp.objects.filter(_follow_up_ids(cooperation_ids, limit))
 
 
@@ -362,7 +364,7 @@ def _unindexed(column: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
 
 
-def _open_follow_ups(cooperation_ids: QuerySet[Any] | list[int]) -> QuerySet[Any]:
+def _open_follow_ups(cooperation_ids: list[int]) -> QuerySet[Any]:
     """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION ALL
     of two lookups that the indexes followup_coop_open and followup_other_open answer without reading the table
     (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile).
@@ -373,9 +375,9 @@ def _open_follow_ups(cooperation_ids: QuerySet[Any] | list[int]) -> QuerySet[Any
     first, so the second keeps only those of another cooperation or of none (tested from the index, which holds
     the cooperation). No duplicate to remove, so no temporary B-tree of every row (13,000 for ASEAN at N=100)."""
     live_open = Q(status__in=OPEN_FOLLOW_UP, deleted_at__isnull=True)
-    own = FollowUp.all_objects.filter(live_open, cooperation__in=cooperation_ids)
-    via_meetings = FollowUp.all_objects.filter(live_open, other_cooperation__in=cooperation_ids).filter(
-        Q(cooperation__isnull=True) | ~Q(cooperation__in=cooperation_ids)
+    own = FollowUp.all_objects.filter(live_open, cooperation__in_ids=cooperation_ids)
+    via_meetings = FollowUp.all_objects.filter(live_open, other_cooperation__in_ids=cooperation_ids).filter(
+        Q(cooperation__isnull=True) | ~Q(cooperation__in_ids=cooperation_ids)
     )
     return (
         own.order_by()
@@ -423,7 +425,7 @@ def timeline(
     of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
     sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
     events of the same day keep their order whichever source was read first."""
-    ids: Any = cooperations.values("pk") if isinstance(cooperations, QuerySet) else cooperations
+    ids = sorted(cooperations.values_list("pk", flat=True)) if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
     found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
 
@@ -438,9 +440,9 @@ def timeline(
         for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]
     ]
     meetings_of = (
-        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in=ids)
+        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids)
         if walk
-        else Meeting.objects.filter(cooperation__in=ids)
+        else Meeting.objects.filter(cooperation__in_ids=ids)
     )
     if (day := since()) is not None:
         meetings_of = meetings_of.filter(start_date__gte=day)
@@ -448,35 +450,35 @@ def timeline(
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
         for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]
     ]
-    changes = StageChange.objects.filter(cooperation__in=ids)
+    changes = StageChange.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         changes = changes.filter(date__gte=day)
     found["stage"] = [
         TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
         for change in changes.select_related("cooperation").order_by("-date", "-pk")[:limit]
     ]
-    signed = Agreement.objects.filter(cooperation__in=ids, date_signed__isnull=False)
+    signed = Agreement.objects.filter(cooperation__in_ids=ids, date_signed__isnull=False)
     if (day := since()) is not None:
         signed = signed.filter(date_signed__gte=day)
     found["agreement"] = []
     for a in signed.order_by("-date_signed", "-pk")[:limit]:
         assert a.date_signed is not None  # filtered above
         found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
-    events = OutreachEvent.objects.filter(cooperation__in=ids)
+    events = OutreachEvent.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         events = events.filter(date__gte=day)
     found["outreach"] = [
         TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display())
         for e in events.order_by("-date", "-pk")[:limit]
     ]
-    papers = PositionPaper.objects.filter(cooperation__in=ids)
+    papers = PositionPaper.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         papers = papers.filter(year__gte=day.year)
     found["position"] = [
         TimelineItem(p.year, None, "position", p, p.get_status_display())
         for p in papers.order_by("-year", "-pk")[:limit]
     ]
-    studies = Study.objects.filter(cooperation__in=ids)
+    studies = Study.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         studies = studies.filter(year__gte=day.year)
     found["study"] = [
@@ -508,8 +510,8 @@ def _profile(
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
     ids = sorted(set(cooperation_qs.values_list("pk", flat=True)))
-    matching = cooperations().filter(pk__in=ids)
-    agreement_qs = agreements().filter(cooperation__in=ids)
+    matching = cooperations().filter(pk__in_ids=ids)
+    agreement_qs = agreements().filter(cooperation__in_ids=ids)
     today = timezone.localdate()
     # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
     first_open, open_count = _first_and_count(_open_follow_ups(ids), 20) if ids else ([], 0)
@@ -519,7 +521,7 @@ def _profile(
         cooperation_count=cooperation_count,
         agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
         agreement_count=agreement_qs.count(),
-        open_follow_ups=list(follow_ups().filter(pk__in=first_open).order_by("due_date", "pk")),
+        open_follow_ups=list(follow_ups().filter(pk__in_ids=first_open).order_by("due_date", "pk")),
         open_follow_up_count=open_count,
         expiring=list(
             agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
@@ -559,17 +561,17 @@ def forum_profile(forum: Forum) -> Profile:
     forum_ids = forum_descendants(forum)
     extra = [
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
-        for m in Meeting.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True)
+        for m in Meeting.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .select_related("country")
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
         TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in PositionPaper.objects.filter(forum_id__in=forum_ids, cooperation__isnull=True).order_by("-year")[
+        for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True).order_by("-year")[
             :TIMELINE_LIMIT
         ]
     ]
-    return _profile(Cooperation.objects.filter(forum_id__in=forum_ids), f"forum={forum.pk}", extra)
+    return _profile(Cooperation.objects.filter(forum_id__in_ids=forum_ids), f"forum={forum.pk}", extra)
 
 
 def country_profile(country: Country) -> Profile:

@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and audit")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login, logout and failed-login audit)
+        from . import lookups, signals  # noqa: F401  (signals: login, logout and failed-login audit)
+
+        lookups.register()

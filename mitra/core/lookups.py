@@ -1,17 +1,25 @@
-"""`field__in_literal=(…)`: `field IN ('a', 'b')` with the values written into the SQL instead of bound as parameters.
+"""Lookups that write their list into the SQL instead of binding each value as a parameter.
+
+`field__in_literal=(…)`: `field IN ('a', 'b')` with the values written into the SQL instead of bound as parameters.
 
 SQLite uses a partial index whose condition is `field IN ('a', 'b')` only for a query that states that very list;
 it matches a bound parameter against a constant of the condition only outside lists, so a query written
 `status IN (?, ?)` never uses such an index and scans the table instead (issue 17: the home page's "my work" and
 the travel queue read every travel request this way at ten years of data). Meant for fixed sets of a model's
 choices (code constants, in the order of the index's condition); anything else than a plain word is refused.
-Register it on the field whose partial indexes need it (`Model._meta.get_field(name).register_lookup(InLiteral)`)."""
+Register it on the field whose partial indexes need it (`Model._meta.get_field(name).register_lookup(InLiteral)`).
+
+`key__in_ids=[…]`: `key IN (1, 2, 3)` for a list of ids already read from the database (a profile's 661
+cooperations, passed to a dozen lookups). The plain `__in` prepares each value through the field and binds it
+(about 2 µs a value: 20 ms of the ASEAN forum profile at ten years of data); this one checks that every value is a
+plain int and writes them, so it takes nothing else. Registered on every ForeignKey and integer field (ready())."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Lookup
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.-]+")
@@ -30,3 +38,28 @@ class InLiteral(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = ", ".join(f"'{value}'" for value in self.rhs)
         return f"{lhs} IN ({values})", tuple(lhs_params)
+
+
+class InIds(Lookup):
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> Any:
+        values = list(self.rhs)
+        # `type(...) is int`: not a bool, not a str that would look like one.
+        if any(type(value) is not int for value in values):
+            raise ValueError(f"in_ids takes a list of ints, not {values[:5]!r}…")
+        return values
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        if not self.rhs:
+            raise EmptyResultSet  # as `__in=[]`: the condition matches nothing
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(map(str, self.rhs))})", tuple(lhs_params)
+
+
+def register() -> None:
+    from django.db.models import ForeignKey, IntegerField
+
+    ForeignKey.register_lookup(InIds)
+    IntegerField.register_lookup(InIds)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from mitra.travel.models import OPEN_STATUSES, TravelRequest
@@ -16,3 +18,33 @@ def test_the_list_is_written_into_the_sql_in_its_order():
 def test_anything_but_plain_words_is_refused(values: tuple[str, ...]):
     with pytest.raises(ValueError):
         TravelRequest.objects.filter(status__in_literal=values)
+
+
+@pytest.mark.django_db
+def test_in_ids_writes_the_ids_and_finds_what_in_finds():
+    from mitra.cooperation.models import FollowUp
+    from mitra.cooperation.tests.factories import CooperationFactory, FollowUpFactory
+
+    cooperations = [CooperationFactory.create() for _ in range(3)]
+    for cooperation in cooperations:
+        FollowUpFactory.create(
+            meeting=None,
+            cooperation=cooperation,
+            responsible_unit=cooperation.responsible_unit,
+            due_date=dt.date(2017, 3, 1),
+        )
+    ids = [cooperations[2].pk, cooperations[0].pk]
+    written = FollowUp.objects.filter(cooperation__in_ids=ids)
+    sql, params = written.query.sql_with_params()
+    assert f'"cooperation_id" IN ({ids[0]}, {ids[1]})' in sql and ids[0] not in params
+    assert set(written) == set(FollowUp.objects.filter(cooperation__in=ids)) and written.count() == 2
+    assert list(FollowUp.objects.filter(cooperation__in_ids=[])) == []  # as __in=[]: nothing
+    assert set(FollowUp.objects.exclude(cooperation__in_ids=ids)) == set(FollowUp.objects.exclude(cooperation__in=ids))
+
+
+@pytest.mark.parametrize("values", [["1"], [1, "1) OR (1=1"], [True], [1.0]])
+def test_in_ids_takes_only_ints(values: list[object]):
+    from mitra.cooperation.models import FollowUp
+
+    with pytest.raises(ValueError):
+        FollowUp.objects.filter(cooperation__in_ids=values)
