@@ -92,6 +92,33 @@ def test_exports_never_turn_typed_text_into_formulas():
     assert cell.value == formula and cell.data_type == "s"
 
 
+def test_the_xlsx_export_holds_the_rows_of_the_csv_prefetched_columns_included(monkeypatch):
+    """The XLSX export reads its rows in chunks (as the CSV does) with the list's prefetched partners: chunks of two
+    here, so that the rows of several chunks are compared."""
+    from django.db.models.query import QuerySet
+
+    from mitra.partners.tests.factories import InstitutionFactory
+
+    unit = UnitFactory.create()
+    tag = f"chunked-{number()}"
+    for i in range(5):
+        CooperationFactory.create(
+            title=f"{tag} {i}", responsible_unit=unit, partners=[InstitutionFactory.create() for _ in range(i % 3)]
+        )
+    iterator = QuerySet.iterator
+    monkeypatch.setattr(QuerySet, "iterator", lambda qs, chunk_size=None: iterator(qs, chunk_size=2))
+    client = logged_in(ReaderFactory.create())
+    query = {"q": tag, "sort": "title"}
+    response = client.get(reverse("cooperation:cooperation-export", args=["csv"]), query)
+    csv_rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    response = client.get(reverse("cooperation:cooperation-export", args=["xlsx"]), query)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    xlsx_rows = [["–" if v in (None, "") else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert len(xlsx_rows) == 6 and xlsx_rows == csv_rows  # the CSV writes "–" where the XLSX leaves a cell empty
+    partners = [row[2] for row in xlsx_rows[1:]]
+    assert xlsx_rows[0][2] == "Mitra / forum" and sum(p != "–" for p in partners) == 3
+
+
 @pytest.mark.parametrize(
     "query",
     [{"sort": "--title"}, {"sort": "---"}, {"year": "99999999999999999999"}, {"year": "-5"}, {"year": "2017.5"}],
