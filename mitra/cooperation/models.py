@@ -742,27 +742,8 @@ class FollowUpStatus(models.TextChoices):
 def cooperation_elsewhere(meeting_cooperation_id: int | None, own_cooperation_id: int | None) -> int | None:
     """A follow-up's `other_cooperation`: the cooperation of its meeting when that is not its own, else None. The
     one statement of the rule, used by FollowUp.derive_fields(), by the meeting update that moves its follow-ups
-    (services.update) and by store_other_cooperations()."""
+    (services.update) and by services.store_other_cooperations()."""
     return meeting_cooperation_id if meeting_cooperation_id != own_cooperation_id else None
-
-
-def store_other_cooperations(follow_up_model: Any) -> int:
-    """Give every follow-up (deleted ones too) its derived `other_cooperation` again where the stored value differs
-    from cooperation_elsewhere(): one UPDATE per 500 follow-ups of the same value. For rows written without
-    derive_fields(): the migration that added the field (cooperation 0017, with its historical model) and a restored
-    dump made before it (exchange.dump.restore). Returns how many follow-ups changed."""
-    rows = follow_up_model._base_manager.values_list(
-        "pk", "cooperation_id", "meeting__cooperation_id", "other_cooperation_id"
-    )
-    changed: dict[int | None, list[int]] = {}
-    for pk, own, of_meeting, stored in rows.iterator(chunk_size=10_000):
-        other = cooperation_elsewhere(of_meeting, own)
-        if other != stored:
-            changed.setdefault(other, []).append(pk)
-    for other, pks in changed.items():
-        for start in range(0, len(pks), 500):
-            follow_up_model._base_manager.filter(pk__in=pks[start : start + 500]).update(other_cooperation_id=other)
-    return sum(len(pks) for pks in changed.values())
 
 
 class FollowUp(DerivesFields, UnitOwned):

@@ -145,6 +145,25 @@ def _move_follow_ups(meeting: Meeting) -> None:
             FollowUp.all_objects.filter(pk=pk).update(other_cooperation_id=other)
 
 
+def store_other_cooperations(follow_up_model: Any) -> int:
+    """Give every follow-up (deleted ones too) its derived `other_cooperation` again where the stored value differs
+    from cooperation_elsewhere(): one UPDATE per 500 follow-ups of the same value. For rows written without
+    derive_fields(): the migration that added the field (cooperation 0017, with its historical model) and a restored
+    dump made before it (exchange.dump.restore). Returns how many follow-ups changed."""
+    rows = follow_up_model._base_manager.values_list(
+        "pk", "cooperation_id", "meeting__cooperation_id", "other_cooperation_id"
+    )
+    changed: dict[int | None, list[int]] = {}
+    for pk, own, of_meeting, stored in rows.iterator(chunk_size=10_000):
+        other = cooperation_elsewhere(of_meeting, own)
+        if other != stored:
+            changed.setdefault(other, []).append(pk)
+    for other, pks in changed.items():
+        for start in range(0, len(pks), 500):
+            follow_up_model._base_manager.filter(pk__in=pks[start : start + 500]).update(other_cooperation_id=other)
+    return sum(len(pks) for pks in changed.values())
+
+
 @transaction.atomic
 def delete(*, actor: User | None, instance: UnitOwned, expected_version: int | None, reason: str) -> Any:
     deleted = delete_guarded(

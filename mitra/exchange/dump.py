@@ -120,7 +120,8 @@ def restore(text: str, *, audit_restore: bool = True) -> dict[str, int]:
     index only part of it). Refused, with nothing written, if the database holds users,
     units or audit entries, or if the dump is not a Mitra dump.
     """
-    from mitra.cooperation.models import FollowUp, store_other_cooperations
+    from mitra.cooperation.models import FollowUp
+    from mitra.cooperation.services import store_other_cooperations
     from mitra.core import audit
     from mitra.core.models import AuditAction
     from mitra.search import services as search

@@ -31,8 +31,8 @@ class Migration(migrations.Migration):
 
 
 def store_other_cooperation(apps, schema_editor):
-    """Fill the derived field for the follow-ups there are (models.store_other_cooperations)."""
-    from mitra.cooperation.models import store_other_cooperations
+    """Fill the derived field for the follow-ups there are (services.store_other_cooperations)."""
+    from mitra.cooperation.services import store_other_cooperations
 
     store_other_cooperations(apps.get_model("cooperation", "FollowUp"))
 
