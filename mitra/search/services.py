@@ -376,24 +376,6 @@ def _insert_new(pairs: list[tuple[SearchEntry, Described]]) -> None:
             )
 
 
-def _live_rows(spec: Searchable, keys: list[str], loader: _RowLoader) -> list[Any]:
-    """`spec.rows().filter(pk__in=keys)` read as the rebuild reads it: plain values made into instances, the
-    related records of its select_related shared by the rows that name them (`loader` keeps them for the next
-    batch), then its prefetches."""
-    queryset = spec.rows()
-    model = queryset.model
-    tree = queryset.query.select_related
-    lookups = getattr(queryset, "_prefetch_related_lookups", ())
-    attnames = [f.attname for f in model._meta.concrete_fields]
-    values = queryset.select_related(None).prefetch_related(None).filter(pk__in=keys).values_list(*attnames)
-    objs = [_instance(model, attnames, row) for row in values]
-    if tree:
-        loader._attach(model, objs, tree if isinstance(tree, dict) else {})
-    if lookups:
-        prefetch_related_objects(objs, *lookups)
-    return objs
-
-
 @_guarded
 def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
     """`index_many` for rows of one model named by primary key (what `signals.deferred` collects in an import):
@@ -403,7 +385,7 @@ def index_records(model: type[models.Model], pks: Iterable[Any]) -> None:
         return
     loader = _RowLoader()
     for keys in _batched(sorted({str(pk) for pk in pks if pk is not None}), BATCH):
-        rows = _live_rows(spec, keys, loader)
+        rows = loader.named(spec, keys)
         index_many(rows)
         found = {str(obj.pk) for obj in rows}
         gone = [key for key in keys if key not in found]
@@ -692,13 +674,10 @@ class _RowLoader:
         self.cache = {}
 
     def rows(self, spec: Searchable, size: int) -> Iterator[list[Any]]:
-        queryset = spec.rows()
-        model = queryset.model
-        tree = queryset.query.select_related
-        lookups = getattr(queryset, "_prefetch_related_lookups", ())
-        base = queryset.select_related(None).prefetch_related(None).order_by("pk")
-        attnames = [f.attname for f in model._meta.concrete_fields]
-        pk_index = attnames.index(model._meta.pk.attname)
+        """Every row of the kind, in id-ordered chunks of `size`."""
+        queryset, attnames = self._plain(spec)
+        base = queryset.order_by("pk")
+        pk_index = attnames.index(queryset.model._meta.pk.attname)
         last = None
         while True:
             chunk = base if last is None else base.filter(pk__gt=last)
@@ -708,12 +687,34 @@ class _RowLoader:
             last = values[-1][pk_index]
             if sum(len(cache) for cache in self.cache.values()) > self.MAX_SHARED:
                 self.cache = {}  # bound the memory: read again when named again
-            objs = [_instance(model, attnames, row) for row in values]
-            if tree:
-                self._attach(model, objs, tree if isinstance(tree, dict) else {})
-            if lookups:
-                prefetch_related_objects(objs, *lookups)
-            yield objs
+            yield self._made(spec, attnames, values)
+
+    def named(self, spec: Searchable, keys: list[str]) -> list[Any]:
+        """`spec.rows().filter(pk__in=keys)`, read the same way (an import's index pass: the related records are
+        kept for its next batch)."""
+        queryset, attnames = self._plain(spec)
+        return self._made(spec, attnames, list(queryset.filter(pk__in=keys).values_list(*attnames)))
+
+    @staticmethod
+    def _plain(spec: Searchable) -> tuple[models.QuerySet[Any], list[str]]:
+        """The kind's rows without their relations, and the columns read of them."""
+        queryset = spec.rows()
+        attnames = [f.attname for f in queryset.model._meta.concrete_fields]
+        return queryset.select_related(None).prefetch_related(None), attnames
+
+    def _made(self, spec: Searchable, attnames: list[str], values: list[tuple[Any, ...]]) -> list[Any]:
+        """Instances of these rows with the relations the kind's queryset declares: its select_related from the
+        shared related records, then its prefetches."""
+        queryset = spec.rows()
+        model = queryset.model
+        tree = queryset.query.select_related
+        lookups = getattr(queryset, "_prefetch_related_lookups", ())
+        objs = [_instance(model, attnames, row) for row in values]
+        if tree:
+            self._attach(model, objs, tree if isinstance(tree, dict) else {})
+        if lookups:
+            prefetch_related_objects(objs, *lookups)
+        return objs
 
     def _attach(self, model: type[models.Model], objs: list[Any], tree: dict[str, Any]) -> None:
         for name, subtree in tree.items():
