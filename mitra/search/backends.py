@@ -262,8 +262,8 @@ class SQLiteBackend(Backend):
             words = {text: dict(found) for text, found in known[1].items()}
         else:
             _VOCABULARIES[key] = (token, {text: dict(found) for text, found in words.items()})
-            while len(_VOCABULARIES) > VOCABULARIES_KEPT:
-                del _VOCABULARIES[next(iter(_VOCABULARIES))]
+            for stale in list(_VOCABULARIES)[:-VOCABULARIES_KEPT]:  # the oldest (list() and pop: one step each)
+                _VOCABULARIES.pop(stale, None)
         if any(len(found) > MAX_EXPANSION for found in words.values()):
             return None
         values = _varints(averages)

@@ -76,3 +76,11 @@ def test_a_rebuild_changes_the_token_and_keeps_its_triggers():
     add("Kerjasama Zanzibarium")  # the triggers are back after the rebuild
     assert token() != after
     assert set(words()) == {"zanzibaria", "zanzibarium"}
+
+
+def test_only_the_latest_queries_words_are_kept(monkeypatch):
+    monkeypatch.setattr(backends, "VOCABULARIES_KEPT", 2)
+    monkeypatch.setattr(backends, "_VOCABULARIES", {})
+    for prefix in ("zanzib", "kosme", "pengaw"):
+        backends.SQLiteBackend._vocabulary(parse_query(prefix))
+    assert [key[1] for key in backends._VOCABULARIES] == [(("kosme", True),), (("pengaw", True),)]
