@@ -19,8 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
+from django.template.defaultfilters import truncatewords
 from django.utils import timezone
 
 from mitra.core import periods, years
@@ -28,6 +29,7 @@ from mitra.core.lazyrows import LazyRows
 from mitra.core.models import OrganisationUnit, User
 from mitra.core.selectors import within_unit
 from mitra.documents.models import Document
+from mitra.partners.models import Country
 from mitra.performance.models import SubActivity
 
 from . import setneg, workdays
@@ -426,7 +428,7 @@ def travelling_between(user: User, start: dt.date, end: dt.date) -> list[TravelR
 CALENDAR_NAMED_PER_DAY = 3
 
 
-# What the calendar page shows of a trip (its grid and its list); nothing else of a trip is read there.
+# What the calendar shows of a trip (its grid and its list), read as plain values; nothing else of a trip is read.
 CALENDAR_FIELDS = (
     "pk",
     "departure_date",
@@ -439,9 +441,34 @@ CALENDAR_FIELDS = (
 
 
 @dataclass
+class CalendarTrip:
+    """A trip as the calendar shows it: plain values, not a TravelRequest (a month has ~150 trips at ten years of
+    data, issue 17; making and rendering them as records was most of the page's time)."""
+
+    pk: int
+    departure_date: dt.date
+    return_date: dt.date
+    destination_city: str
+    destination_country: Country
+    people: int  # its number of travellers
+    url: str
+    travellers: list[str] = field(default_factory=list)  # their full names, by name (load_travellers)
+
+    @property
+    def names(self) -> str:
+        """The travellers' full names, as the month's list shows them."""
+        return ", ".join(self.travellers)
+
+    @property
+    def short_names(self) -> str:
+        """The travellers' first two words of each name, as a day of the grid shows them."""
+        return ", ".join(truncatewords(name, 2) for name in self.travellers)
+
+
+@dataclass
 class CalendarDay:
     day: dt.date | None
-    trips: list[TravelRequest]  # the first CALENDAR_NAMED_PER_DAY away that day, by departure
+    trips: list[CalendarTrip]  # the first CALENDAR_NAMED_PER_DAY away that day, by departure
     working: bool = True
     count: int = 0  # every trip away that day
     people: int = 0  # their travellers
@@ -465,27 +492,32 @@ def _people() -> Any:
 
 def month_grid(
     user: User, year: int, month: int, named: int = CALENDAR_NAMED_PER_DAY
-) -> tuple[list[list[CalendarDay]], list[TravelRequest]]:
+) -> tuple[list[list[CalendarDay]], list[CalendarTrip]]:
     """The weeks of a month, each day with how many trips (and travellers) are away and the first `named` of them;
     and every trip away some day of the month, by departure (one query; no travellers: `load_travellers` reads
-    them for the trips a page shows). Each trip has `people`, its number of travellers."""
+    them for the trips a page shows)."""
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    annotated = list(
+    rows = (
         visible_requests(user)
         .filter(departure_date__lte=last, return_date__gte=first, status__in=COUNTED_STATUSES)
         .select_related(None)
-        .select_related("destination_country")
-        # Only what the calendar shows of a trip (a month has ~150 trips at ten years of data, issue 17).
-        .only(*CALENDAR_FIELDS)
+        .values(*CALENDAR_FIELDS)  # grouped by these alone on SQLite (_people), as the records' columns were
         .annotate(people=_people())
         .order_by("departure_date", "pk")
+        .values_list(*CALENDAR_FIELDS, "people")
     )
-    people = {t.pk: t.people for t in annotated}
-    trips: list[TravelRequest] = list(annotated)
+    # Each trip's URL from one reversed URL (the key is the pattern's last part), each country made once.
+    detail = TravelRequest(pk=0).get_absolute_url().removesuffix("0/")
+    countries: dict[str, Country] = {}
+    trips = []
+    for pk, departure, back, city, code, name_id, name_en, people in rows:
+        if code not in countries:
+            countries[code] = Country(code=code, name_id=name_id, name_en=name_en)
+        trips.append(CalendarTrip(pk, departure, back, city, countries[code], people, f"{detail}{pk}/"))
     # Each trip is put on the days of the month it is away (by departure, as listed), instead of testing every
     # trip for every day.
-    away: dict[dt.date, list[TravelRequest]] = {}
+    away: dict[dt.date, list[CalendarTrip]] = {}
     one_day = dt.timedelta(days=1)
     for trip in trips:
         d, end = max(trip.departure_date, first), min(trip.return_date, last)
@@ -502,20 +534,25 @@ def month_grid(
             that_day = away.get(d, [])
             days.append(
                 CalendarDay(
-                    d, that_day[:named], workdays.is_working_day(d), len(that_day), sum(people[t.pk] for t in that_day)
+                    d, that_day[:named], workdays.is_working_day(d), len(that_day), sum(t.people for t in that_day)
                 )
             )
         weeks.append(days)
     return weeks, trips
 
 
-def load_travellers(trips: list[TravelRequest]) -> None:
-    """Read the travellers of these trips (each trip once however often it is listed), ordered by name: one query,
-    none when empty. For the calendar, which shows only their names: just those are read (no unit, no join to the
-    requests to order them)."""
-    travellers = (
-        Traveller.objects.select_related("staff_member")
-        .only("request", "staff_member__full_name")
+def load_travellers(trips: list[CalendarTrip]) -> None:
+    """Read the travellers' names of these trips (each trip once however often it is listed), ordered by name: one
+    query, none when empty; just the names (no unit, no join to the requests to order them)."""
+    by_pk = {t.pk: t for t in trips}
+    if not by_pk:
+        return
+    for trip in by_pk.values():
+        trip.travellers = []
+    names = (
+        Traveller.objects.filter(request_id__in=list(by_pk))
         .order_by("staff_member__full_name", "pk")
+        .values_list("request_id", "staff_member__full_name")
     )
-    prefetch_related_objects(list({t.pk: t for t in trips}.values()), Prefetch("travellers", queryset=travellers))
+    for request_id, name in names:
+        by_pk[request_id].travellers.append(name)

@@ -153,3 +153,27 @@ def test_the_calendar_reads_only_what_it_shows_of_trips_and_travellers():
     [travellers] = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "travel_traveller"')]
     assert '"core_staffmember"."full_name"' in travellers
     assert "core_organisationunit" not in travellers and "travel_travelrequest" not in travellers
+
+
+def test_a_trip_names_its_travellers_in_name_order_and_its_destination():
+    """A day of the grid names each traveller by the first two words of the name, the month's list by the whole
+    name, both in name order; both link to the request, and the list adds the destination country."""
+    owner = UserFactory.create()
+    request = draft(owner, D(2013, 6, 10), D(2013, 6, 11), destination_city="Jenewa")
+    for name in ("Wulan Sari Dewi Lestari", "Adi Nugroho"):
+        services.traveller_add(
+            actor=owner,
+            request=request,
+            staff_member=StaffFactory.create(unit=owner.unit, full_name=name),
+            passport_number="X1234567",
+            passport_expires_on=D(2016, 6, 11),
+        )
+    services.request_submit(actor=owner, request=request, on=D(2013, 5, 10))
+    _queries, page = _get(logged_in(owner), "?bulan=2013-06")
+    grid, listed = page.split('id="daftar"')
+    url = request.get_absolute_url()
+    assert grid.count(f'<a class="d-block small text-truncate" href="{url}" data-testid="calendar-trip">') == 2
+    assert "Adi Nugroho, Wulan Sari … → Jenewa</a>" in grid
+    country = request.destination_country.name
+    assert f'<li><a href="{url}">' in listed
+    assert f"Adi Nugroho, Wulan Sari Dewi Lestari → Jenewa, {country}</a></li>" in listed
