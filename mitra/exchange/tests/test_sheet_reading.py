@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +15,7 @@ from openpyxl import Workbook
 from mitra.core.tests.factories import AdminFactory, UserFactory
 from mitra.exchange import imports, workbooks
 from mitra.exchange import spreadsheet as xl
+from mitra.exchange.tests.test_bounds import stating
 from mitra.partners.models import Institution
 from mitra.performance.tests.factories import budget_year
 
@@ -34,21 +33,6 @@ def save(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def stating(content: bytes, dimension: str | None) -> bytes:
-    """The workbook with its first sheet's <dimension> replaced by `dimension` (removed when None)."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                replacement = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
-                data, found = re.subn(rb"<dimension [^>]*/>", replacement, data)
-                assert found == 1
-            archive.writestr(info.filename, data)
-    return out.getvalue()
 
 
 def varied() -> bytes:
