@@ -111,7 +111,7 @@ def _lookup(model_path: str, *fields: str) -> Callable[[Any], Any]:
                 raise CellValueError(_("“%(value)s” matches more than one record.") % {"value": raw})
         raise CellValueError(_("“%(value)s” was not found.") % {"value": raw})
 
-    parse.looks_up = True  # type: ignore[attr-defined]
+    parse.once_per_value = True  # type: ignore[attr-defined]
     return parse
 
 
@@ -157,7 +157,7 @@ def _unit(value: Any) -> OrganisationUnit | None:
     return unit
 
 
-_unit.looks_up = True  # type: ignore[attr-defined]
+_unit.once_per_value = True  # type: ignore[attr-defined]
 
 
 def _choice(model_path: str, field_name: str) -> Callable[[Any], Any]:
@@ -176,6 +176,7 @@ def _choice(model_path: str, field_name: str) -> Callable[[Any], Any]:
             % {"value": raw, "choices": ", ".join(str(k) for k, _l in choices)}
         )
 
+    parse.once_per_value = True  # type: ignore[attr-defined]
     return parse
 
 
@@ -255,8 +256,9 @@ def _read_header(sheet: xl.Sheet, expected: list[str]) -> list[CellError]:
 
 
 def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A lookup asked once per distinct cell value in one import: the rows of an import do not create the records
-    they look up (countries, forums, cooperations, units), so the answer cannot change within it."""
+    """A parse asked once per distinct cell value in one import, where the answer cannot change within it: a lookup
+    (the rows of an import do not create the records they look up: countries, forums, cooperations, units), or a
+    choice (the model's choices and the language stay)."""
     answers: dict[tuple[type, Any], tuple[Any, CellValueError | None]] = {}
 
     def parse_once(value: Any) -> Any:
@@ -296,7 +298,7 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
     result.errors += _read_header(sheet, [c.header for c in kind.columns])
     if result.errors:
         return result
-    parsers = [_memoised(c.parse) if getattr(c.parse, "looks_up", False) else c.parse for c in kind.columns]
+    parsers = [_memoised(c.parse) if getattr(c.parse, "once_per_value", False) else c.parse for c in kind.columns]
     by_field = {c.field: c.header for c in kind.columns}
     to_create: list[tuple[RowOutcome, dict[str, Any]]] = []
     for index, values in enumerate(sheet.iter_rows(min_row=2), start=2):
@@ -322,6 +324,7 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
         result.rows.append(row)
     with _batched_writes():
         outcomes = kind.create(actor=actor, rows=[data for _row, data in to_create])
+    new = _("new: %(record)s")
     for (row, _data), outcome in zip(to_create, outcomes, strict=True):
         if isinstance(outcome, ValidationError):
             for name, message in _messages(outcome):
@@ -329,7 +332,7 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
         elif isinstance(outcome, PermissionDenied):
             row.errors.append(CellError(row.row, "", str(outcome)))
         else:
-            row.outcome = _("new: %(record)s") % {"record": outcome}
+            row.outcome = new % {"record": outcome}
     if not result.rows and not result.errors:
         result.errors.append(CellError(0, "", _("The sheet has no rows to import.")))
     return result
