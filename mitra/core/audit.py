@@ -49,8 +49,13 @@ _AS_IS = frozenset({type(None), bool, int, str})
 
 def jsonable(value: Any) -> Any:
     """A value as it will read back from a JSON column, so hashes recompute identically."""
-    if type(value) in _AS_IS:  # the common case first (an import's audit entries: a dozen values per row)
+    kind = type(value)
+    if kind in _AS_IS:  # the common case first (an import's audit entries: a dozen values per row)
         return value
+    if kind is dict:  # then an entry's changes, and each change's [old, new]
+        return {str(k): v if type(v) in _AS_IS else jsonable(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _AS_IS else jsonable(v) for v in value]
     if isinstance(value, bool | int | str):
         return value
     if isinstance(value, models.Model):
@@ -59,10 +64,10 @@ def jsonable(value: Any) -> Any:
         return value.astimezone(dt.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
     if isinstance(value, dt.date | dt.time | Decimal):
         return value.isoformat() if not isinstance(value, Decimal) else str(value)
-    if isinstance(value, dict):
-        return {str(k): v if type(v) in _AS_IS else jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a mapping of another type: as a dict
+        return jsonable(dict(value))
     if isinstance(value, list | tuple | set | frozenset):
-        items = [v if type(v) in _AS_IS else jsonable(v) for v in value]
+        items = jsonable(list(value))
         return sorted(items, key=str) if isinstance(value, set | frozenset) else items
     if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
         return value.name or ""

@@ -111,7 +111,7 @@ def _lookup(model_path: str, *fields: str) -> Callable[[Any], Any]:
                 raise CellValueError(_("“%(value)s” matches more than one record.") % {"value": raw})
         raise CellValueError(_("“%(value)s” was not found.") % {"value": raw})
 
-    parse.looks_up = True  # type: ignore[attr-defined]
+    parse.once_per_value = True  # type: ignore[attr-defined]
     return parse
 
 
@@ -157,7 +157,7 @@ def _unit(value: Any) -> OrganisationUnit | None:
     return unit
 
 
-_unit.looks_up = True  # type: ignore[attr-defined]
+_unit.once_per_value = True  # type: ignore[attr-defined]
 
 
 def _choice(model_path: str, field_name: str) -> Callable[[Any], Any]:
@@ -176,6 +176,7 @@ def _choice(model_path: str, field_name: str) -> Callable[[Any], Any]:
             % {"value": raw, "choices": ", ".join(str(k) for k, _l in choices)}
         )
 
+    parse.once_per_value = True  # type: ignore[attr-defined]
     return parse
 
 
@@ -240,8 +241,8 @@ LIST_KINDS: dict[str, ListKind] = {
 }
 
 
-def _read_header(sheet: Any, expected: list[str]) -> list[CellError]:
-    header = [xl.text(c.value) if not xl.is_formula(c.value) else "" for c in sheet[1]][: len(expected)]
+def _read_header(sheet: xl.Sheet, expected: list[str]) -> list[CellError]:
+    header = [xl.text(v) if not xl.is_formula(v) else "" for v in sheet.row(1)][: len(expected)]
     if [h.lower() for h in header] != [h.lower() for h in expected]:
         return [
             CellError(
@@ -255,8 +256,9 @@ def _read_header(sheet: Any, expected: list[str]) -> list[CellError]:
 
 
 def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A lookup asked once per distinct cell value in one import: the rows of an import do not create the records
-    they look up (countries, forums, cooperations, units), so the answer cannot change within it."""
+    """A parse asked once per distinct cell value in one import, where the answer cannot change within it: a lookup
+    (the rows of an import do not create the records they look up: countries, forums, cooperations, units), or a
+    choice (the model's choices and the language stay)."""
     answers: dict[tuple[type, Any], tuple[Any, CellValueError | None]] = {}
 
     def parse_once(value: Any) -> Any:
@@ -291,16 +293,15 @@ def _batched_writes() -> Iterator[None]:
 
 def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[str, Any]) -> ImportResult:
     result = ImportResult(kind.key)
-    workbook = xl.open_workbook(content)
-    sheet = workbook.worksheets[0]
+    sheet = xl.read_sheet(content)
     result.errors += xl.check_sheet(sheet)
     result.errors += _read_header(sheet, [c.header for c in kind.columns])
     if result.errors:
         return result
-    parsers = [_memoised(c.parse) if getattr(c.parse, "looks_up", False) else c.parse for c in kind.columns]
+    parsers = [_memoised(c.parse) if getattr(c.parse, "once_per_value", False) else c.parse for c in kind.columns]
     by_field = {c.field: c.header for c in kind.columns}
     to_create: list[tuple[RowOutcome, dict[str, Any]]] = []
-    for index, values in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    for index, values in enumerate(sheet.iter_rows(min_row=2), start=2):
         values = tuple(values[: len(kind.columns)]) + (None,) * (len(kind.columns) - len(values))
         if xl.is_empty_row(values):
             continue
@@ -323,6 +324,7 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
         result.rows.append(row)
     with _batched_writes():
         outcomes = kind.create(actor=actor, rows=[data for _row, data in to_create])
+    new = _("new: %(record)s")
     for (row, _data), outcome in zip(to_create, outcomes, strict=True):
         if isinstance(outcome, ValidationError):
             for name, message in _messages(outcome):
@@ -330,7 +332,7 @@ def _run_list(kind: ListKind, content: bytes, actor: User | None, options: dict[
         elif isinstance(outcome, PermissionDenied):
             row.errors.append(CellError(row.row, "", str(outcome)))
         else:
-            row.outcome = _("new: %(record)s") % {"record": outcome}
+            row.outcome = new % {"record": outcome}
     if not result.rows and not result.errors:
         result.errors.append(CellError(0, "", _("The sheet has no rows to import.")))
     return result
@@ -355,15 +357,15 @@ class _SubBlock:
     errors: list[CellError] = field(default_factory=list)
 
 
-def _find_header(sheet: Any) -> int | None:
-    for index, values in enumerate(sheet.iter_rows(min_row=1, max_row=15, values_only=True), start=1):
+def _find_header(sheet: xl.Sheet) -> int | None:
+    for index, values in enumerate(sheet.iter_rows(min_row=1, max_row=15), start=1):
         cells = [str(v).strip().lower() if isinstance(v, str) else "" for v in values[:6]]
         if cells[:1] == ["no."] and "target" in cells and "realisasi" in cells:
             return index
     return None
 
 
-def _read_appendix4(sheet: Any) -> tuple[list[_SubBlock], list[CellError], int | None]:
+def _read_appendix4(sheet: xl.Sheet) -> tuple[list[_SubBlock], list[CellError], int | None]:
     import re
 
     errors: list[CellError] = []
@@ -382,14 +384,14 @@ def _read_appendix4(sheet: Any) -> tuple[list[_SubBlock], list[CellError], int |
             None,
         )
     stated_year = None
-    for values in sheet.iter_rows(min_row=1, max_row=header, values_only=True):
+    for values in sheet.iter_rows(min_row=1, max_row=header):
         for value in values:
             match = re.search(r"tahun anggaran\s*:?\s*(\d{4})", str(value or ""), re.IGNORECASE)
             if match:
                 stated_year = int(match.group(1))
     blocks: list[_SubBlock] = []
     current: _SubBlock | None = None
-    for index, values in enumerate(sheet.iter_rows(min_row=header + 1, values_only=True), start=header + 1):
+    for index, values in enumerate(sheet.iter_rows(min_row=header + 1), start=header + 1):
         values = tuple(values[:6]) + (None,) * (6 - len(values[:6]))
         if xl.is_empty_row(values):
             continue
@@ -436,8 +438,7 @@ def _run_appendix4(content: bytes, actor: User | None, options: dict[str, Any]) 
     result = ImportResult("appendix4")
     year = int(options["year"])
     quarter = int(options.get("quarter") or 4)
-    workbook = xl.open_workbook(content)
-    sheet = workbook.worksheets[0]
+    sheet = xl.read_sheet(content)
     result.errors += xl.check_sheet(sheet)
     if result.errors:
         return result

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,8 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.cell_range import CellRange
 
 MAX_ROWS = 20_000  # default of settings.MITRA_IMPORT_MAX_ROWS
 MAX_CELLS = 400_000  # default of settings.MITRA_IMPORT_MAX_CELLS
@@ -134,17 +134,89 @@ def check_bounds(content: bytes) -> None:
                     raise WorkbookError([too_big])
 
 
-def open_workbook(content: bytes) -> Workbook:
+@dataclass
+class Sheet:
+    """The cell values of a workbook's first worksheet as openpyxl's full load of the workbook gives them: rows 1 to
+    `max_row` (the last row with a cell), each `width` wide (up to the last column with a cell), a missing cell
+    None; and its merged ranges."""
+
+    rows: list[tuple[Any, ...]]
+    max_row: int
+    width: int
+    merged: list[CellRange]
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows `min_row` to `max_row` (the last by default), as openpyxl's `iter_rows(values_only=True)`."""
+        empty = (None,) * self.width
+        for number in range(min_row, (max_row or self.max_row) + 1):
+            yield self.rows[number - 1] if number <= len(self.rows) else empty
+
+    def row(self, number: int) -> tuple[Any, ...]:
+        return next(self.iter_rows(number, number))
+
+
+_NOT_A_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError)
+_MERGE = b"mergeCell"
+
+
+def _mentions_merges(content: bytes) -> bool:
+    """Whether a part of the package holds the word "mergeCell" (or cannot be read), streamed."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            try:
+                with archive.open(name) as stream:
+                    tail = b""
+                    while chunk := stream.read(1024 * 1024):
+                        if _MERGE in tail + chunk:
+                            return True
+                        tail = chunk[1 - len(_MERGE) :]
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+                return True  # the full load meets the same part, and answers as it always did
+    return False
+
+
+def _read_fully(content: bytes) -> Sheet:
+    book = load_workbook(io.BytesIO(content), data_only=False)
+    sheet = book.worksheets[0]
+    merged: list[CellRange] = list(sheet.merged_cells.ranges)
+    max_row, width = sheet.max_row, sheet.max_column
+    return Sheet([tuple(r) for r in sheet.iter_rows(values_only=True)], max_row, width, merged)
+
+
+def _read_streaming(content: bytes) -> Sheet:
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the size comes from the cells, not from the <dimension> the file states
+        # A row without cells comes as an empty sequence; every other row up to its last cell.
+        read = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    max_row = max((number for number, r in enumerate(read, start=1) if r), default=1)
+    width = max((len(r) for r in read), default=0) or 1
+    rows = [r if len(r) == width else r + (None,) * (width - len(r)) for r in read[:max_row]]
+    return Sheet(rows, max_row, width, [])
+
+
+def read_sheet(content: bytes) -> Sheet:
+    """The first worksheet of the workbook `content`; WorkbookError when it is too large (`check_bounds`) or not a
+    workbook.
+
+    The sheet is streamed in openpyxl's read-only mode, which makes no object per cell (openpyxl's full load was a
+    fifth of an import's time), with its size taken from its cells, not from the `<dimension>` it states (some
+    writers store a wrong one). Read-only mode does not read merged cells, and the full load changes a merged
+    range's cells (all but the first become empty; the sheet grows to cover the range): a workbook whose package
+    mentions merged cells is loaded fully, as before, so that it is refused with the same messages."""
     check_bounds(content)
     try:
-        return load_workbook(io.BytesIO(content), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        return _read_fully(content) if _mentions_merges(content) else _read_streaming(content)
+    except _NOT_A_WORKBOOK as error:
         raise WorkbookError([CellError(0, "", _("This is not an Excel workbook (.xlsx)."))]) from error
 
 
-def check_sheet(sheet: Worksheet) -> list[CellError]:
+def check_sheet(sheet: Sheet) -> list[CellError]:
     errors = []
-    for merged in sheet.merged_cells.ranges:
+    for merged in sheet.merged:
         errors.append(
             CellError(
                 merged.min_row,

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import prefetch_related_objects
 from django.db.models.base import ModelState
 from django.utils import timezone
@@ -340,8 +340,10 @@ def _insert_new(pairs: list[tuple[SearchEntry, Described]]) -> None:
         _write(pairs, fingerprinted=True)
         return
     fields = [f for f in SearchEntry._meta.concrete_fields if not f.primary_key]
-    # Text columns hold the str they were given; the others (dates, numbers, the time) go through their field.
+    # Text columns hold the str they were given; the others (dates, numbers, the time) go through their field, with
+    # the connection `connection` stands for (each attribute read through that proxy costs a context lookup).
     plain = [isinstance(f, models.CharField | models.TextField) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
     rows = []
     for entry, _d in pairs:
@@ -349,9 +351,7 @@ def _insert_new(pairs: list[tuple[SearchEntry, Described]]) -> None:
         row = []
         for f, is_plain in zip(fields, plain, strict=True):
             value = getattr(entry, f.attname)
-            row.append(
-                value if value is None or (is_plain and type(value) is str) else f.get_db_prep_save(value, connection)
-            )
+            row.append(value if value is None or (is_plain and type(value) is str) else f.get_db_prep_save(value, db))
         rows.append(row)
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(SearchEntry._meta.db_table)} ({', '.join(qn(f.attname) for f in fields)}) VALUES "  # noqa: S608
@@ -743,7 +743,7 @@ def _instance(model: type[models.Model], attnames: list[str], row: tuple[Any, ..
     obj.__dict__.update(zip(attnames, row, strict=True))
     state = ModelState()
     state.adding = False
-    state.db = connection.alias
+    state.db = DEFAULT_DB_ALIAS  # connection.alias, without the proxy's lookup per row
     state.fields_cache = {}  # what the first related record set on it would make, through a slower descriptor
     obj._state = state
     return obj

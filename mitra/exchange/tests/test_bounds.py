@@ -34,16 +34,20 @@ def xlsx(rows: int, columns: int = 2, dimension: str | None = "keep") -> bytes:
         sheet.append([f"r{r}c{c}" for c in range(columns)])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    if dimension == "keep":
-        return buffer.getvalue()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    return buffer.getvalue() if dimension == "keep" else stating(buffer.getvalue(), dimension)
+
+
+def stating(content: bytes, dimension: str | None) -> bytes:
+    """The workbook with its first sheet's <dimension> replaced by `dimension` (removed when None)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 replacement = f'<dimension ref="{dimension}"/>'.encode() if dimension else b""
-                data = re.sub(rb"<dimension [^>]*/>", replacement, data)
+                data, found = re.subn(rb"<dimension [^>]*/>", replacement, data)
+                assert found == 1
             archive.writestr(info.filename, data)
     return out.getvalue()
 

@@ -161,3 +161,24 @@ def test_meeting_import_refuses_dates_as_text():
     result = imports.run("meetings", save(workbook), actor=staff, commit=True)
     assert [(e.row, e.column) for e in result.all_errors] == [(2, "Mulai")]
     assert "date typed as text" in result.all_errors[0].message and Meeting.objects.count() == count
+
+
+def test_a_choice_is_read_by_key_or_label_and_a_wrong_one_refused_at_every_row_it_stands_in():
+    # A choice column is parsed once per distinct value in an import: the answer, and the refusal, hold for each row.
+    workbook = load_workbook(io.BytesIO(workbooks.list_template("partners")))
+    sheet = workbook.active
+    sheet.delete_rows(2, sheet.max_row)
+    for i, kind in enumerate(["Regulator", "university or research institute", "agency", "REGULATOR", "agency"]):
+        sheet.append([f"Institution {i}", "", f"I{i}", kind, "KR", "", ""])
+    result = imports.run("partners", save(workbook), actor=AdminFactory.create(), commit=False)
+    message = "“agency” is not one of: regulator, ministry, development_agency, pharmacopoeia, university, "
+    assert [(e.row, e.column, e.message[: len(message)]) for e in result.all_errors] == [
+        (4, "Jenis", message),
+        (6, "Jenis", message),
+    ]
+    sheet.delete_rows(6)
+    sheet.delete_rows(4)
+    result = imports.run("partners", save(workbook), actor=AdminFactory.create(), commit=True)
+    assert result.committed, result.all_errors
+    kinds = dict(Institution.objects.filter(name__startswith="Institution ").values_list("acronym", "kind"))
+    assert kinds == {"I0": "regulator", "I1": "university", "I3": "regulator"}
