@@ -298,6 +298,23 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
     )
 
 
+# The columns a profile shows of each kind of row (partners/_profile.html: title, link, kind or stage, dates), which
+# are all its lists and its timeline read: no other column and no related row (the registry's list querysets join
+# or prefetch what their own lists show: for ASEAN's 50 cooperations the prefetch of their partners and sectors,
+# never shown here, took two queries and ~9 ms, and building every column of the rows most of the rest).
+SHOWN = {
+    "cooperation": ("title", "stage"),
+    "agreement": ("title", "kind", "date_signed", "expires_on", "notice_period_days"),
+    "follow_up": ("description", "due_date", "status"),
+    # the timeline's other events (the record's title and link, its date and the detail shown beside it)
+    "meeting": ("title", "start_date", "city", "country"),
+    "stage": ("date", "to_stage", "cooperation__title"),  # shown as its cooperation
+    "outreach": ("title", "date", "kind"),
+    "position": ("title", "year", "status"),
+    "study": ("title", "year", "kind"),
+}
+
+
 @dataclass
 class TimelineItem:
     year: int
@@ -437,7 +454,7 @@ def timeline(
         follow_ups_of = follow_ups_of.filter(due_date__gte=day)
     found["follow_up"] = [
         TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display())
-        for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]
+        for f in follow_ups_of.only(*SHOWN["follow_up"]).order_by("-due_date", "-pk")[:limit]
     ]
     meetings_of = (
         Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids)
@@ -448,20 +465,20 @@ def timeline(
         meetings_of = meetings_of.filter(start_date__gte=day)
     found["meeting"] = [
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
-        for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]
+        for m in meetings_of.select_related("country").only(*SHOWN["meeting"]).order_by("-start_date", "-pk")[:limit]
     ]
     changes = StageChange.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         changes = changes.filter(date__gte=day)
     found["stage"] = [
         TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
-        for change in changes.select_related("cooperation").order_by("-date", "-pk")[:limit]
+        for change in changes.select_related("cooperation").only(*SHOWN["stage"]).order_by("-date", "-pk")[:limit]
     ]
     signed = Agreement.objects.filter(cooperation__in_ids=ids, date_signed__isnull=False)
     if (day := since()) is not None:
         signed = signed.filter(date_signed__gte=day)
     found["agreement"] = []
-    for a in signed.order_by("-date_signed", "-pk")[:limit]:
+    for a in signed.only(*SHOWN["agreement"]).order_by("-date_signed", "-pk")[:limit]:
         assert a.date_signed is not None  # filtered above
         found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
     events = OutreachEvent.objects.filter(cooperation__in_ids=ids)
@@ -469,20 +486,21 @@ def timeline(
         events = events.filter(date__gte=day)
     found["outreach"] = [
         TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display())
-        for e in events.order_by("-date", "-pk")[:limit]
+        for e in events.only(*SHOWN["outreach"]).order_by("-date", "-pk")[:limit]
     ]
     papers = PositionPaper.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         papers = papers.filter(year__gte=day.year)
     found["position"] = [
         TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in papers.order_by("-year", "-pk")[:limit]
+        for p in papers.only(*SHOWN["position"]).order_by("-year", "-pk")[:limit]
     ]
     studies = Study.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         studies = studies.filter(year__gte=day.year)
     found["study"] = [
-        TimelineItem(s.year, None, "study", s, s.get_kind_display()) for s in studies.order_by("-year", "-pk")[:limit]
+        TimelineItem(s.year, None, "study", s, s.get_kind_display())
+        for s in studies.only(*SHOWN["study"]).order_by("-year", "-pk")[:limit]
     ]
     items = [item for source in order for item in found[source]]
     items.sort(key=_key, reverse=True)  # stable: events of the same day keep the order of `order`
@@ -510,8 +528,8 @@ def _profile(
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
     ids = sorted(set(cooperation_qs.values_list("pk", flat=True)))
-    matching = cooperations().filter(pk__in_ids=ids)
-    agreement_qs = agreements().filter(cooperation__in_ids=ids)
+    matching = Cooperation.objects.filter(pk__in_ids=ids).only(*SHOWN["cooperation"])
+    agreement_qs = Agreement.objects.filter(cooperation__in_ids=ids).only(*SHOWN["agreement"])
     today = timezone.localdate()
     # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
     first_open, open_count = _first_and_count(_open_follow_ups(ids), 20) if ids else ([], 0)
@@ -521,7 +539,9 @@ def _profile(
         cooperation_count=cooperation_count,
         agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
         agreement_count=agreement_qs.count(),
-        open_follow_ups=list(follow_ups().filter(pk__in_ids=first_open).order_by("due_date", "pk")),
+        open_follow_ups=list(
+            FollowUp.objects.filter(pk__in_ids=first_open).only(*SHOWN["follow_up"]).order_by("due_date", "pk")
+        ),
         open_follow_up_count=open_count,
         expiring=list(
             agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
@@ -536,7 +556,9 @@ def _profile(
 def institution_profile(institution: Institution) -> Profile:
     extra = [
         TimelineItem(s.year, None, "study", s, s.get_kind_display())
-        for s in Study.objects.filter(partner=institution, cooperation__isnull=True).order_by("-year")[:20]
+        for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
+        .only(*SHOWN["study"])
+        .order_by("-year")[:20]
     ]
     return _profile(
         Cooperation.objects.filter(partners=institution), f"partner={institution.acronym or institution.name}", extra
@@ -563,13 +585,14 @@ def forum_profile(forum: Forum) -> Profile:
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
         for m in Meeting.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .select_related("country")
+        .only(*SHOWN["meeting"])
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
         TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True).order_by("-year")[
-            :TIMELINE_LIMIT
-        ]
+        for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
+        .only(*SHOWN["position"])
+        .order_by("-year")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(forum_id__in_ids=forum_ids), f"forum={forum.pk}", extra)
 
@@ -579,6 +602,7 @@ def country_profile(country: Country) -> Profile:
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, m.city)
         for m in Meeting.objects.filter(country=country, cooperation__isnull=True)
         .select_related("country")
+        .only(*SHOWN["meeting"])
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(partners__country=country), f"country={country.code}", extra)
