@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
+from mitra.core.lookups import Ids
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
@@ -329,7 +330,7 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
-def _follow_up_ids(cooperation_ids: list[int], limit: int) -> Q:
+def _follow_up_ids(cooperation_ids: Ids | list[int], limit: int) -> Q:
     """The latest `limit` live follow-ups of these cooperations by due date, their own and their meetings', as a
     condition on the id: the latest `limit` of each kind, each read and sorted from an index that holds the due
     date (followup_coop_open, followup_other_open), so only those rows are read from the table, not every
@@ -345,7 +346,7 @@ def _follow_up_ids(cooperation_ids: list[int], limit: int) -> Q:
     return Q(pk__in=own) | Q(pk__in=via_meetings)
 
 
-def _latest_follow_ups(cooperation_ids: list[int], limit: int, walk: bool = False) -> QuerySet[FollowUp]:
+def _latest_follow_ups(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> QuerySet[FollowUp]:
     """The follow-ups of these cooperations, their own and their meetings', to be read newest first up to `limit`.
     The one place where the SQL differs by backend, because the two planners want opposite forms (measured at
     N=100, 4 to 661 cooperations, the ids given as a list):
@@ -381,7 +382,7 @@ def _unindexed(column: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
 
 
-def _open_follow_ups(cooperation_ids: list[int]) -> QuerySet[Any]:
+def _open_follow_ups(cooperation_ids: Ids | list[int]) -> QuerySet[Any]:
     """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION ALL
     of two lookups that the indexes followup_coop_open and followup_other_open answer without reading the table
     (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile).
@@ -429,7 +430,7 @@ def _cutoff(items: list[TimelineItem], limit: int) -> dt.date | None:
 
 
 def timeline(
-    cooperations: QuerySet[Cooperation] | list[int],
+    cooperations: QuerySet[Cooperation] | Ids | list[int],
     extra: list[TimelineItem] | None = None,
     limit: int = TIMELINE_LIMIT,
     walk: bool = False,
@@ -442,7 +443,7 @@ def timeline(
     of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
     sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
     events of the same day keep their order whichever source was read first."""
-    ids = sorted(cooperations.values_list("pk", flat=True)) if isinstance(cooperations, QuerySet) else cooperations
+    ids = Ids(sorted(cooperations.values_list("pk", flat=True))) if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
     found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
 
@@ -527,7 +528,7 @@ def _profile(
     # PostgreSQL then knows how many cooperations there are (4 or 661) and plans each lookup for that number; with
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
-    ids = sorted(set(cooperation_qs.values_list("pk", flat=True)))
+    ids = Ids(sorted(set(cooperation_qs.values_list("pk", flat=True))))  # written into each lookup's SQL once
     matching = Cooperation.objects.filter(pk__in_ids=ids).only(*SHOWN["cooperation"])
     agreement_qs = Agreement.objects.filter(cooperation__in_ids=ids).only(*SHOWN["agreement"])
     today = timezone.localdate()
