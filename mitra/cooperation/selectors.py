@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -415,6 +415,14 @@ def _first_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[int], int]:
     return [row[0] for row in found], (found[0][1] if found else 0)
 
 
+def _label(record: Model, field: str) -> str:
+    """What `record.get_<field>_display()` gives, for the hundreds of events of a timeline: Django's method turns
+    every choice's lazy label into a hashable (one translation each) on each call; this looks up one value."""
+    model_field: Any = record._meta.get_field(field)
+    value = getattr(record, model_field.attname)
+    return str(dict(model_field.flatchoices).get(value, value))
+
+
 def _key(item: TimelineItem) -> tuple[int, dt.date]:
     """Where an event stands in a timeline: newest first; an event known by its year only counts as on 1 January."""
     return (item.year, item.date or dt.date(item.year, 1, 1))
@@ -454,7 +462,7 @@ def timeline(
     if (day := since()) is not None:
         follow_ups_of = follow_ups_of.filter(due_date__gte=day)
     found["follow_up"] = [
-        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display())
+        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, _label(f, "status"))
         for f in follow_ups_of.only(*SHOWN["follow_up"]).order_by("-due_date", "-pk")[:limit]
     ]
     meetings_of = (
@@ -472,7 +480,7 @@ def timeline(
     if (day := since()) is not None:
         changes = changes.filter(date__gte=day)
     found["stage"] = [
-        TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
+        TimelineItem(change.date.year, change.date, "stage", change.cooperation, _label(change, "to_stage"))
         for change in changes.select_related("cooperation").only(*SHOWN["stage"]).order_by("-date", "-pk")[:limit]
     ]
     signed = Agreement.objects.filter(cooperation__in_ids=ids, date_signed__isnull=False)
@@ -481,26 +489,26 @@ def timeline(
     found["agreement"] = []
     for a in signed.only(*SHOWN["agreement"]).order_by("-date_signed", "-pk")[:limit]:
         assert a.date_signed is not None  # filtered above
-        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
+        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, _label(a, "kind")))
     events = OutreachEvent.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         events = events.filter(date__gte=day)
     found["outreach"] = [
-        TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display())
+        TimelineItem(e.date.year, e.date, "outreach", e, _label(e, "kind"))
         for e in events.only(*SHOWN["outreach"]).order_by("-date", "-pk")[:limit]
     ]
     papers = PositionPaper.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         papers = papers.filter(year__gte=day.year)
     found["position"] = [
-        TimelineItem(p.year, None, "position", p, p.get_status_display())
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
         for p in papers.only(*SHOWN["position"]).order_by("-year", "-pk")[:limit]
     ]
     studies = Study.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         studies = studies.filter(year__gte=day.year)
     found["study"] = [
-        TimelineItem(s.year, None, "study", s, s.get_kind_display())
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
         for s in studies.only(*SHOWN["study"]).order_by("-year", "-pk")[:limit]
     ]
     items = [item for source in order for item in found[source]]
@@ -556,7 +564,7 @@ def _profile(
 
 def institution_profile(institution: Institution) -> Profile:
     extra = [
-        TimelineItem(s.year, None, "study", s, s.get_kind_display())
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
         for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
         .only(*SHOWN["study"])
         .order_by("-year")[:20]
@@ -590,7 +598,7 @@ def forum_profile(forum: Forum) -> Profile:
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
-        TimelineItem(p.year, None, "position", p, p.get_status_display())
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
         for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .only(*SHOWN["position"])
         .order_by("-year")[:TIMELINE_LIMIT]

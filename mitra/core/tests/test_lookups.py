@@ -4,6 +4,7 @@ its ids, and `Ids` hands the same ids to many lookups."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -60,6 +61,7 @@ def test_ids_are_checked_and_written_once_for_every_lookup_given_them():
     given = FollowUp.objects.filter(cooperation__in_ids=ids)
     assert str(given.query) == str(FollowUp.objects.filter(cooperation__in_ids=[7, 3, 11]).query)
     assert '"cooperation_id" IN (7, 3, 11)' in str(given.query)
-    assert given.query.where.children[-1].rhs is ids
+    lookup: Any = given.query.where.children[-1]
+    assert lookup.rhs is ids
     with pytest.raises(ValueError):
-        Ids([1, "2"])
+        Ids([1, "2"])  # type: ignore[list-item]
