@@ -11,11 +11,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
+from mitra.core.lookups import Ids
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.partners.models import Country, Forum, Institution
 
@@ -298,6 +299,23 @@ def dashboard(today: dt.date | None = None) -> Dashboard:
     )
 
 
+# The columns a profile shows of each kind of row (partners/_profile.html: title, link, kind or stage, dates), which
+# are all its lists and its timeline read: no other column and no related row (the registry's list querysets join
+# or prefetch what their own lists show: for ASEAN's 50 cooperations the prefetch of their partners and sectors,
+# never shown here, took two queries and ~9 ms, and building every column of the rows most of the rest).
+SHOWN = {
+    "cooperation": ("title", "stage"),
+    "agreement": ("title", "kind", "date_signed", "expires_on", "notice_period_days"),
+    "follow_up": ("description", "due_date", "status"),
+    # the timeline's other events (the record's title and link, its date and the detail shown beside it)
+    "meeting": ("title", "start_date", "city", "country"),
+    "stage": ("date", "to_stage", "cooperation__title"),  # shown as its cooperation
+    "outreach": ("title", "date", "kind"),
+    "position": ("title", "year", "status"),
+    "study": ("title", "year", "kind"),
+}
+
+
 @dataclass
 class TimelineItem:
     year: int
@@ -305,6 +323,7 @@ class TimelineItem:
     kind: str
     record: Any
     detail: str = ""
+    url: str = ""  # the record's page, set by timeline() on the events it returns
 
 
 # A profile shows the latest events and the first records of each list; the lists link to the full, filtered ones.
@@ -312,7 +331,7 @@ TIMELINE_LIMIT = 100
 LIST_LIMIT = 50
 
 
-def _follow_up_ids(cooperation_ids: list[int], limit: int) -> Q:
+def _follow_up_ids(cooperation_ids: Ids | list[int], limit: int) -> Q:
     """The latest `limit` live follow-ups of these cooperations by due date, their own and their meetings', as a
     condition on the id: the latest `limit` of each kind, each read and sorted from an index that holds the due
     date (followup_coop_open, followup_other_open), so only those rows are read from the table, not every
@@ -328,7 +347,7 @@ def _follow_up_ids(cooperation_ids: list[int], limit: int) -> Q:
     return Q(pk__in=own) | Q(pk__in=via_meetings)
 
 
-def _latest_follow_ups(cooperation_ids: list[int], limit: int, walk: bool = False) -> QuerySet[FollowUp]:
+def _latest_follow_ups(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> QuerySet[FollowUp]:
     """The follow-ups of these cooperations, their own and their meetings', to be read newest first up to `limit`.
     The one place where the SQL differs by backend, because the two planners want opposite forms (measured at
     N=100, 4 to 661 cooperations, the ids given as a list):
@@ -364,7 +383,7 @@ def _unindexed(column: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(column) + 0, output_field=IntegerField())
 
 
-def _open_follow_ups(cooperation_ids: list[int]) -> QuerySet[Any]:
+def _open_follow_ups(cooperation_ids: Ids | list[int]) -> QuerySet[Any]:
     """(id, due_date) of the live open follow-ups of these cooperations, their own and their meetings': a UNION ALL
     of two lookups that the indexes followup_coop_open and followup_other_open answer without reading the table
     (ASEAN's subtree has 32,000 follow-ups at N=100; reading each to test its status took most of its profile).
@@ -397,6 +416,33 @@ def _first_and_count(rows: QuerySet[Any], limit: int) -> tuple[list[int], int]:
     return [row[0] for row in found], (found[0][1] if found else 0)
 
 
+def _label(record: Model, field: str) -> str:
+    """What `record.get_<field>_display()` gives, for the hundreds of events of a timeline: Django's method turns
+    every choice's lazy label into a hashable (one translation each) on each call; this looks up one value."""
+    model_field: Any = record._meta.get_field(field)
+    value = getattr(record, model_field.attname)
+    return str(dict(model_field.flatchoices).get(value, value))
+
+
+class _Urls:
+    """`record.get_absolute_url()` for many records, with one reverse() per model (~16 µs each) instead of one per
+    record: a detail page's URL is the same but for the id at its end (`…/<pk>/`), so the first record's URL gives
+    what stands around the id. A model whose URL does not end so gets get_absolute_url() for each record."""
+
+    def __init__(self) -> None:
+        self.before_id: dict[type, str | None] = {}
+
+    def __call__(self, record: Model) -> str:
+        model = type(record)
+        if model not in self.before_id:
+            url: str = record.get_absolute_url()  # type: ignore[attr-defined]
+            end = f"/{record.pk}/"
+            self.before_id[model] = url[: -len(end) + 1] if url.endswith(end) else None
+            return url
+        before = self.before_id[model]
+        return f"{before}{record.pk}/" if before is not None else record.get_absolute_url()  # type: ignore[attr-defined]
+
+
 def _key(item: TimelineItem) -> tuple[int, dt.date]:
     """Where an event stands in a timeline: newest first; an event known by its year only counts as on 1 January."""
     return (item.year, item.date or dt.date(item.year, 1, 1))
@@ -412,7 +458,7 @@ def _cutoff(items: list[TimelineItem], limit: int) -> dt.date | None:
 
 
 def timeline(
-    cooperations: QuerySet[Cooperation] | list[int],
+    cooperations: QuerySet[Cooperation] | Ids | list[int],
     extra: list[TimelineItem] | None = None,
     limit: int = TIMELINE_LIMIT,
     walk: bool = False,
@@ -425,7 +471,7 @@ def timeline(
     of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
     sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
     events of the same day keep their order whichever source was read first."""
-    ids = sorted(cooperations.values_list("pk", flat=True)) if isinstance(cooperations, QuerySet) else cooperations
+    ids = Ids(sorted(cooperations.values_list("pk", flat=True))) if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
     found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
 
@@ -436,8 +482,8 @@ def timeline(
     if (day := since()) is not None:
         follow_ups_of = follow_ups_of.filter(due_date__gte=day)
     found["follow_up"] = [
-        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, f.get_status_display())
-        for f in follow_ups_of.order_by("-due_date", "-pk")[:limit]
+        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, _label(f, "status"))
+        for f in follow_ups_of.only(*SHOWN["follow_up"]).order_by("-due_date", "-pk")[:limit]
     ]
     meetings_of = (
         Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids)
@@ -448,44 +494,48 @@ def timeline(
         meetings_of = meetings_of.filter(start_date__gte=day)
     found["meeting"] = [
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
-        for m in meetings_of.select_related("country").order_by("-start_date", "-pk")[:limit]
+        for m in meetings_of.select_related("country").only(*SHOWN["meeting"]).order_by("-start_date", "-pk")[:limit]
     ]
     changes = StageChange.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         changes = changes.filter(date__gte=day)
     found["stage"] = [
-        TimelineItem(change.date.year, change.date, "stage", change.cooperation, change.get_to_stage_display())
-        for change in changes.select_related("cooperation").order_by("-date", "-pk")[:limit]
+        TimelineItem(change.date.year, change.date, "stage", change.cooperation, _label(change, "to_stage"))
+        for change in changes.select_related("cooperation").only(*SHOWN["stage"]).order_by("-date", "-pk")[:limit]
     ]
     signed = Agreement.objects.filter(cooperation__in_ids=ids, date_signed__isnull=False)
     if (day := since()) is not None:
         signed = signed.filter(date_signed__gte=day)
     found["agreement"] = []
-    for a in signed.order_by("-date_signed", "-pk")[:limit]:
+    for a in signed.only(*SHOWN["agreement"]).order_by("-date_signed", "-pk")[:limit]:
         assert a.date_signed is not None  # filtered above
-        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, a.get_kind_display()))
+        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, _label(a, "kind")))
     events = OutreachEvent.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         events = events.filter(date__gte=day)
     found["outreach"] = [
-        TimelineItem(e.date.year, e.date, "outreach", e, e.get_kind_display())
-        for e in events.order_by("-date", "-pk")[:limit]
+        TimelineItem(e.date.year, e.date, "outreach", e, _label(e, "kind"))
+        for e in events.only(*SHOWN["outreach"]).order_by("-date", "-pk")[:limit]
     ]
     papers = PositionPaper.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         papers = papers.filter(year__gte=day.year)
     found["position"] = [
-        TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in papers.order_by("-year", "-pk")[:limit]
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
+        for p in papers.only(*SHOWN["position"]).order_by("-year", "-pk")[:limit]
     ]
     studies = Study.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         studies = studies.filter(year__gte=day.year)
     found["study"] = [
-        TimelineItem(s.year, None, "study", s, s.get_kind_display()) for s in studies.order_by("-year", "-pk")[:limit]
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
+        for s in studies.only(*SHOWN["study"]).order_by("-year", "-pk")[:limit]
     ]
     items = [item for source in order for item in found[source]]
     items.sort(key=_key, reverse=True)  # stable: events of the same day keep the order of `order`
+    url_of = _Urls()
+    for item in items[:limit]:
+        item.url = url_of(item.record)
     return items[:limit]
 
 
@@ -509,9 +559,9 @@ def _profile(
     # PostgreSQL then knows how many cooperations there are (4 or 661) and plans each lookup for that number; with
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
-    ids = sorted(set(cooperation_qs.values_list("pk", flat=True)))
-    matching = cooperations().filter(pk__in_ids=ids)
-    agreement_qs = agreements().filter(cooperation__in_ids=ids)
+    ids = Ids(sorted(set(cooperation_qs.values_list("pk", flat=True))))  # written into each lookup's SQL once
+    matching = Cooperation.objects.filter(pk__in_ids=ids).only(*SHOWN["cooperation"])
+    agreement_qs = Agreement.objects.filter(cooperation__in_ids=ids).only(*SHOWN["agreement"])
     today = timezone.localdate()
     # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
     first_open, open_count = _first_and_count(_open_follow_ups(ids), 20) if ids else ([], 0)
@@ -521,7 +571,9 @@ def _profile(
         cooperation_count=cooperation_count,
         agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
         agreement_count=agreement_qs.count(),
-        open_follow_ups=list(follow_ups().filter(pk__in_ids=first_open).order_by("due_date", "pk")),
+        open_follow_ups=list(
+            FollowUp.objects.filter(pk__in_ids=first_open).only(*SHOWN["follow_up"]).order_by("due_date", "pk")
+        ),
         open_follow_up_count=open_count,
         expiring=list(
             agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
@@ -535,8 +587,10 @@ def _profile(
 
 def institution_profile(institution: Institution) -> Profile:
     extra = [
-        TimelineItem(s.year, None, "study", s, s.get_kind_display())
-        for s in Study.objects.filter(partner=institution, cooperation__isnull=True).order_by("-year")[:20]
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
+        for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
+        .only(*SHOWN["study"])
+        .order_by("-year")[:20]
     ]
     return _profile(
         Cooperation.objects.filter(partners=institution), f"partner={institution.acronym or institution.name}", extra
@@ -563,13 +617,14 @@ def forum_profile(forum: Forum) -> Profile:
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, f"{m.city}, {m.country}")
         for m in Meeting.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .select_related("country")
+        .only(*SHOWN["meeting"])
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
-        TimelineItem(p.year, None, "position", p, p.get_status_display())
-        for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True).order_by("-year")[
-            :TIMELINE_LIMIT
-        ]
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
+        for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
+        .only(*SHOWN["position"])
+        .order_by("-year")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(forum_id__in_ids=forum_ids), f"forum={forum.pk}", extra)
 
@@ -579,6 +634,7 @@ def country_profile(country: Country) -> Profile:
         TimelineItem(m.start_date.year, m.start_date, "meeting", m, m.city)
         for m in Meeting.objects.filter(country=country, cooperation__isnull=True)
         .select_related("country")
+        .only(*SHOWN["meeting"])
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     return _profile(Cooperation.objects.filter(partners__country=country), f"country={country.code}", extra)

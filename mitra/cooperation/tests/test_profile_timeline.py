@@ -146,3 +146,38 @@ def test_a_country_profile_reads_its_meetings_without_cooperation_from_one_index
         plan = " ".join(row[3] for row in cursor.fetchall())
     assert "USING INDEX meeting_country_live (country_id=? AND cooperation_id=? AND deleted_at=?)" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
+    """The URLs come from one reverse() per model (selectors._Urls) and the labels from the fields' choices
+    (selectors._label): the same as each record's get_absolute_url() and get_<field>_display()."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    coops = [CooperationFactory.create(forum=forum, responsible_unit=unit) for _ in range(2)]
+    for i, coop in enumerate(coops):
+        on = dt.date(2016, 3, 1) + dt.timedelta(days=i)
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=on, end_date=on)
+        FollowUpFactory.create(meeting=meeting, due_date=on)
+        StageChange.objects.create(cooperation=coop, to_stage=Stage.SIGNED, date=on)
+        OutreachEventFactory.create(cooperation=coop, responsible_unit=unit, date=on)
+        AgreementFactory.create(cooperation=coop, responsible_unit=unit, date_signed=on)
+        PositionPaperFactory.create(cooperation=coop, responsible_unit=unit, year=on.year)
+        StudyFactory.create(cooperation=coop, responsible_unit=unit, year=on.year)
+    items = selectors.forum_profile(forum).timeline
+    assert len({type(i.record) for i in items}) == 7
+    assert [i.url for i in items] == [i.record.get_absolute_url() for i in items]
+    field = {"follow_up": "status", "agreement": "kind", "outreach": "kind", "position": "status", "study": "kind"}
+    for item in items:
+        if item.kind in field:
+            assert item.detail == getattr(item.record, f"get_{field[item.kind]}_display")()
+
+
+@pytest.mark.parametrize(
+    "text", ["", "pendek", "x" * 100, "y" * 101, "e\u0301" * 10, "Kerjasama e\u0301" * 20, "A\u0301" * 100]
+)
+def test_clip_is_truncatechars(text: str):
+    from django.template.defaultfilters import truncatechars
+
+    from mitra.core.templatetags.mitra_format import clip
+
+    assert clip(text, 100) == truncatechars(text, 100)

@@ -1,8 +1,10 @@
-"""`in_literal` writes its list into the SQL (for SQLite's partial indexes) and takes only plain words."""
+"""`in_literal` writes its list into the SQL (for SQLite's partial indexes) and takes only plain words; `in_ids` writes
+its ids, and `Ids` hands the same ids to many lookups."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -48,3 +50,18 @@ def test_in_ids_takes_only_ints(values: list[object]):
 
     with pytest.raises(ValueError):
         FollowUp.objects.filter(cooperation__in_ids=values)
+
+
+def test_ids_are_checked_and_written_once_for_every_lookup_given_them():
+    """`Ids`: the same SQL as the list, and each filter keeps the very object (Django walks a list item by item)."""
+    from mitra.cooperation.models import FollowUp
+    from mitra.core.lookups import Ids
+
+    ids = Ids([7, 3, 11])
+    given = FollowUp.objects.filter(cooperation__in_ids=ids)
+    assert str(given.query) == str(FollowUp.objects.filter(cooperation__in_ids=[7, 3, 11]).query)
+    assert '"cooperation_id" IN (7, 3, 11)' in str(given.query)
+    lookup: Any = given.query.where.children[-1]
+    assert lookup.rhs is ids
+    with pytest.raises(ValueError):
+        Ids([1, "2"])  # type: ignore[list-item]
