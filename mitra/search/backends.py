@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +28,6 @@ _PLAIN = re.compile(r"[a-z0-9 ]*")
 # PostgreSQL: the distinct words of the index (migration 0004), and the setting that pauses their triggers.
 WORD_TABLE = "search_word"
 BULK_SETTING = "mitra.search_bulk"
-# SQLite: the page cache of a rebuild (negative: in KiB), 256 MB.
-REBUILD_CACHE_KIB = -256 * 1024
 
 
 @dataclass(frozen=True)
@@ -97,11 +93,6 @@ class Backend:
 
     def after_rebuild(self) -> None:
         pass
-
-    @contextmanager
-    def rebuilding(self) -> Iterator[None]:
-        """Around a rebuild, in its transaction: the connection's settings for writing the whole index at once."""
-        yield
 
     def bulk_begin(self) -> None:
         """Before a rebuild writes every entry: stop per-row full-text upkeep where that is cheaper in one go."""
@@ -326,21 +317,6 @@ class SQLiteBackend(Backend):
                 tables,
             )
             return [(name, sql) for name, sql in cursor.fetchall()]
-
-    @contextmanager
-    def rebuilding(self) -> Iterator[None]:
-        # A page cache that holds what the rebuild writes (SQLite's default is 2 MB): the inserts, the deletes and
-        # the sorts that make the indexes again spill less to the WAL and to temporary files. For this connection,
-        # until the rebuild ends (cache_size is not transactional: set back in any case).
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (size,) = cursor.fetchone()
-            cursor.execute(f"PRAGMA cache_size = {REBUILD_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA cache_size = {int(size)}")
 
     def bulk_begin(self) -> None:
         # Within the rebuild's transaction: no trigger, so the inserts write only the entries …
