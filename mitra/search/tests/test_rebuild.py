@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import re
 from typing import Any
 
@@ -200,7 +201,33 @@ def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
     assert dropped == ({name for name, _sql in before} if connection.vendor == "sqlite" else set())
     deletes = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DELETE FROM")]
     drops = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DROP INDEX")]
-    assert not drops or max(deletes[:2]) < min(drops)  # the old entries go while their indexes serve the deletes
+    # The indexes go first: the deletes then have none to keep up to date.
+    assert not drops or max(drops) < min(deletes[:2])
+
+
+def _settings() -> tuple[Any, ...]:
+    """What a rebuild changes while it runs: the garbage collector's thresholds."""
+    return gc.get_threshold()
+
+
+def test_rebuild_sets_back_what_it_tunes(every_kind, monkeypatch):
+    before = _settings()
+    during = []
+    write = services._BulkWriter.flush
+
+    def flush(self: Any) -> None:
+        during.append(_settings())
+        write(self)
+
+    monkeypatch.setattr(services._BulkWriter, "flush", flush)
+    services.rebuild()
+    assert during and all(tuned != before for tuned in during)
+    assert _settings() == before
+    # Also when the rebuild fails.
+    monkeypatch.setattr(services._BulkWriter, "flush", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.rebuild()
+    assert _settings() == before
 
 
 def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeypatch):
