@@ -160,12 +160,14 @@ test-e2e: $(STAMP)
 	$(BIN)/pytest -q e2e $(PYTEST_ARGS)
 
 # `make test`: system packages first (so setup can compile translations with msgfmt), then setup; then two lanes
-# at the same time, each running its steps in order: lint, typecheck and the SQLite tests in one, the PostgreSQL
-# tests (their own throw-away cluster) and the browser tests in the other. `;` separates stages, `&` lanes (see
+# at the same time, each running its steps in order: lint and the SQLite tests in one, typecheck, the PostgreSQL
+# tests (their own throw-away cluster) and the browser tests in the other (the SQLite tests are the longest step:
+# they start at once, and typecheck, which uses one core, runs while their second worker waits for the first's
+# template database, see conftest.py). `;` separates stages, `&` lanes (see
 # scripts/run-steps.py). Each step's output is printed in one piece when it ends, with its wall time, CPU time and
 # the load; the first failure stops the other steps, shows the failed step's log and fails `make test`.
 # Steps one after the other: make test TEST_STEPS="system-deps setup lint typecheck test-sqlite test-postgres test-e2e"
-TEST_STEPS = system-deps setup ; lint typecheck test-sqlite & test-postgres test-e2e
+TEST_STEPS = system-deps setup ; lint test-sqlite & typecheck test-postgres test-e2e
 
 test:
 	@$(PYTHON) scripts/run-steps.py "$(MAKE)" "$(TEST_STEPS)"

@@ -5,7 +5,7 @@ Usage: run-steps.py MAKE "PLAN"
 
 PLAN is a list of make targets: `;` separates stages (a stage starts when the one before it has passed), `&`
 separates lanes of a stage (lanes run at the same time), and the steps of a lane run in order, e.g.
-`system-deps setup ; lint typecheck test-sqlite & test-postgres test-e2e`.
+`system-deps setup ; lint test-sqlite & typecheck test-postgres test-e2e`.
 
 Each step's output (stdout and stderr) goes to var/make-test/STEP.log and is printed in one piece when the step
 ends, followed by its time, so the logs of steps running side by side do not interleave. CPU is the user + system
