@@ -5,9 +5,11 @@ For each scale it builds (or reuses) a SQLite database var/bench/scale-N.sqlite3
 PostgreSQL database mitra_bench_N on the server URL names, e.g. postgres://user:password@127.0.0.1:5432, or
 mitra_bench_N_SUFFIX when the environment variable MITRA_BENCH_PG_SUFFIX is set) with `mitra demo --scale N`
 (which also rebuilds the search index; the build's time, the search rebuild's share and the build's peak memory
-are recorded), starts gunicorn on a free loopback port, logs in as the leadership demo user, and requests each
-page `--repeat` times one after the other after a warm-up, recording the median and p95 wall time (a page whose
-warm-up takes over a second gets `--slow-repeat` samples, so a slow page cannot hold the run for an hour). Beside
+are recorded), starts gunicorn for each scale on a free loopback port (the scales' servers side by side), logs in
+as the leadership demo user, and requests each page `--repeat` times after a warm-up at each scale in turn before
+the next page (so that a change of the machine's speed during the run weighs on every scale alike), recording the
+median and p95 wall time (a page whose warm-up takes over a second gets `--slow-repeat` samples, so a slow page
+cannot hold the run for an hour). Beside
 them stands the floor: /ping/, which passes the same middleware and login and does nothing. Query counts come from
 Django's test client in a child process against the same database. The server's peak memory (VmHWM of its
 master and worker) is read from /proc.
@@ -275,74 +277,100 @@ def peak_memory_kib(pid: int) -> int:
     return max(server_peaks(pid).values(), default=0)
 
 
-def measure(
-    scale: int, repeat: int, slow_repeat: int, rebuild: bool, only: list[str] | None = None, postgres: str | None = None
-) -> dict:
-    database, built = build(scale, rebuild, postgres)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            BIN / "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--timeout",
-            "300",
-        ],
-        env=environment(database),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        client = Client(f"http://127.0.0.1:{port}")
+class Server:
+    """gunicorn (one worker) on a free loopback port against one scale's database, with a signed-in client."""
+
+    def __init__(self, database: Database):
+        self.database = database
+        port = free_port()
+        self.process = subprocess.Popen(
+            [
+                *(BIN / "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+                *("--workers", "1", "--timeout", "300"),
+            ],
+            env=environment(database),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.client = Client(f"http://127.0.0.1:{port}")
         for _ in range(100):
             try:
-                client.get("/healthz")
+                self.client.get("/healthz")
                 break
             except OSError:
                 time.sleep(0.2)
-        client.login()
-        pages: dict[str, dict] = {}
-        paths = {}
+        self.client.login()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def measure(
+    scales: list[int],
+    repeat: int,
+    slow_repeat: int,
+    rebuild: bool,
+    only: list[str] | None = None,
+    postgres: str | None = None,
+) -> list[dict]:
+    """Every page at every scale, the scales' servers running side by side: a page is measured at each scale in
+    turn (its warm-up and samples at N=1, then at N=100) before the next page, so the two blocks that make its
+    ratio are seconds apart. Before stop 27 every page was measured at N=1, then every page at N=100, minutes
+    later, and a machine that slowed down or sped up in between moved every ratio."""
+    built = {scale: build(scale, rebuild, postgres) for scale in scales}
+    servers: dict[int, Server] = {}
+    pages: dict[int, dict[str, dict]] = {scale: {} for scale in scales}
+    paths: dict[int, dict[str, str]] = {scale: {} for scale in scales}
+    memory: dict[int, int] = {}
+    try:
+        for scale in scales:
+            servers[scale] = Server(built[scale][0])
         for name, template in PAGES:
             if only and name != "floor (/ping/)" and not any(word in name for word in only):
                 continue
-            path = fill(template, database)
-            if path is None:
-                continue
-            status, _, _ = client.get(path)
-            if status != 200:
-                pages[name] = {"path": path, "status": status}
-                continue
-            paths[name] = path
-            warm = max(client.get(path)[1] for _ in range(2))
-            samples = repeat if warm < 1.0 else slow_repeat
-            timings = sorted(client.get(path)[1] for _ in range(samples))
-            pages[name] = {
-                "path": path,
-                "median_ms": round(statistics.median(timings) * 1000, 1),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)] * 1000, 1),
-                "samples": len(timings),
-            }
-        memory = peak_memory_kib(server.pid)
+            for scale in scales:
+                client = servers[scale].client
+                path = fill(template, built[scale][0])
+                if path is None:
+                    continue
+                status, _, _ = client.get(path)
+                if status != 200:
+                    pages[scale][name] = {"path": path, "status": status}
+                    continue
+                paths[scale][name] = path
+                warm = max(client.get(path)[1] for _ in range(2))
+                samples = repeat if warm < 1.0 else slow_repeat
+                timings = sorted(client.get(path)[1] for _ in range(samples))
+                pages[scale][name] = {
+                    "path": path,
+                    "median_ms": round(statistics.median(timings) * 1000, 1),
+                    "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)] * 1000, 1),
+                    "samples": len(timings),
+                }
+        memory = {scale: peak_memory_kib(server.process.pid) for scale, server in servers.items()}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    for name, count in query_counts(database, paths).items():
-        pages[name]["queries"] = count
-    return {
-        "scale": scale,
-        "commit": commit(),
-        "build_seconds": built.get("build_seconds", 0.0),
-        **{k: v for k, v in built.items() if k != "build_seconds"},
-        "database": "PostgreSQL" if postgres else "SQLite",
-        "database_mib": database.size_mib(),
-        "server_peak_memory_mib": round(memory / 1024, 1),
-        "pages": pages,
-    }
+        for server in servers.values():
+            server.stop()
+    results = []
+    for scale in scales:
+        database, info = built[scale]
+        for name, count in query_counts(database, paths[scale]).items():
+            pages[scale][name]["queries"] = count
+        results.append(
+            {
+                "scale": scale,
+                "commit": commit(),
+                "build_seconds": info.get("build_seconds", 0.0),
+                **{k: v for k, v in info.items() if k != "build_seconds"},
+                "database": "PostgreSQL" if postgres else "SQLite",
+                "database_mib": database.size_mib(),
+                "server_peak_memory_mib": round(memory.get(scale, 0) / 1024, 1),
+                "pages": pages[scale],
+            }
+        )
+    return results
 
 
 def main() -> int:
@@ -367,9 +395,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, help="Where to write the results (default bench/results/pages.json).")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = [
-        measure(scale, args.repeat, args.slow_repeat, args.rebuild, args.pages, args.postgres) for scale in args.scales
-    ]
+    results = measure(args.scales, args.repeat, args.slow_repeat, args.rebuild, args.pages, args.postgres)
     default = RESULTS / ("pages-postgresql.json" if args.postgres else "pages.json")
     output = args.output or (VAR / "pages-subset.json" if args.pages else default)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
