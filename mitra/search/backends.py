@@ -7,6 +7,7 @@ rank where lower is better (FTS5's bm25 convention).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -93,6 +94,10 @@ class Backend:
         how many ids that sample holds, and how many ids follow `sample.last_id` up to the highest id of the
         entries allowed (`sample.high_sql`); (0, 0, 0) when none follows."""
         raise NotImplementedError
+
+    def ids_sql(self, ids: list[int]) -> tuple[str, list[Any]]:
+        """SQL selecting these ids, with one parameter however many they are."""
+        return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
 
     def after_rebuild(self) -> None:
         pass
@@ -427,6 +432,9 @@ class PostgresBackend(Backend):
             )
             hits, sampled, rest = cursor.fetchone()
         return int(hits or 0), int(sampled or 0), int(rest or 0)
+
+    def ids_sql(self, ids: list[int]) -> tuple[str, list[Any]]:
+        return "SELECT unnest(%s::bigint[])", [ids]
 
     def after_rebuild(self) -> None:
         with connection.cursor() as cursor:

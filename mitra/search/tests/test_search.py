@@ -278,7 +278,7 @@ def test_results_page_shows_hits_facets_and_the_box(corpus):
 # hits, entries, six facets, their labels, the user
 # menu's unit, session save (3).
 # The words of the prefix terms are read on SQLite only (PostgreSQL's tsquery takes the prefixes as they are).
-SEARCH_PAGE_QUERIES = 13 if connection.vendor == "sqlite" else 12  # the six facets in two queries, labels in one
+SEARCH_PAGE_QUERIES = 12 if connection.vendor == "sqlite" else 11  # the six facets in one query, labels in one
 
 
 def test_query_count_is_pinned_and_does_not_grow():
