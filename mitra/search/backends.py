@@ -32,6 +32,9 @@ _VOCABULARIES: dict[tuple[Any, ...], tuple[bytes, dict[str, dict[str, int]]]] = 
 # PostgreSQL: the distinct words of the index (migration 0004), and the setting that pauses their triggers.
 WORD_TABLE = "search_word"
 BULK_SETTING = "mitra.search_bulk"
+# What the first matches carry after (entry_id, rank): the entry's kind (its weight) and its own facet columns, so
+# that selectors._facets counts those without reading the entries again.
+ENTRY_COLUMNS = "e.kind, e.year, e.scope, e.unit_id"
 
 
 @dataclass(frozen=True)
@@ -72,16 +75,17 @@ class Backend:
         raise NotImplementedError
 
     def first_matches_sql(self, query: ParsedQuery, among: str | None, limit: int) -> tuple[str, list[Any]]:
-        """SQL selecting (entry_id, rank, kind) of the first `limit` matching entries in id order, reading no further
-        match: `among` is SQL selecting the ids allowed (None: every entry); its parameters follow the result's."""
+        """SQL selecting (entry_id, rank, *ENTRY_COLUMNS) of the first `limit` matching entries in id order, reading
+        no further match: `among` is SQL selecting the ids allowed (None: every entry); its parameters follow the
+        result's."""
         raise NotImplementedError
 
     def first_matches(
         self, query: ParsedQuery, among: str | None, among_params: list[Any], limit: int
     ) -> list[tuple[Any, ...]]:
-        """(entry_id, rank, kind) of the first `limit` matching entries in id order (first_matches_sql's rows), in
-        one query (SQLite: two). The rank is the one match_sql gives; it may be None when fewer than `limit` match (the
-        caller then ranks every match with match_sql)."""
+        """(entry_id, rank, *ENTRY_COLUMNS) of the first `limit` matching entries in id order (first_matches_sql's
+        rows), in one query (SQLite: two). The rank is the one match_sql gives; it may be None when fewer than `limit`
+        match (the caller then ranks every match with match_sql)."""
         sql, params = self.first_matches_sql(query, among, limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *(among_params if among else [])])
@@ -145,7 +149,7 @@ class SQLiteBackend(Backend):
         # match) the LIMIT stops the scan, and bm25 is computed for the rows returned only.
         condition = f" AND e.id IN ({among})" if among else ""
         return (
-            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), e.kind FROM search_fts f "  # noqa: S608
+            f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), {ENTRY_COLUMNS} FROM search_fts f "  # noqa: S608
             f"JOIN {TABLE} e ON e.id = f.rowid WHERE search_fts MATCH %s{condition} "
             f"ORDER BY f.rowid LIMIT {int(limit)}",
             [self.expression(query)],
@@ -177,7 +181,7 @@ class SQLiteBackend(Backend):
             # gives the same ranks, counting exact words' matches, which is cheap.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), e.kind FROM search_fts f "  # noqa: S608
+                    f"SELECT f.rowid, bm25(search_fts, {TITLE_WEIGHT}, 1.0), {ENTRY_COLUMNS} FROM search_fts f "  # noqa: S608
                     f"JOIN {TABLE} e ON e.id = f.rowid {first}",
                     params,
                 )
@@ -185,15 +189,15 @@ class SQLiteBackend(Backend):
         with connection.cursor() as cursor:
             # With what _bm25 reads (the texts are on the rows read anyway): the bounded case needs no other query.
             cursor.execute(
-                f"SELECT f.rowid, e.kind, e.stemmed_title, e.stemmed_body, d.sz FROM search_fts f "  # noqa: S608
+                f"SELECT f.rowid, e.stemmed_title, e.stemmed_body, d.sz, {ENTRY_COLUMNS} FROM search_fts f "  # noqa: S608
                 f"JOIN {TABLE} e ON e.id = f.rowid JOIN search_fts_docsize d ON d.id = f.rowid {first}",
                 params,
             )
             rows = cursor.fetchall()
             if len(rows) < limit:
-                return [(row[0], None, row[1]) for row in rows]
-            ranks = self._bm25(cursor, query, words, n_rows, total_tokens, [(r[0], r[2], r[3], r[4]) for r in rows])
-        return [(row[0], ranks[row[0]], row[1]) for row in rows]
+                return [(row[0], None, *row[4:]) for row in rows]
+            ranks = self._bm25(cursor, query, words, n_rows, total_tokens, [row[:4] for row in rows])
+        return [(row[0], ranks[row[0]], *row[4:]) for row in rows]
 
     def count_after(
         self, query: ParsedQuery, among: str | None, among_params: list[Any], sample: Sample
@@ -402,7 +406,7 @@ class PostgresBackend(Backend):
         cost ~1.5 s at N = 100)."""
         among_condition = f" AND f.id IN ({among})" if among else ""
         return (
-            "SELECT e.id, -ts_rank(e.search_vector, to_tsquery('simple', %s)), e.kind FROM "  # noqa: S608
+            f"SELECT e.id, -ts_rank(e.search_vector, to_tsquery('simple', %s)), {ENTRY_COLUMNS} FROM "  # noqa: S608
             f"(SELECT f.id FROM {TABLE} f WHERE f.search_vector @@ {condition}{among_condition} "
             f"ORDER BY f.id LIMIT {int(limit)}) s JOIN {TABLE} e ON e.id = s.id ORDER BY e.id"
         )

@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -177,8 +176,8 @@ def search(
     match_sql, match_params = backend.match_sql(parsed)
     filtered = _filtered(filters, user)
     ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
-    # The first CANDIDATES + 1 matches in index order, with their rank: cheap however many entries match, since
-    # neither backend ranks or reads the matches beyond them.
+    # The first CANDIDATES + 1 matches in index order, with their rank and facet columns: cheap however many entries
+    # match, since neither backend ranks or reads the matches beyond them. At most CANDIDATES: every match.
     # Every entry allowed (no filter, no restricted kind for this user): no id condition to check.
     among = ids_sql if filtered.query.where else None
     first = backend.first_matches(parsed, among, list(ids_params), CANDIDATES + 1)
@@ -187,7 +186,7 @@ def search(
         def count(sample: backends.Sample) -> tuple[int, int, int]:
             return backend.count_after(parsed, among, list(ids_params), sample)
 
-        return _bounded(result, first[:CANDIDATES], filtered, parsed, facets, count)
+        return _bounded(result, first[:CANDIDATES], filtered, parsed, facets, count, backend)
     # MATERIALIZED: SQLite would otherwise flatten the match into the outer query and rank every row again.
     base = f"FROM m WHERE m.entry_id IN ({ids_sql})"
     cte = f"WITH m AS MATERIALIZED ({match_sql}) "
@@ -216,10 +215,7 @@ def search(
             result.total = cursor.fetchone()[0]
     result.hits = _hydrate(rows, parsed)
     if facets:
-        # The SQL is the backend's own text; user input travels only in the parameters.
-        matched_sql = f"SELECT entry_id FROM ({match_sql}) m"  # noqa: S608
-        matched = filtered.filter(pk__in=RawSQL(matched_sql, match_params))  # noqa: S611
-        result.facets = _facets(*matched.values("pk").query.sql_with_params(), filters)
+        result.facets = _facets(first, filters, backend)
     return result
 
 
@@ -230,6 +226,7 @@ def _bounded(
     parsed: ParsedQuery,
     facets: bool,
     count: Callable[[backends.Sample], tuple[int, int, int]],
+    backend: backends.Backend,
 ) -> SearchResult:
     """An over-broad query: rank and facet its first CANDIDATES matches (index order), estimate how many match."""
     ids = [row[0] for row in candidates]
@@ -240,9 +237,9 @@ def _bounded(
     result.estimated = True
     result.candidates = len(candidates)
     result.total = _estimate(filtered, len(candidates), max(ids), count)
-    result.hits = _hydrate([(entry_id, rank, None) for entry_id, rank, _kind in page], parsed)
+    result.hits = _hydrate([(row[0], row[1], None) for row in page], parsed)
     if facets:
-        result.facets = _facets(*backends.get_backend().ids_sql(ids), result.filters)
+        result.facets = _facets(candidates, result.filters, backend)
     return result
 
 
@@ -337,36 +334,34 @@ def _labels(
     return units, found["partner"], countries
 
 
-def _facets(matched_sql: str, matched_params: Any, filters: Filters) -> dict[str, list[FacetValue]]:
-    """The six facets of the entries whose ids `matched_sql` selects (its parameters: `matched_params`)."""
+def _facets(matches: list[tuple[Any, ...]], filters: Filters, backend: backends.Backend) -> dict[str, list[FacetValue]]:
+    """The six facets of these entries (the backend's first matches: id, rank, kind, year, scope, unit)."""
 
     def counted(values: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         return sorted(((v, n) for v, n in values if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
 
-    # One query for the six facets: the entries' own columns, and their partners and countries, each read from a
-    # covering index (see SearchEntry.Meta and SearchFacet.Meta), the matches selected once. The ids of an
-    # over-broad query's candidates travel as one parameter (backends.Backend.ids_sql): a thousand placeholders
-    # cost more to write, send and parse than counting the facets.
-    entries, facets = SearchEntry._meta.db_table, SearchFacet._meta.db_table
-    sql = (
-        f"WITH m(id) AS MATERIALIZED ({matched_sql}) "  # noqa: S608 - constant names; user input in the parameters
-        f"SELECT 0, e.kind, e.year, e.scope, e.unit_id, COUNT(*) FROM {entries} e WHERE e.id IN (SELECT id FROM m) "
-        "GROUP BY e.kind, e.year, e.scope, e.unit_id UNION ALL "
-        f"SELECT 1, f.facet, NULL, f.value, NULL, COUNT(DISTINCT f.entry_id) FROM {facets} f "
-        "WHERE f.entry_id IN (SELECT id FROM m) AND f.facet IN (%s, %s) GROUP BY f.facet, f.value"
-    )
+    # The entries' own columns came with the matches; their partners and countries in one query, read from a
+    # covering index (SearchFacet.Meta), the ids as one parameter (backends.Backend.ids_sql): a thousand
+    # placeholders cost more to write, send and parse than counting the facets.
     columns: dict[str, Counter[Any]] = {name: Counter() for name in ("kind", "year", "scope", "unit_id")}
+    for _id, _rank, kind, year, scope, unit_id in matches:
+        columns["kind"][kind] += 1
+        columns["year"][year] += 1
+        columns["scope"][scope] += 1
+        columns["unit_id"][unit_id] += 1
     related: dict[str, Counter[Any]] = {SearchFacet.PARTNER: Counter(), SearchFacet.COUNTRY: Counter()}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*matched_params, SearchFacet.PARTNER, SearchFacet.COUNTRY])
-        for part, kind, year, scope, unit_id, n in cursor.fetchall():
-            if part:  # a partner or a country: (facet, value) in the kind and scope columns
-                related[kind][scope] += n
-                continue
-            columns["kind"][kind] += n
-            columns["year"][year] += n
-            columns["scope"][scope] += n
-            columns["unit_id"][unit_id] += n
+    if matches:
+        ids_sql, ids_params = backend.ids_sql([row[0] for row in matches])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT f.facet, f.value, COUNT(DISTINCT f.entry_id) FROM {SearchFacet._meta.db_table} f "  # noqa: S608
+                f"WHERE f.entry_id IN ({ids_sql}) GROUP BY f.facet, f.value",
+                ids_params,
+            )
+            # Every facet of the entries (SQLite would read the facet's every row through its index given the facet).
+            for facet, value, n in cursor.fetchall():
+                if facet in related:
+                    related[facet][value] += n
 
     from mitra.cooperation.models import Scope
 

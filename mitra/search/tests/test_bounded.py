@@ -7,12 +7,16 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.urls import reverse
 
+from mitra.cooperation import services as registry
 from mitra.cooperation.models import Agreement, Cooperation
 from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory
 from mitra.core.models import User
-from mitra.core.tests.factories import ReaderFactory, UnitFactory, UserFactory, logged_in
+from mitra.core.tests.factories import AdminFactory, ReaderFactory, UnitFactory, UserFactory, logged_in
+from mitra.partners.models import Country
+from mitra.partners.tests.factories import InstitutionFactory
 from mitra.search import backends, selectors, services
 from mitra.search.models import SearchEntry, SearchFacet
 from mitra.search.selectors import SearchResult, search
@@ -95,6 +99,54 @@ def test_a_query_over_the_bound_is_ranked_among_its_first_matches_and_estimated(
     assert bounded.total == full.total
     paged = search(WORD, user=reader, limit=2, offset=4)
     assert [h.entry_id for h in paged.hits] == [h.entry_id for h in bounded.hits][4:6]
+
+
+def _facets_counted_from_the_tables(entry_ids: list[int]) -> dict[str, dict[Any, int]]:
+    """Each facet's counts over these entries, read from the entry and facet tables with the ORM."""
+    entries = SearchEntry.objects.filter(pk__in=entry_ids)
+    counts: dict[str, dict[Any, int]] = {}
+    for name, column in [("kind", "kind"), ("year", "year"), ("scope", "scope"), ("unit", "unit_id")]:
+        rows = entries.order_by().values_list(column).annotate(n=Count("pk"))
+        counts[name] = {value: n for value, n in rows if value not in (None, "")}
+    for name in (SearchFacet.PARTNER, SearchFacet.COUNTRY):
+        related = (
+            SearchFacet.objects.filter(entry__in=entry_ids, facet=name)
+            .order_by()
+            .values_list("value")
+            .annotate(n=Count("entry", distinct=True))
+        )
+        counts[name] = dict(related)
+    return counts
+
+
+@pytest.mark.parametrize("bound", [None, 5])
+def test_the_facets_count_the_matches_or_the_candidates(corpus, reader, monkeypatch, bound):
+    """The facet counts (taken with the first matches, the partners and countries in one query) are those of the
+    entries counted: every match, or an over-broad query's candidates."""
+    admin = AdminFactory.create()
+    korea, japan = Country.objects.get(code="KR"), Country.objects.get(code="JP")
+    partners = [InstitutionFactory.create(country=korea), InstitutionFactory.create(country=japan)]
+    for i, cooperation in enumerate(Cooperation.objects.filter(title__contains=WORD).order_by("pk")):
+        registry.update(
+            actor=admin,
+            instance=cooperation,
+            data={"partners": partners[: 1 + i % 2]},
+            expected_version=None,
+        )
+    full = search(WORD, user=reader, limit=100)
+    matched = sorted(h.entry_id for h in full.hits)
+    assert len(matched) == full.total > 5
+    if bound:
+        monkeypatch.setattr(selectors, "CANDIDATES", bound)
+        matched = matched[:bound]
+    result = search(WORD, user=reader, limit=100)
+    assert result.estimated == bool(bound)
+    expected = _facets_counted_from_the_tables(matched)
+    assert expected[SearchFacet.PARTNER] and expected[SearchFacet.COUNTRY] and len(expected["unit"]) > 1
+    got = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+    assert {name: {str(v): n for v, n in counts.items()} for name, counts in got.items()} == {
+        name: {str(v): n for v, n in counts.items()} for name, counts in expected.items()
+    }
 
 
 def test_the_estimate_scales_the_matches_counted_in_the_sample(corpus):
