@@ -7,7 +7,7 @@ bench/results/reports.json under "N=<scale>" ("N=0" is the demo alone):
 `--scale N` measures against var/bench/scale-N.sqlite3 (var/bench/demo.sqlite3 for N=0), the database bench/run.py
 builds with `mitra demo --scale N`; it is built here when missing (or with `--rebuild`). Each format is generated
 `--repeat` times without the report cache (the cache would answer in no time); the build of the report model (the
-figures, before any rendering) is timed once on its own.
+figures, before any rendering) is timed once on its own, and a cached PDF's second call (a cache read) too.
 """
 
 from __future__ import annotations
@@ -69,10 +69,16 @@ def main() -> None:
                 "bytes": size,
             }
         results[f"{kind}.build_model"] = {"seconds": round(build_seconds, 3)}
+        # The first call fills the report cache (MEDIA_ROOT/reports-cache) unless an earlier run left the file of
+        # this data version there; only the second call, always a hit, is timed (until stop 28 both calls were, so
+        # the figure was a whole PDF or a cache read depending on the earlier runs).
+        generate.generate(kind, args.year, "pdf", "id", quarter)
         t = time.perf_counter()
-        generate.generate(kind, args.year, "pdf", "id", quarter)
-        generate.generate(kind, args.year, "pdf", "id", quarter)
-        results[f"{kind}.pdf_cached_second_call"] = {"seconds": round(time.perf_counter() - t, 3)}
+        second = generate.generate(kind, args.year, "pdf", "id", quarter)
+        results[f"{kind}.pdf_cached_second_call"] = {
+            "seconds": round(time.perf_counter() - t, 3),
+            "cached": second.cached,
+        }
     from report import commit  # bench/report.py (bench/ is on the path: this script's directory)
 
     report = {

@@ -55,7 +55,7 @@ SOURCE_APPS = ("performance.", "cooperation.", "core.staffmember", "core.organis
 # steps for the on-time figure), so a write of any of them makes the reports again.
 
 # The image format each file format draws its charts in (XLSX has none).
-CHART_FORMAT = {"pdf": "svg", "html": "svg", "docx": "png"}
+CHART_FORMAT = {"pdf": "svg-text", "html": "svg", "docx": "png"}  # svg-text: charts.SVG_TEXT
 
 
 def data_version() -> int:

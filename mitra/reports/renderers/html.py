@@ -23,12 +23,14 @@ class HtmlRenderer:
         footnotes_inline: bool = False,
         paged: bool = False,
         bind_units: bool = False,
+        chart_format: str = "svg",
     ):
         self.r = report
         self.links = links
         self.footnotes_inline = footnotes_inline  # WeasyPrint places them at the foot of the page
         self.paged = paged  # printed by WeasyPrint: landscape pages for wide tables, roman front matter
         self.bind_units = bind_units  # documents (PDF, HTML download): a number never parts from its unit
+        self.chart_format = chart_format  # "svg", or "svg-text" for WeasyPrint (charts.SVG_TEXT)
         self.notes: list[str] = []
         self.front = layout.front_matter(report)
         self.first_body = next((s for s in report.sections if s.key not in self.front), None)
@@ -105,7 +107,7 @@ class HtmlRenderer:
         )
 
     def chart(self, c: Chart) -> str:
-        data = base64.b64encode(c.draw("svg")).decode()
+        data = base64.b64encode(c.draw(self.chart_format)).decode()
         return (
             f'<figure class="chart" id="{escape(c.key)}"><img alt="{escape(c.caption)}" '
             f'src="data:image/svg+xml;base64,{data}"><figcaption>{escape(c.caption)}</figcaption></figure>'
@@ -207,10 +209,23 @@ def render_fragment(report: Report, *, links: bool = True) -> str:
 
 
 def render_document(
-    report: Report, css: str, *, links: bool = False, footnotes_inline: bool = False, paged: bool = False
+    report: Report,
+    css: str,
+    *,
+    links: bool = False,
+    footnotes_inline: bool = False,
+    paged: bool = False,
+    chart_format: str = "svg",
 ) -> str:
     """A standalone HTML document (the `html` download and, with `paged`, WeasyPrint's input)."""
-    body = HtmlRenderer(report, links=links, footnotes_inline=footnotes_inline, paged=paged, bind_units=True).body()
+    body = HtmlRenderer(
+        report,
+        links=links,
+        footnotes_inline=footnotes_inline,
+        paged=paged,
+        bind_units=True,
+        chart_format=chart_format,
+    ).body()
     return (
         f'<!DOCTYPE html><html lang="{escape(report.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(report.title)}</title><style>{css}</style></head><body>{body}</body></html>"

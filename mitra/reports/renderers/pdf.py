@@ -21,6 +21,8 @@ PRINT_CSS = (Path(__file__).parent / "print.css").read_text() + WIDTH_CSS
 def render_pdf(report: Report) -> bytes:
     from weasyprint import HTML  # imported here: it is heavy and only the PDF needs it
 
-    document = render_document(report, PRINT_CSS, links=False, footnotes_inline=True, paged=True)
+    from ..charts import SVG_TEXT  # matplotlib: heavy too (the charts are drawn by now: generate.draw_charts)
+
+    document = render_document(report, PRINT_CSS, links=False, footnotes_inline=True, paged=True, chart_format=SVG_TEXT)
     with cyclic_gc_paused():  # a third of WeasyPrint's CPU time otherwise (generate.render)
         return HTML(string=document).write_pdf()  # type: ignore[no-any-return]
