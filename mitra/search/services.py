@@ -475,7 +475,6 @@ def _write(pairs: list[tuple[SearchEntry, Described]], fingerprinted: bool = Fal
 REBUILD_CHUNK = 2000
 
 
-@transaction.atomic
 def rebuild(progress: Any = None) -> dict[str, int]:
     """Empty the index and index every live record and attached file again. Returns counts by kind.
 
@@ -485,7 +484,7 @@ def rebuild(progress: Any = None) -> dict[str, int]:
     URLs are formatted from the kind's pattern, and the entries go in with plain multi-row inserts while the full-text
     index is built in one pass at the end (see backends.bulk_begin)."""
     backend = backends.get_backend()
-    with _rare_full_collections():
+    with _rare_full_collections(), backend.rebuilding(), transaction.atomic():
         return _rebuild(backend, progress)
 
 

@@ -245,7 +245,8 @@ def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeyp
     assert all(url == f"/x/{pk % 2}/{pk}/" for pk, url in urls.items())
 
 
-words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\n"), max_size=40)
+# (\uff9e, a half-width voiced sound mark, is a word that normalises to nothing: an empty term.)
+words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n"), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
@@ -262,8 +263,10 @@ PLAIN_CODE_RE = re.compile(r"[^\W_]+(?:[./\-:][^\W_]+)+")
 @given(words)
 def test_codes_are_the_matches_of_the_plain_pattern(part):
     assert text.CODE_RE.findall(part) == PLAIN_CODE_RE.findall(part)
-    # Each word's terms, then each code with a digit as one token: in one pass (text._part_terms_uncached) as well.
+    # Each word's terms, then each code with a digit as one token: in one pass (text._part_text) as well, the first
+    # time and from the analyser's caches.
     expected = [t for w in text.WORD_RE.findall(part) for t in text._surface_terms(w)]
     expected += [text.code_token(c) for c in PLAIN_CODE_RE.findall(part) if any(ch.isdigit() for ch in c)]
     assert list(text.terms(part)) == expected
-    assert list(text._part_terms_uncached(part)) == expected
+    for _ in range(2):
+        assert text._part_text(part) == (" ".join(expected) if text.CHAIN_RE.search(part) else None)
