@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mitra.cooperation import services as registry
@@ -257,6 +257,7 @@ words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n")
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.none(), words), max_size=4))
+@example(["a", "\uff9e", "b"])  # a part whose one term is empty: "a  b"
 def test_analyse_gives_the_terms_of_each_part_in_order(parts):
     assert text.analyse(parts) == " ".join(t for part in parts if part for t in text.terms(part))
 
