@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +107,11 @@ class Backend:
 
     def after_rebuild(self) -> None:
         pass
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """Around a whole rebuild (its transaction included): connection settings for writing the index at once."""
+        yield
 
     def bulk_begin(self) -> None:
         """Before a rebuild writes every entry: stop per-row full-text upkeep where that is cheaper in one go."""
@@ -347,6 +354,26 @@ class SQLiteBackend(Backend):
             )
             return [(name, sql) for name, sql in cursor.fetchall()]
 
+    # The page cache of the connection while it rebuilds (KiB, SQLite's negative form; its default is 2 MiB): the
+    # sorts of the indexes made again and the FTS5 build work in memory rather than in temporary files, and the
+    # transaction's pages are spilled to the WAL less often. Durability is unchanged (journal and synchronous are
+    # not touched).
+    REBUILD_CACHE_KIB = 256 * 1024
+    # FTS5's buffer of pending terms while it builds the index in one pass (bulk_end; its default is 1 MB).
+    REBUILD_FTS_HASH_BYTES = 64 * 1024 * 1024
+
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (size,) = cursor.fetchone()
+            cursor.execute(f"PRAGMA cache_size = -{int(self.REBUILD_CACHE_KIB)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(size)}")
+
     def bulk_begin(self) -> None:
         # Within the rebuild's transaction: no trigger, so the inserts write only the entries …
         with connection.cursor() as cursor:
@@ -357,7 +384,22 @@ class SQLiteBackend(Backend):
         # … and FTS5 reads them all from the content table in one pass ('rebuild': the same index as the triggers
         # build row by row), then the triggers are back for every later save.
         with connection.cursor() as cursor:
+            # With FTS5's buffer of pending terms at REBUILD_FTS_HASH_BYTES rather than 1 MB: the index is written in
+            # a few segments rather than a few hundred merged again and again (at N = 100: 3.7 s of CPU instead of
+            # 7.7, and a fraction of the writes). The option is set back as it was (its row of search_fts_config;
+            # this connection keeps the larger buffer until FTS5 reads its options again, which only makes its later
+            # transactions flush at commit, as they do anyway). The index is the same but for the count of option
+            # changes that FTS5 keeps in its structure record.
+            cursor.execute("SELECT v FROM search_fts_config WHERE k = 'hashsize'")
+            hashsize = cursor.fetchone()
+            cursor.execute(
+                "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', %s)", [self.REBUILD_FTS_HASH_BYTES]
+            )
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+            if hashsize is None:
+                cursor.execute("DELETE FROM search_fts_config WHERE k = 'hashsize'")
+            else:
+                cursor.execute("UPDATE search_fts_config SET v = %s WHERE k = 'hashsize'", [hashsize[0]])
             for sql in [*SQLITE_CREATE[1:], *SQLITE_STATE_TRIGGERS, SQLITE_STATE_CHANGE]:
                 cursor.execute(sql)
 

@@ -475,7 +475,6 @@ def _write(pairs: list[tuple[SearchEntry, Described]], fingerprinted: bool = Fal
 REBUILD_CHUNK = 2000
 
 
-@transaction.atomic
 def rebuild(progress: Any = None) -> dict[str, int]:
     """Empty the index and index every live record and attached file again. Returns counts by kind.
 
@@ -485,7 +484,7 @@ def rebuild(progress: Any = None) -> dict[str, int]:
     URLs are formatted from the kind's pattern, and the entries go in with plain multi-row inserts while the full-text
     index is built in one pass at the end (see backends.bulk_begin)."""
     backend = backends.get_backend()
-    with _rare_full_collections():
+    with _rare_full_collections(), backend.rebuilding(), transaction.atomic():
         return _rebuild(backend, progress)
 
 
@@ -672,7 +671,8 @@ class _UrlMaker:
         if self.candidates is None:
             self.candidates = []
             names = [obj._meta.pk.attname] + [f.attname for f in obj._meta.concrete_fields if not f.primary_key]
-            for name in names:
+            # Only the columns read (not one the rebuild leaves out, see UNREAD_COLUMNS).
+            for name in (name for name in names if name in obj.__dict__):
                 value = str(getattr(obj, name))
                 if self.SAFE.fullmatch(value) and url.count(f"/{value}/") == 1:
                     self.candidates.append((url.replace(f"/{value}/", "/\0/"), name))
@@ -731,8 +731,7 @@ class _RowLoader:
     def _plain(spec: Searchable) -> tuple[models.QuerySet[Any], list[str]]:
         """The kind's rows without their relations, and the columns read of them."""
         queryset = spec.rows()
-        attnames = [f.attname for f in queryset.model._meta.concrete_fields]
-        return queryset.select_related(None).prefetch_related(None), attnames
+        return queryset.select_related(None).prefetch_related(None), _read_columns(queryset.model)
 
     def _made(self, spec: Searchable, attnames: list[str], values: list[tuple[Any, ...]]) -> list[Any]:
         """Instances of these rows with the relations the kind's queryset declares: its select_related from the
@@ -776,7 +775,7 @@ class _RowLoader:
             wanted = {getattr(o, field.attname) for o in objs} - {None}
             missing = [key for key in wanted if key not in cache]
             if missing:
-                attnames = [f.attname for f in related._meta.concrete_fields]
+                attnames = _read_columns(related)
                 at = attnames.index(target)
                 alias = connection.alias
                 for keys in _batched(missing, 500):
@@ -787,6 +786,20 @@ class _RowLoader:
                 field.set_cached_value(o, cache.get(key) if key is not None else None)
             if subtree:
                 self._attach(related, [cache[key] for key in wanted if key in cache], subtree)
+
+
+# The bookkeeping columns of tracked records (who made and changed them, when, their version; who deleted them and
+# why): no description reads them, and reading them is a third of the values a row converts (two datetimes). The
+# instances leave them out as a deferred field is left out: a description reading one would read it on first use
+# (one query, the same value).
+UNREAD_COLUMNS = frozenset(
+    {"created_at", "created_by_id", "updated_at", "updated_by_id", "version", "deleted_by_id", "delete_reason"}
+)
+
+
+def _read_columns(model: type[models.Model]) -> list[str]:
+    """The columns of `model` the rebuild reads: all but the bookkeeping ones (UNREAD_COLUMNS)."""
+    return [f.attname for f in model._meta.concrete_fields if f.primary_key or f.attname not in UNREAD_COLUMNS]
 
 
 def _instance(model: type[models.Model], attnames: list[str], row: tuple[Any, ...], alias: str) -> Any:

@@ -114,36 +114,61 @@ def terms(text: str) -> Iterator[str]:
 
 # Parts up to this long are remembered (names of partners, forums, countries recur in thousands of records).
 _PART_CACHE_CHARS = 300
+# How many parts and chains the analyser remembers; past that it forgets them all and starts again.
+_CACHE_ENTRIES = 200_000
+# The analysed text of a short part, of a chain (its words' terms joined by spaces) and of a chain that is a code
+# with a digit (its one code term): plain dicts (a lookup is a fraction of an lru_cache call's cost).
+_PART_TEXT: dict[str, str | None] = {}
+_UNKNOWN: Any = object()
+_CHAIN_TEXT: dict[str, str] = {}
+_CHAIN_CODE: dict[str, str] = {}
 
 
-def _part_terms_uncached(part: str) -> tuple[str, ...]:
-    r"""`tuple(terms(part))`, the same terms in the same order, in one pass over the text: its chains (CHAIN_RE) are
-    its words, one at a time or joined into a code; a chain of letters and digits only (`isalnum`, the characters
-    of `[^\W_]`) is one word."""
-    found: list[str] = []
-    codes: list[str] = []
-    for chain in CHAIN_RE.findall(part):
-        if chain.isalnum():
-            found.extend(_surface_terms(chain))
+def _learn_chains(chains: list[str]) -> None:
+    r"""Remember the text of each of these chains not known yet, and its code: a chain of letters and digits only
+    (`isalnum`, the characters of `[^\W_]`) is one word; one with separators (CHAIN_RE) is its words, one at a time,
+    and a code when it holds a digit."""
+    if len(_CHAIN_TEXT) > _CACHE_ENTRIES:
+        _CHAIN_TEXT.clear()
+        _CHAIN_CODE.clear()
+    for chain in chains:
+        if chain in _CHAIN_TEXT:
             continue
-        for surface in WORD_RE.findall(chain):
-            found.extend(_surface_terms(surface))
+        if chain.isalnum():
+            _CHAIN_TEXT[chain] = " ".join(_surface_terms(chain))
+            continue
+        _CHAIN_TEXT[chain] = " ".join([t for surface in WORD_RE.findall(chain) for t in _surface_terms(surface)])
         if any(ch.isdigit() for ch in chain):
-            codes.append(code_token(chain))
-    found.extend(codes)
-    return tuple(found)
+            _CHAIN_CODE[chain] = code_token(chain)
 
 
-_part_terms_cached = lru_cache(maxsize=100_000)(_part_terms_uncached)
-
-
-def _part_terms(part: str) -> tuple[str, ...]:
-    return _part_terms_cached(part) if len(part) <= _PART_CACHE_CHARS else _part_terms_uncached(part)
+def _part_text(part: str) -> str | None:
+    """`" ".join(terms(part))` in one pass over the text, from its chains' remembered texts: its words' terms in
+    order, then its codes' (every chain has at least one term, so joining the chains' texts gives the same string as
+    joining every term); None for a part without terms (a term may be empty: a lone "\uff9e" normalises to nothing)."""
+    if len(part) <= _PART_CACHE_CHARS:
+        known = _PART_TEXT.get(part, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+    chains = CHAIN_RE.findall(part)
+    try:
+        texts = [_CHAIN_TEXT[chain] for chain in chains]
+    except KeyError:
+        _learn_chains(chains)
+        texts = [_CHAIN_TEXT[chain] for chain in chains]
+    if not _CHAIN_CODE.keys().isdisjoint(chains):
+        texts += [_CHAIN_CODE[chain] for chain in chains if chain in _CHAIN_CODE]
+    text = " ".join(texts) if chains else None
+    if len(part) <= _PART_CACHE_CHARS:
+        if len(_PART_TEXT) > _CACHE_ENTRIES:
+            _PART_TEXT.clear()
+        _PART_TEXT[part] = text
+    return text
 
 
 def analyse(parts: Iterable[str | None]) -> str:
     """The text the index stores for these parts: every term of each part (`terms`), in order."""
-    return " ".join([t for part in parts if part for t in _part_terms(part)])
+    return " ".join([text for part in parts if part and (text := _part_text(part)) is not None])
 
 
 @dataclass(frozen=True)
