@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -48,6 +50,34 @@ def _save(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+# Pictures already drawn in this process, by everything they show (see _kept): a report is made in several formats and
+# languages, again after each change of its records, and its charts seldom change with it.
+_DRAWN: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_DRAWN_MAX = 64
+_DRAWN_LOCK = threading.Lock()
+
+
+def _kept(picture: Callable[[], tuple[Any, ...]], draw: Callable[[str], bytes]) -> Callable[[str], bytes]:
+    """`draw`, kept per process by `picture()`: every value the chart shows (its numbers, texts and labels as
+    drawn, in the language active when it is drawn). The same picture gives the same file (svg.hashsalt, no date),
+    so drawing it again would only give the same bytes."""
+
+    def kept(fmt: str) -> bytes:
+        key = (*picture(), fmt)
+        with _DRAWN_LOCK:
+            if key in _DRAWN:
+                _DRAWN.move_to_end(key)
+                return _DRAWN[key]
+        content = draw(fmt)
+        with _DRAWN_LOCK:
+            _DRAWN[key] = content
+            while len(_DRAWN) > _DRAWN_MAX:
+                _DRAWN.popitem(last=False)
+        return content
+
+    return kept
+
+
 def _f(value: Any) -> float:
     return float(value) if value is not None else 0.0
 
@@ -69,7 +99,10 @@ def breakdown_chart(panels: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> 
         fig.tight_layout()
         return _save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        return ("breakdown", tuple((str(title), tuple((str(k), c) for k, c in rows)) for title, rows in panels))
+
+    return _kept(picture, draw)
 
 
 def quarter_chart(quarters: Sequence[dict[str, Any]], labels: dict[str, Any], kind: str) -> Callable[[str], bytes]:
@@ -97,7 +130,20 @@ def quarter_chart(quarters: Sequence[dict[str, Any]], labels: dict[str, Any], ki
         fig.tight_layout()
         return _save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        real = [_f(q[kind]) for q in quarters]
+        return (
+            "quarter",
+            kind,
+            tuple(str(labels["quarter"] % {"q": q["quarter"]}) for q in quarters),
+            tuple(_f(q[f"{kind}_plan"]) for q in quarters),
+            tuple(real),
+            tuple(str(labels["fmt"](Decimal(str(v)))) for v in real),
+            str(labels["plan"]),
+            str(labels["realised"]),
+        )
+
+    return _kept(picture, draw)
 
 
 def history_chart(rows: Sequence[tuple[str, Any, Any]], labels: dict[str, Any]) -> Callable[[str], bytes]:
@@ -121,7 +167,20 @@ def history_chart(rows: Sequence[tuple[str, Any, Any]], labels: dict[str, Any]) 
         fig.tight_layout()
         return _save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        score = [_f(r[1]) for r in rows]
+        absorption = [_f(r[2]) for r in rows]
+        return (
+            "history",
+            tuple(str(r[0]) for r in rows),
+            tuple(score),
+            tuple(absorption),
+            tuple(str(labels["fmt"](Decimal(str(v)))) if v else "–" for v in score + absorption),
+            str(labels["score"]),
+            str(labels["absorption"]),
+        )
+
+    return _kept(picture, draw)
 
 
 def unit_chart(units: Sequence[tuple[str, Any, Any, Any, Any]], labels: dict[str, Any]) -> Callable[[str], bytes]:
@@ -146,4 +205,11 @@ def unit_chart(units: Sequence[tuple[str, Any, Any, Any, Any]], labels: dict[str
         fig.tight_layout()
         return _save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        return (
+            "unit",
+            tuple((str(u[0]), *(_f(v) for v in u[1:5])) for u in units),
+            *(str(labels[k]) for k in ("physical_plan", "physical", "financial_plan", "financial")),
+        )
+
+    return _kept(picture, draw)

@@ -58,6 +58,17 @@ OPERATIONS = [
     for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 ]
 USERNAME = "staf.bilateral"
+_SCHEMA: list[Any] = []
+
+
+def _schema() -> Any:
+    """The schema loaded once for the module: every test reads the same operations, and building their strategies
+    on one schema reuses its resolved references (about a second a test on a new schema each time)."""
+    if not _SCHEMA:
+        schema = schemathesis.openapi.from_dict(RAW_SCHEMA)
+        schema.app = application
+        _SCHEMA.append(schema)
+    return _SCHEMA[0]
 
 
 @pytest.fixture
@@ -110,9 +121,7 @@ def _path_parameters(path: str, user: Any) -> dict[str, Any]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("method,path,mode", OPERATIONS, ids=[f"{m} {p} {g.value}" for m, p, g in OPERATIONS])
 def test_api_conforms_to_its_schema(token, user_of, method, path, mode):  # type: ignore[no-untyped-def]
-    schema = schemathesis.openapi.from_dict(RAW_SCHEMA)
-    schema.app = application
-    operation = schema[path][method]
+    operation = _schema()[path][method]
     headers = {"Authorization": f"Bearer {token}"}
     fixed = _path_parameters(path, user_of(USERNAME)) if mode == GenerationMode.POSITIVE else {}
     record = _record(path, user_of(USERNAME)) if "id" in fixed else None

@@ -1,0 +1,64 @@
+"""Charts are kept per process by everything they show (charts._kept): the same picture is not drawn again, and any
+change of a number, a label or the language gives a new one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mitra.reports import charts
+
+
+def _quarters(real: str) -> list[dict]:
+    return [{"quarter": q, "physical_plan": Decimal(25 * q), "physical": Decimal(real) * q} for q in range(1, 5)]
+
+
+def _labels() -> dict:
+    return {"quarter": _("Q%(q)s"), "plan": _("Plan"), "realised": _("Realisation"), "fmt": lambda v: f"{v:.2f}"}
+
+
+def test_the_same_picture_is_drawn_once_and_any_change_draws_again(monkeypatch) -> None:
+    drawn: list[str] = []
+    save = charts._save
+
+    def counted(fig: Any, fmt: str) -> bytes:
+        drawn.append(fmt)
+        return save(fig, fmt)
+
+    monkeypatch.setattr(charts, "_save", counted)
+    charts._DRAWN.clear()
+    first = charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg")
+    assert charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg") == first
+    assert drawn == ["svg"]
+    # Another number, another format, another language: drawn again, and a different file.
+    assert charts.quarter_chart(_quarters("21"), _labels(), "physical")("svg") != first
+    assert charts.quarter_chart(_quarters("20"), _labels(), "physical")("png").startswith(b"\x89PNG")
+    with translation.override("en"):
+        english = charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg")
+    with translation.override("id"):
+        indonesian = charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg")
+    assert english != indonesian
+    assert indonesian == first  # the tests' language: the first picture, kept
+    assert drawn == ["svg", "svg", "png", "svg"]
+
+
+def test_every_chart_kind_is_kept_by_what_it_shows() -> None:
+    labels = {"score": "Nilai", "absorption": "Serapan", "fmt": str}
+    unit_labels = {"physical_plan": "a", "physical": "b", "financial_plan": "c", "financial": "d"}
+    pairs = [
+        (charts.breakdown_chart([("Umur", [("20-30", 3)])]), charts.breakdown_chart([("Umur", [("20-30", 4)])])),
+        (
+            charts.history_chart([("2016", Decimal(70), Decimal(90))], labels),
+            charts.history_chart([("2016", Decimal(71), Decimal(90))], labels),
+        ),
+        (
+            charts.unit_chart([("Bilateral", 10, 20, 30, 40)], unit_labels),
+            charts.unit_chart([("Bilateral", 10, 20, 30, 41)], unit_labels),
+        ),
+    ]
+    for one, other in pairs:
+        assert one("svg") != other("svg")
+        assert one("svg") == one("svg")
