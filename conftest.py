@@ -214,6 +214,17 @@ def _cold_content_types() -> None:
     ContentType.objects.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the default language (Indonesian). A request activates its user's language for the
+    rest of the thread (core.middleware.UserLanguageMiddleware, as Django's LocaleMiddleware does), so without this
+    a test run after an English user's request would get English messages, depending on the order of the tests."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     """The whole demo dataset (the 2017 organisation, its staff and logins, and every later part).
