@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from mitra.cooperation import selectors
@@ -105,9 +106,13 @@ def test_a_bounded_timeline_is_the_head_of_the_whole_one():
             assert events(bounded) == events(whole[:limit]), (walk, limit)
 
 
-def test_open_follow_ups_of_a_profile_count_each_once_wherever_they_come_from():
+@pytest.mark.parametrize("walk", [False, True])
+def test_open_follow_ups_of_a_profile_count_each_once_wherever_they_come_from(walk, monkeypatch):
     """Own follow-ups, follow-ups of the profile's meetings (without a cooperation, or of another cooperation), and
-    follow-ups both own and of a profile's meeting: each counted and listed once; closed and deleted ones not."""
+    follow-ups both own and of a profile's meeting: each counted and listed once; closed and deleted ones not. The
+    same when the profile has many cooperations (WALK_FROM) and counts them apart from walking to the first ones."""
+    if walk:
+        monkeypatch.setattr(selectors, "WALK_FROM", 1)
     unit = UnitFactory.create()
     forum = ForumFactory.create()
     coop = CooperationFactory.create(forum=forum, responsible_unit=unit)
@@ -181,3 +186,33 @@ def test_clip_is_truncatechars(text: str):
     from mitra.core.templatetags.mitra_format import clip
 
     assert clip(text, 100) == truncatechars(text, 100)
+
+
+def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gathered():
+    """With many cooperations the first open follow-ups are walked to once per open status and counted apart: the
+    same ids, in the same order (due date, then id, statuses interleaved), and the same count, at every limit."""
+    unit = UnitFactory.create()
+    ours = [CooperationFactory.create(responsible_unit=unit) for _ in range(2)]
+    other = CooperationFactory.create(responsible_unit=unit)
+    ours_meeting = MeetingFactory.create(cooperation=ours[0], responsible_unit=unit)
+    theirs = MeetingFactory.create(cooperation=other, responsible_unit=unit)
+    statuses = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE]
+    for i in range(18):
+        links = [
+            {"meeting": None, "cooperation": ours[i % 2]},
+            {"meeting": ours_meeting, "cooperation": None},
+            {"meeting": ours_meeting, "cooperation": other},
+            {"meeting": theirs, "cooperation": None},  # not ours
+        ][i % 4]
+        due = dt.date(2017, 6, 1) + dt.timedelta(days=i // 3)  # three on each day: ties broken by id
+        done = {"completed_on": due} if statuses[i % 3] == FollowUpStatus.DONE else {}
+        FollowUpFactory.create(responsible_unit=unit, due_date=due, status=statuses[i % 3], **links, **done)
+    ids = sorted(c.pk for c in ours)
+    live = FollowUp.objects.filter(status__in=selectors.OPEN_FOLLOW_UP)
+    mine = live.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids)).order_by("due_date", "pk")
+    expected = list(mine.values_list("pk", flat=True))
+    assert 5 < len(expected) < 18
+    for limit in range(1, len(expected) + 2):
+        gathered = selectors._first_and_count(ids, limit)
+        assert gathered == (expected[:limit], len(expected))
+        assert selectors._first_and_count(ids, limit, walk=True) == gathered, limit
