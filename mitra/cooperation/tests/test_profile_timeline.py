@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from mitra.cooperation import selectors
 from mitra.cooperation.models import Cooperation, FollowUp, FollowUpStatus, Meeting, Stage, StageChange
@@ -216,3 +217,38 @@ def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gather
         gathered = selectors._first_and_count(ids, limit)
         assert gathered == (expected[:limit], len(expected))
         assert selectors._first_and_count(ids, limit, walk=True) == gathered, limit
+
+
+# The loop partners/_profile.html had before {% timeline_rows %}: the tag must write the same HTML.
+TIMELINE_LOOP = """{% load i18n mitra_format %}
+        {% for item in timeline %}
+        {% ifchanged item.year %}<li class="year-heading">{{ item.year }}</li>{% endifchanged %}
+        <li><span class="small text-body-secondary">{% if item.date %}{{ item.date|tanggal }}{% else %}{{ item.year }}{% endif %}</span>
+          <span class="badge text-bg-light border">{{ item.record|verbose_kind }}</span>
+          <a href="{{ item.url }}">{{ item.record|clip:100 }}</a> <span class="small text-body-secondary">{{ item.detail }}</span></li>
+        {% endfor %}"""  # noqa: E501
+
+
+def test_the_timeline_rows_are_the_html_of_the_template_loop():
+    """Year headings, dated and year-only events, several kinds, and titles, details and links that need escaping."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    coop = CooperationFactory.create(forum=forum, responsible_unit=unit, title='Kerja <sama> & "mitra" ' + "x" * 120)
+    for year in (2015, 2016):
+        on = dt.date(year, 3, 4)
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=on, end_date=on)
+        FollowUpFactory.create(meeting=meeting, due_date=on, description="Tindak <lanjut> & 'kutip'")
+        StageChange.objects.create(cooperation=coop, to_stage=Stage.SIGNED, date=on)
+        PositionPaperFactory.create(cooperation=coop, responsible_unit=unit, year=year, title="Posisi <b>")
+    items = selectors.timeline(Cooperation.objects.filter(forum=forum))
+    items[0].detail = "<script>&amp;"
+    items[1].url = '/x/?a=1&b="2"'
+    assert {i.kind for i in items} >= {"meeting", "follow_up", "stage", "position"}
+    assert len({i.year for i in items}) >= 2
+    for language in ("id", "en"):
+        with translation.override(language):
+            loop = Template(TIMELINE_LOOP).render(Context({"timeline": items}))
+            rows = Template("{% load partner_profile %}\n        {% timeline_rows timeline %}").render(
+                Context({"timeline": items})
+            )
+        assert rows == loop
