@@ -252,3 +252,37 @@ def test_the_timeline_rows_are_the_html_of_the_template_loop():
                 Context({"timeline": items})
             )
         assert rows == loop
+
+
+# The loops partners/_profile.html had before {% follow_up_rows %} and {% record_rows %}: the same HTML.
+LIST_LOOPS = """{% load i18n mitra_format %}
+{% for f in profile.open_follow_ups %}<li{% if f.is_overdue %} class="overdue"{% endif %}>{% translate "Follow-up due" %} {{ f.due_date|tanggal }}: <a href="{{ f.get_absolute_url }}">{{ f.description|truncatechars:90 }}</a>{% if f.is_overdue %} <span class="badge text-bg-danger">{% translate "overdue" %}</span>{% endif %}</li>{% endfor %}
+{% for c in profile.cooperations %}<li class="py-1 border-bottom"><a href="{{ c.get_absolute_url }}">{{ c.title }}</a> <span class="small text-body-secondary">{{ c.get_stage_display }}</span></li>{% endfor %}
+{% for a in profile.agreements %}<li class="py-1 border-bottom"><a href="{{ a.get_absolute_url }}">{{ a.title }}</a> <span class="small text-body-secondary">{{ a.get_kind_display }} · {{ a.date_signed|tanggal }}</span></li>{% endfor %}"""  # noqa: E501
+LIST_TAGS = """{% load partner_profile %}
+{% follow_up_rows profile.open_follow_ups %}
+{% record_rows profile.cooperations "stage" %}
+{% record_rows profile.agreements "kind" "date_signed" %}"""
+
+
+def test_the_profile_list_rows_are_the_html_of_the_template_loops():
+    """Overdue and not overdue follow-ups, long descriptions, stages, kinds, signed and unsigned agreements, and
+    texts that need escaping."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    today = timezone.localdate()
+    for i, stage in enumerate([Stage.SIGNED, Stage.IMPLEMENTATION]):
+        coop = CooperationFactory.create(forum=forum, responsible_unit=unit, stage=stage, title=f"Kerja <{i}> & 'x'")
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit)
+        for days, text in ((-3, "Lewat <b> & " + "y" * 100), (30, 'Nanti "z"')):
+            FollowUpFactory.create(meeting=meeting, due_date=today + dt.timedelta(days=days), description=text)
+        AgreementFactory.create(cooperation=coop, responsible_unit=unit, title=f"MoU <{i}>", date_signed=None)
+        AgreementFactory.create(cooperation=coop, responsible_unit=unit, date_signed=dt.date(2016, 5, 6))
+    profile = selectors.forum_profile(forum)
+    assert len(profile.open_follow_ups) == 4 and len(profile.cooperations) == 2 and len(profile.agreements) == 4
+    assert {f.is_overdue() for f in profile.open_follow_ups} == {True, False}
+    for language in ("id", "en"):
+        with translation.override(language):
+            loops = Template(LIST_LOOPS).render(Context({"profile": profile}))
+            tags = Template(LIST_TAGS).render(Context({"profile": profile}))
+        assert tags == loops
