@@ -199,15 +199,22 @@ def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gather
     theirs = MeetingFactory.create(cooperation=other, responsible_unit=unit)
     statuses = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE]
     for i in range(18):
-        links = [
-            {"meeting": None, "cooperation": ours[i % 2]},
-            {"meeting": ours_meeting, "cooperation": None},
-            {"meeting": ours_meeting, "cooperation": other},
-            {"meeting": theirs, "cooperation": None},  # not ours
+        meeting, cooperation = [
+            (None, ours[i % 2]),
+            (ours_meeting, None),
+            (ours_meeting, other),
+            (theirs, None),  # not ours
         ][i % 4]
         due = dt.date(2017, 6, 1) + dt.timedelta(days=i // 3)  # three on each day: ties broken by id
-        done = {"completed_on": due} if statuses[i % 3] == FollowUpStatus.DONE else {}
-        FollowUpFactory.create(responsible_unit=unit, due_date=due, status=statuses[i % 3], **links, **done)
+        done: dict[str, object] = {"completed_on": due} if statuses[i % 3] == FollowUpStatus.DONE else {}
+        FollowUpFactory.create(
+            responsible_unit=unit,
+            due_date=due,
+            status=statuses[i % 3],
+            meeting=meeting,
+            cooperation=cooperation,
+            **done,
+        )
     ids = sorted(c.pk for c in ours)
     live = FollowUp.objects.filter(status__in=selectors.OPEN_FOLLOW_UP)
     mine = live.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids)).order_by("due_date", "pk")

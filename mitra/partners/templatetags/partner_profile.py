@@ -86,7 +86,7 @@ def record_rows(records: list[Any], choice: str, day: str = "") -> SafeString:
         if not labels:
             labels = {value: str(label) for value, label in record._meta.get_field(choice).flatchoices}
         value = getattr(record, choice)
-        detail = conditional_escape(labels.get(value, value))
+        detail: str = conditional_escape(labels.get(value, value))
         if day:
             detail = f"{detail} · {conditional_escape(tanggal(getattr(record, day)))}"
         rows.append(
