@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core import periods
 from mitra.core.lookups import Ids
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
+from mitra.core.record_urls import RecordUrls
 from mitra.partners.models import Country, Forum, Institution
 
 from . import metrics
@@ -448,25 +449,6 @@ def _label(record: Model, field: str) -> str:
     return str(dict(model_field.flatchoices).get(value, value))
 
 
-class _Urls:
-    """`record.get_absolute_url()` for many records, with one reverse() per model (~16 µs each) instead of one per
-    record: a detail page's URL is the same but for the id at its end (`…/<pk>/`), so the first record's URL gives
-    what stands around the id. A model whose URL does not end so gets get_absolute_url() for each record."""
-
-    def __init__(self) -> None:
-        self.before_id: dict[type, str | None] = {}
-
-    def __call__(self, record: Model) -> str:
-        model = type(record)
-        if model not in self.before_id:
-            url: str = record.get_absolute_url()  # type: ignore[attr-defined]
-            end = f"/{record.pk}/"
-            self.before_id[model] = url[: -len(end) + 1] if url.endswith(end) else None
-            return url
-        before = self.before_id[model]
-        return f"{before}{record.pk}/" if before is not None else record.get_absolute_url()  # type: ignore[attr-defined]
-
-
 def _key(item: TimelineItem) -> tuple[int, dt.date]:
     """Where an event stands in a timeline: newest first; an event known by its year only counts as on 1 January."""
     return (item.year, item.date or dt.date(item.year, 1, 1))
@@ -557,7 +539,7 @@ def timeline(
     ]
     items = [item for source in order for item in found[source]]
     items.sort(key=_key, reverse=True)  # stable: events of the same day keep the order of `order`
-    url_of = _Urls()
+    url_of = RecordUrls()
     for item in items[:limit]:
         item.url = url_of(item.record)
     return items[:limit]

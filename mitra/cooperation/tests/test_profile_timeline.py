@@ -155,7 +155,7 @@ def test_a_country_profile_reads_its_meetings_without_cooperation_from_one_index
 
 
 def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
-    """The URLs come from one reverse() per model (selectors._Urls) and the labels from the fields' choices
+    """The URLs come from one reverse() per model (core.record_urls.RecordUrls) and the labels from the fields' choices
     (selectors._label): the same as each record's get_absolute_url() and get_<field>_display()."""
     unit = UnitFactory.create()
     forum = ForumFactory.create()

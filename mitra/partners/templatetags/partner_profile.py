@@ -16,6 +16,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from mitra.core.record_urls import RecordUrls
 from mitra.core.templatetags.mitra_format import clip, tanggal, verbose_kind
 
 register = template.Library()
@@ -65,10 +66,11 @@ def follow_up_rows(follow_ups: list[Any]) -> SafeString:
     due = conditional_escape(gettext("Follow-up due"))
     badge = f' <span class="badge text-bg-danger">{conditional_escape(gettext("overdue"))}</span>'
     marked = ' class="overdue"'
+    url_of = RecordUrls()
     rows = []
     for f in follow_ups:
         overdue = f.is_overdue(today)
-        url, title = conditional_escape(f.get_absolute_url()), conditional_escape(clip(f.description, 90))
+        url, title = conditional_escape(url_of(f)), conditional_escape(clip(f.description, 90))
         rows.append(
             f"<li{marked if overdue else ''}>{due} {conditional_escape(tanggal(f.due_date))}: "
             f'<a href="{url}">{title}</a>{badge if overdue else ""}</li>'
@@ -81,6 +83,7 @@ def record_rows(records: list[Any], choice: str, day: str = "") -> SafeString:
     """Records' rows: the title linked, then the label of their `choice` field (as `get_<choice>_display`) and, given
     `day`, that date (`label · date`)."""
     labels: dict[Any, str] = {}
+    url_of = RecordUrls()
     rows = []
     for record in records:
         if not labels:
@@ -90,7 +93,7 @@ def record_rows(records: list[Any], choice: str, day: str = "") -> SafeString:
         if day:
             detail = f"{detail} · {conditional_escape(tanggal(getattr(record, day)))}"
         rows.append(
-            f'<li class="py-1 border-bottom"><a href="{conditional_escape(record.get_absolute_url())}">'
+            f'<li class="py-1 border-bottom"><a href="{conditional_escape(url_of(record))}">'
             f'{conditional_escape(record.title)}</a> <span class="small text-body-secondary">{detail}</span></li>'
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
