@@ -202,8 +202,10 @@ def meetings() -> QuerySet[Meeting]:
 
 
 def meetings_in(country: Country) -> QuerySet[Meeting]:
-    """The meetings held in `country`, newest first (the country page of the partners app)."""
-    return meetings().filter(country=country).order_by("-start_date")
+    """The meetings held in `country`, newest first (the country page of the partners app), with what that page
+    shows of them: not joined to their forum, cooperation, country, unit and position paper, which it does not show
+    (PostgreSQL took 2 ms to plan that six-table join, longer than reading the 20 meetings)."""
+    return Meeting.objects.filter(country=country).only("title", "start_date", "city").order_by("-start_date")
 
 
 def follow_ups() -> QuerySet[FollowUp]:
