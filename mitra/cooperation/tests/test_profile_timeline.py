@@ -154,6 +154,15 @@ def test_a_country_profile_reads_its_meetings_without_cooperation_from_one_index
     assert "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.django_db
+def test_a_country_page_reads_the_meetings_held_there_alone():
+    """Only what the page shows (title, date, city, the link's id), joined to nothing: PostgreSQL took longer to plan
+    the join of five tables the page does not show than to read the 20 meetings."""
+    sql = str(selectors.meetings_in(Country.objects.get(code="KR"))[:20].query)
+    assert "JOIN" not in sql, sql
+    assert sql.split(" FROM ")[0].count(",") == 3, sql  # id, title, start_date, city
+
+
 def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
     """The URLs come from one reverse() per model (core.record_urls.RecordUrls) and the labels from the fields' choices
     (selectors._label): the same as each record's get_absolute_url() and get_<field>_display()."""
