@@ -15,7 +15,11 @@ cooperations, passed to a dozen lookups). The plain `__in` prepares each value t
 plain int and writes them, so it takes nothing else. Registered on every ForeignKey and integer field (ready()).
 A list passed to many lookups can be given as `Ids(list)`: checked and written out once, and not walked value by
 value by Django for each lookup (it resolves every item of a list or tuple given to a filter: ~9,000 items for the
-ASEAN forum profile's dozen lookups of 661 ids)."""
+ASEAN forum profile's dozen lookups of 661 ids).
+On PostgreSQL the list is written as one array constant, `key = ANY('{1,2,3}'::bigint[])`: the same condition and
+the same plans (PostgreSQL turns `IN (…)` into that very `= ANY` of an array), but it is parsed as one constant
+instead of 661 that are then coerced and folded into an array, which halves the planning of these queries (ASEAN's
+forum profile at N=100: 11.1 -> 5.3 ms of planning over its 16 lookups, measured with EXPLAIN ANALYZE)."""
 
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ class Ids:
     """Ids for several `in_ids` lookups: checked and written as SQL once. Neither a list nor a tuple, so that a filter
     takes it as one value."""
 
-    __slots__ = ("sql", "values")
+    __slots__ = ("array", "sql", "values")
 
     def __init__(self, values: Iterable[int]):
         self.values = tuple(values)
@@ -56,6 +60,7 @@ class Ids:
         if any(type(value) is not int for value in self.values):
             raise ValueError(f"in_ids takes a list of ints, not {self.values[:5]!r}…")
         self.sql = ", ".join(map(str, self.values))
+        self.array = "{" + self.sql.replace(" ", "") + "}"  # PostgreSQL's array literal of the same ints
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.values)
@@ -78,6 +83,9 @@ class InIds(Lookup):
         if not self.rhs.values:
             raise EmptyResultSet  # as `__in=[]`: the condition matches nothing
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            # bigint[] for any integer column: its index takes the cross-type `=` (integer_ops) all the same.
+            return f"{lhs} = ANY('{self.rhs.array}'::bigint[])", tuple(lhs_params)
         return f"{lhs} IN ({self.rhs.sql})", tuple(lhs_params)
 
 

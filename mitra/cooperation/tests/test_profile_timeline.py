@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.db.models import Q
+from django.template import Context, Template
+from django.utils import timezone, translation
 
 from mitra.cooperation import selectors
 from mitra.cooperation.models import Cooperation, FollowUp, FollowUpStatus, Meeting, Stage, StageChange
@@ -105,9 +107,13 @@ def test_a_bounded_timeline_is_the_head_of_the_whole_one():
             assert events(bounded) == events(whole[:limit]), (walk, limit)
 
 
-def test_open_follow_ups_of_a_profile_count_each_once_wherever_they_come_from():
+@pytest.mark.parametrize("walk", [False, True])
+def test_open_follow_ups_of_a_profile_count_each_once_wherever_they_come_from(walk, monkeypatch):
     """Own follow-ups, follow-ups of the profile's meetings (without a cooperation, or of another cooperation), and
-    follow-ups both own and of a profile's meeting: each counted and listed once; closed and deleted ones not."""
+    follow-ups both own and of a profile's meeting: each counted and listed once; closed and deleted ones not. The
+    same when the profile has many cooperations (WALK_FROM) and counts them apart from walking to the first ones."""
+    if walk:
+        monkeypatch.setattr(selectors, "WALK_FROM", 1)
     unit = UnitFactory.create()
     forum = ForumFactory.create()
     coop = CooperationFactory.create(forum=forum, responsible_unit=unit)
@@ -148,8 +154,17 @@ def test_a_country_profile_reads_its_meetings_without_cooperation_from_one_index
     assert "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.django_db
+def test_a_country_page_reads_the_meetings_held_there_alone():
+    """Only what the page shows (title, date, city, the link's id), joined to nothing: PostgreSQL took longer to plan
+    the join of five tables the page does not show than to read the 20 meetings."""
+    sql = str(selectors.meetings_in(Country.objects.get(code="KR"))[:20].query)
+    assert "JOIN" not in sql, sql
+    assert sql.split(" FROM ")[0].count(",") == 3, sql  # id, title, start_date, city
+
+
 def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
-    """The URLs come from one reverse() per model (selectors._Urls) and the labels from the fields' choices
+    """The URLs come from one reverse() per model (core.record_urls.RecordUrls) and the labels from the fields' choices
     (selectors._label): the same as each record's get_absolute_url() and get_<field>_display()."""
     unit = UnitFactory.create()
     forum = ForumFactory.create()
@@ -181,3 +196,109 @@ def test_clip_is_truncatechars(text: str):
     from mitra.core.templatetags.mitra_format import clip
 
     assert clip(text, 100) == truncatechars(text, 100)
+
+
+def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gathered():
+    """With many cooperations the first open follow-ups are walked to once per open status and counted apart: the
+    same ids, in the same order (due date, then id, statuses interleaved), and the same count, at every limit."""
+    unit = UnitFactory.create()
+    ours = [CooperationFactory.create(responsible_unit=unit) for _ in range(2)]
+    other = CooperationFactory.create(responsible_unit=unit)
+    ours_meeting = MeetingFactory.create(cooperation=ours[0], responsible_unit=unit)
+    theirs = MeetingFactory.create(cooperation=other, responsible_unit=unit)
+    statuses = [FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS, FollowUpStatus.DONE]
+    for i in range(18):
+        meeting, cooperation = [
+            (None, ours[i % 2]),
+            (ours_meeting, None),
+            (ours_meeting, other),
+            (theirs, None),  # not ours
+        ][i % 4]
+        due = dt.date(2017, 6, 1) + dt.timedelta(days=i // 3)  # three on each day: ties broken by id
+        done: dict[str, object] = {"completed_on": due} if statuses[i % 3] == FollowUpStatus.DONE else {}
+        FollowUpFactory.create(
+            responsible_unit=unit,
+            due_date=due,
+            status=statuses[i % 3],
+            meeting=meeting,
+            cooperation=cooperation,
+            **done,
+        )
+    ids = sorted(c.pk for c in ours)
+    live = FollowUp.objects.filter(status__in=selectors.OPEN_FOLLOW_UP)
+    mine = live.filter(Q(cooperation__in=ids) | Q(meeting__cooperation__in=ids)).order_by("due_date", "pk")
+    expected = list(mine.values_list("pk", flat=True))
+    assert 5 < len(expected) < 18
+    for limit in range(1, len(expected) + 2):
+        gathered = selectors._first_and_count(ids, limit)
+        assert gathered == (expected[:limit], len(expected))
+        assert selectors._first_and_count(ids, limit, walk=True) == gathered, limit
+
+
+# The loop partners/_profile.html had before {% timeline_rows %}: the tag must write the same HTML.
+TIMELINE_LOOP = """{% load i18n mitra_format %}
+        {% for item in timeline %}
+        {% ifchanged item.year %}<li class="year-heading">{{ item.year }}</li>{% endifchanged %}
+        <li><span class="small text-body-secondary">{% if item.date %}{{ item.date|tanggal }}{% else %}{{ item.year }}{% endif %}</span>
+          <span class="badge text-bg-light border">{{ item.record|verbose_kind }}</span>
+          <a href="{{ item.url }}">{{ item.record|clip:100 }}</a> <span class="small text-body-secondary">{{ item.detail }}</span></li>
+        {% endfor %}"""  # noqa: E501
+
+
+def test_the_timeline_rows_are_the_html_of_the_template_loop():
+    """Year headings, dated and year-only events, several kinds, and titles, details and links that need escaping."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    coop = CooperationFactory.create(forum=forum, responsible_unit=unit, title='Kerja <sama> & "mitra" ' + "x" * 120)
+    for year in (2015, 2016):
+        on = dt.date(year, 3, 4)
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=on, end_date=on)
+        FollowUpFactory.create(meeting=meeting, due_date=on, description="Tindak <lanjut> & 'kutip'")
+        StageChange.objects.create(cooperation=coop, to_stage=Stage.SIGNED, date=on)
+        PositionPaperFactory.create(cooperation=coop, responsible_unit=unit, year=year, title="Posisi <b>")
+    items = selectors.timeline(Cooperation.objects.filter(forum=forum))
+    items[0].detail = "<script>&amp;"
+    items[1].url = '/x/?a=1&b="2"'
+    assert {i.kind for i in items} >= {"meeting", "follow_up", "stage", "position"}
+    assert len({i.year for i in items}) >= 2
+    for language in ("id", "en"):
+        with translation.override(language):
+            loop = Template(TIMELINE_LOOP).render(Context({"timeline": items}))
+            rows = Template("{% load partner_profile %}\n        {% timeline_rows timeline %}").render(
+                Context({"timeline": items})
+            )
+        assert rows == loop
+
+
+# The loops partners/_profile.html had before {% follow_up_rows %} and {% record_rows %}: the same HTML.
+LIST_LOOPS = """{% load i18n mitra_format %}
+{% for f in profile.open_follow_ups %}<li{% if f.is_overdue %} class="overdue"{% endif %}>{% translate "Follow-up due" %} {{ f.due_date|tanggal }}: <a href="{{ f.get_absolute_url }}">{{ f.description|truncatechars:90 }}</a>{% if f.is_overdue %} <span class="badge text-bg-danger">{% translate "overdue" %}</span>{% endif %}</li>{% endfor %}
+{% for c in profile.cooperations %}<li class="py-1 border-bottom"><a href="{{ c.get_absolute_url }}">{{ c.title }}</a> <span class="small text-body-secondary">{{ c.get_stage_display }}</span></li>{% endfor %}
+{% for a in profile.agreements %}<li class="py-1 border-bottom"><a href="{{ a.get_absolute_url }}">{{ a.title }}</a> <span class="small text-body-secondary">{{ a.get_kind_display }} · {{ a.date_signed|tanggal }}</span></li>{% endfor %}"""  # noqa: E501
+LIST_TAGS = """{% load partner_profile %}
+{% follow_up_rows profile.open_follow_ups %}
+{% record_rows profile.cooperations "stage" %}
+{% record_rows profile.agreements "kind" "date_signed" %}"""
+
+
+def test_the_profile_list_rows_are_the_html_of_the_template_loops():
+    """Overdue and not overdue follow-ups, long descriptions, stages, kinds, signed and unsigned agreements, and
+    texts that need escaping."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    today = timezone.localdate()
+    for i, stage in enumerate([Stage.SIGNED, Stage.IMPLEMENTATION]):
+        coop = CooperationFactory.create(forum=forum, responsible_unit=unit, stage=stage, title=f"Kerja <{i}> & 'x'")
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit)
+        for days, text in ((-3, "Lewat <b> & " + "y" * 100), (30, 'Nanti "z"')):
+            FollowUpFactory.create(meeting=meeting, due_date=today + dt.timedelta(days=days), description=text)
+        AgreementFactory.create(cooperation=coop, responsible_unit=unit, title=f"MoU <{i}>", date_signed=None)
+        AgreementFactory.create(cooperation=coop, responsible_unit=unit, date_signed=dt.date(2016, 5, 6))
+    profile = selectors.forum_profile(forum)
+    assert len(profile.open_follow_ups) == 4 and len(profile.cooperations) == 2 and len(profile.agreements) == 4
+    assert {f.is_overdue() for f in profile.open_follow_ups} == {True, False}
+    for language in ("id", "en"):
+        with translation.override(language):
+            loops = Template(LIST_LOOPS).render(Context({"profile": profile}))
+            tags = Template(LIST_TAGS).render(Context({"profile": profile}))
+        assert tags == loops

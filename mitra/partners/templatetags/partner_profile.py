@@ -1,0 +1,99 @@
+"""The rows of a profile's lists (partners/_profile.html), each list written in one call: its timeline
+({% timeline_rows %}), its open follow-ups ({% follow_up_rows %}) and its cooperations and agreements
+({% record_rows %}). A profile shows up to a hundred events and fifty records a list; as template markup each row
+took a dozen variable lookups and several filters (~40-90 µs a row, a sixth of the country page at ten years of
+data). The HTML is the same as the loops' was: each value escaped as `{{ }}` escapes it, dates as `|tanggal`, kinds
+as `|verbose_kind`, titles as `|clip`, choices as `get_<field>_display`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from mitra.core.record_urls import RecordUrls
+from mitra.core.templatetags.mitra_format import clip, tanggal, verbose_kind
+
+register = template.Library()
+
+# The whitespace the template's loop wrote around each row, kept so that the page does not change.
+ROW = (
+    "\n        {heading}\n"
+    '        <li><span class="small text-body-secondary">{when}</span>\n'
+    '          <span class="badge text-bg-light border">{kind}</span>\n'
+    '          <a href="{url}">{title}</a> <span class="small text-body-secondary">{detail}</span></li>\n'
+    "        "
+)
+
+
+@register.simple_tag
+def timeline_rows(items: list[Any]) -> SafeString:
+    """The events' rows, a year heading before the first event of each year (as `{% ifchanged item.year %}`)."""
+    kinds: dict[type, str] = {}
+    rows = []
+    year = None
+    for item in items:
+        heading = ""
+        if item.year != year:
+            year = item.year
+            heading = f'<li class="year-heading">{conditional_escape(localize(year))}</li>'
+        model = type(item.record)
+        if model not in kinds:
+            kinds[model] = conditional_escape(verbose_kind(item.record))
+        when = tanggal(item.date) if item.date else localize(item.year)
+        rows.append(
+            ROW.format(
+                heading=heading,
+                when=conditional_escape(when),
+                kind=kinds[model],
+                url=conditional_escape(item.url),
+                title=conditional_escape(clip(item.record, 100)),
+                detail=conditional_escape(item.detail),
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def follow_up_rows(follow_ups: list[Any]) -> SafeString:
+    """The open follow-ups' rows of the "Needs attention" box, those overdue today marked."""
+    today = timezone.localdate()
+    due = conditional_escape(gettext("Follow-up due"))
+    badge = f' <span class="badge text-bg-danger">{conditional_escape(gettext("overdue"))}</span>'
+    marked = ' class="overdue"'
+    url_of = RecordUrls()
+    rows = []
+    for f in follow_ups:
+        overdue = f.is_overdue(today)
+        url, title = conditional_escape(url_of(f)), conditional_escape(clip(f.description, 90))
+        rows.append(
+            f"<li{marked if overdue else ''}>{due} {conditional_escape(tanggal(f.due_date))}: "
+            f'<a href="{url}">{title}</a>{badge if overdue else ""}</li>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def record_rows(records: list[Any], choice: str, day: str = "") -> SafeString:
+    """Records' rows: the title linked, then the label of their `choice` field (as `get_<choice>_display`) and, given
+    `day`, that date (`label · date`)."""
+    labels: dict[Any, str] = {}
+    url_of = RecordUrls()
+    rows = []
+    for record in records:
+        if not labels:
+            labels = {value: str(label) for value, label in record._meta.get_field(choice).flatchoices}
+        value = getattr(record, choice)
+        detail: str = conditional_escape(labels.get(value, value))
+        if day:
+            detail = f"{detail} · {conditional_escape(tanggal(getattr(record, day)))}"
+        rows.append(
+            f'<li class="py-1 border-bottom"><a href="{conditional_escape(url_of(record))}">'
+            f'{conditional_escape(record.title)}</a> <span class="small text-body-secondary">{detail}</span></li>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
