@@ -8,6 +8,7 @@ import functools
 import heapq
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -581,8 +582,12 @@ def _profile(
     # PostgreSQL then knows how many cooperations there are (4 or 661) and plans each lookup for that number; with
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
-    ids = Ids(sorted(set(cooperation_qs.values_list("pk", flat=True))))  # written into each lookup's SQL once
-    matching = Cooperation.objects.filter(pk__in_ids=ids).only(*SHOWN["cooperation"])
+    # The same query reads, by title, the columns the cooperations' list shows: its first rows are that list.
+    columns = ("id", *SHOWN["cooperation"])
+    by_title: dict[int, tuple[Any, ...]] = {}
+    for row in cooperation_qs.order_by("title").values_list(*columns):
+        by_title.setdefault(row[0], row)  # a cooperation met twice (two partners in one country) counts once
+    ids = Ids(sorted(by_title))  # written into each lookup's SQL once
     agreement_qs = Agreement.objects.filter(cooperation__in_ids=ids).only(*SHOWN["agreement"])
     today = timezone.localdate()
     # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
@@ -594,7 +599,9 @@ def _profile(
         agreement_qs.annotate(total=Window(Count("pk"))).order_by("-date_signed", "pk")[:LIST_LIMIT]
     )
     return Profile(
-        cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
+        cooperations=[
+            Cooperation.from_db(connection.alias, columns, row) for row in islice(by_title.values(), LIST_LIMIT)
+        ],
         cooperation_count=cooperation_count,
         agreements=agreements,
         agreement_count=getattr(agreements[0], "total") if agreements else 0,  # noqa: B009 - the window count
