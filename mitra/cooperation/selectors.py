@@ -4,15 +4,18 @@ country profile."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, Model, OuterRef, Q, QuerySet, Window
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
@@ -405,9 +408,9 @@ def _open_follow_ups(cooperation_ids: Ids | list[int]) -> list[QuerySet[Any]]:
     return [part.order_by().values_list("id", "due_date") for part in (own, via_meetings)]
 
 
-def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> tuple[list[int], int]:
-    """The ids of the first `limit` live open follow-ups of these cooperations by due date (_open_follow_ups), and
-    how many there are, in one query.
+def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> tuple[list[FollowUp], int]:
+    """The first `limit` live open follow-ups of these cooperations by due date (_open_follow_ups), with the columns
+    a profile shows (SHOWN), and how many there are, in one query.
     - Few cooperations: one pass over their rows (a window count) rather than one to order and one to count.
     - Many (`walk`, WALK_FROM): the count is two counts from the indexes (ASEAN's 12,968 rows at N=100 are counted,
       not gathered, numbered and sorted: 11-28 ms down to 2 ms on SQLite and 9 ms on PostgreSQL), and the first
@@ -429,26 +432,38 @@ def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = 
         head = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{i}" for i, (sql, _) in enumerate(first))  # noqa: S608
         count = f"(SELECT COUNT(*) FROM ({own[0]}) AS own)"  # noqa: S608
         count += f" + (SELECT COUNT(*) FROM ({via_meetings[0]}) AS via)"  # noqa: S608
-        query = f"SELECT id, {count} FROM ({head}) AS head ORDER BY due_date, id LIMIT %s"  # noqa: S608
+        query = f"SELECT id, {count} AS total FROM ({head}) AS head ORDER BY due_date, id LIMIT %s"  # noqa: S608
         params = [*own[1], *via_meetings[1], *(param for _, part in first for param in part), limit]
     else:
         query = (
-            f"SELECT id, COUNT(*) OVER () FROM ({own[0]} UNION ALL {via_meetings[0]}) AS matching"  # noqa: S608
+            f"SELECT id, COUNT(*) OVER () AS total FROM ({own[0]} UNION ALL {via_meetings[0]}) AS matching"  # noqa: S608
             " ORDER BY due_date, id LIMIT %s"
         )
         params = [*own[1], *via_meetings[1], limit]
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        found = cursor.fetchall()
-    return [row[0] for row in found], (found[0][1] if found else 0)
+    # Their rows joined to the first ones (by id), rather than read by a second query.
+    table, columns = connection.ops.quote_name(FollowUp._meta.db_table), ", ".join(f"f.{c}" for c in SHOWN["follow_up"])
+    rows = FollowUp.objects.raw(
+        f"SELECT f.id, {columns}, picked.total FROM ({query}) AS picked"  # noqa: S608
+        f" INNER JOIN {table} AS f ON f.id = picked.id ORDER BY f.due_date, f.id",
+        params,
+    )
+    found = list(rows)
+    return found, (getattr(found[0], "total") if found else 0)  # noqa: B009 - a column of the raw query
+
+
+@functools.cache
+def _choice_labels(model_field: Any, language: str | None) -> dict[Any, str]:
+    """A choice field's labels in one language, each translated once for the process (the choices are code)."""
+    return {value: str(label) for value, label in model_field.flatchoices}
 
 
 def _label(record: Model, field: str) -> str:
     """What `record.get_<field>_display()` gives, for the hundreds of events of a timeline: Django's method turns
-    every choice's lazy label into a hashable (one translation each) on each call; this looks up one value."""
+    every choice's lazy label into a hashable (one translation each) on each call; this looks up one value in the
+    labels of the active language, built once (_choice_labels)."""
     model_field: Any = record._meta.get_field(field)
     value = getattr(record, model_field.attname)
-    return str(dict(model_field.flatchoices).get(value, value))
+    return str(_choice_labels(model_field, get_language()).get(value, value))
 
 
 def _key(item: TimelineItem) -> tuple[int, dt.date]:
@@ -567,22 +582,30 @@ def _profile(
     # PostgreSQL then knows how many cooperations there are (4 or 661) and plans each lookup for that number; with
     # a subquery it guessed, walked the follow-ups' due-date index for an institution's few (150,000 rows read,
     # ~400 ms) and joined every agreement before keeping a country's.
-    ids = Ids(sorted(set(cooperation_qs.values_list("pk", flat=True))))  # written into each lookup's SQL once
-    matching = Cooperation.objects.filter(pk__in_ids=ids).only(*SHOWN["cooperation"])
+    # The same query reads, by title, the columns the cooperations' list shows: its first rows are that list.
+    columns = ("id", *SHOWN["cooperation"])
+    by_title: dict[int, tuple[Any, ...]] = {}
+    for row in cooperation_qs.order_by("title").values_list(*columns):
+        by_title.setdefault(row[0], row)  # a cooperation met twice (two partners in one country) counts once
+    ids = Ids(sorted(by_title))  # written into each lookup's SQL once
     agreement_qs = Agreement.objects.filter(cooperation__in_ids=ids).only(*SHOWN["agreement"])
     today = timezone.localdate()
     # No cooperation: nothing to count (and Django cannot write the SQL of an empty IN list).
     cooperation_count = len(ids)
     walk = cooperation_count >= WALK_FROM
     first_open, open_count = _first_and_count(ids, 20, walk) if ids else ([], 0)
+    # The first agreements and how many there are, in one query (the count taken before the LIMIT).
+    agreements: list[Agreement] = list(
+        agreement_qs.annotate(total=Window(Count("pk"))).order_by("-date_signed", "pk")[:LIST_LIMIT]
+    )
     return Profile(
-        cooperations=list(matching.order_by("title")[:LIST_LIMIT]),
+        cooperations=[
+            Cooperation.from_db(connection.alias, columns, row) for row in islice(by_title.values(), LIST_LIMIT)
+        ],
         cooperation_count=cooperation_count,
-        agreements=list(agreement_qs.order_by("-date_signed", "pk")[:LIST_LIMIT]),
-        agreement_count=agreement_qs.count(),
-        open_follow_ups=list(
-            FollowUp.objects.filter(pk__in_ids=first_open).only(*SHOWN["follow_up"]).order_by("due_date", "pk")
-        ),
+        agreements=agreements,
+        agreement_count=getattr(agreements[0], "total") if agreements else 0,  # noqa: B009 - the window count
+        open_follow_ups=first_open,
         open_follow_up_count=open_count,
         expiring=list(
             agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(

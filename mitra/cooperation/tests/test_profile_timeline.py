@@ -230,9 +230,10 @@ def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gather
     expected = list(mine.values_list("pk", flat=True))
     assert 5 < len(expected) < 18
     for limit in range(1, len(expected) + 2):
-        gathered = selectors._first_and_count(ids, limit)
-        assert gathered == (expected[:limit], len(expected))
-        assert selectors._first_and_count(ids, limit, walk=True) == gathered, limit
+        first, count = selectors._first_and_count(ids, limit)
+        assert ([f.pk for f in first], count) == (expected[:limit], len(expected))
+        walked, walked_count = selectors._first_and_count(ids, limit, walk=True)
+        assert ([f.pk for f in walked], walked_count) == ([f.pk for f in first], count), limit
 
 
 # The loop partners/_profile.html had before {% timeline_rows %}: the tag must write the same HTML.
