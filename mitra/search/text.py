@@ -120,44 +120,48 @@ _CACHE_ENTRIES = 200_000
 # with a digit (its one code term): plain dicts (a lookup is a fraction of an lru_cache call's cost).
 _PART_TEXT: dict[str, str | None] = {}
 _UNKNOWN: Any = object()
-_CHAIN_TEXT: dict[str, str] = {}
-_CHAIN_CODE: dict[str, str] = {}
+# The chains' texts and codes, as one pair that is replaced whole, never cleared in place: a part is analysed from
+# the pair it started with, so its codes cannot go missing when another thread (tasks run in threads of the web
+# process: tasks.backends.ThreadBackend) starts a new pair meanwhile.
+_CHAINS: tuple[dict[str, str], dict[str, str]] = ({}, {})
 
 
-def _learn_chains(chains: list[str]) -> None:
+def _learn_chains(chains: list[str], chain_text: dict[str, str], chain_code: dict[str, str]) -> None:
     r"""Remember the text of each of these chains not known yet, and its code: a chain of letters and digits only
     (`isalnum`, the characters of `[^\W_]`) is one word; one with separators (CHAIN_RE) is its words, one at a time,
     and a code when it holds a digit."""
-    if len(_CHAIN_TEXT) > _CACHE_ENTRIES:
-        _CHAIN_TEXT.clear()
-        _CHAIN_CODE.clear()
     for chain in chains:
-        if chain in _CHAIN_TEXT:
+        if chain in chain_text:
             continue
         if chain.isalnum():
-            _CHAIN_TEXT[chain] = " ".join(_surface_terms(chain))
+            chain_text[chain] = " ".join(_surface_terms(chain))
             continue
-        _CHAIN_TEXT[chain] = " ".join([t for surface in WORD_RE.findall(chain) for t in _surface_terms(surface)])
+        # The code first: a chain whose text is known has its code known too, for a thread reading the same pair.
         if any(ch.isdigit() for ch in chain):
-            _CHAIN_CODE[chain] = code_token(chain)
+            chain_code[chain] = code_token(chain)
+        chain_text[chain] = " ".join([t for surface in WORD_RE.findall(chain) for t in _surface_terms(surface)])
 
 
 def _part_text(part: str) -> str | None:
     """`" ".join(terms(part))` in one pass over the text, from its chains' remembered texts: its words' terms in
     order, then its codes' (every chain has at least one term, so joining the chains' texts gives the same string as
     joining every term); None for a part without terms (a term may be empty: a lone "\uff9e" normalises to nothing)."""
+    global _CHAINS
     if len(part) <= _PART_CACHE_CHARS:
         known = _PART_TEXT.get(part, _UNKNOWN)
         if known is not _UNKNOWN:
             return known
+    chain_text, chain_code = _CHAINS
     chains = CHAIN_RE.findall(part)
     try:
-        texts = [_CHAIN_TEXT[chain] for chain in chains]
+        texts = [chain_text[chain] for chain in chains]
     except KeyError:
-        _learn_chains(chains)
-        texts = [_CHAIN_TEXT[chain] for chain in chains]
-    if not _CHAIN_CODE.keys().isdisjoint(chains):
-        texts += [_CHAIN_CODE[chain] for chain in chains if chain in _CHAIN_CODE]
+        if len(chain_text) > _CACHE_ENTRIES:  # forget them all and start again
+            chain_text, chain_code = _CHAINS = ({}, {})
+        _learn_chains(chains, chain_text, chain_code)
+        texts = [chain_text[chain] for chain in chains]
+    if not chain_code.keys().isdisjoint(chains):
+        texts += [chain_code[chain] for chain in chains if chain in chain_code]
     text = " ".join(texts) if chains else None
     if len(part) <= _PART_CACHE_CHARS:
         if len(_PART_TEXT) > _CACHE_ENTRIES:

@@ -279,6 +279,26 @@ def test_codes_are_the_matches_of_the_plain_pattern(part):
         assert text._part_text(part) == (" ".join(expected) if text.CHAIN_RE.search(part) else None)
 
 
+def test_the_analyser_forgets_its_chains_and_keeps_every_code(monkeypatch):
+    # Past _CACHE_ENTRIES chains the analyser starts a new pair of dicts; a part already being analysed keeps the
+    # pair it started with, so a new pair started meanwhile (by another thread) cannot drop the part's codes.
+    monkeypatch.setattr(text, "_CACHE_ENTRIES", 3)
+    monkeypatch.setattr(text, "_PART_CACHE_CHARS", 0)  # every part analysed from its chains
+    monkeypatch.setattr(text, "_CHAINS", ({}, {}))
+    parts = [f"MoU HK.{n}/2017 KS-{n}a" for n in range(12)]
+    expected = [" ".join(text.terms(part)) for part in parts]
+    assert [text._part_text(part) for part in parts] == expected
+    assert len(text._CHAINS[0]) <= 3 + 4  # forgotten along the way, not grown with every part
+    learn = text._learn_chains
+
+    def learn_while_another_thread_starts_again(chains, chain_text, chain_code):  # type: ignore[no-untyped-def]
+        learn(chains, chain_text, chain_code)
+        text._CHAINS = ({}, {})
+
+    monkeypatch.setattr(text, "_learn_chains", learn_while_another_thread_starts_again)
+    assert [text._part_text(part) for part in parts] == expected
+
+
 def test_a_description_reading_a_column_the_rebuild_leaves_out_gets_its_value(every_kind, monkeypatch):
     from mitra.search import registry as search_registry
 
