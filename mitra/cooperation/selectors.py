@@ -457,7 +457,7 @@ def _choice_labels(model_field: Any, language: str | None) -> dict[Any, str]:
     return {value: str(label) for value, label in model_field.flatchoices}
 
 
-def choice_label(record: Model, field: str) -> str:
+def _label(record: Model, field: str) -> str:
     """What `record.get_<field>_display()` gives, for the hundreds of events of a timeline: Django's method turns
     every choice's lazy label into a hashable (one translation each) on each call; this looks up one value in the
     labels of the active language, built once (_choice_labels)."""
@@ -505,7 +505,7 @@ def timeline(
     if (day := since()) is not None:
         follow_ups_of = follow_ups_of.filter(due_date__gte=day)
     found["follow_up"] = [
-        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, choice_label(f, "status"))
+        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, _label(f, "status"))
         for f in follow_ups_of.only(*SHOWN["follow_up"]).order_by("-due_date", "-pk")[:limit]
     ]
     meetings_of = (
@@ -523,7 +523,7 @@ def timeline(
     if (day := since()) is not None:
         changes = changes.filter(date__gte=day)
     found["stage"] = [
-        TimelineItem(change.date.year, change.date, "stage", change.cooperation, choice_label(change, "to_stage"))
+        TimelineItem(change.date.year, change.date, "stage", change.cooperation, _label(change, "to_stage"))
         for change in changes.select_related("cooperation").only(*SHOWN["stage"]).order_by("-date", "-pk")[:limit]
     ]
     signed = Agreement.objects.filter(cooperation__in_ids=ids, date_signed__isnull=False)
@@ -532,28 +532,26 @@ def timeline(
     found["agreement"] = []
     for a in signed.only(*SHOWN["agreement"]).order_by("-date_signed", "-pk")[:limit]:
         assert a.date_signed is not None  # filtered above
-        found["agreement"].append(
-            TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, choice_label(a, "kind"))
-        )
+        found["agreement"].append(TimelineItem(a.date_signed.year, a.date_signed, "agreement", a, _label(a, "kind")))
     events = OutreachEvent.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         events = events.filter(date__gte=day)
     found["outreach"] = [
-        TimelineItem(e.date.year, e.date, "outreach", e, choice_label(e, "kind"))
+        TimelineItem(e.date.year, e.date, "outreach", e, _label(e, "kind"))
         for e in events.only(*SHOWN["outreach"]).order_by("-date", "-pk")[:limit]
     ]
     papers = PositionPaper.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         papers = papers.filter(year__gte=day.year)
     found["position"] = [
-        TimelineItem(p.year, None, "position", p, choice_label(p, "status"))
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
         for p in papers.only(*SHOWN["position"]).order_by("-year", "-pk")[:limit]
     ]
     studies = Study.objects.filter(cooperation__in_ids=ids)
     if (day := since()) is not None:
         studies = studies.filter(year__gte=day.year)
     found["study"] = [
-        TimelineItem(s.year, None, "study", s, choice_label(s, "kind"))
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
         for s in studies.only(*SHOWN["study"]).order_by("-year", "-pk")[:limit]
     ]
     items = [item for source in order for item in found[source]]
@@ -621,7 +619,7 @@ def _profile(
 
 def institution_profile(institution: Institution) -> Profile:
     extra = [
-        TimelineItem(s.year, None, "study", s, choice_label(s, "kind"))
+        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
         for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
         .only(*SHOWN["study"])
         .order_by("-year")[:20]
@@ -655,7 +653,7 @@ def forum_profile(forum: Forum) -> Profile:
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
-        TimelineItem(p.year, None, "position", p, choice_label(p, "status"))
+        TimelineItem(p.year, None, "position", p, _label(p, "status"))
         for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .only(*SHOWN["position"])
         .order_by("-year")[:TIMELINE_LIMIT]

@@ -165,7 +165,7 @@ def test_a_country_page_reads_the_meetings_held_there_alone():
 
 def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
     """The URLs come from one reverse() per model (core.record_urls.RecordUrls) and the labels from the fields' choices
-    (selectors.choice_label): the same as each record's get_absolute_url() and get_<field>_display()."""
+    (selectors._label): the same as each record's get_absolute_url() and get_<field>_display()."""
     unit = UnitFactory.create()
     forum = ForumFactory.create()
     coops = [CooperationFactory.create(forum=forum, responsible_unit=unit) for _ in range(2)]

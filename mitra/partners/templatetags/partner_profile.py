@@ -16,7 +16,6 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from mitra.cooperation.selectors import choice_label
 from mitra.core.record_urls import RecordUrls
 from mitra.core.templatetags.mitra_format import clip, tanggal, verbose_kind
 
@@ -83,10 +82,14 @@ def follow_up_rows(follow_ups: list[Any]) -> SafeString:
 def record_rows(records: list[Any], choice: str, day: str = "") -> SafeString:
     """Records' rows: the title linked, then the label of their `choice` field (as `get_<choice>_display`) and, given
     `day`, that date (`label · date`)."""
+    labels: dict[Any, str] = {}
     url_of = RecordUrls()
     rows = []
     for record in records:
-        detail: str = conditional_escape(choice_label(record, choice))
+        if not labels:
+            labels = {value: str(label) for value, label in record._meta.get_field(choice).flatchoices}
+        value = getattr(record, choice)
+        detail: str = conditional_escape(labels.get(value, value))
         if day:
             detail = f"{detail} · {conditional_escape(tanggal(getattr(record, day)))}"
         rows.append(
