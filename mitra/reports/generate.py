@@ -19,7 +19,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,22 +253,46 @@ def generate(
     use_cache: bool = True,
     progress: Progress | None = None,
 ) -> Generated:
-    if fmt not in FORMATS:
-        raise ValueError(f"Unknown format {fmt!r}")
-    name = filename(kind, year, fmt, quarter, unit)
-    path = cache_path(kind, year, fmt, language, quarter, unit)
-    if use_cache and path.exists():
-        touch(path)
-        step(progress, DONE)
-        return Generated(path.read_bytes(), name, FORMATS[fmt][0], 0.0, True, path)
-    start = time.perf_counter()
-    content = render(build(kind, year, language, quarter, unit, progress), fmt, progress)
-    seconds = time.perf_counter() - start
-    if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # A name of its own per writer: two jobs making the same file must not write into one temporary file.
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
+    return generate_formats(kind, year, (fmt,), language, quarter, unit, use_cache, progress)[fmt]
+
+
+def generate_formats(
+    kind: str,
+    year: int,
+    fmts: Iterable[str],
+    language: str = "id",
+    quarter: int | None = None,
+    unit: str | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, Generated]:
+    """The report's file in each of `fmts`, the cached one where there is one; the files not cached are rendered
+    from one build of the report's model (made only if one is needed), not one build per format. A file's `seconds`
+    is the time spent making it, the build counted in the first one made."""
+    fmts = list(fmts)
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            raise ValueError(f"Unknown format {fmt!r}")
+    files: dict[str, Generated] = {}
+    report: Report | None = None
+    for fmt in fmts:
+        name = filename(kind, year, fmt, quarter, unit)
+        path = cache_path(kind, year, fmt, language, quarter, unit)
+        if use_cache and path.exists():
+            touch(path)
+            files[fmt] = Generated(path.read_bytes(), name, FORMATS[fmt][0], 0.0, True, path)
+            continue
+        start = time.perf_counter()
+        if report is None:
+            report = build(kind, year, language, quarter, unit, progress)
+        content = render(report, fmt, progress)
+        seconds = time.perf_counter() - start
+        if use_cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A name of its own per writer: two jobs making the same file must not write into one temporary file.
+            tmp = path.with_name(f"{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp.write_bytes(content)
+            tmp.replace(path)  # atomic: a concurrent reader sees the old file or the whole new one
+        files[fmt] = Generated(content, name, FORMATS[fmt][0], seconds, False, path if use_cache else None)
     step(progress, DONE)
-    return Generated(content, name, FORMATS[fmt][0], seconds, False, path if use_cache else None)
+    return files

@@ -296,8 +296,8 @@ def report_issue(
     base = Path(generate.filename(kind, year, "html", quarter, unit)).stem
     made: list[tuple[str, str, str, bytes]] = [("json", "", f"{base}-r{revision}-angka.json", figures_bytes)]
     for language in ISSUE_LANGUAGES:
-        for fmt in ISSUE_FORMATS:
-            result = generate.generate(kind, year, fmt, language, quarter, unit or None, use_cache=True)
+        files = generate.generate_formats(kind, year, ISSUE_FORMATS, language, quarter, unit or None, use_cache=True)
+        for fmt, result in files.items():
             stem = Path(result.filename).stem
             made.append((fmt, language, f"{stem}-r{revision}-{language}.{fmt}", result.content))
     stored: list[str] = []

@@ -185,6 +185,58 @@ def test_monitoring_report_in_four_formats(demo, unit):
     assert {"units", "sub-activities"} <= set(wb.sheetnames)
 
 
+def _readable(fmt: str, content: bytes) -> object:
+    """What a file says, without what differs between two makings of it (the times in DOCX's and XLSX's metadata)."""
+    if fmt == "docx":
+        doc = Document(io.BytesIO(content))
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        images = sorted(p.blob for p in doc.part.package.parts if p.partname.startswith("/word/media/"))
+        return [p.text for p in doc.paragraphs], cells, images
+    if fmt == "xlsx":
+        wb = load_workbook(io.BytesIO(content))
+        return {ws.title: [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()] for ws in wb}
+    return content
+
+
+@pytest.fixture
+def builds(monkeypatch):  # type: ignore[no-untyped-def]
+    """The report models built (generate.build's calls)."""
+    made: list[tuple] = []
+    real = generate.build
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(generate, "build", counted)
+    return made
+
+
+def test_the_formats_are_rendered_from_one_model_and_say_what_each_alone_says(demo, builds):
+    # DOCX first: its charts (PNG) are drawn on the model before the HTML's (SVG) are drawn on the same model.
+    together = generate.generate_formats("lakip", 2017, ("docx", "html", "xlsx"), "en", use_cache=False)
+    assert len(builds) == 1 and list(together) == ["docx", "html", "xlsx"]
+    for fmt, result in together.items():
+        alone = generate.generate("lakip", 2017, fmt, "en", use_cache=False)
+        assert _readable(fmt, result.content) == _readable(fmt, alone.content), fmt
+        assert result.filename == alone.filename and result.content_type == alone.content_type
+    assert len(builds) == 4
+
+
+def test_only_the_formats_not_cached_are_made_and_from_one_model(demo, builds, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    xlsx = generate.generate("lakip", 2017, "xlsx")
+    assert len(builds) == 1
+    files = generate.generate_formats("lakip", 2017, ("xlsx", "html"))
+    assert len(builds) == 2
+    assert files["xlsx"].cached and files["xlsx"].content == xlsx.content and not files["html"].cached
+    again = generate.generate_formats("lakip", 2017, ("html", "xlsx"))
+    assert len(builds) == 2 and all(f.cached for f in again.values())
+    assert again["html"].content == files["html"].content
+    with pytest.raises(ValueError, match="pdfx"):
+        generate.generate_formats("lakip", 2017, ("html", "pdfx"))
+
+
 def test_cache_is_reused_until_data_changes(demo, user_of, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     first = generate.generate("lakip", 2017, "xlsx")
