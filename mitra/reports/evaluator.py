@@ -171,7 +171,18 @@ def indicator_years_chart(
         fig.tight_layout()
         return charts._save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        return (
+            "indicator-years",
+            tuple(years),
+            tuple(charts._f(v) for v in planned),
+            tuple(charts._f(v) for v in realised),
+            tuple(labels["fmt"](v) if v is not None else "–" for v in realised),
+            None if final is None else float(final),
+            *(str(labels[key]) for key in ("target", "realised", "final")),
+        )
+
+    return charts._kept(picture, draw)
 
 
 def _slug(code: str) -> str:
@@ -303,7 +314,10 @@ def organisation_chart(tree: tuple[str, list[tuple[str, list[str]]]]) -> Callabl
                 )
         return charts._save(fig, fmt)
 
-    return draw
+    def picture() -> tuple[Any, ...]:
+        return ("organisation", str(root), tuple((str(name), tuple(str(s) for s in subs)) for name, subs in divisions))
+
+    return charts._kept(picture, draw)
 
 
 def _text(value: object, bold: bool = False) -> Cell:

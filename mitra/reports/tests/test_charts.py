@@ -1,5 +1,5 @@
-"""Charts are kept per process by everything they show (charts._kept): the same picture is not drawn again, and any
-change of a number, a label or the language gives a new one."""
+"""Charts (the reports' and the evaluator's) are kept per process by everything they show (charts._kept): the same
+picture is not drawn again, and any change of a number, a label or the language gives a new one."""
 
 from __future__ import annotations
 
@@ -62,3 +62,40 @@ def test_every_chart_kind_is_kept_by_what_it_shows() -> None:
     for one, other in pairs:
         assert one("svg") != other("svg")
         assert one("svg") == one("svg")
+
+
+def test_the_evaluators_charts_are_kept_too(monkeypatch) -> None:
+    from mitra.reports.evaluator import indicator_years_chart, organisation_chart
+
+    drawn: list[str] = []
+    save = charts._save
+
+    def counted(fig: Any, fmt: str) -> bytes:
+        drawn.append(fmt)
+        return save(fig, fmt)
+
+    monkeypatch.setattr(charts, "_save", counted)
+    charts._DRAWN.clear()
+    labels = {"target": "Target", "realised": "Realisasi", "final": "Target akhir", "fmt": lambda v: f"{v:.1f}"}
+
+    def years(realised: str, final: str | None = "90", **more: Any) -> bytes:
+        chart = indicator_years_chart(
+            ["2016", "2017"],
+            [Decimal(80), None],
+            [Decimal(realised), Decimal(75)],
+            None if final is None else Decimal(final),
+            {**labels, **more},
+        )
+        return chart("svg")
+
+    first = years("70")
+    assert years("70") == first and len(drawn) == 1
+    for other in (years("71"), years("70", final="95"), years("70", final=None), years("70", target="Sasaran")):
+        assert other != first
+    assert len(drawn) == 5
+    tree = ("Biro", [("Bagian A", ["Sub A1"]), ("Bagian B", [])])
+    chart = organisation_chart(tree)("svg")
+    assert organisation_chart(("Biro", [("Bagian A", ["Sub A1"]), ("Bagian B", [])]))("svg") == chart
+    assert len(drawn) == 6
+    assert organisation_chart(("Biro", [("Bagian A", ["Sub A2"]), ("Bagian B", [])]))("svg") != chart
+    assert len(drawn) == 7
