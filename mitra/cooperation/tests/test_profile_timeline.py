@@ -188,14 +188,28 @@ def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
 
 
 @pytest.mark.parametrize(
-    "text", ["", "pendek", "x" * 100, "y" * 101, "e\u0301" * 10, "Kerjasama e\u0301" * 20, "A\u0301" * 100]
+    "text",
+    [
+        "",
+        "pendek",
+        "x" * 100,
+        "y" * 101,
+        "Tindak lanjut pertemuan: menyusun rancangan kerja sama teknis " * 5,
+        "e\u0301" * 10,
+        "Kerjasama e\u0301" * 20,
+        "A\u0301" * 100,
+        "Kerjasama teknis \u00e9" * 10,
+    ],
 )
-def test_clip_is_truncatechars(text: str):
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_clip_is_truncatechars(text: str, language: str):
     from django.template.defaultfilters import truncatechars
 
     from mitra.core.templatetags.mitra_format import clip
 
-    assert clip(text, 100) == truncatechars(text, 100)
+    with translation.override(language):
+        for length in (1, 2, 90, 100):
+            assert clip(text, length) == truncatechars(text, length), length
 
 
 def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gathered():
@@ -303,3 +317,27 @@ def test_the_profile_list_rows_are_the_html_of_the_template_loops():
             loops = Template(LIST_LOOPS).render(Context({"profile": profile}))
             tags = Template(LIST_TAGS).render(Context({"profile": profile}))
         assert tags == loops
+
+
+# The loop partners/country_detail.html had before {% labelled_rows %}: the same HTML.
+INSTITUTIONS_LOOP = """{% for i in institutions %}<li><a href="{{ i.get_absolute_url }}">{{ i }}</a> <span class="small text-body-secondary">{{ i.get_kind_display }}</span></li>{% endfor %}"""  # noqa: E501
+
+
+def test_the_country_page_institution_rows_are_the_html_of_the_template_loop():
+    """Names with and without an acronym, several kinds, and names that need escaping."""
+    from mitra.partners.models import Institution
+    from mitra.partners.tests.factories import InstitutionFactory
+
+    korea = Country.objects.get(code="KR")
+    InstitutionFactory.create(country=korea, name="Badan <Obat> & 'Makanan'", acronym="MFDS", kind="regulator")
+    InstitutionFactory.create(country=korea, name='Universitas "Seoul"', kind="university")
+    InstitutionFactory.create(country=korea, name="Kementerian", acronym="A&B", kind="ministry")
+    institutions = Institution.objects.filter(country=korea).order_by("name")
+    assert len({i.kind for i in institutions}) >= 3
+    for language in ("id", "en"):
+        with translation.override(language):
+            loop = Template(INSTITUTIONS_LOOP).render(Context({"institutions": institutions}))
+            rows = Template('{% load partner_profile %}{% labelled_rows institutions "kind" %}').render(
+                Context({"institutions": institutions})
+            )
+        assert rows == loop and "&lt;Obat&gt;" in rows
