@@ -639,31 +639,33 @@ def timeline(
         """The condition `field` on or after the cutoff (its year, for a source dated by the year alone)."""
         return {} if day is None else {f"{field}__gte": day.year if year else day}
 
-    meetings_of = (
-        Meeting.objects.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids, **since_day("start_date"))
-        if walk
-        else Meeting.objects.filter(cooperation__in_ids=ids, **since_day("start_date"))
-    )
+    def of_these(model: type[Model], **conditions: Any) -> QuerySet[Any]:
+        """The rows of `model` of these cooperations that meet `conditions`. When walking, the cooperation is hidden
+        from its index (_unindexed): the database walks the date's (or year's) index newest first from the cutoff
+        and stops at `limit` (for ASEAN at N=100 nothing after the cutoff, where each source looked up each of the
+        661 cooperations: 0.05 against 0.1-0.3 ms a source on SQLite, 0.15 against 0.15-0.65 on PostgreSQL)."""
+        if walk:
+            return model._default_manager.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids, **conditions)
+        return model._default_manager.filter(cooperation__in_ids=ids, **conditions)
+
     # Each source's rows, newest first, as the columns _OTHER_PARTS names, read in one query (_other_events).
     parts = {
-        "meeting": meetings_of.order_by("-start_date", "-pk").values_list(
-            "id", "start_date", "title", "city", "country_id", "country__name_id", "country__name_en"
-        ),
-        "stage": StageChange.objects.filter(cooperation__in_ids=ids, **since_day("date"))
+        "meeting": of_these(Meeting, **since_day("start_date"))
+        .order_by("-start_date", "-pk")
+        .values_list("id", "start_date", "title", "city", "country_id", "country__name_id", "country__name_en"),
+        "stage": of_these(StageChange, **since_day("date"))
         .order_by("-date", "-pk")
         .values_list("id", "date", "cooperation__title", "to_stage", "cooperation_id"),
-        "agreement": Agreement.objects.filter(
-            cooperation__in_ids=ids, date_signed__isnull=False, **since_day("date_signed")
-        )
+        "agreement": of_these(Agreement, date_signed__isnull=False, **since_day("date_signed"))
         .order_by("-date_signed", "-pk")
         .values_list("id", "date_signed", "title", "kind"),
-        "outreach": OutreachEvent.objects.filter(cooperation__in_ids=ids, **since_day("date"))
+        "outreach": of_these(OutreachEvent, **since_day("date"))
         .order_by("-date", "-pk")
         .values_list("id", "date", "title", "kind"),
-        "position": PositionPaper.objects.filter(cooperation__in_ids=ids, **since_day("year", year=True))
+        "position": of_these(PositionPaper, **since_day("year", year=True))
         .order_by("-year", "-pk")
         .values_list("id", "year", "title", "status"),
-        "study": Study.objects.filter(cooperation__in_ids=ids, **since_day("year", year=True))
+        "study": of_these(Study, **since_day("year", year=True))
         .order_by("-year", "-pk")
         .values_list("id", "year", "title", "kind"),
     }

@@ -67,6 +67,22 @@ def test_the_walk_and_the_gathering_give_the_same_timeline(monkeypatch):
     assert events(selectors.forum_profile(forum).timeline) == before
 
 
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_walking_timeline_hides_the_cooperation_from_every_source_index(walk):
+    """With many cooperations each source after the follow-ups walks its date's index newest first: the cooperation
+    is the column hidden from its index (`+ 0`) in each of the six parts of their one query; with few it is not."""
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.core.lookups import Ids
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.timeline(Ids([1, 2, 3]), walk=walk)
+    (union,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH")]
+    tables = ["meeting", "stagechange", "agreement", "outreachevent", "positionpaper", "study"]
+    hidden = [f'("cooperation_{table}"."cooperation_id" + 0)' in union for table in tables]
+    assert hidden == [walk] * len(tables)
+
+
 def test_a_bounded_timeline_is_the_head_of_the_whole_one():
     """Each source after the first reads only events on or after the `limit`-th newest known so far: the result is
     still the head of the unbounded timeline, same-day events of different sources in the same order, and events
