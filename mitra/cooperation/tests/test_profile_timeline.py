@@ -357,3 +357,17 @@ def test_the_country_page_institution_rows_are_the_html_of_the_template_loop():
                 Context({"institutions": institutions})
             )
         assert rows == loop and "&lt;Obat&gt;" in rows
+
+
+@pytest.mark.parametrize("value", ["a <b> & \"c\" 'd'", "plain", "", 2017, None])
+def test_the_rows_escape_as_conditional_escape(value: object):
+    """The rows' own escape of plain text is conditional_escape's, and what is already safe or lazy goes to it."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from mitra.partners.templatetags.partner_profile import _escaped
+
+    assert _escaped(value) == conditional_escape(value)
+    assert _escaped(mark_safe(f"<i>{value}</i>")) == f"<i>{value}</i>"  # noqa: S308 - a test value
+    assert _escaped(gettext_lazy("Follow-up due")) == conditional_escape(gettext_lazy("Follow-up due"))
