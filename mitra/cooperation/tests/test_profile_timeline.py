@@ -4,6 +4,7 @@ after `limit` rows) and gathers them otherwise: both give the same events in the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -360,7 +361,7 @@ def test_the_country_page_institution_rows_are_the_html_of_the_template_loop():
 
 
 @pytest.mark.parametrize("value", ["a <b> & \"c\" 'd'", "plain", "", 2017, None])
-def test_the_rows_escape_as_conditional_escape(value: object):
+def test_the_rows_escape_as_conditional_escape(value: Any):
     """The rows' own escape of plain text is conditional_escape's, and what is already safe or lazy goes to it."""
     from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
