@@ -570,10 +570,10 @@ def _other_event(kind: str, row: tuple[Any, ...], countries: dict[str, Country])
 
 def _other_events(parts: dict[str, QuerySet[Any]], limit: int) -> dict[str, list[TimelineItem]]:
     """The timeline's sources but follow-ups, each its latest `limit` events in its own order (`parts`: each source's
-    rows, filtered and ordered, annotated with some of _OTHER_COLUMNS), read in one query: a UNION ALL of the
-    sources, each ordered and limited by itself (which Django's union() does not write on SQLite). Six queries
-    were six round trips and six querysets turned into model instances (~6 ms of a country profile at N=100); this
-    builds the instances of the rows read only. No cooperation: nothing (Django cannot write an empty IN list)."""
+    rows, filtered and ordered, as the columns _OTHER_PARTS names), read in one query: a UNION ALL of the sources,
+    each ordered and limited by itself (which Django's union() does not write on SQLite), as plain rows; the model
+    instances are built from the rows read. They were six queries, each a round trip and a queryset turning its rows
+    into instances. No cooperation: nothing (Django cannot write an empty IN list)."""
     named: list[str] = []
     selects: list[str] = []
     params: list[Any] = []
@@ -611,14 +611,14 @@ def timeline(
     limit: int = TIMELINE_LIMIT,
     walk: bool = False,
 ) -> list[TimelineItem]:
-    """The latest `limit` events of the given cooperations, newest first: a fixed number of queries, each bounded.
-    `walk`: there are many cooperations (WALK_FROM), so meetings (and on SQLite follow-ups) are read newest first.
+    """The latest `limit` events of the given cooperations, newest first: two queries, each bounded. `walk`: there
+    are many cooperations (WALK_FROM), so the sources (on SQLite follow-ups too) are read newest first.
 
-    The sources are read densest first (follow-ups, whose due dates run ahead, then meetings): once `limit` events
-    are known, each further source reads only the events on or after the `limit`-th newest (_cutoff), a handful
-    of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all follow-ups, and the other
-    sources' 500 rows were read, built and thrown away). The events are merged in the fixed order of `order`, so
-    events of the same day keep their order whichever source was read first."""
+    Follow-ups are read first, the densest source (their due dates run ahead): once `limit` events are known, the
+    other sources, read together by one query (_other_events), read only the events on or after the `limit`-th
+    newest (_cutoff), a handful of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all
+    follow-ups, and the other sources' 500 rows were read, built and thrown away). The events are merged in the
+    fixed order of `order`, so events of the same day keep their order whichever source was read first."""
     ids = Ids(sorted(cooperations.values_list("pk", flat=True))) if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
     found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
