@@ -24,7 +24,7 @@ forum profile at N=100: 11.1 -> 5.3 ms of planning over its 16 lookups, measured
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -50,7 +50,9 @@ class InLiteral(Lookup):
 
 class Ids:
     """Ids for several `in_ids` lookups: checked and written as SQL once. Neither a list nor a tuple, so that a filter
-    takes it as one value."""
+    takes it as one value, and not iterable (the ids are `.values`): a filter on a relation walks any iterable value
+    to check that each item is an instance of the right model (`Query.check_related_objects`), 661 calls for each of
+    the ASEAN forum profile's lookups at ten years of data (~1 ms of its request)."""
 
     __slots__ = ("array", "sql", "values")
 
@@ -61,9 +63,6 @@ class Ids:
             raise ValueError(f"in_ids takes a list of ints, not {self.values[:5]!r}…")
         self.sql = ", ".join(map(str, self.values))
         self.array = "{" + self.sql.replace(" ", "") + "}"  # PostgreSQL's array literal of the same ints
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.values)
 
     def __len__(self) -> int:
         return len(self.values)

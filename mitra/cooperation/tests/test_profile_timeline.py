@@ -4,6 +4,7 @@ after `limit` rows) and gathers them otherwise: both give the same events in the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -65,6 +66,22 @@ def test_the_walk_and_the_gathering_give_the_same_timeline(monkeypatch):
     before = events(selectors.forum_profile(forum).timeline)
     monkeypatch.setattr(selectors, "WALK_FROM", 1)
     assert events(selectors.forum_profile(forum).timeline) == before
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_walking_timeline_hides_the_cooperation_from_every_source_index(walk):
+    """With many cooperations each source after the follow-ups walks its date's index newest first: the cooperation
+    is the column hidden from its index (`+ 0`) in each of the six parts of their one query; with few it is not."""
+    from django.test.utils import CaptureQueriesContext
+
+    from mitra.core.lookups import Ids
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.timeline(Ids([1, 2, 3]), walk=walk)
+    (union,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH")]
+    tables = ["meeting", "stagechange", "agreement", "outreachevent", "positionpaper", "study"]
+    hidden = [f'("cooperation_{table}"."cooperation_id" + 0)' in union for table in tables]
+    assert hidden == [walk] * len(tables)
 
 
 def test_a_bounded_timeline_is_the_head_of_the_whole_one():
@@ -188,14 +205,28 @@ def test_the_timeline_gives_each_event_its_page_and_label_as_the_records_do():
 
 
 @pytest.mark.parametrize(
-    "text", ["", "pendek", "x" * 100, "y" * 101, "e\u0301" * 10, "Kerjasama e\u0301" * 20, "A\u0301" * 100]
+    "text",
+    [
+        "",
+        "pendek",
+        "x" * 100,
+        "y" * 101,
+        "Tindak lanjut pertemuan: menyusun rancangan kerja sama teknis " * 5,
+        "e\u0301" * 10,
+        "Kerjasama e\u0301" * 20,
+        "A\u0301" * 100,
+        "Kerjasama teknis \u00e9" * 10,
+    ],
 )
-def test_clip_is_truncatechars(text: str):
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_clip_is_truncatechars(text: str, language: str):
     from django.template.defaultfilters import truncatechars
 
     from mitra.core.templatetags.mitra_format import clip
 
-    assert clip(text, 100) == truncatechars(text, 100)
+    with translation.override(language):
+        for length in (1, 2, 90, 100):
+            assert clip(text, length) == truncatechars(text, length), length
 
 
 def test_the_first_open_follow_ups_and_their_count_are_the_same_walked_or_gathered():
@@ -303,3 +334,41 @@ def test_the_profile_list_rows_are_the_html_of_the_template_loops():
             loops = Template(LIST_LOOPS).render(Context({"profile": profile}))
             tags = Template(LIST_TAGS).render(Context({"profile": profile}))
         assert tags == loops
+
+
+# The loop partners/country_detail.html had before {% labelled_rows %}: the same HTML.
+INSTITUTIONS_LOOP = """{% for i in institutions %}<li><a href="{{ i.get_absolute_url }}">{{ i }}</a> <span class="small text-body-secondary">{{ i.get_kind_display }}</span></li>{% endfor %}"""  # noqa: E501
+
+
+def test_the_country_page_institution_rows_are_the_html_of_the_template_loop():
+    """Names with and without an acronym, several kinds, and names that need escaping."""
+    from mitra.partners.models import Institution
+    from mitra.partners.tests.factories import InstitutionFactory
+
+    korea = Country.objects.get(code="KR")
+    InstitutionFactory.create(country=korea, name="Badan <Obat> & 'Makanan'", acronym="MFDS", kind="regulator")
+    InstitutionFactory.create(country=korea, name='Universitas "Seoul"', kind="university")
+    InstitutionFactory.create(country=korea, name="Kementerian", acronym="A&B", kind="ministry")
+    institutions = Institution.objects.filter(country=korea).order_by("name")
+    assert len({i.kind for i in institutions}) >= 3
+    for language in ("id", "en"):
+        with translation.override(language):
+            loop = Template(INSTITUTIONS_LOOP).render(Context({"institutions": institutions}))
+            rows = Template('{% load partner_profile %}{% labelled_rows institutions "kind" %}').render(
+                Context({"institutions": institutions})
+            )
+        assert rows == loop and "&lt;Obat&gt;" in rows
+
+
+@pytest.mark.parametrize("value", ["a <b> & \"c\" 'd'", "plain", "", 2017, None])
+def test_the_rows_escape_as_conditional_escape(value: Any):
+    """The rows' own escape of plain text is conditional_escape's, and what is already safe or lazy goes to it."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from mitra.partners.templatetags.partner_profile import _escaped
+
+    assert _escaped(value) == conditional_escape(value)
+    assert _escaped(mark_safe(f"<i>{value}</i>")) == f"<i>{value}</i>"  # noqa: S308 - a test value
+    assert _escaped(gettext_lazy("Follow-up due")) == conditional_escape(gettext_lazy("Follow-up due"))

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import stringfilter
-from django.utils.text import Truncator
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 
 from mitra.core import formatting
 
@@ -66,6 +66,12 @@ def quantity(value: Any) -> str:
 @stringfilter
 def clip(value: str, length: int) -> str:
     """`truncatechars`, without its walk over every character of a text short enough to stay whole (a timeline's
-    hundred titles)."""
+    hundred titles) or of an ASCII text (no combining character, so each character counts as one and the cut falls
+    where `truncatechars` would put it: a profile's twenty follow-ups, most of them longer than the 90 shown, took
+    ~12 µs each)."""
     text = unicodedata.normalize("NFC", value)  # as truncatechars
-    return text if len(text) <= int(length) else Truncator(text).chars(int(length))
+    if len(text) <= int(length):
+        return text
+    if text.isascii():
+        return add_truncation_text(text[: calculate_truncate_chars_length(int(length), None)])
+    return Truncator(text).chars(int(length))

@@ -73,3 +73,26 @@ def test_ids_are_checked_and_written_once_for_every_lookup_given_them():
     assert lookup.rhs is ids
     with pytest.raises(ValueError):
         Ids([1, "2"])  # type: ignore[list-item]
+
+
+def test_a_filter_does_not_walk_the_ids(monkeypatch):
+    """Django checks each item of an iterable given to a filter on a relation (`check_related_objects`: one call per
+    id, for each lookup); `Ids` is not iterable, so it is written without that walk."""
+    from django.db.models.sql.query import Query
+
+    from mitra.cooperation.models import FollowUp
+    from mitra.core.lookups import Ids
+
+    checked: list[object] = []
+    original = Query.check_query_object_type
+
+    def check(self: Query, value: object, *args: Any) -> None:
+        checked.append(value)
+        original(self, value, *args)
+
+    monkeypatch.setattr(Query, "check_query_object_type", check)
+    FollowUp.objects.filter(cooperation__in_ids=[7, 3])
+    assert checked == [7, 3]  # a list is walked
+    checked.clear()
+    FollowUp.objects.filter(cooperation__in_ids=Ids([7, 3, 11]), other_cooperation__in_ids=Ids([5]))
+    assert checked == []
