@@ -601,10 +601,14 @@ class _BulkWriter:
             "VALUES (%s, %s, %s)"
         )
         self.date_column = self.content.index("date")
-        # _fingerprint's payload is over the columns in name order: the same order for every entry.
+        # _fingerprint's payload is over the columns in name order: the same order for every entry …
         self.sorted_content = sorted(self.content)
         self.in_column_order = operator.itemgetter(*self.content)
         self.in_name_order = operator.itemgetter(*self.sorted_content)
+        # … so it is one %-format of this template: `repr` of a list of (name, str(value)) pairs and of the pair
+        # (partners, countries), with each name's repr written once here and `%r` (the repr of the value's str, as in
+        # a list) in place of each value (a third of the fingerprints' time went to building and walking the pairs).
+        self.payload = "[" + ", ".join(f"({name!r}, %r)" for name in self.sorted_content) + "](%r, %r)"
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.adapt_date = connection.ops.adapt_datefield_value  # once, not through the connection proxy per entry
         with connection.cursor() as cursor:
@@ -618,8 +622,8 @@ class _BulkWriter:
         row = list(self.in_column_order(values))
         if len(values) == len(self.sorted_content):
             # _fingerprint(values, d) without sorting the items of each entry (its keys are the content columns).
-            payload = repr(list(zip(self.sorted_content, map(str, self.in_name_order(values)), strict=True)))
-            fingerprint = hashlib.sha256((payload + repr((d.partners, d.countries))).encode()).hexdigest()
+            payload = self.payload % (*map(str, self.in_name_order(values)), d.partners, d.countries)
+            fingerprint = hashlib.sha256(payload.encode()).hexdigest()
         else:
             fingerprint = _fingerprint(values, d)
         row[self.date_column] = self.adapt_date(row[self.date_column])
