@@ -252,7 +252,7 @@ def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeyp
 
 
 # (\uff9e, a half-width voiced sound mark, is a word that normalises to nothing: an empty term.)
-words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n"), max_size=40)
+words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n\t\u3000\x1c\u2028,("), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
@@ -289,13 +289,13 @@ def test_the_analyser_forgets_its_chains_and_keeps_every_code(monkeypatch):
     expected = [" ".join(text.terms(part)) for part in parts]
     assert [text._part_text(part) for part in parts] == expected
     assert len(text._CHAINS[0]) <= 3 + 4  # forgotten along the way, not grown with every part
-    learn = text._learn_chains
+    learn = text._learn_tokens
 
-    def learn_while_another_thread_starts_again(chains, chain_text, chain_code):  # type: ignore[no-untyped-def]
-        learn(chains, chain_text, chain_code)
+    def learn_while_another_thread_starts_again(tokens, token_text, token_code):  # type: ignore[no-untyped-def]
+        learn(tokens, token_text, token_code)
         text._CHAINS = ({}, {})
 
-    monkeypatch.setattr(text, "_learn_chains", learn_while_another_thread_starts_again)
+    monkeypatch.setattr(text, "_learn_tokens", learn_while_another_thread_starts_again)
     assert [text._part_text(part) for part in parts] == expected
 
 
