@@ -537,22 +537,25 @@ def _rebuild(backend: backends.Backend, progress: Any) -> dict[str, int]:
     }
     counts: dict[str, int] = {}
     parents: dict[tuple[str, str], Described] = {}
+    # One loader for every kind: the related records many kinds name (a cooperation, with its partners) are read
+    # and prefetched once, not once per kind (the loader bounds how many it keeps).
     loader = _RowLoader()
     for spec in all_kinds():
         n = 0
+        key = spec.key
         url = _UrlMaker(spec)
         for batch in loader.rows(spec, REBUILD_CHUNK):
             for obj in batch:
                 if _is_deleted(obj):
                     continue
                 d = describe(spec, obj, url=url(obj))
-                writer.add(_record_values(spec.key, obj.pk, d), d)
+                pk = obj.pk
+                writer.add(_record_values(key, pk, d), d)
                 n += 1
-                if spec.documents and (spec.key, str(obj.pk)) in with_files:
+                if spec.documents and (key, str(pk)) in with_files:
                     # Only what a file's entry inherits, not the record's text.
-                    parents[(spec.key, str(obj.pk))] = dataclasses.replace(d, body_parts=[])
-        loader.forget()
-        counts[spec.key] = n
+                    parents[(key, str(pk))] = dataclasses.replace(d, body_parts=[])
+        counts[key] = n
         if progress:
             progress(f"{spec.key}: {n}")
     n = 0
@@ -695,17 +698,16 @@ class _UrlMaker:
 class _RowLoader:
     """A kind's rows for a rebuild, with the relations its queryset declares (select_related, prefetch_related),
     read as plain values in id order and made into instances without Django's per-row machinery; related records
-    are read once per rebuild of a kind and shared by every row that names them, so their own prefetches (a
-    cooperation's partners) run once, not once per chunk of rows."""
+    are read once per rebuild (of every kind its loader reads) and shared by every row that names them, so their own
+    prefetches (a cooperation's partners) run once, not once per chunk of rows or per kind."""
 
     # Related records kept at most (about), so that a kind naming 100,000 meetings does not hold them all.
     MAX_SHARED = 20_000
 
     def __init__(self) -> None:
         self.cache: dict[tuple[type[models.Model], str], dict[Any, Any]] = {}
-
-    def forget(self) -> None:
-        self.cache = {}
+        # The shared related records whose relations a lookup prefetched, by lookup and id() (see _prefetch).
+        self.prefetched: dict[str, dict[int, Any]] = {}
 
     def rows(self, spec: Searchable, size: int) -> Iterator[list[Any]]:
         """Every row of the kind, in id-ordered chunks of `size`."""
@@ -764,9 +766,14 @@ class _RowLoader:
                 rest.append(lookup)
                 continue
             related = {id(r): r for r in (getattr(o, head) for o in objs) if r is not None}
-            if related:
+            # Not again on a shared related record done for an earlier chunk (Django would walk each one's prefetched
+            # relations again, making a related manager for each): kept by identity, the record itself held here.
+            done = self.prefetched.setdefault(lookup, {})
+            fresh = [r for key, r in related.items() if done.get(key) is not r]
+            if fresh:
                 subtree = tree[head]
-                self._prefetch(list(related.values()), [tail], subtree if isinstance(subtree, dict) else {})
+                self._prefetch(fresh, [tail], subtree if isinstance(subtree, dict) else {})
+                done.update((id(r), r) for r in fresh)
         if rest and objs:
             prefetch_related_objects(objs, *rest)
 

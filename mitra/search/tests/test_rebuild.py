@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -365,3 +366,20 @@ def test_the_rebuild_fingerprints_an_entry_as_a_save_does(values, partners, coun
     writer = services._BulkWriter()
     writer.add(dict(values), d)
     assert writer.entries[-1][-2] == services._fingerprint(values, d)
+
+
+def test_a_related_record_many_kinds_name_is_read_once(every_kind):
+    # The fixture's cooperation is named by agreements, meetings, follow-ups, papers, studies and outreach: its
+    # partners are read for its own entry and once for every kind under it, not once per kind (or per chunk); the
+    # entries are the ones a save gives (test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one).
+    with CaptureQueriesContext(connection) as captured:
+        services.rebuild()
+    read = Counter(
+        int(pk)
+        for q in captured.captured_queries
+        if "cooperation_cooperation_partners" in q["sql"]
+        for ids in re.findall(r'\."cooperation_id" IN \(([\d, ]+)\)', q["sql"])
+        for pk in ids.split(",")
+    )
+    assert read[every_kind["cooperation"].pk] == 2
+    assert max(read.values()) == 2
