@@ -141,15 +141,20 @@ def every_kind() -> dict[str, Any]:
     return {"admin": admin, "cooperation": cooperation}
 
 
-@pytest.mark.parametrize(("chunk", "shared"), [(3, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED)])
-def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared):
+@pytest.mark.parametrize(
+    ("chunk", "shared", "rows"),
+    [(3, 2, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED, services._MultiRowInsert.MAX_ROWS)],
+)
+def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared, rows):
     _one_by_one()
     expected = _index()
     kinds = {key[0] for key in expected[0]}
     assert kinds == {spec.key for spec in all_kinds()} | {DOCUMENT_KIND}, "a kind has no record in the fixture"
-    # Small chunks and a small cache of related records: kinds span chunks, related records are read again.
+    # Small chunks and a small cache of related records: kinds span chunks, related records are read again; and
+    # inserts of a few rows each: a chunk is written with whole inserts and one of the rows left.
     monkeypatch.setattr(services, "REBUILD_CHUNK", chunk)
     monkeypatch.setattr(services._RowLoader, "MAX_SHARED", shared)
+    monkeypatch.setattr(services._MultiRowInsert, "MAX_ROWS", rows)
     counts = services.rebuild()
     rebuilt = _index()
     assert sum(counts.values()) == len(expected[0])
