@@ -185,7 +185,18 @@ def _part_text(part: str) -> str | None:
 
 def analyse(parts: Iterable[str | None]) -> str:
     """The text the index stores for these parts: every term of each part (`terms`), in order."""
-    return " ".join([text for part in parts if part and (text := _part_text(part)) is not None])
+    # A remembered part's text is looked up here, without a call of _part_text (most parts are remembered: the
+    # names of partners, forums and countries); only short parts are remembered, so a long one is never found.
+    known = _PART_TEXT.get
+    texts = []
+    for part in parts:
+        if part:
+            text = known(part, _UNKNOWN)
+            if text is _UNKNOWN:
+                text = _part_text(part)
+            if text is not None:
+                texts.append(text)
+    return " ".join(texts)
 
 
 @dataclass(frozen=True)
