@@ -65,8 +65,8 @@ def describe(spec: Searchable, obj: Any, url: str | None = None) -> Described:
     if isinstance(date, dt.datetime):
         date = date.date()
     year = spec.year(obj) or (date.year if isinstance(date, dt.date) else None)
-    parts = [_text(getattr(obj, name, "")) for name in spec.fields]
-    parts += [_text(p) for p in spec.text(obj) if p]
+    values = [getattr(obj, name, "") for name in spec.fields]
+    values += [p for p in spec.text(obj) if p]
     return Described(
         title=_text(spec.title(obj))[:500],
         title_en=_text(spec.title_en(obj))[:500],
@@ -77,7 +77,8 @@ def describe(spec: Searchable, obj: Any, url: str | None = None) -> Described:
         unit_id=spec.unit(obj),
         partners=sorted({int(p) for p in spec.partners(obj) if p}),
         countries=sorted({str(c) for c in spec.countries(obj) if c}),
-        body_parts=[p for p in parts if p],
+        # Each value's text (_text), those not empty.
+        body_parts=[text for value in values if value is not None and (text := str(value))],
     )
 
 
@@ -605,7 +606,6 @@ class _BulkWriter:
         # statement per row: Django rewrites each statement's placeholders, which cost about what fewer statements
         # save for rows of twenty columns.
         self.facet_insert = _MultiRowInsert(SearchFacet._meta.db_table, ["entry_id", "facet", "value"])
-        self.date_column = self.content.index("date")
         # _fingerprint's payload is over the columns in name order: the same order for every entry …
         self.sorted_content = sorted(self.content)
         self.in_column_order = operator.itemgetter(*self.content)
@@ -624,17 +624,16 @@ class _BulkWriter:
 
     def add(self, values: dict[str, Any], d: Described) -> None:
         values = {**self.defaults, **values}
-        row = list(self.in_column_order(values))
         if len(values) == len(self.sorted_content):
             # _fingerprint(values, d) without sorting the items of each entry (its keys are the content columns).
             payload = self.payload % (*map(str, self.in_name_order(values)), d.partners, d.countries)
             fingerprint = hashlib.sha256(payload.encode()).hexdigest()
         else:
             fingerprint = _fingerprint(values, d)
-        row[self.date_column] = self.adapt_date(row[self.date_column])
+        values["date"] = self.adapt_date(values["date"])
         entry_id = self.next_id
         self.next_id += 1
-        self.entries.append((entry_id, *row, fingerprint, self.now))
+        self.entries.append((entry_id, *self.in_column_order(values), fingerprint, self.now))
         self.facets += [(entry_id, SearchFacet.PARTNER, str(p)) for p in d.partners]
         self.facets += [(entry_id, SearchFacet.COUNTRY, c) for c in d.countries]
         if len(self.entries) >= REBUILD_CHUNK:
