@@ -516,8 +516,8 @@ def _rebuild(backend: backends.Backend, progress: Any) -> dict[str, int]:
     writer = _BulkWriter()
     # Where the backend allows it (backends.Backend.rebuild_drops_indexes) the index's own indexes (but those of its
     # keys and unique constraint) are dropped and made again once the entries are in: building one from all rows is
-    # quicker than keeping it up to date row by row. Before the deletes, which then have none to keep up (the
-    # foreign-key check of each entry deleted reads the facet table, empty by then). Within the transaction, so a
+    # quicker than keeping it up to date row by row. Before the tables are emptied (backend.empty: PostgreSQL's
+    # deletes then have none to keep up, SQLite's tables are made again without them). Within the transaction, so a
     # failed rebuild leaves them as they were.
     indexes = (
         backend.secondary_indexes([SearchEntry._meta.db_table, SearchFacet._meta.db_table])
@@ -527,8 +527,7 @@ def _rebuild(backend: backends.Backend, progress: Any) -> dict[str, int]:
     with connection.cursor() as cursor:
         for name, _sql in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-        cursor.execute(f"DELETE FROM {SearchFacet._meta.db_table}")  # noqa: S608 - constant table names
-        cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608
+    backend.empty([SearchFacet._meta.db_table, SearchEntry._meta.db_table])
     types = {ContentType.objects.get_for_model(s.model).pk: s.key for s in all_kinds() if s.documents}
     # The records files are attached to: only theirs is kept for the files' entries (not every record's).
     with_files = {

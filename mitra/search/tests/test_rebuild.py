@@ -205,10 +205,53 @@ def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
     dropped = {q["sql"].split()[-1].strip('"') for q in captured.captured_queries if q["sql"].startswith("DROP INDEX")}
     # Dropped only on SQLite: on PostgreSQL the drop would lock out searches and saves until the rebuild commits.
     assert dropped == ({name for name, _sql in before} if connection.vendor == "sqlite" else set())
-    deletes = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DELETE FROM")]
+    emptied = [
+        i
+        for i, q in enumerate(captured.captured_queries)
+        if q["sql"].startswith(("DELETE FROM", "DROP TABLE")) and "search_search" in q["sql"]
+    ]
     drops = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DROP INDEX")]
-    # The indexes go first: the deletes then have none to keep up to date.
-    assert not drops or max(drops) < min(deletes[:2])
+    # The indexes go first: emptying the tables then has none to keep up to date (or to make again).
+    assert len(emptied) == 2
+    assert not drops or max(drops) < min(emptied)
+
+
+def _schema() -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    """The index's tables, indexes and triggers as SQLite describes them, and their id counters (sqlite_sequence)."""
+    if connection.vendor != "sqlite":
+        return [], {}
+    objects = sorted(_rows("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name LIKE 'search_%'"))
+    counters = dict(_rows("SELECT name, seq FROM sqlite_sequence WHERE name LIKE 'search_%'"))
+    return objects, counters
+
+
+def _rows(sql: str) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def test_rebuild_keeps_the_schema_and_a_failed_one_the_whole_index(every_kind, monkeypatch):
+    # SQLite's rebuild drops its tables and makes them again: the same tables, indexes and triggers, and ids that
+    # follow the old ones (the counters count on from where they were, as after deletes).
+    services.rebuild()
+    (objects, counters), (entries, facets) = _schema(), _index()
+    services.rebuild()
+    assert _schema() == (
+        objects,
+        {
+            name: seq + {"search_searchentry": len(entries), "search_searchfacet": len(facets)}[name]
+            for name, seq in counters.items()
+        },
+    )
+    # A rebuild failing once the old index is gone and the new one written leaves the old one, whole and found.
+    schema, index = _schema(), _index()
+    monkeypatch.setattr(services._BulkWriter, "finish", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.rebuild()
+    assert _schema() == schema
+    assert _index() == index
+    assert search("wombatia", user=every_kind["admin"]).total >= 1
 
 
 def _settings() -> tuple[Any, ...]:
@@ -219,7 +262,9 @@ def _settings() -> tuple[Any, ...]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         (cache_size,) = cursor.fetchone()
-    return gc.get_threshold(), cache_size
+        cursor.execute("PRAGMA secure_delete")
+        (secure_delete,) = cursor.fetchone()
+    return gc.get_threshold(), cache_size, secure_delete
 
 
 def test_rebuild_sets_back_what_it_tunes(every_kind, monkeypatch):
