@@ -748,7 +748,16 @@ class _RowLoader:
                 # Bound the memory: the most numerous related records (the meetings of follow-ups) are read again
                 # when named again, not the few that many rows share (cooperations, with their prefetches).
                 del self.cache[max(self.cache, key=lambda key: len(self.cache[key]))]
+                self._forget_prefetched()
             yield self._made(spec, attnames, values)
+
+    def _forget_prefetched(self) -> None:
+        """Let go of the prefetched records no longer shared (their cache was dropped): `prefetched` holds each
+        record it names, and would otherwise keep every one the rebuild ever prefetched through."""
+        kept = {id(r) for cache in self.cache.values() for r in cache.values()}
+        for done in self.prefetched.values():
+            for key in [key for key in done if key not in kept]:
+                del done[key]
 
     def named(self, spec: Searchable, keys: list[str]) -> list[Any]:
         """`spec.rows().filter(pk__in=keys)`, read the same way (an import's index pass: the related records are

@@ -433,3 +433,18 @@ def test_a_related_record_many_kinds_name_is_read_once(every_kind):
     )
     assert read[every_kind["cooperation"].pk] == 2
     assert max(read.values()) == 2
+
+
+def test_the_row_loader_lets_go_of_what_it_no_longer_shares(every_kind, monkeypatch):
+    # With a cache of one related record, the cooperations, meetings and partners the rows name are dropped again
+    # and again: the records their prefetches were done on go with them, so what the loader holds stays bounded.
+    monkeypatch.setattr(services._RowLoader, "MAX_SHARED", 1)
+    loader = services._RowLoader()
+    held = 0
+    for spec in all_kinds():
+        for _batch in loader.rows(spec, 1):
+            cached = {id(r) for cache in loader.cache.values() for r in cache.values()}
+            prefetched = {key for done in loader.prefetched.values() for key in done}
+            assert prefetched <= cached
+            held = max(held, len(prefetched))
+    assert held >= 1, "no prefetch went through a shared record"
