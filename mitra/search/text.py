@@ -114,36 +114,45 @@ def terms(text: str) -> Iterator[str]:
 
 # Parts up to this long are remembered (names of partners, forums, countries recur in thousands of records).
 _PART_CACHE_CHARS = 300
-# How many parts and chains the analyser remembers; past that it forgets them all and starts again.
+# How many parts and tokens the analyser remembers; past that it forgets them all and starts again.
 _CACHE_ENTRIES = 200_000
-# The analysed text of a short part, of a chain (its words' terms joined by spaces) and of a chain that is a code
-# with a digit (its one code term): plain dicts (a lookup is a fraction of an lru_cache call's cost).
+# The analysed text of a short part, of a token (its chains' texts joined by spaces) and the codes of a token that
+# holds a code with a digit (its code terms): plain dicts (a lookup is a fraction of an lru_cache call's cost).
 _PART_TEXT: dict[str, str | None] = {}
 _UNKNOWN: Any = object()
-# The chains' texts and codes, as one pair that is replaced whole, never cleared in place: a part is analysed from
+# The tokens' texts and codes, as one pair that is replaced whole, never cleared in place: a part is analysed from
 # the pair it started with, so its codes cannot go missing when another thread (tasks run in threads of the web
-# process: tasks.backends.ThreadBackend) starts a new pair meanwhile.
-_CHAINS: tuple[dict[str, str], dict[str, str]] = ({}, {})
+# process: tasks.backends.ThreadBackend) starts a new pair meanwhile. A token is a run of the text between white
+# space (str.split): no chain (CHAIN_RE) holds white space, so a part's chains are its tokens' chains in order, and
+# splitting on white space is several times quicker than finding the chains (most tokens are one chain, the rest a
+# chain with punctuation around it). A token without a chain ("—", "&") has the code None: its text is left out.
+_CHAINS: tuple[dict[str, str], dict[str, str | None]] = ({}, {})
 
 
-def _learn_chains(chains: list[str], chain_text: dict[str, str], chain_code: dict[str, str]) -> None:
-    r"""Remember the text of each of these chains not known yet, and its code: a chain of letters and digits only
-    (`isalnum`, the characters of `[^\W_]`) is one word; one with separators (CHAIN_RE) is its words, one at a time,
-    and a code when it holds a digit."""
-    for chain in chains:
-        if chain in chain_text:
+def _chain_text(chain: str) -> str:
+    r"""The text of one chain: a chain of letters and digits only (`isalnum`, the characters of `[^\W_]`) is one
+    word; one with separators (CHAIN_RE) is its words, one at a time."""
+    if chain.isalnum():
+        return " ".join(_surface_terms(chain))
+    return " ".join([t for surface in WORD_RE.findall(chain) for t in _surface_terms(surface)])
+
+
+def _learn_tokens(tokens: list[str], token_text: dict[str, str], token_code: dict[str, str | None]) -> None:
+    """Remember the text of each of these tokens not known yet: its chains' texts, and its codes (the chains with a
+    separator and a digit)."""
+    for token in tokens:
+        if token in token_text:
             continue
-        if chain.isalnum():
-            chain_text[chain] = " ".join(_surface_terms(chain))
-            continue
-        # The code first: a chain whose text is known has its code known too, for a thread reading the same pair.
-        if any(ch.isdigit() for ch in chain):
-            chain_code[chain] = code_token(chain)
-        chain_text[chain] = " ".join([t for surface in WORD_RE.findall(chain) for t in _surface_terms(surface)])
+        chains = [token] if token.isalnum() else CHAIN_RE.findall(token)
+        codes = [code_token(c) for c in chains if not c.isalnum() and any(ch.isdigit() for ch in c)]
+        # The code first: a token whose text is known has its code known too, for a thread reading the same pair.
+        if codes or not chains:
+            token_code[token] = " ".join(codes) if chains else None
+        token_text[token] = " ".join([_chain_text(c) for c in chains])
 
 
 def _part_text(part: str) -> str | None:
-    """`" ".join(terms(part))` in one pass over the text, from its chains' remembered texts: its words' terms in
+    """`" ".join(terms(part))` in one pass over the text, from its tokens' remembered texts: its words' terms in
     order, then its codes' (every chain has at least one term, so joining the chains' texts gives the same string as
     joining every term); None for a part without terms (a term may be empty: a lone "\uff9e" normalises to nothing)."""
     global _CHAINS
@@ -151,18 +160,22 @@ def _part_text(part: str) -> str | None:
         known = _PART_TEXT.get(part, _UNKNOWN)
         if known is not _UNKNOWN:
             return known
-    chain_text, chain_code = _CHAINS
-    chains = CHAIN_RE.findall(part)
+    token_text, token_code = _CHAINS
+    tokens = part.split()
     try:
-        texts = [chain_text[chain] for chain in chains]
+        texts = [token_text[token] for token in tokens]
     except KeyError:
-        if len(chain_text) > _CACHE_ENTRIES:  # forget them all and start again
-            chain_text, chain_code = _CHAINS = ({}, {})
-        _learn_chains(chains, chain_text, chain_code)
-        texts = [chain_text[chain] for chain in chains]
-    if not chain_code.keys().isdisjoint(chains):
-        texts += [chain_code[chain] for chain in chains if chain in chain_code]
-    text = " ".join(texts) if chains else None
+        if len(token_text) > _CACHE_ENTRIES:  # forget them all and start again
+            token_text, token_code = _CHAINS = ({}, {})
+        _learn_tokens(tokens, token_text, token_code)
+        texts = [token_text[token] for token in tokens]
+    if not token_code.keys().isdisjoint(tokens):
+        # A token without a chain, or with codes: rare.
+        codes = [token_code[token] for token in tokens if token in token_code]
+        if None in codes:
+            texts = [text for token, text in zip(tokens, texts, strict=True) if token_code.get(token, "") is not None]
+        texts += [code for code in codes if code is not None]
+    text = " ".join(texts) if texts else None
     if len(part) <= _PART_CACHE_CHARS:
         if len(_PART_TEXT) > _CACHE_ENTRIES:
             _PART_TEXT.clear()
@@ -172,7 +185,18 @@ def _part_text(part: str) -> str | None:
 
 def analyse(parts: Iterable[str | None]) -> str:
     """The text the index stores for these parts: every term of each part (`terms`), in order."""
-    return " ".join([text for part in parts if part and (text := _part_text(part)) is not None])
+    # A remembered part's text is looked up here, without a call of _part_text (most parts are remembered: the
+    # names of partners, forums and countries); only short parts are remembered, so a long one is never found.
+    known = _PART_TEXT.get
+    texts = []
+    for part in parts:
+        if part:
+            text = known(part, _UNKNOWN)
+            if text is _UNKNOWN:
+                text = _part_text(part)
+            if text is not None:
+                texts.append(text)
+    return " ".join(texts)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import re
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -140,15 +141,20 @@ def every_kind() -> dict[str, Any]:
     return {"admin": admin, "cooperation": cooperation}
 
 
-@pytest.mark.parametrize(("chunk", "shared"), [(3, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED)])
-def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared):
+@pytest.mark.parametrize(
+    ("chunk", "shared", "rows"),
+    [(3, 2, 2), (services.REBUILD_CHUNK, services._RowLoader.MAX_SHARED, services._MultiRowInsert.MAX_ROWS)],
+)
+def test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one(every_kind, monkeypatch, chunk, shared, rows):
     _one_by_one()
     expected = _index()
     kinds = {key[0] for key in expected[0]}
     assert kinds == {spec.key for spec in all_kinds()} | {DOCUMENT_KIND}, "a kind has no record in the fixture"
-    # Small chunks and a small cache of related records: kinds span chunks, related records are read again.
+    # Small chunks and a small cache of related records: kinds span chunks, related records are read again; and
+    # inserts of a few rows each: a chunk is written with whole inserts and one of the rows left.
     monkeypatch.setattr(services, "REBUILD_CHUNK", chunk)
     monkeypatch.setattr(services._RowLoader, "MAX_SHARED", shared)
+    monkeypatch.setattr(services._MultiRowInsert, "MAX_ROWS", rows)
     counts = services.rebuild()
     rebuilt = _index()
     assert sum(counts.values()) == len(expected[0])
@@ -199,10 +205,53 @@ def test_rebuild_makes_again_the_indexes_it_drops(every_kind):
     dropped = {q["sql"].split()[-1].strip('"') for q in captured.captured_queries if q["sql"].startswith("DROP INDEX")}
     # Dropped only on SQLite: on PostgreSQL the drop would lock out searches and saves until the rebuild commits.
     assert dropped == ({name for name, _sql in before} if connection.vendor == "sqlite" else set())
-    deletes = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DELETE FROM")]
+    emptied = [
+        i
+        for i, q in enumerate(captured.captured_queries)
+        if q["sql"].startswith(("DELETE FROM", "DROP TABLE")) and "search_search" in q["sql"]
+    ]
     drops = [i for i, q in enumerate(captured.captured_queries) if q["sql"].startswith("DROP INDEX")]
-    # The indexes go first: the deletes then have none to keep up to date.
-    assert not drops or max(drops) < min(deletes[:2])
+    # The indexes go first: emptying the tables then has none to keep up to date (or to make again).
+    assert len(emptied) == 2
+    assert not drops or max(drops) < min(emptied)
+
+
+def _schema() -> tuple[list[tuple[Any, ...]], dict[str, int]]:
+    """The index's tables, indexes and triggers as SQLite describes them, and their id counters (sqlite_sequence)."""
+    if connection.vendor != "sqlite":
+        return [], {}
+    objects = sorted(_rows("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE tbl_name LIKE 'search_%'"))
+    counters = dict(_rows("SELECT name, seq FROM sqlite_sequence WHERE name LIKE 'search_%'"))
+    return objects, counters
+
+
+def _rows(sql: str) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def test_rebuild_keeps_the_schema_and_a_failed_one_the_whole_index(every_kind, monkeypatch):
+    # SQLite's rebuild drops its tables and makes them again: the same tables, indexes and triggers, and ids that
+    # follow the old ones (the counters count on from where they were, as after deletes).
+    services.rebuild()
+    (objects, counters), (entries, facets) = _schema(), _index()
+    services.rebuild()
+    assert _schema() == (
+        objects,
+        {
+            name: seq + {"search_searchentry": len(entries), "search_searchfacet": len(facets)}[name]
+            for name, seq in counters.items()
+        },
+    )
+    # A rebuild failing once the old index is gone and the new one written leaves the old one, whole and found.
+    schema, index = _schema(), _index()
+    monkeypatch.setattr(services._BulkWriter, "finish", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.rebuild()
+    assert _schema() == schema
+    assert _index() == index
+    assert search("wombatia", user=every_kind["admin"]).total >= 1
 
 
 def _settings() -> tuple[Any, ...]:
@@ -213,7 +262,9 @@ def _settings() -> tuple[Any, ...]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         (cache_size,) = cursor.fetchone()
-    return gc.get_threshold(), cache_size
+        cursor.execute("PRAGMA secure_delete")
+        (secure_delete,) = cursor.fetchone()
+    return gc.get_threshold(), cache_size, secure_delete
 
 
 def test_rebuild_sets_back_what_it_tunes(every_kind, monkeypatch):
@@ -252,7 +303,7 @@ def test_a_kind_whose_urls_are_not_one_pattern_keeps_its_own(every_kind, monkeyp
 
 
 # (\uff9e, a half-width voiced sound mark, is a word that normalises to nothing: an empty term.)
-words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n"), max_size=40)
+words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n\t\u3000\x1c\u2028,("), max_size=40)
 
 
 @settings(max_examples=300, deadline=None)
@@ -289,13 +340,13 @@ def test_the_analyser_forgets_its_chains_and_keeps_every_code(monkeypatch):
     expected = [" ".join(text.terms(part)) for part in parts]
     assert [text._part_text(part) for part in parts] == expected
     assert len(text._CHAINS[0]) <= 3 + 4  # forgotten along the way, not grown with every part
-    learn = text._learn_chains
+    learn = text._learn_tokens
 
-    def learn_while_another_thread_starts_again(chains, chain_text, chain_code):  # type: ignore[no-untyped-def]
-        learn(chains, chain_text, chain_code)
+    def learn_while_another_thread_starts_again(tokens, token_text, token_code):  # type: ignore[no-untyped-def]
+        learn(tokens, token_text, token_code)
         text._CHAINS = ({}, {})
 
-    monkeypatch.setattr(text, "_learn_chains", learn_while_another_thread_starts_again)
+    monkeypatch.setattr(text, "_learn_tokens", learn_while_another_thread_starts_again)
     assert [text._part_text(part) for part in parts] == expected
 
 
@@ -317,3 +368,83 @@ def test_a_description_reading_a_column_the_rebuild_leaves_out_gets_its_value(ev
     assert all(" versi " in e[9] for key, e in expected[0].items() if key[0] == spec.key)
     services.rebuild()
     assert _index() == expected
+
+
+# Values whose repr is awkward: both quotes, backslashes, line breaks and other unprintable characters, non-ASCII
+# letters and symbols, empty strings; None, dates and numbers (the fingerprint covers their str()).
+awkward = st.one_of(
+    st.none(),
+    st.text(),
+    st.sampled_from(
+        ["", "it's", 'say "hi"', "both ' and \"", "back\\slash", "a\nb\tc\rd", "é 日本 🙂", "\x00\x7f\u2028"]
+    ),
+    st.dates(),
+    st.integers(min_value=-5, max_value=70_000),
+)
+CONTENT = [
+    f.attname
+    for f in services.SearchEntry._meta.concrete_fields
+    if not f.primary_key and f.attname not in ("indexed_at", "fingerprint")
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries({name: awkward for name in CONTENT}),
+    st.lists(st.integers(min_value=1, max_value=10**9), max_size=3),
+    st.lists(st.text(max_size=3), max_size=3),
+)
+@example(
+    {name: "'\"\\\n\u00e9" for name in CONTENT} | {"date": dt.date(2017, 1, 2), "year": None, "unit_id": 7},
+    [1, 22],
+    ["ID", "'"],
+)
+def test_the_rebuild_fingerprints_an_entry_as_a_save_does(values, partners, countries):
+    # The rebuild formats the fingerprint's payload from a template; the stored fingerprints must be _fingerprint's,
+    # byte for byte, or the next save of every record would write its entry again.
+    d = services.Described(
+        title="",
+        title_en="",
+        url="",
+        date=None,
+        year=None,
+        scope="",
+        unit_id=None,
+        partners=partners,
+        countries=countries,
+    )
+    writer = services._BulkWriter()
+    writer.add(dict(values), d)
+    assert writer.entries[-1][-2] == services._fingerprint(values, d)
+
+
+def test_a_related_record_many_kinds_name_is_read_once(every_kind):
+    # The fixture's cooperation is named by agreements, meetings, follow-ups, papers, studies and outreach: its
+    # partners are read for its own entry and once for every kind under it, not once per kind (or per chunk); the
+    # entries are the ones a save gives (test_rebuild_gives_exactly_the_entries_of_indexing_one_by_one).
+    with CaptureQueriesContext(connection) as captured:
+        services.rebuild()
+    read = Counter(
+        int(pk)
+        for q in captured.captured_queries
+        if "cooperation_cooperation_partners" in q["sql"]
+        for ids in re.findall(r'\."cooperation_id" IN \(([\d, ]+)\)', q["sql"])
+        for pk in ids.split(",")
+    )
+    assert read[every_kind["cooperation"].pk] == 2
+    assert max(read.values()) == 2
+
+
+def test_the_row_loader_lets_go_of_what_it_no_longer_shares(every_kind, monkeypatch):
+    # With a cache of one related record, the cooperations, meetings and partners the rows name are dropped again
+    # and again: the records their prefetches were done on go with them, so what the loader holds stays bounded.
+    monkeypatch.setattr(services._RowLoader, "MAX_SHARED", 1)
+    loader = services._RowLoader()
+    held = 0
+    for spec in all_kinds():
+        for _batch in loader.rows(spec, 1):
+            cached = {id(r) for cache in loader.cache.values() for r in cache.values()}
+            prefetched = {key for done in loader.prefetched.values() for key in done}
+            assert prefetched <= cached
+            held = max(held, len(prefetched))
+    assert held >= 1, "no prefetch went through a shared record"
