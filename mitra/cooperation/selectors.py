@@ -483,13 +483,21 @@ def _key(item: TimelineItem) -> tuple[int, dt.date]:
     return (item.year, item.date or dt.date(item.year, 1, 1))
 
 
-def _cutoff(items: list[TimelineItem], limit: int) -> dt.date | None:
-    """The date from which on the latest `limit` events must lie, given the events read so far: the `limit`-th
-    newest of them (None while there are fewer). An event before it cannot enter the timeline, so the next source
-    reads only those on or after it (ties are kept: the final sort decides them)."""
-    if len(items) < limit:
+def _row_key(row: tuple[Any, ...]) -> tuple[int, dt.date]:
+    """_key() of a row of _other_events() (the columns of _OTHER_COLUMNS), before its event is built."""
+    if row[1] is not None:
+        day = _day(row[1])
+        return (day.year, day)
+    return (row[2], dt.date(row[2], 1, 1))
+
+
+def _cutoff(keys: list[tuple[int, dt.date]], limit: int) -> dt.date | None:
+    """The date from which on the latest `limit` events must lie, given the events' keys (_key) read so far: the
+    `limit`-th newest of them (None while there are fewer). An event before it cannot enter the timeline, so the
+    other sources read only those on or after it (ties are kept: the final sort decides them)."""
+    if len(keys) < limit:
         return None
-    return heapq.nlargest(limit, (_key(i) for i in items))[-1][1]
+    return heapq.nlargest(limit, keys)[-1][1]
 
 
 # The columns every source of _other_events() gives, in this order, and their types: the record's id, its day or
@@ -568,12 +576,13 @@ def _other_event(kind: str, row: tuple[Any, ...], countries: dict[str, Country])
     return TimelineItem(when.year if when else year, when, kind, record, _label(record, choice))
 
 
-def _other_events(parts: dict[str, QuerySet[Any]], limit: int) -> dict[str, list[TimelineItem]]:
-    """The timeline's sources but follow-ups, each its latest `limit` events in its own order (`parts`: each source's
-    rows, filtered and ordered, as the columns _OTHER_PARTS names), read in one query: a UNION ALL of the sources,
-    each ordered and limited by itself (which Django's union() does not write on SQLite), as plain rows; the model
-    instances are built from the rows read. They were six queries, each a round trip and a queryset turning its rows
-    into instances. No cooperation: nothing (Django cannot write an empty IN list)."""
+def _other_events(parts: dict[str, QuerySet[Any]], limit: int) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of the timeline's sources but follow-ups, each its latest `limit` in its own order (`parts`: each
+    source's rows, filtered and ordered, as the columns _OTHER_PARTS names), read in one query: a UNION ALL of the
+    sources, each ordered and limited by itself (which Django's union() does not write on SQLite), as plain rows
+    (the columns of _OTHER_COLUMNS). They were six queries, each a round trip and a queryset turning its rows into
+    instances; the caller builds the events of the rows it keeps (_other_event). No cooperation: nothing (Django
+    cannot write an empty IN list)."""
     named: list[str] = []
     selects: list[str] = []
     params: list[Any] = []
@@ -597,12 +606,9 @@ def _other_events(parts: dict[str, QuerySet[Any]], limit: int) -> dict[str, list
         cursor.execute(f"WITH {', '.join(named)} {' UNION ALL '.join(selects)}", params)
         for rank, *row in cursor.fetchall():
             rows[rank].append(tuple(row))
-    found: dict[str, list[TimelineItem]] = {}
-    countries: dict[str, Country] = {}
-    for kind, read in zip(parts, rows, strict=True):
+    for read in rows:
         read.sort(key=lambda row: (row[1] or row[2], row[0]), reverse=True)  # its own order: newest, larger id first
-        found[kind] = [_other_event(kind, row, countries) for row in read]
-    return found
+    return dict(zip(parts, rows, strict=True))
 
 
 def timeline(
@@ -617,27 +623,11 @@ def timeline(
     Follow-ups are read first, the densest source (their due dates run ahead): once `limit` events are known, the
     other sources, read together by one query (_other_events), read only the events on or after the `limit`-th
     newest (_cutoff), a handful of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all
-    follow-ups, and the other sources' 500 rows were read, built and thrown away). The events are merged in the
-    fixed order of `order`, so events of the same day keep their order whichever source was read first."""
+    follow-ups, and the other sources' 500 rows were read, built and thrown away). The events are merged by their
+    rows, before any is built, in the fixed order of `order`, so events of the same day keep their order whichever
+    source was read first; only the `limit` kept become instances (Indonesia at N=100: 100 of the 152 rows read)."""
     ids = Ids(sorted(cooperations.values_list("pk", flat=True))) if isinstance(cooperations, QuerySet) else cooperations
     order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
-    found: dict[str, list[TimelineItem]] = {"extra": list(extra or [])}
-
-    def since() -> dt.date | None:
-        return _cutoff([item for items in found.values() for item in items], limit)
-
-    follow_ups_of = _latest_follow_ups(ids, limit, walk)
-    if (day := since()) is not None:
-        follow_ups_of = follow_ups_of.filter(due_date__gte=day)
-    found["follow_up"] = [
-        TimelineItem(f.due_date.year, f.due_date, "follow_up", f, _label(f, "status"))
-        for f in follow_ups_of.only(*SHOWN["follow_up"]).order_by("-due_date", "-pk")[:limit]
-    ]
-    day = since()
-
-    def since_day(field: str, year: bool = False) -> dict[str, Any]:
-        """The condition `field` on or after the cutoff (its year, for a source dated by the year alone)."""
-        return {} if day is None else {f"{field}__gte": day.year if year else day}
 
     def of_these(model: type[Model], **conditions: Any) -> QuerySet[Any]:
         """The rows of `model` of these cooperations that meet `conditions`. When walking, the cooperation is hidden
@@ -648,34 +638,70 @@ def timeline(
             return model._default_manager.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids, **conditions)
         return model._default_manager.filter(cooperation__in_ids=ids, **conditions)
 
-    # Each source's rows, newest first, as the columns _OTHER_PARTS names, read in one query (_other_events).
+    # The follow-ups first (after the extra events' cutoff, if they give one), as the values of their shown columns
+    # in the order Model.from_db() takes them: only those kept are built.
+    keys = [_key(item) for item in extra or []]
+    follow_ups_of = _latest_follow_ups(ids, limit, walk)
+    if (day := _cutoff(keys, limit)) is not None:
+        follow_ups_of = follow_ups_of.filter(due_date__gte=day)
+    names = _concrete_order(FollowUp, ("id", *SHOWN["follow_up"]))
+    due_at = names.index("due_date")
+    follow_ups = [
+        ((row[due_at].year, row[due_at]), row)
+        for row in follow_ups_of.order_by("-due_date", "-pk").values_list(*names)[:limit]
+    ]
+    day = _cutoff(keys + [key for key, _ in follow_ups], limit)
+
+    def since(field: str, year: bool = False) -> dict[str, Any]:
+        """The condition `field` on or after the cutoff (its year, for a source dated by the year alone)."""
+        return {} if day is None else {f"{field}__gte": day.year if year else day}
+
+    # Each other source's rows, newest first, as the columns _OTHER_PARTS names, read in one query (_other_events).
     parts = {
-        "meeting": of_these(Meeting, **since_day("start_date"))
+        "meeting": of_these(Meeting, **since("start_date"))
         .order_by("-start_date", "-pk")
         .values_list("id", "start_date", "title", "city", "country_id", "country__name_id", "country__name_en"),
-        "stage": of_these(StageChange, **since_day("date"))
+        "stage": of_these(StageChange, **since("date"))
         .order_by("-date", "-pk")
         .values_list("id", "date", "cooperation__title", "to_stage", "cooperation_id"),
-        "agreement": of_these(Agreement, date_signed__isnull=False, **since_day("date_signed"))
+        "agreement": of_these(Agreement, date_signed__isnull=False, **since("date_signed"))
         .order_by("-date_signed", "-pk")
         .values_list("id", "date_signed", "title", "kind"),
-        "outreach": of_these(OutreachEvent, **since_day("date"))
+        "outreach": of_these(OutreachEvent, **since("date"))
         .order_by("-date", "-pk")
         .values_list("id", "date", "title", "kind"),
-        "position": of_these(PositionPaper, **since_day("year", year=True))
+        "position": of_these(PositionPaper, **since("year", year=True))
         .order_by("-year", "-pk")
         .values_list("id", "year", "title", "status"),
-        "study": of_these(Study, **since_day("year", year=True))
+        "study": of_these(Study, **since("year", year=True))
         .order_by("-year", "-pk")
         .values_list("id", "year", "title", "kind"),
     }
-    found.update(_other_events(parts, limit))
-    items = [item for source in order for item in found[source]]
-    items.sort(key=_key, reverse=True)  # stable: events of the same day keep the order of `order`
+    rows = _other_events(parts, limit)
+    # The events merged by their rows, in the fixed order of `order`: only the `limit` kept are built.
+    merged: list[tuple[tuple[int, dt.date], str, Any]] = [(_key(item), "extra", item) for item in extra or []]
+    for source in order[1:]:
+        if source == "follow_up":
+            merged.extend((key, source, row) for key, row in follow_ups)
+        else:
+            merged.extend((_row_key(row), source, row) for row in rows[source])
+    merged.sort(key=lambda entry: entry[0], reverse=True)  # stable: events of the same day keep the order of `order`
+    countries: dict[str, Country] = {}
+    alias = connection.alias  # looked up once (each lookup goes through the connection proxy)
+    items = []
+    for _key_of, source, entry in merged[:limit]:
+        if source == "extra":
+            items.append(entry)
+        elif source == "follow_up":
+            follow_up = FollowUp.from_db(alias, names, entry)
+            due = entry[due_at]
+            items.append(TimelineItem(due.year, due, source, follow_up, _label(follow_up, "status")))
+        else:
+            items.append(_other_event(source, entry, countries))
     url_of = RecordUrls()
-    for item in items[:limit]:
+    for item in items:
         item.url = url_of(item.record)
-    return items[:limit]
+    return items
 
 
 @dataclass

@@ -372,3 +372,38 @@ def test_the_rows_escape_as_conditional_escape(value: Any):
     assert _escaped(value) == conditional_escape(value)
     assert _escaped(mark_safe(f"<i>{value}</i>")) == f"<i>{value}</i>"  # noqa: S308 - a test value
     assert _escaped(gettext_lazy("Follow-up due")) == conditional_escape(gettext_lazy("Follow-up due"))
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_timeline_builds_only_the_events_it_keeps(walk, monkeypatch):
+    """The sources' rows are merged before any event is built: the events past `limit` are never built, and a
+    follow-up's record has the columns a queryset's only(SHOWN) gives, with their values."""
+    unit = UnitFactory.create()
+    coop = CooperationFactory.create(responsible_unit=unit)
+    day = dt.date(2018, 5, 1)
+    for i in range(6):
+        on = day + dt.timedelta(days=10 * i)
+        meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=on, end_date=on)
+        FollowUpFactory.create(meeting=meeting, due_date=on + dt.timedelta(days=3))
+        OutreachEventFactory.create(cooperation=coop, responsible_unit=unit, date=on)
+    cooperations = Cooperation.objects.filter(pk=coop.pk)
+    whole = selectors.timeline(cooperations, limit=1000, walk=walk)
+    built = []
+
+    class Counted(selectors.TimelineItem):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            built.append(self.kind)
+
+    monkeypatch.setattr(selectors, "TimelineItem", Counted)
+    bounded = selectors.timeline(cooperations, limit=5, walk=walk)
+    assert events(bounded) == events(whole[:5])
+    assert len(built) == 5
+    shown = FollowUp.objects.only(*selectors.SHOWN["follow_up"])
+    for item in whole:
+        if item.kind == "follow_up":
+            expected = shown.get(pk=item.record.pk)
+            assert item.record.get_deferred_fields() == expected.get_deferred_fields()
+            assert [getattr(item.record, f) for f in ("pk", *selectors.SHOWN["follow_up"])] == [
+                getattr(expected, f) for f in ("pk", *selectors.SHOWN["follow_up"])
+            ]
