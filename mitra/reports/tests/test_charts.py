@@ -6,10 +6,26 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mitra.reports import charts
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The formats of the charts drawn (saved) from here on, with none kept from before."""
+    formats: list[str] = []
+    save = charts._save
+
+    def counted(fig: Any, fmt: str) -> bytes:
+        formats.append(fmt)
+        return save(fig, fmt)
+
+    monkeypatch.setattr(charts, "_save", counted)
+    charts._DRAWN.clear()
+    return formats
 
 
 def _quarters(real: str) -> list[dict]:
@@ -20,16 +36,7 @@ def _labels() -> dict:
     return {"quarter": _("Q%(q)s"), "plan": _("Plan"), "realised": _("Realisation"), "fmt": lambda v: f"{v:.2f}"}
 
 
-def test_the_same_picture_is_drawn_once_and_any_change_draws_again(monkeypatch) -> None:
-    drawn: list[str] = []
-    save = charts._save
-
-    def counted(fig: Any, fmt: str) -> bytes:
-        drawn.append(fmt)
-        return save(fig, fmt)
-
-    monkeypatch.setattr(charts, "_save", counted)
-    charts._DRAWN.clear()
+def test_the_same_picture_is_drawn_once_and_any_change_draws_again(drawn: list[str]) -> None:
     first = charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg")
     assert charts.quarter_chart(_quarters("20"), _labels(), "physical")("svg") == first
     assert drawn == ["svg"]
@@ -64,18 +71,9 @@ def test_every_chart_kind_is_kept_by_what_it_shows() -> None:
         assert one("svg") == one("svg")
 
 
-def test_the_evaluators_charts_are_kept_too(monkeypatch) -> None:
+def test_the_evaluators_charts_are_kept_too(drawn: list[str]) -> None:
     from mitra.reports.evaluator import indicator_years_chart, organisation_chart
 
-    drawn: list[str] = []
-    save = charts._save
-
-    def counted(fig: Any, fmt: str) -> bytes:
-        drawn.append(fmt)
-        return save(fig, fmt)
-
-    monkeypatch.setattr(charts, "_save", counted)
-    charts._DRAWN.clear()
     labels = {"target": "Target", "realised": "Realisasi", "final": "Target akhir", "fmt": lambda v: f"{v:.1f}"}
 
     def years(realised: str, final: str | None = "90", **more: Any) -> bytes:
