@@ -184,7 +184,7 @@ def test_list_query_counts_are_pinned_and_do_not_grow(url_name):
 # come from one query, which is not made when there are no cooperations; so do the first agreements and their
 # count; the cooperations' list comes with their ids). The lists read only the columns they show (selectors.SHOWN):
 # no prefetch of the cooperations' partners and sectors. The timeline is two queries: its follow-ups, then its other
-# six sources in one (selectors._other_events).
+# six sources in one (selectors._other_events_sql), each compiled once per process (selectors._compiled).
 PROFILE_QUERIES = {"institution": 19, "forum": 20, "country": 18}
 
 
