@@ -422,16 +422,27 @@ def _open_follow_ups(cooperation_ids: Ids | list[int]) -> list[QuerySet[Any]]:
 
 def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> tuple[list[FollowUp], int]:
     """The first `limit` live open follow-ups of these cooperations by due date (_open_follow_ups), with the columns
-    a profile shows (SHOWN), and how many there are, in one query.
+    a profile shows (SHOWN), and how many there are: one query (_first_open_sql), its SQL compiled once (_compiled),
+    its rows built as a queryset's only(SHOWN) builds them."""
+    ids = cooperation_ids if isinstance(cooperation_ids, Ids) else Ids(cooperation_ids)
+    rows = _fetch(*_compiled(_first_open_sql, ids, walk, limit, None))
+    alias, names = connection.alias, _follow_up_columns()
+    return [FollowUp.from_db(alias, names, row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
+
+
+def _first_open_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None = None) -> tuple[str, list[Any]]:
+    """The query of _first_and_count(): the columns of _follow_up_columns() of the first `limit` open follow-ups of
+    these cooperations, and their count in a last column (`day` is not used).
     - Few cooperations: one pass over their rows (a window count) rather than one to order and one to count.
     - Many (`walk`, WALK_FROM): the count is two counts from the indexes (ASEAN's 12,968 rows at N=100 are counted,
       not gathered, numbered and sorted: 11-28 ms down to 2 ms on SQLite and 9 ms on PostgreSQL), and the first
       ones are read walking the (status, due date) index once per open status, stopping at `limit` (the columns
       hidden from their indexes, _unindexed). For few cooperations the walk would cross most of the index before
-      finding them (50-130 ms at N=100), so they keep the window count."""
-    own, via_meetings = (part.query.sql_with_params() for part in _open_follow_ups(cooperation_ids))
+      finding them (50-130 ms at N=100), so they keep the window count.
+    The rows of those picked are joined to them (by id), rather than read by a second query."""
+    own, via_meetings = (part.query.sql_with_params() for part in _open_follow_ups(ids))
     if walk:
-        own_or_via = Q(own__in_ids=cooperation_ids) | Q(of_meeting__in_ids=cooperation_ids)
+        own_or_via = Q(own__in_ids=ids) | Q(of_meeting__in_ids=ids)
         first = [
             FollowUp.all_objects.alias(own=_unindexed("cooperation_id"), of_meeting=_unindexed("other_cooperation_id"))
             .filter(own_or_via, status=status, deleted_at__isnull=True)
@@ -452,15 +463,13 @@ def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = 
             " ORDER BY due_date, id LIMIT %s"
         )
         params = [*own[1], *via_meetings[1], limit]
-    # Their rows joined to the first ones (by id), rather than read by a second query.
-    table, columns = connection.ops.quote_name(FollowUp._meta.db_table), ", ".join(f"f.{c}" for c in SHOWN["follow_up"])
-    rows = FollowUp.objects.raw(
-        f"SELECT f.id, {columns}, picked.total FROM ({query}) AS picked"  # noqa: S608
+    table = connection.ops.quote_name(FollowUp._meta.db_table)
+    columns = ", ".join(f"f.{connection.ops.quote_name(c)}" for c in _follow_up_columns())
+    return (
+        f"SELECT {columns}, picked.total FROM ({query}) AS picked"  # noqa: S608
         f" INNER JOIN {table} AS f ON f.id = picked.id ORDER BY f.due_date, f.id",
         params,
     )
-    found = list(rows)
-    return found, (getattr(found[0], "total") if found else 0)  # noqa: B009 - a column of the raw query
 
 
 @functools.cache
@@ -666,12 +675,13 @@ def _compiled(
     limit: int,
     day: dt.date | None,
 ) -> tuple[str, list[Any]]:
-    """The SQL and parameters of `query` (_follow_ups_sql, _other_events_sql) for these cooperations and cutoff,
-    compiled once per process (and backend, walk, limit, and whether there is a cutoff). Every profile's timeline
-    sends the same two queries but for their ids and cutoff day, and building and compiling their seven querysets
-    took ~2-3 ms of CPU in each profile (the country profile's timeline at N=100: 5.2 -> 1.8 ms). Compiled with
-    ANY_IDS for the ids, written in by Ids.written_into, and _ANY_DAY for the cutoff, whose day and year then take
-    the places of _ANY_DAY's among the parameters: the same SQL and parameters as `query` gives for these."""
+    """The SQL and parameters of `query` (a profile's: _first_open_sql, _follow_ups_sql, _other_events_sql) for these
+    cooperations and cutoff day, compiled once per process (and backend, walk, limit, and whether there is a
+    cutoff). Every profile sends these queries but for its ids and its timeline's cutoff, and building and compiling
+    their querysets each time took ~3-4 ms of CPU of a profile (Indonesia's at N=100 on PostgreSQL: the timeline
+    5.2 -> 1.8 ms). Compiled with ANY_IDS for the ids, written in by Ids.written_into, and _ANY_DAY for the cutoff,
+    whose day and year then take the places of _ANY_DAY's among the parameters: the same SQL and parameters as
+    `query` gives for these."""
     key = (connection.vendor, query, walk, limit, day is not None)
     if key not in _COMPILED:
         sql, params = query(ANY_IDS, walk, limit, None if day is None else _ANY_DAY)

@@ -410,13 +410,14 @@ def test_a_timeline_builds_only_the_events_it_keeps(walk, monkeypatch):
 
 
 @pytest.mark.parametrize("walk", [False, True])
-def test_a_timeline_query_compiled_once_is_the_one_compiled_for_its_ids_and_cutoff(walk):
-    """The timeline's two queries are compiled once per process, with stand-ins for the ids and the cutoff day
-    (selectors._compiled): for other ids and another day they are the very SQL and parameters compiled for those."""
+def test_a_profile_query_compiled_once_is_the_one_compiled_for_its_ids_and_cutoff(walk):
+    """A profile's queries of its open follow-ups and its timeline are compiled once per process, with stand-ins for
+    the ids and the cutoff day (selectors._compiled): for other ids and another day they are the very SQL and
+    parameters compiled for those."""
     from mitra.core.lookups import Ids
 
     cases = [(Ids([3]), None), (Ids([1, 20, 300]), dt.date(2016, 2, 29)), (Ids([7, 8]), dt.date(2019, 12, 31))]
-    for query in (selectors._follow_ups_sql, selectors._other_events_sql):
+    for query in (selectors._first_open_sql, selectors._follow_ups_sql, selectors._other_events_sql):
         for ids, day in cases + cases:  # the second time from what was compiled the first
             sql, params = query(ids, walk, 9, day)
             assert selectors._compiled(query, ids, walk, 9, day) == (sql, list(params)), (query, ids, day)
