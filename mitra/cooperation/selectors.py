@@ -664,7 +664,19 @@ def _follow_up_columns() -> list[str]:
 
 # Stands for the cutoff day in a timeline query compiled once (_compiled): a day no event is dated.
 _ANY_DAY = dt.date(1234, 5, 6)
-_DAY, _YEAR = "cutoff day", "cutoff year"  # where the cutoff's day and year go among a compiled query's parameters
+
+
+@dataclass(frozen=True)
+class _Cutoff:
+    """Where the cutoff goes among the parameters of a query compiled once: its day, or its year (`year`: the int
+    type the backend binds it as; PostgreSQL's takes psycopg's Int2, Int4…, each written with its SQL type)."""
+
+    year: type[int] | None = None
+
+    def value(self, day: dt.date) -> Any:
+        return connection.ops.adapt_datefield_value(day) if self.year is None else self.year(day.year)
+
+
 _COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 
 
@@ -686,11 +698,16 @@ def _compiled(
     if key not in _COMPILED:
         sql, params = query(ANY_IDS, walk, limit, None if day is None else _ANY_DAY)
         any_day = connection.ops.adapt_datefield_value(_ANY_DAY)
-        places = (_DAY if p == any_day else _YEAR if type(p) is int and p == _ANY_DAY.year else p for p in params)
+        places = (
+            _Cutoff() if p == any_day else _Cutoff(type(p)) if _is_int(p) and p == _ANY_DAY.year else p for p in params
+        )
         _COMPILED[key] = (sql, tuple(places))
     sql, compiled = _COMPILED[key]
-    given = {_DAY: connection.ops.adapt_datefield_value(day), _YEAR: day.year} if day is not None else {}
-    return ids.written_into(sql), [given.get(p, p) if type(p) is str else p for p in compiled]
+    return ids.written_into(sql), [p.value(day) if isinstance(p, _Cutoff) and day else p for p in compiled]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
