@@ -10,11 +10,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -813,24 +814,31 @@ def _profile(
     cooperation_count = len(ids)
     walk = cooperation_count >= WALK_FROM
     first_open, open_count = _first_and_count(ids, 20, walk) if ids else ([], 0)
-    # The first agreements and how many there are, in one query (the count taken before the LIMIT).
+    # The first agreements and how many there are, in one query (the count taken before the LIMIT), each marked
+    # whether it ends within 180 days (`ends_soon`, the profile's "Needs attention").
+    ends_soon = Q(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180))
     agreements: list[Agreement] = list(
-        agreement_qs.annotate(total=Window(Count("pk"))).order_by("-date_signed", "pk")[:LIST_LIMIT]
+        agreement_qs.annotate(
+            total=Window(Count("pk")), ends_soon=ExpressionWrapper(ends_soon, BooleanField())
+        ).order_by("-date_signed", "pk")[:LIST_LIMIT]
     )
+    agreement_count = getattr(agreements[0], "total") if agreements else 0  # noqa: B009 - the window count
+    # The first 20 ending soon, by end: from the list when it holds every agreement (most profiles), else read.
+    if agreement_count <= LIST_LIMIT:
+        soon = [a for a in agreements if getattr(a, "ends_soon")]  # noqa: B009 - the annotation
+        expiring = sorted(soon, key=lambda a: cast(dt.date, a.expires_on))[:20]  # ending soon: its end is set
+    else:  # those ending the same day in the list's order, as the sort above leaves them
+        expiring = list(agreement_qs.filter(ends_soon).order_by("expires_on", "-date_signed", "pk")[:20])
     return Profile(
         cooperations=[
             Cooperation.from_db(connection.alias, columns, row) for row in islice(by_title.values(), LIST_LIMIT)
         ],
         cooperation_count=cooperation_count,
         agreements=agreements,
-        agreement_count=getattr(agreements[0], "total") if agreements else 0,  # noqa: B009 - the window count
+        agreement_count=agreement_count,
         open_follow_ups=first_open,
         open_follow_up_count=open_count,
-        expiring=list(
-            agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
-                "expires_on"
-            )[:20]
-        ),
+        expiring=expiring,
         timeline=timeline(ids, extra, walk=walk),
         list_query=list_query,
     )
