@@ -787,6 +787,17 @@ class FollowUp(DerivesFields, UnitOwned):
             models.Index(fields=["status", "due_date", "deleted_at"], name="followup_open_due"),
             # A profile's open follow-ups (selectors._open_follow_ups), counted and ordered from these alone.
             models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
+            # Their count alone, for many cooperations (ASEAN's 661 at N=100: 12,968 open of 32,540): PostgreSQL
+            # reads the first index by cooperation and tests each entry's status, this one holds only the live open
+            # ones (4.5 -> 2 ms). SQLite seeks the statuses in the first one, and would take this one only for a
+            # query that writes the statuses into its SQL (core/lookups.py in_literal).
+            models.Index(
+                fields=["cooperation"],
+                condition=models.Q(
+                    status__in=[FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS], deleted_at__isnull=True
+                ),
+                name="followup_coop_live_open",
+            ),
             # Those filed under another cooperation than their meeting's; with the cooperation, so that the part
             # of the profile's meetings leaves out those of its own cooperations (counted by the first index)
             # from the index alone.

@@ -7,14 +7,15 @@ import datetime as dt
 import functools
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -31,7 +32,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
-from mitra.core.lookups import Ids
+from mitra.core.lookups import ANY_IDS, Ids
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.core.record_urls import RecordUrls
 from mitra.partners.models import Country, Forum, Institution
@@ -422,16 +423,27 @@ def _open_follow_ups(cooperation_ids: Ids | list[int]) -> list[QuerySet[Any]]:
 
 def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = False) -> tuple[list[FollowUp], int]:
     """The first `limit` live open follow-ups of these cooperations by due date (_open_follow_ups), with the columns
-    a profile shows (SHOWN), and how many there are, in one query.
+    a profile shows (SHOWN), and how many there are: one query (_first_open_sql), its SQL compiled once (_compiled),
+    its rows built as a queryset's only(SHOWN) builds them."""
+    ids = cooperation_ids if isinstance(cooperation_ids, Ids) else Ids(cooperation_ids)
+    rows = _fetch(*_compiled(_first_open_sql, ids, walk, limit, None))
+    alias, names = connection.alias, _follow_up_columns()
+    return [FollowUp.from_db(alias, names, row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
+
+
+def _first_open_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None = None) -> tuple[str, list[Any]]:
+    """The query of _first_and_count(): the columns of _follow_up_columns() of the first `limit` open follow-ups of
+    these cooperations, and their count in a last column (`day` is not used).
     - Few cooperations: one pass over their rows (a window count) rather than one to order and one to count.
     - Many (`walk`, WALK_FROM): the count is two counts from the indexes (ASEAN's 12,968 rows at N=100 are counted,
       not gathered, numbered and sorted: 11-28 ms down to 2 ms on SQLite and 9 ms on PostgreSQL), and the first
       ones are read walking the (status, due date) index once per open status, stopping at `limit` (the columns
       hidden from their indexes, _unindexed). For few cooperations the walk would cross most of the index before
-      finding them (50-130 ms at N=100), so they keep the window count."""
-    own, via_meetings = (part.query.sql_with_params() for part in _open_follow_ups(cooperation_ids))
+      finding them (50-130 ms at N=100), so they keep the window count.
+    The rows of those picked are joined to them (by id), rather than read by a second query."""
+    own, via_meetings = (part.query.sql_with_params() for part in _open_follow_ups(ids))
     if walk:
-        own_or_via = Q(own__in_ids=cooperation_ids) | Q(of_meeting__in_ids=cooperation_ids)
+        own_or_via = Q(own__in_ids=ids) | Q(of_meeting__in_ids=ids)
         first = [
             FollowUp.all_objects.alias(own=_unindexed("cooperation_id"), of_meeting=_unindexed("other_cooperation_id"))
             .filter(own_or_via, status=status, deleted_at__isnull=True)
@@ -452,15 +464,13 @@ def _first_and_count(cooperation_ids: Ids | list[int], limit: int, walk: bool = 
             " ORDER BY due_date, id LIMIT %s"
         )
         params = [*own[1], *via_meetings[1], limit]
-    # Their rows joined to the first ones (by id), rather than read by a second query.
-    table, columns = connection.ops.quote_name(FollowUp._meta.db_table), ", ".join(f"f.{c}" for c in SHOWN["follow_up"])
-    rows = FollowUp.objects.raw(
-        f"SELECT f.id, {columns}, picked.total FROM ({query}) AS picked"  # noqa: S608
+    table = connection.ops.quote_name(FollowUp._meta.db_table)
+    columns = ", ".join(f"f.{connection.ops.quote_name(c)}" for c in _follow_up_columns())
+    return (
+        f"SELECT {columns}, picked.total FROM ({query}) AS picked"  # noqa: S608
         f" INNER JOIN {table} AS f ON f.id = picked.id ORDER BY f.due_date, f.id",
         params,
     )
-    found = list(rows)
-    return found, (getattr(found[0], "total") if found else 0)  # noqa: B009 - a column of the raw query
 
 
 @functools.cache
@@ -484,7 +494,7 @@ def _key(item: TimelineItem) -> tuple[int, dt.date]:
 
 
 def _row_key(row: tuple[Any, ...]) -> tuple[int, dt.date]:
-    """_key() of a row of _other_events() (the columns of _OTHER_COLUMNS), before its event is built."""
+    """_key() of a row of _other_events_sql() (the columns of _OTHER_COLUMNS), before its event is built."""
     if row[1] is not None:
         day = _day(row[1])
         return (day.year, day)
@@ -500,7 +510,7 @@ def _cutoff(keys: list[tuple[int, dt.date]], limit: int) -> dt.date | None:
     return heapq.nlargest(limit, keys)[-1][1]
 
 
-# The columns every source of _other_events() gives, in this order, and their types: the record's id, its day or
+# The columns every source of _other_events_sql() gives, in this order, and their types: the record's id, its day or
 # (when it has none) its year, its title, up to four more values of its own (a label's value, a city and its
 # country) and the id of the record shown (a stage change shows its cooperation's). Each source names the columns
 # it has, in this order (_OTHER_PARTS); the others are NULL.
@@ -554,7 +564,7 @@ def _day(value: Any) -> dt.date:
 
 
 def _other_event(kind: str, row: tuple[Any, ...], countries: dict[str, Country]) -> TimelineItem:
-    """The event of one row of _other_events() (the columns of _OTHER_COLUMNS): its record, with the columns the
+    """The event of one row of _other_events_sql() (the columns of _OTHER_COLUMNS): its record, with the columns the
     timeline shows (SHOWN), and the detail shown beside it. A meeting's country is one instance per country
     (`countries`, kept by the caller for its rows)."""
     pk, day, year, title, a, b, c, d, ref = row
@@ -576,58 +586,12 @@ def _other_event(kind: str, row: tuple[Any, ...], countries: dict[str, Country])
     return TimelineItem(when.year if when else year, when, kind, record, _label(record, choice))
 
 
-def _other_events(parts: dict[str, QuerySet[Any]], limit: int) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of the timeline's sources but follow-ups, each its latest `limit` in its own order (`parts`: each
-    source's rows, filtered and ordered, as the columns _OTHER_PARTS names), read in one query: a UNION ALL of the
-    sources, each ordered and limited by itself (which Django's union() does not write on SQLite), as plain rows
-    (the columns of _OTHER_COLUMNS). They were six queries, each a round trip and a queryset turning its rows into
-    instances; the caller builds the events of the rows it keeps (_other_event). No cooperation: nothing (Django
-    cannot write an empty IN list)."""
-    named: list[str] = []
-    selects: list[str] = []
-    params: list[Any] = []
-    try:
-        for rank, (kind, part) in enumerate(parts.items()):
-            sql, part_params = part[:limit].query.sql_with_params()
-            given = _OTHER_PARTS[kind]
-            # Each part a named subquery whose columns are named by their place (Django names them as their tables
-            # do, and two may share a name): `part0(c0, c1, …)`.
-            named.append(f"part{rank}({', '.join(f'c{i}' for i in range(len(given)))}) AS ({sql})")
-            columns = (
-                f"c{given.index(name)}" if name in given else f"CAST(NULL AS {type_})"
-                for name, type_ in _OTHER_COLUMNS.items()
-            )
-            selects.append(f"SELECT {rank}, {', '.join(columns)} FROM part{rank}")  # noqa: S608
-            params.extend(part_params)
-    except EmptyResultSet:
-        return {kind: [] for kind in parts}
-    rows: list[list[tuple[Any, ...]]] = [[] for _ in parts]
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(named)} {' UNION ALL '.join(selects)}", params)
-        for rank, *row in cursor.fetchall():
-            rows[rank].append(tuple(row))
-    for read in rows:
-        read.sort(key=lambda row: (row[1] or row[2], row[0]), reverse=True)  # its own order: newest, larger id first
-    return dict(zip(parts, rows, strict=True))
-
-
-def timeline(
-    cooperations: QuerySet[Cooperation] | Ids | list[int],
-    extra: list[TimelineItem] | None = None,
-    limit: int = TIMELINE_LIMIT,
-    walk: bool = False,
-) -> list[TimelineItem]:
-    """The latest `limit` events of the given cooperations, newest first: two queries, each bounded. `walk`: there
-    are many cooperations (WALK_FROM), so the sources (on SQLite follow-ups too) are read newest first.
-
-    Follow-ups are read first, the densest source (their due dates run ahead): once `limit` events are known, the
-    other sources, read together by one query (_other_events), read only the events on or after the `limit`-th
-    newest (_cutoff), a handful of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all
-    follow-ups, and the other sources' 500 rows were read, built and thrown away). The events are merged by their
-    rows, before any is built, in the fixed order of `order`, so events of the same day keep their order whichever
-    source was read first; only the `limit` kept become instances (Indonesia at N=100: 100 of the 152 rows read)."""
-    ids = Ids(sorted(cooperations.values_list("pk", flat=True))) if isinstance(cooperations, QuerySet) else cooperations
-    order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
+def _other_events_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None) -> tuple[str, list[Any]]:
+    """The query of the timeline's sources but follow-ups (see timeline()): each source's latest `limit` rows of these
+    cooperations in its own order, on or after `day` if given (its year, for a source dated by the year alone), in
+    one query: a UNION ALL of the sources, each ordered and limited by itself (which Django's union() does not write
+    on SQLite), as plain rows (the columns of _OTHER_COLUMNS). They were six queries, each a round trip and a
+    queryset turning its rows into instances; the caller builds the events of the rows it keeps (_other_event)."""
 
     def of_these(model: type[Model], **conditions: Any) -> QuerySet[Any]:
         """The rows of `model` of these cooperations that meet `conditions`. When walking, the cooperation is hidden
@@ -638,25 +602,11 @@ def timeline(
             return model._default_manager.alias(of=_unindexed("cooperation_id")).filter(of__in_ids=ids, **conditions)
         return model._default_manager.filter(cooperation__in_ids=ids, **conditions)
 
-    # The follow-ups first (after the extra events' cutoff, if they give one), as the values of their shown columns
-    # in the order Model.from_db() takes them: only those kept are built.
-    keys = [_key(item) for item in extra or []]
-    follow_ups_of = _latest_follow_ups(ids, limit, walk)
-    if (day := _cutoff(keys, limit)) is not None:
-        follow_ups_of = follow_ups_of.filter(due_date__gte=day)
-    names = _concrete_order(FollowUp, ("id", *SHOWN["follow_up"]))
-    due_at = names.index("due_date")
-    follow_ups = [
-        ((row[due_at].year, row[due_at]), row)
-        for row in follow_ups_of.order_by("-due_date", "-pk").values_list(*names)[:limit]
-    ]
-    day = _cutoff(keys + [key for key, _ in follow_ups], limit)
-
     def since(field: str, year: bool = False) -> dict[str, Any]:
         """The condition `field` on or after the cutoff (its year, for a source dated by the year alone)."""
         return {} if day is None else {f"{field}__gte": day.year if year else day}
 
-    # Each other source's rows, newest first, as the columns _OTHER_PARTS names, read in one query (_other_events).
+    # Each source's rows, newest first, as the columns _OTHER_PARTS names.
     parts = {
         "meeting": of_these(Meeting, **since("start_date"))
         .order_by("-start_date", "-pk")
@@ -677,14 +627,142 @@ def timeline(
         .order_by("-year", "-pk")
         .values_list("id", "year", "title", "kind"),
     }
-    rows = _other_events(parts, limit)
+    named: list[str] = []
+    selects: list[str] = []
+    params: list[Any] = []
+    for rank, kind in enumerate(_OTHER_PARTS):  # its place in _OTHER_PARTS is the first column of a row
+        sql, part_params = parts[kind][:limit].query.sql_with_params()
+        given = _OTHER_PARTS[kind]
+        # Each part a named subquery whose columns are named by their place (Django names them as their tables do,
+        # and two may share a name): `part0(c0, c1, …)`.
+        named.append(f"part{rank}({', '.join(f'c{i}' for i in range(len(given)))}) AS ({sql})")
+        columns = (
+            f"c{given.index(name)}" if name in given else f"CAST(NULL AS {type_})"
+            for name, type_ in _OTHER_COLUMNS.items()
+        )
+        selects.append(f"SELECT {rank}, {', '.join(columns)} FROM part{rank}")  # noqa: S608
+        params.extend(part_params)
+    return f"WITH {', '.join(named)} {' UNION ALL '.join(selects)}", params
+
+
+def _follow_ups_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None) -> tuple[str, list[Any]]:
+    """The query of the timeline's follow-ups: the latest `limit` of these cooperations (_latest_follow_ups), due on
+    or after `day` if given, as the columns of _follow_up_columns()."""
+    follow_ups = _latest_follow_ups(ids, limit, walk)
+    if day is not None:
+        follow_ups = follow_ups.filter(due_date__gte=day)
+    sql, params = (
+        follow_ups.order_by("-due_date", "-pk").values_list(*_follow_up_columns())[:limit].query.sql_with_params()
+    )
+    return sql, list(params)
+
+
+@functools.cache
+def _follow_up_columns() -> list[str]:
+    """The columns a timeline reads of a follow-up (SHOWN), in the order Model.from_db() takes them."""
+    return _concrete_order(FollowUp, ("id", *SHOWN["follow_up"]))
+
+
+# Stands for the cutoff day in a timeline query compiled once (_compiled): a day no event is dated.
+_ANY_DAY = dt.date(1234, 5, 6)
+
+
+@dataclass(frozen=True)
+class _Cutoff:
+    """Where the cutoff goes among the parameters of a query compiled once: its day, or its year (`year`: the int
+    type the backend binds it as; PostgreSQL's takes psycopg's Int2, Int4…, each written with its SQL type)."""
+
+    year: type[int] | None = None
+
+    def value(self, day: dt.date) -> Any:
+        return connection.ops.adapt_datefield_value(day) if self.year is None else self.year(day.year)
+
+
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _compiled(
+    query: Callable[[Ids, bool, int, dt.date | None], tuple[str, list[Any]]],
+    ids: Ids,
+    walk: bool,
+    limit: int,
+    day: dt.date | None,
+) -> tuple[str, list[Any]]:
+    """The SQL and parameters of `query` (a profile's: _first_open_sql, _follow_ups_sql, _other_events_sql) for these
+    cooperations and cutoff day, compiled once per process (and backend, walk, limit, and whether there is a
+    cutoff). Every profile sends these queries but for its ids and its timeline's cutoff, and building and compiling
+    their querysets each time took ~3-4 ms of CPU of a profile (Indonesia's at N=100 on PostgreSQL: the timeline
+    5.2 -> 1.8 ms). Compiled with ANY_IDS for the ids, written in by Ids.written_into, and _ANY_DAY for the cutoff,
+    whose day and year then take the places of _ANY_DAY's among the parameters: the same SQL and parameters as
+    `query` gives for these."""
+    key = (connection.vendor, query, walk, limit, day is not None)
+    if key not in _COMPILED:
+        sql, params = query(ANY_IDS, walk, limit, None if day is None else _ANY_DAY)
+        any_day = connection.ops.adapt_datefield_value(_ANY_DAY)
+        places = (
+            _Cutoff() if p == any_day else _Cutoff(type(p)) if _is_int(p) and p == _ANY_DAY.year else p for p in params
+        )
+        _COMPILED[key] = (sql, tuple(places))
+    sql, compiled = _COMPILED[key]
+    return ids.written_into(sql), [p.value(day) if isinstance(p, _Cutoff) and day else p for p in compiled]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def timeline(
+    cooperations: QuerySet[Cooperation] | Ids | list[int],
+    extra: list[TimelineItem] | None = None,
+    limit: int = TIMELINE_LIMIT,
+    walk: bool = False,
+) -> list[TimelineItem]:
+    """The latest `limit` events of the given cooperations, newest first: two queries, each bounded, their SQL
+    compiled once (_compiled). `walk`: there are many cooperations (WALK_FROM), so the sources (on SQLite
+    follow-ups too) are read newest first.
+
+    Follow-ups are read first, the densest source (their due dates run ahead): once `limit` events are known, the
+    other sources, read together by one query (_other_events_sql), read only the events on or after the `limit`-th
+    newest (_cutoff), a handful of rows instead of `limit` rows each (at N=100 ASEAN's latest 100 events are all
+    follow-ups, and the other sources' 500 rows were read, built and thrown away). The events are merged by their
+    rows, before any is built, in the fixed order of `order`, so events of the same day keep their order whichever
+    source was read first; only the `limit` kept become instances (Indonesia at N=100: 100 of the 152 rows read).
+    No cooperation: no query."""
+    if isinstance(cooperations, QuerySet):
+        ids = Ids(sorted(cooperations.values_list("pk", flat=True)))
+    else:
+        ids = cooperations if isinstance(cooperations, Ids) else Ids(cooperations)
+    order = ["extra", "stage", "agreement", "position", "study", "meeting", "follow_up", "outreach"]
+    # The follow-ups first (after the extra events' cutoff, if they give one): only those kept are built.
+    keys = [_key(item) for item in extra or []]
+    day = _cutoff(keys, limit)
+    due_at = _follow_up_columns().index("due_date")
+    follow_ups = [
+        ((row[due_at].year, row[due_at]), row)
+        for row in (_fetch(*_compiled(_follow_ups_sql, ids, walk, limit, day)) if len(ids) else [])
+    ]
+    day = _cutoff(keys + [key for key, _ in follow_ups], limit)
+    # The other sources' rows, by the place of their source in _OTHER_PARTS, each in its own order (newest, larger
+    # id first), which a UNION ALL does not keep.
+    rows: list[list[tuple[Any, ...]]] = [[] for _ in _OTHER_PARTS]
+    for rank, *row in _fetch(*_compiled(_other_events_sql, ids, walk, limit, day)) if len(ids) else []:
+        rows[rank].append(tuple(row))
+    for read in rows:
+        read.sort(key=lambda row: (row[1] or row[2], row[0]), reverse=True)
+    of_source = dict(zip(_OTHER_PARTS, rows, strict=True))
     # The events merged by their rows, in the fixed order of `order`: only the `limit` kept are built.
     merged: list[tuple[tuple[int, dt.date], str, Any]] = [(_key(item), "extra", item) for item in extra or []]
     for source in order[1:]:
         if source == "follow_up":
             merged.extend((key, source, row) for key, row in follow_ups)
         else:
-            merged.extend((_row_key(row), source, row) for row in rows[source])
+            merged.extend((_row_key(row), source, row) for row in of_source[source])
     merged.sort(key=lambda entry: entry[0], reverse=True)  # stable: events of the same day keep the order of `order`
     countries: dict[str, Country] = {}
     alias = connection.alias  # looked up once (each lookup goes through the connection proxy)
@@ -693,7 +771,7 @@ def timeline(
         if source == "extra":
             items.append(entry)
         elif source == "follow_up":
-            follow_up = FollowUp.from_db(alias, names, entry)
+            follow_up = FollowUp.from_db(alias, _follow_up_columns(), entry)
             due = entry[due_at]
             items.append(TimelineItem(due.year, due, source, follow_up, _label(follow_up, "status")))
         else:
@@ -736,24 +814,31 @@ def _profile(
     cooperation_count = len(ids)
     walk = cooperation_count >= WALK_FROM
     first_open, open_count = _first_and_count(ids, 20, walk) if ids else ([], 0)
-    # The first agreements and how many there are, in one query (the count taken before the LIMIT).
+    # The first agreements and how many there are, in one query (the count taken before the LIMIT), each marked
+    # whether it ends within 180 days (`ends_soon`, the profile's "Needs attention").
+    ends_soon = Q(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180))
     agreements: list[Agreement] = list(
-        agreement_qs.annotate(total=Window(Count("pk"))).order_by("-date_signed", "pk")[:LIST_LIMIT]
+        agreement_qs.annotate(
+            total=Window(Count("pk")), ends_soon=ExpressionWrapper(ends_soon, BooleanField())
+        ).order_by("-date_signed", "pk")[:LIST_LIMIT]
     )
+    agreement_count = getattr(agreements[0], "total") if agreements else 0  # noqa: B009 - the window count
+    # The first 20 ending soon, by end: from the list when it holds every agreement (most profiles), else read.
+    if agreement_count <= LIST_LIMIT:
+        soon = [a for a in agreements if getattr(a, "ends_soon")]  # noqa: B009 - the annotation
+        expiring = sorted(soon, key=lambda a: cast(dt.date, a.expires_on))[:20]  # ending soon: its end is set
+    else:  # those ending the same day in the list's order, as the sort above leaves them
+        expiring = list(agreement_qs.filter(ends_soon).order_by("expires_on", "-date_signed", "pk")[:20])
     return Profile(
         cooperations=[
             Cooperation.from_db(connection.alias, columns, row) for row in islice(by_title.values(), LIST_LIMIT)
         ],
         cooperation_count=cooperation_count,
         agreements=agreements,
-        agreement_count=getattr(agreements[0], "total") if agreements else 0,  # noqa: B009 - the window count
+        agreement_count=agreement_count,
         open_follow_ups=first_open,
         open_follow_up_count=open_count,
-        expiring=list(
-            agreement_qs.filter(expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)).order_by(
-                "expires_on"
-            )[:20]
-        ),
+        expiring=expiring,
         timeline=timeline(ids, extra, walk=walk),
         list_query=list_query,
     )

@@ -70,6 +70,15 @@ class Ids:
     def __repr__(self) -> str:
         return f"Ids({list(self.values)!r})"
 
+    def written_into(self, sql: str) -> str:
+        """`sql`, compiled with ANY_IDS in its `in_ids` lookups, with these ids written in their place: the SQL of a
+        query that differs from one call to the next by its ids alone, compiled once (a profile's timeline)."""
+        return sql.replace(ANY_IDS.array, self.array).replace(ANY_IDS.sql, self.sql)
+
+
+# Stands for any ids in SQL compiled once (Ids.written_into): a number no list of ids holds.
+ANY_IDS = Ids([-720_517_031])
+
 
 class InIds(Lookup):
     lookup_name = "in_ids"

@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from mitra.cooperation import selectors
-from mitra.cooperation.models import Cooperation, FollowUp, FollowUpStatus, Meeting, Stage, StageChange
+from mitra.cooperation.models import Agreement, Cooperation, FollowUp, FollowUpStatus, Meeting, Stage, StageChange
 from mitra.cooperation.tests.factories import (
     AgreementFactory,
     CooperationFactory,
@@ -407,3 +407,44 @@ def test_a_timeline_builds_only_the_events_it_keeps(walk, monkeypatch):
             assert [getattr(item.record, f) for f in ("pk", *selectors.SHOWN["follow_up"])] == [
                 getattr(expected, f) for f in ("pk", *selectors.SHOWN["follow_up"])
             ]
+
+
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_profile_query_compiled_once_is_the_one_compiled_for_its_ids_and_cutoff(walk):
+    """A profile's queries of its open follow-ups and its timeline are compiled once per process, with stand-ins for
+    the ids and the cutoff day (selectors._compiled): for other ids and another day they are the very SQL and
+    parameters compiled for those."""
+    from mitra.core.lookups import Ids
+
+    cases = [(Ids([3]), None), (Ids([1, 20, 300]), dt.date(2016, 2, 29)), (Ids([7, 8]), dt.date(2019, 12, 31))]
+    for query in (selectors._first_open_sql, selectors._follow_ups_sql, selectors._other_events_sql):
+        for ids, day in cases + cases:  # the second time from what was compiled the first
+            sql, params = query(ids, walk, 9, day)
+            assert selectors._compiled(query, ids, walk, 9, day) == (sql, list(params)), (query, ids, day)
+
+
+def test_the_agreements_ending_soon_come_from_the_list_or_their_query_alike(monkeypatch):
+    """A profile's agreements ending within 180 days (its first 20, by end, those ending the same day in the list's
+    order) are picked from its list of agreements when that holds them all, and read by a query otherwise: the
+    same agreements in the same order either way, and those ending later, ended or without an end left out."""
+    unit = UnitFactory.create()
+    forum = ForumFactory.create()
+    coops = [CooperationFactory.create(forum=forum, responsible_unit=unit) for _ in range(2)]
+    today = timezone.localdate()
+    ends = [*(today + dt.timedelta(days=d) for d in (0, 3, 3, 3, 40, 180, 181, 400)), today - dt.timedelta(days=1)]
+    for i, end in enumerate(ends * 3):
+        AgreementFactory.create(
+            cooperation=coops[i % 2], responsible_unit=unit, date_signed=dt.date(2010 + i % 4, 1, 1), end_date=end
+        )
+    AgreementFactory.create(cooperation=coops[0], responsible_unit=unit, end_date=None)  # no end
+    soon = Agreement.objects.filter(
+        cooperation__in=coops, expires_on__gte=today, expires_on__lte=today + dt.timedelta(days=180)
+    ).order_by("expires_on", "-date_signed", "pk")
+    expected = list(soon.values_list("pk", flat=True)[:20])
+    assert len(expected) == 18
+    listed = selectors.forum_profile(forum)
+    assert listed.agreement_count == 28 <= selectors.LIST_LIMIT
+    monkeypatch.setattr(selectors, "LIST_LIMIT", 5)  # the list no longer holds them all: the query
+    read = selectors.forum_profile(forum)
+    assert len(read.agreements) == 5 and read.agreement_count == 28
+    assert [a.pk for a in listed.expiring] == [a.pk for a in read.expiring] == expected
