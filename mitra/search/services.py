@@ -857,7 +857,10 @@ class _RowLoader:
             related = field.related_model
             target = field.target_field.attname
             cache = self.cache.setdefault((related, target), {})
-            wanted = {getattr(o, field.attname) for o in objs} - {None}
+            # Each row's key, from its dict (through the field's descriptor only when it was not read).
+            attname = field.attname
+            of_rows = [values[attname] if attname in (values := o.__dict__) else getattr(o, attname) for o in objs]
+            wanted = set(of_rows) - {None}
             missing = [key for key in wanted if key not in cache]
             if missing:
                 attnames = _read_columns(related)
@@ -866,9 +869,10 @@ class _RowLoader:
                 for keys in _batched(missing, 500):
                     for row in related._base_manager.filter(**{f"{target}__in": keys}).values_list(*attnames):
                         cache[row[at]] = _instance(related, attnames, row, alias)
-            for o in objs:
-                key = getattr(o, field.attname)
-                field.set_cached_value(o, cache.get(key) if key is not None else None)
+            # field.set_cached_value(o, …), without a call for each row.
+            name, get = field.cache_name, cache.get
+            for o, key in zip(objs, of_rows, strict=True):
+                o._state.fields_cache[name] = get(key) if key is not None else None
             if subtree:
                 self._attach(related, [cache[key] for key in wanted if key in cache], subtree)
 
