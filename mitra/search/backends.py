@@ -369,7 +369,7 @@ class SQLiteBackend(Backend):
     # FTS5's buffer of pending terms while it builds the index in one pass (bulk_end; its default is 1 MB). At N = 100
     # the terms of every entry take about 95 MB there: one segment is written, when 'optimize' flushes the buffer
     # (at 64 MB: a few, merged again by 'optimize', 0.5 s of CPU more). The rebuild's peak memory is not raised: it
-    # comes earlier, while the files are read (814 MiB either way at N = 100; 780 MiB at most while FTS5 builds).
+    # comes earlier, while the files are read (795 MiB either way at N = 100; about 780 MiB while FTS5 builds).
     REBUILD_FTS_HASH_BYTES = 128 * 1024 * 1024
 
     @contextmanager
