@@ -163,12 +163,12 @@ def _part_text(part: str) -> str | None:
     token_text, token_code = _CHAINS
     tokens = part.split()
     try:
-        texts = [token_text[token] for token in tokens]
+        texts = list(map(token_text.__getitem__, tokens))  # (quicker than a comprehension)
     except KeyError:
         if len(token_text) > _CACHE_ENTRIES:  # forget them all and start again
             token_text, token_code = _CHAINS = ({}, {})
         _learn_tokens(tokens, token_text, token_code)
-        texts = [token_text[token] for token in tokens]
+        texts = list(map(token_text.__getitem__, tokens))
     if not token_code.keys().isdisjoint(tokens):
         # A token without a chain, or with codes: rare.
         codes = [token_code[token] for token in tokens if token in token_code]
@@ -187,11 +187,12 @@ def analyse(parts: Iterable[str | None]) -> str:
     """The text the index stores for these parts: every term of each part (`terms`), in order."""
     # A remembered part's text is looked up here, without a call of _part_text (most parts are remembered: the
     # names of partners, forums and countries); only short parts are remembered, so a long one is never found.
+    # A longer part is not looked up at all (that hashed every file's whole text for nothing).
     known = _PART_TEXT.get
     texts = []
     for part in parts:
         if part:
-            text = known(part, _UNKNOWN)
+            text = known(part, _UNKNOWN) if len(part) <= _PART_CACHE_CHARS else _UNKNOWN
             if text is _UNKNOWN:
                 text = _part_text(part)
             if text is not None:

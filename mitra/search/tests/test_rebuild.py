@@ -309,6 +309,7 @@ words = st.text(alphabet=st.sampled_from("aAeiKkNnrs0129 .-/:_éİı²\uff9e\n\t
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.none(), words), max_size=4))
 @example(["a", "\uff9e", "b"])  # a part whose one term is empty: "a  b"
+@example(["Kerjasama HK.07.01/1/2017 é\n" * 20, None, "lokakarya"])  # longer than the parts the analyser remembers
 def test_analyse_gives_the_terms_of_each_part_in_order(parts):
     assert text.analyse(parts) == " ".join(t for part in parts if part for t in text.terms(part))
 
@@ -376,7 +377,11 @@ awkward = st.one_of(
     st.none(),
     st.text(),
     st.sampled_from(
-        ["", "it's", 'say "hi"', "both ' and \"", "back\\slash", "a\nb\tc\rd", "é 日本 🙂", "\x00\x7f\u2028"]
+        [
+            *("", "it's", 'say "hi"', "both ' and \"", "back\\slash", "a\nb\tc\rd", "é 日本 🙂", "\x00\x7f\u2028"),
+            # ASCII text whose repr the rebuild writes itself (services._repr_bytes), and some that it leaves to repr.
+            *("plain words\nand lines\n", '~ ok {x} [y] "q"', "del\x7f", "bell\x07", "cr\r\n", "tab\t"),
+        ]
     ),
     st.dates(),
     st.integers(min_value=-5, max_value=70_000),
@@ -416,6 +421,14 @@ def test_the_rebuild_fingerprints_an_entry_as_a_save_does(values, partners, coun
     writer = services._BulkWriter()
     writer.add(dict(values), d)
     assert writer.entries[-1][-2] == services._fingerprint(values, d)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(st.characters(max_codepoint=0x7F)), st.text(st.sampled_from("ab \n'\\\t\x7f")), st.text()))
+@example("plain words\nand lines")
+def test_the_rebuild_writes_a_long_texts_repr_as_repr_does(value):
+    # The long texts are hashed as _repr_bytes gives them (quicker than repr for plain ASCII with line breaks).
+    assert services._repr_bytes(value) == repr(value).encode()
 
 
 def test_a_related_record_many_kinds_name_is_read_once(every_kind):
