@@ -129,9 +129,9 @@ def every_kind() -> dict[str, Any]:
         meeting=meetings[0],
         notes="[demo-perjalanan 7] Catatan perjalanan wombat",
     )
-    travel.traveller_add(
-        actor=owner, request=trip, staff_member=StaffFactory.create(unit=unit, full_name="Pegawai Wombat")
-    )
+    # Two travellers, the second added first by name: a trip's text lists them in their relation's order.
+    for name in ("Pegawai Wombat", "Anggota Wombat"):
+        travel.traveller_add(actor=owner, request=trip, staff_member=StaffFactory.create(unit=unit, full_name=name))
     draft(owner, dt.date(2017, 9, 1), dt.date(2017, 9, 3))
     for record, name in ((cooperation, "a"), (cooperation, "b"), (agreement, "c"), (meetings[2], "d")):
         file = SimpleUploadedFile(f"laporan-{name}.docx", docx_bytes("Laporan", f"Kedua pihak sepakat {name}."))
