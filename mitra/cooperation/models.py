@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import formatting
+from mitra.core.lookups import InLiteral
 from mitra.core.models import DerivesFields, OrganisationUnit, SoftDeleteModel, StaffMember
 from mitra.partners.models import Country, Forum, Institution
 
@@ -789,8 +790,9 @@ class FollowUp(DerivesFields, UnitOwned):
             models.Index(fields=["cooperation", "status", "deleted_at", "due_date"], name="followup_coop_open"),
             # Their count alone, for many cooperations (ASEAN's 661 at N=100: 12,968 open of 32,540): PostgreSQL
             # reads the first index by cooperation and tests each entry's status, this one holds only the live open
-            # ones (4.5 -> 2 ms). SQLite seeks the statuses in the first one, and would take this one only for a
-            # query that writes the statuses into its SQL (core/lookups.py in_literal).
+            # ones (4.5 -> 2 ms). SQLite seeks the statuses in the first one unless told to take this one
+            # (selectors._open_count_sql: 1.35 -> 0.63 ms), which it can only for a query that writes the statuses
+            # into its SQL (core/lookups.py in_literal).
             models.Index(
                 fields=["cooperation"],
                 condition=models.Q(
@@ -838,6 +840,11 @@ class FollowUp(DerivesFields, UnitOwned):
             errors["completed_on"] = _("Give the date the action was completed.")
         if errors:
             raise ValidationError(errors)
+
+
+# `status__in_literal=[open, in_progress]`: followup_coop_live_open is used by SQLite only for a query that writes
+# its condition's list of statuses literally (core/lookups.py); `status__in` binds them.
+FollowUp._meta.get_field("status").register_lookup(InLiteral)
 
 
 class RequestKind(models.TextChoices):

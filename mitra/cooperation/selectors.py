@@ -454,10 +454,11 @@ def _first_open_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None = None
         ]
         # Each part ordered and limited, which Django's union() does not write on SQLite.
         head = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS part{i}" for i, (sql, _) in enumerate(first))  # noqa: S608
-        count = f"(SELECT COUNT(*) FROM ({own[0]}) AS own)"  # noqa: S608
+        own_count = _open_count_sql(ids, own)
+        count = f"(SELECT COUNT(*) FROM ({own_count[0]}) AS own)"  # noqa: S608
         count += f" + (SELECT COUNT(*) FROM ({via_meetings[0]}) AS via)"  # noqa: S608
         query = f"SELECT id, {count} AS total FROM ({head}) AS head ORDER BY due_date, id LIMIT %s"  # noqa: S608
-        params = [*own[1], *via_meetings[1], *(param for _, part in first for param in part), limit]
+        params = [*own_count[1], *via_meetings[1], *(param for _, part in first for param in part), limit]
     else:
         query = (
             f"SELECT id, COUNT(*) OVER () AS total FROM ({own[0]} UNION ALL {via_meetings[0]}) AS matching"  # noqa: S608
@@ -471,6 +472,23 @@ def _first_open_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None = None
         f" INNER JOIN {table} AS f ON f.id = picked.id ORDER BY f.due_date, f.id",
         params,
     )
+
+
+def _open_count_sql(ids: Ids, own: tuple[str, Any]) -> tuple[str, Any]:
+    """The SQL that counts the live open follow-ups of many cooperations' own (`own`: that part of
+    _open_follow_ups()). On SQLite, from the partial index of the live open ones alone (followup_coop_live_open,
+    their cooperation only): SQLite prefers to seek each status in followup_coop_open, reading and testing more
+    (ASEAN's 661 cooperations at N=100: 1,322 seeks and 12,968 entries; 1.35 -> 0.63 ms from the partial index).
+    It takes that index only for the statuses written into the SQL (in_literal); INDEXED BY makes the query fail
+    rather than read the table should the index ever go."""
+    if connection.vendor != "sqlite":
+        return own
+    table = connection.ops.quote_name(FollowUp._meta.db_table)
+    live_open = FollowUp.all_objects.filter(
+        status__in_literal=OPEN_FOLLOW_UP, deleted_at__isnull=True, cooperation__in_ids=ids
+    )
+    sql, params = live_open.order_by().values("pk").query.sql_with_params()
+    return sql.replace(f"FROM {table} WHERE", f"FROM {table} INDEXED BY followup_coop_live_open WHERE", 1), params
 
 
 @functools.cache
@@ -703,8 +721,8 @@ def _compiled(
             _Cutoff() if p == any_day else _Cutoff(type(p)) if _is_int(p) and p == _ANY_DAY.year else p for p in params
         )
         _COMPILED[key] = (sql, tuple(places))
-    sql, compiled = _COMPILED[key]
-    return ids.written_into(sql), [p.value(day) if isinstance(p, _Cutoff) and day else p for p in compiled]
+    sql, params = ids.written_into(*_COMPILED[key])
+    return sql, [p.value(day) if isinstance(p, _Cutoff) and day else p for p in params]
 
 
 def _is_int(value: Any) -> bool:
