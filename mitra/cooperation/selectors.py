@@ -28,10 +28,10 @@ from django.db.models import (
     Window,
 )
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core import periods
+from mitra.core.choices import choice_label
 from mitra.core.lookups import ANY_IDS, Ids
 from mitra.core.notifications.selectors import notifications_for as notifications_for  # the dashboard's list
 from mitra.core.record_urls import RecordUrls
@@ -491,21 +491,6 @@ def _open_count_sql(ids: Ids, own: tuple[str, Any]) -> tuple[str, Any]:
     return sql.replace(f"FROM {table} WHERE", f"FROM {table} INDEXED BY followup_coop_live_open WHERE", 1), params
 
 
-@functools.cache
-def _choice_labels(model_field: Any, language: str | None) -> dict[Any, str]:
-    """A choice field's labels in one language, each translated once for the process (the choices are code)."""
-    return {value: str(label) for value, label in model_field.flatchoices}
-
-
-def _label(record: Model, field: str) -> str:
-    """What `record.get_<field>_display()` gives, for the hundreds of events of a timeline: Django's method turns
-    every choice's lazy label into a hashable (one translation each) on each call; this looks up one value in the
-    labels of the active language, built once (_choice_labels)."""
-    model_field: Any = record._meta.get_field(field)
-    value = getattr(record, model_field.attname)
-    return str(_choice_labels(model_field, get_language()).get(value, value))
-
-
 def _key(item: TimelineItem) -> tuple[int, dt.date]:
     """Where an event stands in a timeline: newest first; an event known by its year only counts as on 1 January."""
     return (item.year, item.date or dt.date(item.year, 1, 1))
@@ -597,11 +582,11 @@ def _other_event(kind: str, row: tuple[Any, ...], countries: dict[str, Country])
     if kind == "stage":
         change = _record(StageChange, {"id": pk, "cooperation_id": ref, "to_stage": a, "date": _day(day)})
         record = _record(Cooperation, {"id": ref, "title": title})
-        return TimelineItem(change.date.year, change.date, "stage", record, _label(change, "to_stage"))
+        return TimelineItem(change.date.year, change.date, "stage", record, choice_label(change, "to_stage"))
     model, dated_by, choice = _OTHER_MODELS[kind]
     when = None if dated_by == "year" else _day(day)
     record = _record(model, {"id": pk, "title": title, choice: a, dated_by: when or year})
-    return TimelineItem(when.year if when else year, when, kind, record, _label(record, choice))
+    return TimelineItem(when.year if when else year, when, kind, record, choice_label(record, choice))
 
 
 def _other_events_sql(ids: Ids, walk: bool, limit: int, day: dt.date | None) -> tuple[str, list[Any]]:
@@ -791,7 +776,7 @@ def timeline(
         elif source == "follow_up":
             follow_up = FollowUp.from_db(alias, _follow_up_columns(), entry)
             due = entry[due_at]
-            items.append(TimelineItem(due.year, due, source, follow_up, _label(follow_up, "status")))
+            items.append(TimelineItem(due.year, due, source, follow_up, choice_label(follow_up, "status")))
         else:
             items.append(_other_event(source, entry, countries))
     url_of = RecordUrls()
@@ -864,7 +849,7 @@ def _profile(
 
 def institution_profile(institution: Institution) -> Profile:
     extra = [
-        TimelineItem(s.year, None, "study", s, _label(s, "kind"))
+        TimelineItem(s.year, None, "study", s, choice_label(s, "kind"))
         for s in Study.objects.filter(partner=institution, cooperation__isnull=True)
         .only(*SHOWN["study"])
         .order_by("-year")[:20]
@@ -898,7 +883,7 @@ def forum_profile(forum: Forum) -> Profile:
         .order_by("-start_date")[:TIMELINE_LIMIT]
     ]
     extra += [
-        TimelineItem(p.year, None, "position", p, _label(p, "status"))
+        TimelineItem(p.year, None, "position", p, choice_label(p, "status"))
         for p in PositionPaper.objects.filter(forum_id__in_ids=forum_ids, cooperation__isnull=True)
         .only(*SHOWN["position"])
         .order_by("-year")[:TIMELINE_LIMIT]

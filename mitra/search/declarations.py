@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
+
+from mitra.core.choices import choice_label
 
 from .registry import register
 
@@ -43,20 +43,6 @@ def _institution_text(institution: Any) -> Iterator[str]:
     yield institution.name_id
     yield institution.acronym
     yield from _country_names(institution.country)
-
-
-_CHOICES: dict[Any, dict[Any, Any]] = {}
-
-
-def _display(obj: Any, name: str) -> Any:
-    """`obj.get_<name>_display()`, with the field's choices made into a dict once per process instead of once per
-    call (Django hashes every lazy label again on each call: a third of a partner's description)."""
-    field = obj._meta.get_field(name)
-    choices = _CHOICES.get(field)
-    if choices is None:
-        choices = _CHOICES[field] = dict(make_hashable(field.flatchoices))
-    value = getattr(obj, field.attname)
-    return force_str(choices.get(make_hashable(value), value), strings_only=True)
 
 
 def _forum_text(forum: Any) -> Iterator[str]:
@@ -148,7 +134,7 @@ def _declare_partners() -> None:
         Institution,
         title=lambda i: str(i),
         fields=kinds.INSTITUTION.text_fields,
-        text=lambda i: [*_country_names(i.country), _display(i, "kind")],
+        text=lambda i: [*_country_names(i.country), choice_label(i, "kind")],
         partners=lambda i: [i.pk],
         countries=lambda i: [i.country_id] if i.country_id else [],
         queryset=lambda: Institution.objects.select_related("country"),
@@ -192,8 +178,8 @@ def _declare_registry() -> None:
             *_forum_text(c.forum),
             *(t for p in _partners(c) for t in _institution_text(p)),
             *(s.name_id + " " + s.name_en for s in c.sectors.all()),
-            _display(c, "scope"),
-            _display(c, "stage"),
+            choice_label(c, "scope"),
+            choice_label(c, "stage"),
         ],
         date=lambda c: c.stage_since,
         scope=lambda c: c.scope,
@@ -209,7 +195,7 @@ def _declare_registry() -> None:
         title=lambda a: a.title,
         title_en=lambda a: a.title_en,
         fields=kinds.AGREEMENT.text_fields,
-        text=lambda a: [_display(a, "kind"), *_cooperation_text(a.cooperation)],
+        text=lambda a: [choice_label(a, "kind"), *_cooperation_text(a.cooperation)],
         date=lambda a: a.date_signed,
         scope=_scope,
         unit=unit,
@@ -237,7 +223,7 @@ def _declare_registry() -> None:
         fields=kinds.STUDY.text_fields,
         year=lambda s: s.year,
         text=lambda s: [
-            _display(s, "kind"),
+            choice_label(s, "kind"),
             *_forum_text(s.forum),
             *_institution_text(s.partner),
             *_cooperation_text(s.cooperation),
@@ -280,7 +266,7 @@ def _declare_registry() -> None:
         OutreachEvent,
         title=lambda o: o.title,
         fields=kinds.OUTREACH.text_fields,
-        text=lambda o: [_display(o, "kind"), *_forum_text(o.forum), *_cooperation_text(o.cooperation)],
+        text=lambda o: [choice_label(o, "kind"), *_forum_text(o.forum), *_cooperation_text(o.cooperation)],
         date=lambda o: o.date,
         scope=_scope,
         unit=unit,
@@ -292,7 +278,7 @@ def _declare_registry() -> None:
         Deliverable,
         title=lambda d: d.title,
         fields=kinds.DELIVERABLE.text_fields,
-        text=lambda d: [d.agreement.title, _display(d, "status")],
+        text=lambda d: [d.agreement.title, choice_label(d, "status")],
         date=lambda d: d.due_date,
         unit=unit,
         queryset=_registry_rows(Deliverable, "agreement"),
@@ -301,7 +287,7 @@ def _declare_registry() -> None:
         AgendaItem,
         title=lambda a: a.title,
         fields=kinds.AGENDA_ITEM.text_fields,
-        text=lambda a: [_display(a, "kind"), _label(a.meeting)],
+        text=lambda a: [choice_label(a, "kind"), _label(a.meeting)],
         date=lambda a: a.response_deadline,
         unit=unit,
         queryset=_registry_rows(AgendaItem, "meeting"),

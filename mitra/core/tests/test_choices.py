@@ -1,4 +1,5 @@
-"""What the declarations read of a record is what the record itself says."""
+"""A choice field's label (core.choices.choice_label) is what the record's own get_<field>_display() says, in each
+language; the pages and the search index's descriptions show it."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import pytest
 from django.utils import translation
 
 from mitra.cooperation.tests.factories import AgreementFactory, CooperationFactory
+from mitra.core.choices import choice_label
 from mitra.partners.models import InstitutionKind
 from mitra.partners.tests.factories import InstitutionFactory
-from mitra.search import declarations
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,12 @@ def test_choice_labels_are_the_models_own_display_in_each_language() -> None:
         with translation.override(language):
             for record, name in pairs:
                 own = getattr(record, f"get_{name}_display")()
-                assert declarations._display(record, name) == own
-    assert {declarations._display(r, "kind") for r, _n in pairs[: len(InstitutionKind.values)]} == {
+                assert choice_label(record, name) == own
+    assert {choice_label(r, "kind") for r, _n in pairs[: len(InstitutionKind.values)]} == {
         str(label) for label in InstitutionKind.labels
     }
     stray = InstitutionFactory.create()
     stray.kind = "not-a-choice"  # a value outside the choices reads as itself, as in Django
-    assert declarations._display(stray, "kind") == stray.get_kind_display() == "not-a-choice"
+    assert choice_label(stray, "kind") == stray.get_kind_display() == "not-a-choice"
+    setattr(stray, "kind", None)  # noqa: B010 - no value (a nullable field's): None, as Django gives it
+    assert choice_label(stray, "kind") is stray.get_kind_display() is None
