@@ -849,9 +849,10 @@ class _RowLoader:
                 subtree = tree[head]
                 self._prefetch(fresh, [tail], subtree if isinstance(subtree, dict) else {})
                 done.update((id(r), r) for r in fresh)
-        rest = [lookup for lookup in rest if not (objs and self._prefetch_reverse(objs, lookup))]
-        if rest and objs:
-            prefetch_related_objects(objs, *rest)
+        if objs:
+            rest = [lookup for lookup in rest if not self._prefetch_reverse(objs, lookup)]  # those it did not do
+            if rest:
+                prefetch_related_objects(objs, *rest)
 
     def _prefetch_reverse(self, objs: list[Any], lookup: Any) -> bool:
         """`prefetch_related_objects(objs, lookup)` for a lookup that starts with a reverse foreign key and goes on
@@ -884,18 +885,14 @@ class _RowLoader:
                 return False
             branch = branch.setdefault(name, {})
             on = field.related_model
-        attnames = _read_columns(related)
-        at, alias = attnames.index(fk.attname), connection.alias
         target = fk.target_field.attname
-        lists: dict[Any, list[Any]] = {getattr(o, target): [] for o in objs}
-        manager = related._default_manager  # the related manager's own (its filter and order)
-        for keys in _batched(list(lists), 500):
-            for row in manager.filter(**{f"{fk.attname}__in": keys}).values_list(*attnames):
-                lists[row[at]].append(_instance(related, attnames, row, alias))
         by_key = {getattr(o, target): o for o in objs}
+        lists: dict[Any, list[Any]] = {key: [] for key in by_key}
+        # By the related manager's own (its filter and order).
+        for key, record in _read_by(related._default_manager, fk.attname, list(by_key)):
+            record._state.fields_cache[fk.cache_name] = by_key[key]  # as Django's prefetch: its row
+            lists[key].append(record)
         found = [r for records in lists.values() for r in records]
-        for r in found:  # as Django's prefetch: each related record's foreign key holds its row
-            r._state.fields_cache[fk.cache_name] = by_key[getattr(r, fk.attname)]
         if tree and found:
             self._attach(related, found, tree)
         name = rel.cache_name
@@ -915,12 +912,7 @@ class _RowLoader:
             wanted = set(of_rows) - {None}
             missing = [key for key in wanted if key not in cache]
             if missing:
-                attnames = _read_columns(related)
-                at = attnames.index(target)
-                alias = connection.alias
-                for keys in _batched(missing, 500):
-                    for row in related._base_manager.filter(**{f"{target}__in": keys}).values_list(*attnames):
-                        cache[row[at]] = _instance(related, attnames, row, alias)
+                cache.update(_read_by(related._base_manager, target, missing))
             # field.set_cached_value(o, …), without a call for each row.
             cache_name, get = field.cache_name, cache.get
             for o, key in zip(objs, of_rows, strict=True):
@@ -936,6 +928,18 @@ class _RowLoader:
 UNREAD_COLUMNS = frozenset(
     {"created_at", "created_by_id", "updated_at", "updated_by_id", "version", "deleted_by_id", "delete_reason"}
 )
+
+
+def _read_by(manager: models.Manager[Any], column: str, keys: list[Any]) -> Iterator[tuple[Any, Any]]:
+    """(its `column`'s value, the record) for each row of `manager` whose `column` is one of `keys`, in the
+    manager's order within each batch of 500 keys: the columns the rebuild reads (_read_columns), made into
+    instances by _instance."""
+    model = manager.model
+    attnames = _read_columns(model)
+    at, alias = attnames.index(column), connection.alias
+    for batch in _batched(keys, 500):
+        for row in manager.filter(**{f"{column}__in": batch}).values_list(*attnames):
+            yield row[at], _instance(model, attnames, row, alias)
 
 
 def _read_columns(model: type[models.Model]) -> list[str]:
