@@ -101,8 +101,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mitra.sqlite3'}")}
 
 
-def tune_sqlite(databases: dict) -> None:
-    """WAL and IMMEDIATE transactions: readers never block the writer, writers queue instead of failing."""
+def tune_databases(databases: dict) -> None:
+    """SQLite: WAL and IMMEDIATE transactions, so readers never block the writer and writers queue instead of failing.
+    PostgreSQL: persistent connections, checked before use, and (unless MITRA_PG_PREPARE=0) the prepared statements
+    of mitra.core.prepared."""
     for db in databases.values():
         if db["ENGINE"] == "django.db.backends.sqlite3":
             db.setdefault("OPTIONS", {}).update(
@@ -115,9 +117,15 @@ def tune_sqlite(databases: dict) -> None:
         else:
             db.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
             db.setdefault("CONN_HEALTH_CHECKS", True)
+            if env.bool("MITRA_PG_PREPARE", default=True):
+                # The queries that mitra.core.prepared sends are prepared at their first run on a connection and keep
+                # one generic plan; Django's own queries bind on the client and are never prepared.
+                options = db.setdefault("OPTIONS", {})
+                options.setdefault("prepare_threshold", 0)
+                options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 
 
-tune_sqlite(DATABASES)
+tune_databases(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -3,13 +3,13 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env, tune_sqlite
+from .base import env, tune_databases
 
 MITRA_ENVIRONMENT = "test"
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghij"  # noqa: S105
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
-tune_sqlite(DATABASES)
+tune_databases(DATABASES)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -22,10 +22,13 @@ Registered on every ForeignKey and integer field (ready()).
 A list passed to many lookups can be given as `Ids(list)`: checked and written out once, and not walked value by
 value by Django for each lookup (it resolves every item of a list or tuple given to a filter: ~9,000 items for the
 ASEAN forum profile's dozen lookups of 661 ids).
-On PostgreSQL the list is written as one array constant, `key = ANY('{1,2,3}'::bigint[])`: the same condition and
-the same plans (PostgreSQL turns `IN (…)` into that very `= ANY` of an array), but it is parsed as one constant
-instead of 661 that are then coerced and folded into an array, which halves the planning of these queries (ASEAN's
-forum profile at N=100: 11.1 -> 5.3 ms of planning over its 16 lookups, measured with EXPLAIN ANALYZE)."""
+On PostgreSQL the list is one array, `key = ANY(%s::bigint[])` with the ids' array literal ('{1,2,3}') as its
+parameter. Django's cursors bind on the client, so the server receives `key = ANY('{1,2,3}'::bigint[])`: the same
+condition and the same plans as `IN (…)` (PostgreSQL turns it into that very `= ANY` of an array), but parsed as one
+constant instead of 661 that are then coerced and folded into an array, which halves the planning of these queries
+(ASEAN's forum profile at N=100: 11.1 -> 5.3 ms of planning over its 16 lookups, measured with EXPLAIN ANALYZE). A
+query sent bound on the server (mitra/core/prepared.py) gets the array as a value, and its SQL stays the same
+whatever the ids: one prepared statement for every profile."""
 
 from __future__ import annotations
 
@@ -55,7 +58,7 @@ class InLiteral(Lookup):
 
 
 class Ids:
-    """Ids for several `in_ids` lookups: checked and written as SQL once. Neither a list nor a tuple, so that a filter
+    """Ids for several `in_ids` lookups: checked and written once. Neither a list nor a tuple, so that a filter
     takes it as one value, and not iterable (the ids are `.values`): a filter on a relation walks any iterable value
     to check that each item is an instance of the right model (`Query.check_related_objects`), 661 calls for each of
     the ASEAN forum profile's lookups at ten years of data (~1 ms of its request)."""
@@ -68,7 +71,7 @@ class Ids:
         if any(type(value) is not int for value in self.values):
             raise ValueError(f"in_ids takes a list of ints, not {self.values[:5]!r}…")
         written = ",".join(map(str, self.values))
-        self.array = "{" + written + "}"  # PostgreSQL's array literal of these ints, written into the SQL
+        self.array = "{" + written + "}"  # PostgreSQL's parameter: the array literal of these ints
         self.json = "[" + written + "]"  # SQLite's parameter: a JSON array of these ints
 
     def __len__(self) -> int:
@@ -78,10 +81,10 @@ class Ids:
         return f"Ids({list(self.values)!r})"
 
     def written_into(self, sql: str, params: Iterable[Any]) -> tuple[str, list[Any]]:
-        """`sql` and `params`, compiled with ANY_IDS in their `in_ids` lookups, with these ids in its place (in the
-        SQL on PostgreSQL, a parameter on SQLite): the query of a call that differs from another by its ids alone,
-        compiled once (a profile's timeline)."""
-        return sql.replace(ANY_IDS.array, self.array), [self.json if p == ANY_IDS.json else p for p in params]
+        """`sql` and `params`, compiled with ANY_IDS in their `in_ids` lookups, with these ids in its place (a
+        parameter: the array on PostgreSQL, the JSON array on SQLite): the query of a call that differs from another by
+        its ids alone, compiled once (a profile's timeline)."""
+        return sql, [self.json if p == ANY_IDS.json else self.array if p == ANY_IDS.array else p for p in params]
 
 
 # Stands for any ids in SQL compiled once (Ids.written_into): a number no list of ids holds.
@@ -101,7 +104,7 @@ class InIds(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             # bigint[] for any integer column: its index takes the cross-type `=` (integer_ops) all the same.
-            return f"{lhs} = ANY('{self.rhs.array}'::bigint[])", tuple(lhs_params)
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs.array)
         return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, self.rhs.json)  # noqa: S608 - a column
 
 

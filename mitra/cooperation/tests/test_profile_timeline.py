@@ -448,3 +448,54 @@ def test_the_agreements_ending_soon_come_from_the_list_or_their_query_alike(monk
     read = selectors.forum_profile(forum)
     assert len(read.agreements) == 5 and read.agreement_count == 28
     assert [a.pk for a in listed.expiring] == [a.pk for a in read.expiring] == expected
+
+
+def _profile_statements() -> dict[str, tuple[int, int]]:
+    """The profile queries prepared on this connection (PostgreSQL): statement -> (generic plans, custom plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%cooperation_followup%%' OR statement LIKE 'WITH part0%%'"
+        )
+        return {statement: (generic, custom) for statement, generic, custom in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+@pytest.mark.parametrize("walk", [False, True])
+def test_a_profile_of_few_cooperations_is_read_by_statements_prepared_once_for_all(walk, monkeypatch):
+    """On PostgreSQL a profile's open follow-ups and its timeline's two queries are prepared statements with one
+    generic plan, the same three for every profile of few cooperations (their ids a value, not in the SQL); a profile
+    of many cooperations (WALK_FROM) sends its open follow-ups' and its follow-ups' queries planned for its ids, and
+    its timeline's other sources prepared (each walks its date index whatever the ids). The events are those of the
+    queries sent unprepared."""
+    if walk:
+        monkeypatch.setattr(selectors, "WALK_FROM", 1)
+    unit = UnitFactory.create()
+    forums = [ForumFactory.create(), ForumFactory.create()]
+    for n, forum in enumerate(forums):
+        for i in range(2 + n):
+            coop = CooperationFactory.create(forum=forum, responsible_unit=unit)
+            start = dt.date(2016, 3, 1) + dt.timedelta(days=40 * i + n)
+            meeting = MeetingFactory.create(cooperation=coop, responsible_unit=unit, start_date=start, end_date=start)
+            FollowUpFactory.create(meeting=meeting, due_date=start + dt.timedelta(days=30))
+            FollowUpFactory.create(meeting=None, cooperation=coop, responsible_unit=unit, due_date=start)
+    before = _profile_statements()
+    profiles = [selectors.forum_profile(forum) for forum in forums]
+    used = {
+        statement: (generic - before.get(statement, (0, 0))[0], custom - before.get(statement, (0, 0))[1])
+        for statement, (generic, custom) in _profile_statements().items()
+        if (generic, custom) != before.get(statement)
+    }
+    # Each statement run once for each profile: three, or the other sources' alone when walking.
+    assert sorted(used.values()) == [(2, 0)] * (1 if walk else 3), used
+    assert all("ANY($" in statement for statement in used)
+    assert [statement.startswith("WITH part0") for statement in used].count(True) == 1
+    # The same events and open follow-ups when nothing is prepared.
+    fetch_all = selectors.fetch_all
+    monkeypatch.setattr(selectors, "fetch_all", lambda sql, params, prepared: fetch_all(sql, params))
+    for forum, profile in zip(forums, profiles, strict=True):
+        unprepared = selectors.forum_profile(forum)
+        assert events(profile.timeline) == events(unprepared.timeline)
+        assert {"stage", "meeting", "follow_up"} == {item.kind for item in profile.timeline}
+        assert [f.pk for f in profile.open_follow_ups] == [f.pk for f in unprepared.open_follow_ups]
+        assert profile.open_follow_up_count == unprepared.open_follow_up_count > 0

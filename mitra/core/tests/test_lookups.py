@@ -1,5 +1,5 @@
 """`in_literal` writes its list into the SQL (for SQLite's partial indexes) and takes only plain words; `in_ids` passes
-its ids as one value (on PostgreSQL one array constant in the SQL, on SQLite one JSON parameter), and `Ids` hands the
+its ids as one value (on PostgreSQL one array parameter, on SQLite one JSON parameter), and `Ids` hands the
 same ids to many lookups."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from mitra.travel.models import OPEN_STATUSES, TravelRequest
 
 
 def written_list(column: str, ids: list[int]) -> tuple[str, list[str]]:
-    """How `in_ids` writes these ids, and the parameters it adds: on PostgreSQL one array constant (cheaper to plan
-    than an IN list), on SQLite one parameter, the ids in a JSON array (short SQL for Django's `%s` -> `?`)."""
+    """How `in_ids` writes these ids, and the parameters it adds: on PostgreSQL one array parameter (sent as one
+    constant, cheaper to plan than an IN list, or bound on the server), on SQLite one parameter, the ids in a JSON
+    array (short SQL for Django's `%s` -> `?`)."""
     if connection.vendor == "postgresql":
-        return f"\"{column}\" = ANY('{{{','.join(map(str, ids))}}}'::bigint[])", []
+        return f'"{column}" = ANY(%s::bigint[])', [f"{{{','.join(map(str, ids))}}}"]
     return f'"{column}" IN (SELECT value FROM json_each(%s))', [f"[{','.join(map(str, ids))}]"]  # noqa: S608
 
 
