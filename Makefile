@@ -150,7 +150,8 @@ test-sqlite: $(STAMP) $(MO_FILES)
 # `make test-postgres-all` runs the whole suite on PostgreSQL.
 POSTGRES_TESTS = mitra/search mitra/tasks \
     mitra/core/tests/test_audit.py mitra/core/tests/test_audit_key.py mitra/core/tests/test_lost_update.py \
-    mitra/core/tests/test_services.py mitra/exchange/tests/test_dump.py mitra/exchange/tests/test_imports.py \
+    mitra/core/tests/test_services.py mitra/core/tests/test_prepared.py mitra/exchange/tests/test_dump.py \
+    mitra/exchange/tests/test_imports.py \
     mitra/reports/tests/test_narrative_concurrency.py mitra/reports/tests/test_reports.py \
     mitra/performance/tests/test_metrics.py mitra/performance/tests/test_measurement.py \
     mitra/cooperation/tests/test_follow_up_other_cooperation.py mitra/cooperation/tests/test_profile_timeline.py

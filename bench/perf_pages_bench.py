@@ -3,6 +3,8 @@ administrator), with their query counts; prints a table, writes nothing:
 
     .venv/bin/python bench/perf_pages_bench.py --database var/bench/scale-100.sqlite3 [--year 2017] [--repeat 7]
 
+`--database` is a SQLite file or a database URL (postgres://user:password@host:port/mitra_bench_100).
+
 The pages: the performance year and measurement pages, the key indicator's page, the on-time list, and
 `mitra measurement --year YEAR` (the command, output discarded). Each is requested once to warm up (menu badges,
 caches), then `--repeat` times; the median and the worst are printed. bench/run.py measures the same pages
@@ -25,11 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", required=True)
+    parser.add_argument("--database", required=True, help="a SQLite file, or a database URL")
     parser.add_argument("--year", type=int, default=2017)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.database).resolve()}"
+    database = args.database
+    os.environ["DATABASE_URL"] = database if "://" in database else f"sqlite:///{Path(database).resolve()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 

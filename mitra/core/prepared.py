@@ -16,8 +16,9 @@ search_expanded(), whose one query, a range of the word table's primary key with
 A generic plan is made without the values, so only a query whose best plan is the same for any of its values is sent
 prepared; the callers say which (the profile's, with their measurements: FOLLOW_UPS_PREPARED_BELOW in
 mitra/cooperation/selectors.py).
-`MITRA_PG_PREPARE=0` turns preparing off (behind a connection pooler that does not keep prepared statements, such as
-PgBouncer before 1.21 in transaction mode): the same queries, bound on the server, planned at each run.
+`MITRA_PG_PREPARE=0` turns preparing off (behind a connection pooler in transaction mode, such as PgBouncer, where a
+connection's prepared statements may not be there for its next transaction): the same queries, bound on the server,
+planned at each run.
 On SQLite `prepared` changes nothing: every query goes through Django's cursor (sqlite3 keeps its own statement
 cache).
 
