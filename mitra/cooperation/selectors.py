@@ -711,7 +711,7 @@ def _compiled(
     cooperations and cutoff day, compiled once per process (and backend, walk, limit, and whether there is a
     cutoff). Every profile sends these queries but for its ids and its timeline's cutoff, and building and compiling
     their querysets each time took ~3-4 ms of CPU of a profile (Indonesia's at N=100 on PostgreSQL: the timeline
-    5.2 -> 1.8 ms). Compiled with ANY_IDS for the ids, written in by Ids.written_into, and _ANY_DAY for the cutoff,
+    5.2 -> 1.8 ms). Compiled with ANY_IDS for the ids, put in by Ids.put_into, and _ANY_DAY for the cutoff,
     whose day and year then take the places of _ANY_DAY's among the parameters: the same SQL and parameters as
     `query` gives for these."""
     key = (connection.vendor, query, walk, limit, day is not None)
@@ -722,8 +722,8 @@ def _compiled(
             _Cutoff() if p == any_day else _Cutoff(type(p)) if _is_int(p) and p == _ANY_DAY.year else p for p in params
         )
         _COMPILED[key] = (sql, tuple(places))
-    sql, params = ids.written_into(*_COMPILED[key])
-    return sql, [p.value(day) if isinstance(p, _Cutoff) and day else p for p in params]
+    sql, compiled = _COMPILED[key]
+    return sql, [p.value(day) if isinstance(p, _Cutoff) and day else p for p in ids.put_into(compiled)]
 
 
 def _is_int(value: Any) -> bool:

@@ -80,14 +80,14 @@ class Ids:
     def __repr__(self) -> str:
         return f"Ids({list(self.values)!r})"
 
-    def written_into(self, sql: str, params: Iterable[Any]) -> tuple[str, list[Any]]:
-        """`sql` and `params`, compiled with ANY_IDS in their `in_ids` lookups, with these ids in its place (a
-        parameter: the array on PostgreSQL, the JSON array on SQLite): the query of a call that differs from another by
-        its ids alone, compiled once (a profile's timeline)."""
-        return sql, [self.json if p == ANY_IDS.json else self.array if p == ANY_IDS.array else p for p in params]
+    def put_into(self, params: Iterable[Any]) -> list[Any]:
+        """The parameters of a query compiled with ANY_IDS in its `in_ids` lookups, these ids in its place (the array
+        on PostgreSQL, the JSON array on SQLite): a query that differs from another by its ids alone is compiled once
+        (a profile's timeline), its SQL the same for any ids."""
+        return [self.json if p == ANY_IDS.json else self.array if p == ANY_IDS.array else p for p in params]
 
 
-# Stands for any ids in SQL compiled once (Ids.written_into): a number no list of ids holds.
+# Stands for any ids in a query compiled once (Ids.put_into): a number no list of ids holds.
 ANY_IDS = Ids([-720_517_031])
 
 
